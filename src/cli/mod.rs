@@ -1,0 +1,75 @@
+//! The command line: argument parsing and the headless commands. The window is the default.
+
+pub mod deck;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "kantelspel",
+    version,
+    about = "Kantelspel — a workshop simulation of de Kanteling in the Dutch social domain",
+    long_about = "Kantelspel — a workshop simulation of de Kanteling in the Dutch social domain.\n\nWithout a command it opens the game window."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check and simulate scenario decks.
+    #[command(subcommand)]
+    Deck(DeckCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DeckCommand {
+    /// Validate deck files; prints a summary per valid deck, every problem of an invalid one.
+    Check {
+        /// Deck files (.ron). Without any, the embedded default deck is checked.
+        files: Vec<PathBuf>,
+    },
+    /// Play many sessions with bots and print a balance report.
+    Simulate {
+        /// The deck file; the embedded default deck when left out.
+        file: Option<PathBuf>,
+        /// How many complete sessions to play.
+        #[arg(long, default_value_t = 10_000)]
+        runs: u64,
+        /// The first seed; run i uses seed + i.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// How bots choose: random, steady (keeps meters away from their tipping points) or first.
+        #[arg(long, default_value = "random")]
+        strategy: String,
+        /// Rounds per session; the deck's own number when left out.
+        #[arg(long)]
+        rounds: Option<u32>,
+    },
+}
+
+/// Runs the parsed command line; returns the process exit code.
+pub fn run(cli: Cli) -> i32 {
+    match cli.command {
+        Some(Command::Deck(DeckCommand::Check { files })) => {
+            let mut out = std::io::stdout().lock();
+            let mut err = std::io::stderr().lock();
+            deck::check(&files, &mut out, &mut err)
+        }
+        Some(Command::Deck(DeckCommand::Simulate {
+            file,
+            runs,
+            seed,
+            strategy,
+            rounds,
+        })) => deck::simulate(file.as_deref(), runs, seed, &strategy, rounds),
+        None => {
+            use clap::CommandFactory;
+            let _ = Cli::command().print_help();
+            0
+        }
+    }
+}

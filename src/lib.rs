@@ -1,0 +1,6 @@
+//! Kantelspel: a workshop simulation of de Kanteling in the Dutch social domain.
+//!
+//! `rules` is the pure game; everything else is the shell around it.
+
+pub mod cli;
+pub mod rules;

@@ -1,0 +1,8 @@
+//! The `kantelspel` binary: parses the command line and hands over to the library.
+
+use clap::Parser;
+
+fn main() {
+    let cli = kantelspel::cli::Cli::parse();
+    std::process::exit(kantelspel::cli::run(cli));
+}

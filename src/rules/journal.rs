@@ -1,0 +1,124 @@
+//! The session journal: a header and every accepted intent, one RON line each, from which a
+//! session is rebuilt exactly. Text in, text out: reading and writing files is the shell's job.
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use super::deck::{Deck, DeckError};
+use super::session::{Intent, RuleError, Sender, Session};
+
+/// Bumped when the journal's lines change shape.
+pub const JOURNAL_VERSION: u32 = 1;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JournalHeader {
+    pub version: u32,
+    /// The deck's file name, for people.
+    pub deck_name: String,
+    /// The deck's full source, so a journal alone is enough for a report or a replay.
+    pub deck_source: String,
+    pub seed: u64,
+    pub rounds: u32,
+    /// Seconds since 1970 when the session was created.
+    pub created_unix: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JournalEntry {
+    pub seq: u64,
+    pub sender: Sender,
+    pub intent: Intent,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum JournalError {
+    #[error("the journal is empty")]
+    Empty,
+    #[error("line 1 is not a journal header: {0}")]
+    BadHeader(String),
+    #[error(
+        "the journal was written by a newer version (journal version {found}, this program reads up to {JOURNAL_VERSION})"
+    )]
+    NewerVersion { found: u32 },
+    #[error("the deck stored in the journal does not load: {0}")]
+    Deck(#[from] DeckError),
+    #[error("entry {seq} was refused on replay ({error}): the journal does not match its deck")]
+    Refused { seq: u64, error: RuleError },
+}
+
+/// A journal as read from text: what could be read, and where and why reading stopped early.
+#[derive(Clone, Debug)]
+pub struct ParsedJournal {
+    pub header: JournalHeader,
+    pub entries: Vec<JournalEntry>,
+    /// Set when the journal is damaged (typically the host died mid-write): the 1-based line
+    /// where reading stopped, and why. Everything before it is intact.
+    pub damage: Option<(usize, String)>,
+}
+
+pub fn header_line(header: &JournalHeader) -> String {
+    // Plain `to_string` writes one line: strings escape their newlines.
+    ron::to_string(header).unwrap_or_default()
+}
+
+pub fn entry_line(entry: &JournalEntry) -> String {
+    ron::to_string(entry).unwrap_or_default()
+}
+
+pub fn parse(text: &str) -> Result<ParsedJournal, JournalError> {
+    let mut lines = text.split('\n');
+    let first = lines
+        .next()
+        .filter(|l| !l.trim().is_empty())
+        .ok_or(JournalError::Empty)?;
+    let header: JournalHeader =
+        ron::from_str(first).map_err(|e| JournalError::BadHeader(e.to_string()))?;
+    if header.version > JOURNAL_VERSION {
+        return Err(JournalError::NewerVersion {
+            found: header.version,
+        });
+    }
+    let mut entries = Vec::new();
+    let mut damage = None;
+    for (i, line) in lines.enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        match ron::from_str::<JournalEntry>(line) {
+            Ok(e) => entries.push(e),
+            Err(e) => {
+                damage = Some((i + 2, e.to_string()));
+                break;
+            }
+        }
+    }
+    Ok(ParsedJournal {
+        header,
+        entries,
+        damage,
+    })
+}
+
+/// Rebuilds a session from its header and entries.
+pub fn replay(
+    deck: Arc<Deck>,
+    header: &JournalHeader,
+    entries: &[JournalEntry],
+) -> Result<Session, JournalError> {
+    let mut session = Session::new(deck, header.seed, header.rounds);
+    for e in entries {
+        session
+            .apply(e.sender, &e.intent)
+            .map_err(|error| JournalError::Refused { seq: e.seq, error })?;
+    }
+    Ok(session)
+}
+
+/// Loads the deck stored in a journal header.
+pub fn deck_of(header: &JournalHeader) -> Result<Arc<Deck>, JournalError> {
+    Ok(Arc::new(Deck::from_ron(
+        &header.deck_name,
+        &header.deck_source,
+    )?))
+}

@@ -1,0 +1,1137 @@
+//! The session: state, intents, events and the one `apply` that moves a workshop forward.
+//!
+//! Everything here is deterministic: the same deck, seed and sequence of accepted intents gives
+//! the same state and events, which is what makes the journal a complete record of a session.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+use super::deck::{CardIdx, Deck, Effect, FlagIdx, MeterIdx, RoleIdx, Then};
+
+pub type SeatId = u32;
+
+/// Longest name a player may use; keeps the roster readable on a projector.
+pub const MAX_NAME_CHARS: usize = 40;
+/// Longest phase timer, one hour.
+pub const MAX_TIMER_SECS: u32 = 3600;
+/// More rounds than any workshop can hold.
+pub const MAX_ROUNDS: u32 = 200;
+
+/// Who sends an intent. The shell decides which; the rules decide what each may do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Sender {
+    /// The person leading the workshop.
+    Facilitator,
+    /// The host acting by itself: admitting a player, a phase timer running out.
+    Host,
+    /// A player (or bot) in a seat.
+    Seat(SeatId),
+}
+
+impl Sender {
+    fn is_facilitator(self) -> bool {
+        matches!(self, Sender::Facilitator | Sender::Host)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Intent {
+    /// Admit a player or bot into a seat (facilitator or host).
+    AddSeat {
+        name: String,
+        role: Option<String>,
+        bot: bool,
+    },
+    /// A player picks their role in the lobby.
+    ChooseRole {
+        role: String,
+    },
+    /// A player's vote on the open step. Round and step name the step the player saw, so a vote
+    /// that arrives after the step closed is refused instead of landing on the next one.
+    Vote {
+        round: u32,
+        step: usize,
+        option: usize,
+    },
+    MoveSeat {
+        seat: SeatId,
+        role: String,
+    },
+    RemoveSeat {
+        seat: SeatId,
+    },
+    Start,
+    Pause,
+    Resume,
+    SetTimer {
+        secs: u32,
+    },
+    ExtendTimer {
+        secs: u32,
+    },
+    /// Close the current phase: briefing → deciding → resolved → next step or round.
+    Advance,
+    /// Put the current card away unplayed and draw another.
+    Skip,
+    /// The next round plays this card.
+    ChooseNext {
+        card: String,
+    },
+    /// Play this card now, in place of the current one (nothing of it decided yet).
+    Inject {
+        card: String,
+    },
+    /// The facilitator decides the open step (a role nobody plays, or a stalemate).
+    Decide {
+        option: usize,
+    },
+    /// Replace the last resolution with another option.
+    Override {
+        option: usize,
+    },
+    /// Undo the last resolution; the step is decided again.
+    Revoke,
+    End,
+}
+
+impl Intent {
+    pub fn is_facilitator_only(&self) -> bool {
+        !matches!(self, Intent::ChooseRole { .. } | Intent::Vote { .. })
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Phase {
+    Lobby,
+    /// Everyone reads their own briefing.
+    Briefing,
+    /// The addressed role deliberates and votes.
+    Deciding,
+    /// The outcome is shown; meters have moved.
+    Resolved,
+    Ended,
+}
+
+impl fmt::Display for Phase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Phase::Lobby => "the lobby",
+            Phase::Briefing => "the briefing",
+            Phase::Deciding => "the decision",
+            Phase::Resolved => "the outcome",
+            Phase::Ended => "the end",
+        })
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Seat {
+    pub name: String,
+    pub role: Option<RoleIdx>,
+    pub bot: bool,
+}
+
+/// The card on the table.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Current {
+    pub card: CardIdx,
+    pub step: usize,
+    /// (step, option) chosen so far in this card; later steps see them.
+    pub choices: Vec<(usize, usize)>,
+    /// Votes on the open step in order of arrival (a changed vote moves to the back).
+    pub votes: Vec<(SeatId, usize)>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Pending {
+    Meter { meter: MeterIdx, by: i32 },
+    FollowUp { card: CardIdx },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Scheduled {
+    pub due_round: u32,
+    pub what: Pending,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DecidedBy {
+    Vote,
+    Facilitator,
+    Override,
+}
+
+/// One resolved step, kept for the debrief.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Decision {
+    pub round: u32,
+    pub card: CardIdx,
+    pub step: usize,
+    pub role: RoleIdx,
+    pub option: usize,
+    /// Votes per option of the step.
+    pub split: Vec<u32>,
+    /// Seats in the role that did not vote.
+    pub abstained: u32,
+    pub by: DecidedBy,
+    /// Which chance effects came true, in the order they were rolled.
+    pub chances: Vec<bool>,
+    pub meters_before: Vec<i32>,
+    pub meters_after: Vec<i32>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Ending {
+    /// All rounds were played.
+    Completed,
+    /// A meter crossed a threshold that ends the session: de kanteling valt om.
+    Threshold { meter: MeterIdx, threshold: usize },
+    /// No card could be drawn any more.
+    DeckExhausted,
+    /// The facilitator ended the session.
+    Facilitator,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Event {
+    SeatAdded {
+        seat: SeatId,
+        name: String,
+        role: Option<RoleIdx>,
+        bot: bool,
+    },
+    SeatMoved {
+        seat: SeatId,
+        role: RoleIdx,
+    },
+    SeatRemoved {
+        seat: SeatId,
+    },
+    RoundStarted {
+        round: u32,
+        card: CardIdx,
+    },
+    PhaseChanged {
+        phase: Phase,
+    },
+    StepOpened {
+        step: usize,
+        role: RoleIdx,
+    },
+    VoteCast {
+        seat: SeatId,
+    },
+    Resolved {
+        decision: usize,
+    },
+    MeterChanged {
+        meter: MeterIdx,
+        from: i32,
+        to: i32,
+    },
+    FlagChanged {
+        flag: FlagIdx,
+        set: bool,
+    },
+    ChanceRolled {
+        percent: u32,
+        hit: bool,
+    },
+    FollowUpScheduled {
+        card: CardIdx,
+        due_round: u32,
+    },
+    ThresholdCrossed {
+        meter: MeterIdx,
+        threshold: usize,
+    },
+    CardSkipped {
+        card: CardIdx,
+    },
+    CardInjected {
+        card: CardIdx,
+    },
+    NextCardChosen {
+        card: CardIdx,
+    },
+    Paused,
+    Resumed,
+    TimerSet {
+        secs: u32,
+    },
+    Revoked {
+        decision: usize,
+    },
+    Ended {
+        ending: Ending,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum RuleError {
+    #[error("only the facilitator may do this")]
+    NotFacilitator,
+    #[error("there is no seat {0} in this session")]
+    UnknownSeat(u32),
+    #[error("you have no role yet: choose one first")]
+    NoRole,
+    #[error("this step is for the role {expected}, and you play {actual}")]
+    NotYourRole { expected: String, actual: String },
+    #[error("not possible during {phase}: this needs {needed}")]
+    WrongPhase { phase: Phase, needed: String },
+    #[error("this vote was for round {round}, step {step}, which is already closed")]
+    StaleVote { round: u32, step: usize },
+    #[error("there is no option {0} in this step")]
+    UnknownOption(usize),
+    #[error("there is no role `{0}` in this deck")]
+    UnknownRole(String),
+    #[error("there is no card `{0}` in this deck")]
+    UnknownCard(String),
+    #[error("the session is over")]
+    SessionOver,
+    #[error("the session is paused")]
+    Paused,
+    #[error("nobody has voted yet: wait for a vote or decide for the role")]
+    NoVotes,
+    #[error("the name `{0}` is already taken in this session")]
+    NameTaken(String),
+    #[error("a name must be 1 to {MAX_NAME_CHARS} characters")]
+    BadName,
+    #[error("the role `{0}` is full")]
+    RoleFull(String),
+    #[error("there is no resolution to change")]
+    NothingToUndo,
+    #[error("a timer must be 1 to {MAX_TIMER_SECS} seconds")]
+    BadTimer,
+    #[error(
+        "part of this card is already decided; finish it first, or choose the card as the next one"
+    )]
+    CardUnderway,
+}
+
+/// What a resolution changed, so the facilitator can override or revoke it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Undo {
+    meters: Vec<i32>,
+    flags: Vec<bool>,
+    pending: Vec<Scheduled>,
+    current: Option<Current>,
+    decisions: usize,
+    ended: Option<Ending>,
+    rng: ChaCha8Rng,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Session {
+    deck: Arc<Deck>,
+    pub seed: u64,
+    pub rounds: u32,
+    pub round: u32,
+    pub phase: Phase,
+    pub paused: bool,
+    pub timer_secs: u32,
+    pub meters: Vec<i32>,
+    pub flags: Vec<bool>,
+    pub seats: BTreeMap<SeatId, Seat>,
+    pub current: Option<Current>,
+    pub pending: Vec<Scheduled>,
+    /// How often each card was played.
+    pub played: Vec<u32>,
+    pub next_card: Option<CardIdx>,
+    pub decisions: Vec<Decision>,
+    /// Meter values at the start and after each round.
+    pub meter_history: Vec<Vec<i32>>,
+    pub ending: Option<Ending>,
+    next_seat: SeatId,
+    rng: ChaCha8Rng,
+    undo: Option<Box<Undo>>,
+}
+
+impl Session {
+    pub fn new(deck: Arc<Deck>, seed: u64, rounds: u32) -> Session {
+        let meters: Vec<i32> = deck.meters.iter().map(|m| m.start).collect();
+        Session {
+            seed,
+            rounds: rounds.clamp(1, MAX_ROUNDS),
+            round: 0,
+            phase: Phase::Lobby,
+            paused: false,
+            timer_secs: 0,
+            flags: vec![false; deck.flags.len()],
+            seats: BTreeMap::new(),
+            current: None,
+            pending: Vec::new(),
+            played: vec![0; deck.cards.len()],
+            next_card: None,
+            decisions: Vec::new(),
+            meter_history: vec![meters.clone()],
+            meters,
+            ending: None,
+            next_seat: 1,
+            rng: ChaCha8Rng::seed_from_u64(seed),
+            undo: None,
+            deck,
+        }
+    }
+
+    pub fn deck(&self) -> &Arc<Deck> {
+        &self.deck
+    }
+
+    /// The role that decides the open step, if a step is open.
+    pub fn deciding_role(&self) -> Option<RoleIdx> {
+        let cur = self.current.as_ref()?;
+        Some(self.deck.cards[cur.card].steps[cur.step].role)
+    }
+
+    pub fn can_undo(&self) -> bool {
+        self.undo.is_some()
+    }
+
+    pub fn seats_in_role(&self, role: RoleIdx) -> impl Iterator<Item = (&SeatId, &Seat)> {
+        self.seats.iter().filter(move |(_, s)| s.role == Some(role))
+    }
+
+    /// The single entry point: checks the intent against sender, role and phase, applies it, and
+    /// says what happened. A refused intent changes nothing.
+    pub fn apply(&mut self, sender: Sender, intent: &Intent) -> Result<Vec<Event>, RuleError> {
+        let mut ev = Vec::new();
+        if intent.is_facilitator_only() && !sender.is_facilitator() {
+            return Err(RuleError::NotFacilitator);
+        }
+        if self.phase == Phase::Ended && !matches!(intent, Intent::Override { .. } | Intent::Revoke)
+        {
+            return Err(RuleError::SessionOver);
+        }
+        match intent {
+            Intent::AddSeat { name, role, bot } => {
+                self.add_seat(name, role.as_deref(), *bot, &mut ev)?
+            }
+            Intent::ChooseRole { role } => {
+                let seat = self.seat_of(sender)?;
+                self.need(
+                    &[Phase::Lobby],
+                    "the lobby (after that the facilitator moves players)",
+                )?;
+                let r = self.role_idx(role)?;
+                self.seat_into_role(seat, r, &mut ev)?;
+            }
+            Intent::Vote {
+                round,
+                step,
+                option,
+            } => self.vote(sender, *round, *step, *option, &mut ev)?,
+            Intent::MoveSeat { seat, role } => {
+                if !self.seats.contains_key(seat) {
+                    return Err(RuleError::UnknownSeat(*seat));
+                }
+                let r = self.role_idx(role)?;
+                self.seat_into_role(*seat, r, &mut ev)?;
+                self.drop_vote(*seat);
+                self.resolve_if_complete(&mut ev);
+            }
+            Intent::RemoveSeat { seat } => {
+                if self.seats.remove(seat).is_none() {
+                    return Err(RuleError::UnknownSeat(*seat));
+                }
+                ev.push(Event::SeatRemoved { seat: *seat });
+                self.drop_vote(*seat);
+                self.resolve_if_complete(&mut ev);
+            }
+            Intent::Start => {
+                self.need(&[Phase::Lobby], "the lobby")?;
+                self.round = 1;
+                self.begin_round(&mut ev);
+            }
+            Intent::Pause => {
+                if !self.paused {
+                    self.paused = true;
+                    ev.push(Event::Paused);
+                }
+            }
+            Intent::Resume => {
+                if self.paused {
+                    self.paused = false;
+                    ev.push(Event::Resumed);
+                }
+            }
+            Intent::SetTimer { secs } => {
+                if *secs == 0 || *secs > MAX_TIMER_SECS {
+                    return Err(RuleError::BadTimer);
+                }
+                self.timer_secs = *secs;
+                ev.push(Event::TimerSet { secs: *secs });
+            }
+            Intent::ExtendTimer { secs } => {
+                let total = self.timer_secs.saturating_add(*secs);
+                if *secs == 0 || total > MAX_TIMER_SECS {
+                    return Err(RuleError::BadTimer);
+                }
+                self.timer_secs = total;
+                ev.push(Event::TimerSet { secs: total });
+            }
+            Intent::Advance => self.advance(&mut ev)?,
+            Intent::Skip => {
+                self.need(
+                    &[Phase::Briefing, Phase::Deciding],
+                    "a card being read or decided",
+                )?;
+                if let Some(cur) = self.current.take() {
+                    ev.push(Event::CardSkipped { card: cur.card });
+                }
+                self.undo = None;
+                self.draw_and_open(&mut ev);
+            }
+            Intent::ChooseNext { card } => {
+                let c = self.card_idx(card)?;
+                self.next_card = Some(c);
+                ev.push(Event::NextCardChosen { card: c });
+            }
+            Intent::Inject { card } => {
+                let c = self.card_idx(card)?;
+                self.need(
+                    &[Phase::Briefing, Phase::Deciding],
+                    "a card being read or decided",
+                )?;
+                if self
+                    .current
+                    .as_ref()
+                    .is_some_and(|cur| !cur.choices.is_empty())
+                {
+                    return Err(RuleError::CardUnderway);
+                }
+                if let Some(cur) = self.current.take() {
+                    // The set-aside card stays in the pile: it was not played.
+                    self.played[cur.card] = self.played[cur.card].saturating_sub(1);
+                }
+                ev.push(Event::CardInjected { card: c });
+                self.open_card(c, &mut ev);
+            }
+            Intent::Decide { option } => {
+                self.need(&[Phase::Briefing, Phase::Deciding], "an open step")?;
+                self.check_option(*option)?;
+                self.resolve(*option, DecidedBy::Facilitator, &mut ev);
+            }
+            Intent::Override { option } => {
+                let undo = self.undo.take().ok_or(RuleError::NothingToUndo)?;
+                let saved = (*undo).clone();
+                self.restore(*undo);
+                if let Err(e) = self.check_option(*option) {
+                    self.undo = Some(Box::new(saved));
+                    return Err(e);
+                }
+                ev.push(Event::Revoked {
+                    decision: self.decisions.len(),
+                });
+                self.resolve(*option, DecidedBy::Override, &mut ev);
+            }
+            Intent::Revoke => {
+                let undo = self.undo.take().ok_or(RuleError::NothingToUndo)?;
+                self.restore(*undo);
+                if let Some(cur) = self.current.as_mut() {
+                    cur.votes.clear();
+                }
+                self.phase = Phase::Deciding;
+                ev.push(Event::Revoked {
+                    decision: self.decisions.len(),
+                });
+                ev.push(Event::PhaseChanged {
+                    phase: Phase::Deciding,
+                });
+            }
+            Intent::End => {
+                self.undo = None;
+                self.finish(Ending::Facilitator, &mut ev);
+            }
+        }
+        Ok(ev)
+    }
+
+    // --- checks ---------------------------------------------------------------------------
+
+    fn need(&self, phases: &[Phase], needed: &str) -> Result<(), RuleError> {
+        if phases.contains(&self.phase) {
+            Ok(())
+        } else {
+            Err(RuleError::WrongPhase {
+                phase: self.phase,
+                needed: needed.to_string(),
+            })
+        }
+    }
+
+    fn seat_of(&self, sender: Sender) -> Result<SeatId, RuleError> {
+        match sender {
+            Sender::Seat(id) if self.seats.contains_key(&id) => Ok(id),
+            Sender::Seat(id) => Err(RuleError::UnknownSeat(id)),
+            _ => Err(RuleError::UnknownSeat(0)),
+        }
+    }
+
+    fn role_idx(&self, id: &str) -> Result<RoleIdx, RuleError> {
+        self.deck
+            .role_index(id)
+            .ok_or_else(|| RuleError::UnknownRole(id.to_string()))
+    }
+
+    fn card_idx(&self, id: &str) -> Result<CardIdx, RuleError> {
+        self.deck
+            .card_index(id)
+            .ok_or_else(|| RuleError::UnknownCard(id.to_string()))
+    }
+
+    fn check_option(&self, option: usize) -> Result<(), RuleError> {
+        let cur = self
+            .current
+            .as_ref()
+            .ok_or(RuleError::UnknownOption(option))?;
+        if option < self.deck.cards[cur.card].steps[cur.step].options.len() {
+            Ok(())
+        } else {
+            Err(RuleError::UnknownOption(option))
+        }
+    }
+
+    // --- roster ---------------------------------------------------------------------------
+
+    fn add_seat(
+        &mut self,
+        name: &str,
+        role: Option<&str>,
+        bot: bool,
+        ev: &mut Vec<Event>,
+    ) -> Result<(), RuleError> {
+        let name = name.trim();
+        if name.is_empty()
+            || name.chars().count() > MAX_NAME_CHARS
+            || name.chars().any(char::is_control)
+        {
+            return Err(RuleError::BadName);
+        }
+        if self
+            .seats
+            .values()
+            .any(|s| s.name.to_lowercase() == name.to_lowercase())
+        {
+            return Err(RuleError::NameTaken(name.to_string()));
+        }
+        let role = role.map(|r| self.role_idx(r)).transpose()?;
+        let seat = self.next_seat;
+        self.next_seat += 1;
+        self.seats.insert(
+            seat,
+            Seat {
+                name: name.to_string(),
+                role: None,
+                bot,
+            },
+        );
+        ev.push(Event::SeatAdded {
+            seat,
+            name: name.to_string(),
+            role,
+            bot,
+        });
+        if let Some(r) = role {
+            self.seat_into_role(seat, r, ev)?;
+        }
+        Ok(())
+    }
+
+    /// Puts a seat into a role. A human taking a role sends its bots home: bots only fill roles
+    /// nobody plays.
+    fn seat_into_role(
+        &mut self,
+        seat: SeatId,
+        role: RoleIdx,
+        ev: &mut Vec<Event>,
+    ) -> Result<(), RuleError> {
+        let is_bot = self.seats.get(&seat).is_some_and(|s| s.bot);
+        if let Some(max) = self.deck.roles[role].max_players {
+            let taken = self
+                .seats
+                .iter()
+                .filter(|(id, s)| **id != seat && s.role == Some(role) && (is_bot || !s.bot))
+                .count();
+            if taken as u32 >= max {
+                // Undo a seat added in this same intent.
+                if let Some(Event::SeatAdded { seat: added, .. }) = ev.last()
+                    && *added == seat
+                {
+                    self.seats.remove(&seat);
+                    self.next_seat -= 1;
+                    ev.pop();
+                }
+                return Err(RuleError::RoleFull(self.deck.roles[role].id.clone()));
+            }
+        }
+        if !is_bot {
+            let bots: Vec<SeatId> = self
+                .seats
+                .iter()
+                .filter(|(_, s)| s.bot && s.role == Some(role))
+                .map(|(id, _)| *id)
+                .collect();
+            for b in bots {
+                self.seats.remove(&b);
+                self.drop_vote(b);
+                ev.push(Event::SeatRemoved { seat: b });
+            }
+        }
+        if let Some(s) = self.seats.get_mut(&seat) {
+            s.role = Some(role);
+        }
+        ev.push(Event::SeatMoved { seat, role });
+        Ok(())
+    }
+
+    fn drop_vote(&mut self, seat: SeatId) {
+        if let Some(cur) = self.current.as_mut() {
+            cur.votes.retain(|(s, _)| *s != seat);
+        }
+    }
+
+    // --- voting ---------------------------------------------------------------------------
+
+    fn vote(
+        &mut self,
+        sender: Sender,
+        round: u32,
+        step: usize,
+        option: usize,
+        ev: &mut Vec<Event>,
+    ) -> Result<(), RuleError> {
+        let seat = self.seat_of(sender)?;
+        self.need(&[Phase::Briefing, Phase::Deciding], "an open step")?;
+        if self.paused {
+            return Err(RuleError::Paused);
+        }
+        let Some(cur) = self.current.as_ref() else {
+            return Err(RuleError::StaleVote { round, step });
+        };
+        if round != self.round || step != cur.step {
+            return Err(RuleError::StaleVote { round, step });
+        }
+        let role = self.deck.cards[cur.card].steps[cur.step].role;
+        match self.seats[&seat].role {
+            None => return Err(RuleError::NoRole),
+            Some(r) if r != role => {
+                return Err(RuleError::NotYourRole {
+                    expected: self.deck.roles[role].id.clone(),
+                    actual: self.deck.roles[r].id.clone(),
+                });
+            }
+            Some(_) => {}
+        }
+        self.check_option(option)?;
+        if self.phase == Phase::Briefing {
+            // A vote during the briefing means the role is ready: open the decision.
+            self.phase = Phase::Deciding;
+            ev.push(Event::PhaseChanged {
+                phase: Phase::Deciding,
+            });
+        }
+        let cur = self.current.as_mut().expect("checked above");
+        cur.votes.retain(|(s, _)| *s != seat);
+        cur.votes.push((seat, option));
+        ev.push(Event::VoteCast { seat });
+        self.resolve_if_complete(ev);
+        Ok(())
+    }
+
+    /// Resolves the open step once every seat of its role has voted.
+    fn resolve_if_complete(&mut self, ev: &mut Vec<Event>) {
+        if self.phase != Phase::Deciding {
+            return;
+        }
+        let (Some(role), Some(cur)) = (self.deciding_role(), self.current.as_ref()) else {
+            return;
+        };
+        let all = {
+            let mut seats = self.seats_in_role(role).peekable();
+            seats.peek().is_some() && seats.all(|(id, _)| cur.votes.iter().any(|(s, _)| s == id))
+        };
+        if all && let Some(option) = self.majority() {
+            self.resolve(option, DecidedBy::Vote, ev);
+        }
+    }
+
+    /// The option with most votes. A tie goes to the tied option whose latest vote came first:
+    /// the option the room settled on earliest. Deterministic, because votes keep their order.
+    pub fn majority(&self) -> Option<usize> {
+        let cur = self.current.as_ref()?;
+        let n = self.deck.cards[cur.card].steps[cur.step].options.len();
+        let mut count = vec![0u32; n];
+        let mut settled = vec![usize::MAX; n];
+        for (i, (_, o)) in cur.votes.iter().enumerate() {
+            count[*o] += 1;
+            settled[*o] = i;
+        }
+        (0..n).filter(|o| count[*o] > 0).max_by(|a, b| {
+            count[*a]
+                .cmp(&count[*b])
+                .then(settled[*b].cmp(&settled[*a]))
+        })
+    }
+
+    // --- phases ---------------------------------------------------------------------------
+
+    fn advance(&mut self, ev: &mut Vec<Event>) -> Result<(), RuleError> {
+        match self.phase {
+            Phase::Lobby => Err(RuleError::WrongPhase {
+                phase: Phase::Lobby,
+                needed: "a started session (use Start)".into(),
+            }),
+            Phase::Briefing => {
+                self.phase = Phase::Deciding;
+                ev.push(Event::PhaseChanged {
+                    phase: Phase::Deciding,
+                });
+                Ok(())
+            }
+            Phase::Deciding => {
+                let option = self.majority().ok_or(RuleError::NoVotes)?;
+                self.resolve(option, DecidedBy::Vote, ev);
+                Ok(())
+            }
+            Phase::Resolved => {
+                self.undo = None;
+                self.next_step_or_round(ev);
+                Ok(())
+            }
+            Phase::Ended => Err(RuleError::SessionOver),
+        }
+    }
+
+    fn next_step_or_round(&mut self, ev: &mut Vec<Event>) {
+        let Some(cur) = self.current.as_mut() else {
+            return;
+        };
+        let card = &self.deck.cards[cur.card];
+        let next = (cur.step + 1..card.steps.len()).find(|s| {
+            let only = &card.steps[*s].only_if;
+            only.is_empty() || only.iter().any(|c| cur.choices.contains(c))
+        });
+        if let Some(step) = next {
+            cur.step = step;
+            cur.votes.clear();
+            self.phase = Phase::Deciding;
+            ev.push(Event::StepOpened {
+                step,
+                role: card.steps[step].role,
+            });
+            ev.push(Event::PhaseChanged {
+                phase: Phase::Deciding,
+            });
+            return;
+        }
+        self.current = None;
+        self.meter_history.push(self.meters.clone());
+        self.round += 1;
+        self.begin_round(ev);
+    }
+
+    fn begin_round(&mut self, ev: &mut Vec<Event>) {
+        if self.round > self.rounds {
+            self.finish(Ending::Completed, ev);
+            return;
+        }
+        let mut i = 0;
+        while i < self.pending.len() {
+            if self.pending[i].due_round <= self.round
+                && let Pending::Meter { meter, by } = self.pending[i].what
+            {
+                self.pending.remove(i);
+                self.shift_meter(meter, by, ev);
+                continue;
+            }
+            i += 1;
+        }
+        if self.check_thresholds(ev) {
+            return;
+        }
+        self.draw_and_open(ev);
+    }
+
+    fn draw_and_open(&mut self, ev: &mut Vec<Event>) {
+        match self.draw() {
+            Some(card) => self.open_card(card, ev),
+            None => self.finish(Ending::DeckExhausted, ev),
+        }
+    }
+
+    fn open_card(&mut self, card: CardIdx, ev: &mut Vec<Event>) {
+        self.played[card] += 1;
+        let first = self.deck.cards[card]
+            .steps
+            .iter()
+            .position(|s| s.only_if.is_empty())
+            .unwrap_or(0);
+        self.current = Some(Current {
+            card,
+            step: first,
+            choices: Vec::new(),
+            votes: Vec::new(),
+        });
+        self.phase = Phase::Briefing;
+        ev.push(Event::RoundStarted {
+            round: self.round,
+            card,
+        });
+        ev.push(Event::StepOpened {
+            step: first,
+            role: self.deck.cards[card].steps[first].role,
+        });
+        ev.push(Event::PhaseChanged {
+            phase: Phase::Briefing,
+        });
+    }
+
+    /// The facilitator's choice first, then a follow-up that is due, then a weighted draw among
+    /// the cards whose conditions hold.
+    fn draw(&mut self) -> Option<CardIdx> {
+        if let Some(card) = self.next_card.take() {
+            return Some(card);
+        }
+        let due = self
+            .pending
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| {
+                p.due_round <= self.round && matches!(p.what, Pending::FollowUp { .. })
+            })
+            .min_by_key(|(_, p)| p.due_round)
+            .map(|(i, _)| i);
+        if let Some(i) = due
+            && let Pending::FollowUp { card } = self.pending.remove(i).what
+        {
+            return Some(card);
+        }
+        let mut total = 0.0f64;
+        let mut weights = Vec::with_capacity(self.deck.cards.len());
+        for (i, card) in self.deck.cards.iter().enumerate() {
+            let w = if self.drawable(i) {
+                let bonus: f32 = card
+                    .weight_per_point
+                    .iter()
+                    .map(|(m, w)| w * self.meters[*m] as f32)
+                    .sum();
+                f64::from((card.weight + bonus).max(0.0))
+            } else {
+                0.0
+            };
+            total += w;
+            weights.push(w);
+        }
+        if total <= 0.0 {
+            return None;
+        }
+        let mut pick = self.rng.random_range(0.0..total);
+        for (i, w) in weights.iter().enumerate() {
+            if *w > 0.0 {
+                if pick < *w {
+                    return Some(i);
+                }
+                pick -= w;
+            }
+        }
+        weights.iter().rposition(|w| *w > 0.0)
+    }
+
+    /// Whether a card may come up in a random draw now.
+    pub fn drawable(&self, card: CardIdx) -> bool {
+        let c = &self.deck.cards[card];
+        if c.follow_up_only || (!c.repeatable && self.played[card] > 0) {
+            return false;
+        }
+        let w = &c.when;
+        self.round >= w.from_round
+            && self.round <= w.until_round
+            && w.meters
+                .iter()
+                .all(|(m, lo, hi)| (*lo..=*hi).contains(&self.meters[*m]))
+            && w.flags.iter().all(|f| self.flags[*f])
+            && w.not_flags.iter().all(|f| !self.flags[*f])
+    }
+
+    // --- resolution -----------------------------------------------------------------------
+
+    fn resolve(&mut self, option: usize, by: DecidedBy, ev: &mut Vec<Event>) {
+        let Some(cur) = self.current.clone() else {
+            return;
+        };
+        self.undo = Some(Box::new(Undo {
+            meters: self.meters.clone(),
+            flags: self.flags.clone(),
+            pending: self.pending.clone(),
+            current: self.current.clone(),
+            decisions: self.decisions.len(),
+            ended: self.ending.clone(),
+            rng: self.rng.clone(),
+        }));
+        let deck = Arc::clone(&self.deck);
+        let step = &deck.cards[cur.card].steps[cur.step];
+        let mut split = vec![0u32; step.options.len()];
+        for (_, o) in &cur.votes {
+            split[*o] += 1;
+        }
+        let in_role = self.seats_in_role(step.role).count() as u32;
+        let voted = cur.votes.len() as u32;
+        let before = self.meters.clone();
+        let mut chances = Vec::new();
+        self.apply_effects(&step.options[option].effects, &mut chances, ev);
+        if let Some(c) = self.current.as_mut() {
+            c.choices.push((cur.step, option));
+            c.votes.clear();
+        }
+        self.decisions.push(Decision {
+            round: self.round,
+            card: cur.card,
+            step: cur.step,
+            role: step.role,
+            option,
+            split,
+            abstained: in_role.saturating_sub(voted),
+            by,
+            chances,
+            meters_before: before,
+            meters_after: self.meters.clone(),
+        });
+        ev.push(Event::Resolved {
+            decision: self.decisions.len() - 1,
+        });
+        if !self.check_thresholds(ev) {
+            self.phase = Phase::Resolved;
+            ev.push(Event::PhaseChanged {
+                phase: Phase::Resolved,
+            });
+        }
+    }
+
+    fn apply_effects(&mut self, effects: &[Effect], chances: &mut Vec<bool>, ev: &mut Vec<Event>) {
+        for e in effects {
+            match e {
+                Effect::Meter { meter, by } => self.shift_meter(*meter, *by, ev),
+                Effect::Later { meter, by, rounds } => self.pending.push(Scheduled {
+                    due_round: self.round.saturating_add(*rounds),
+                    what: Pending::Meter {
+                        meter: *meter,
+                        by: *by,
+                    },
+                }),
+                Effect::SetFlag(f) => self.set_flag(*f, true, ev),
+                Effect::ClearFlag(f) => self.set_flag(*f, false, ev),
+                Effect::FollowUp { card, rounds } => {
+                    let due_round = self.round.saturating_add((*rounds).max(1));
+                    self.pending.push(Scheduled {
+                        due_round,
+                        what: Pending::FollowUp { card: *card },
+                    });
+                    ev.push(Event::FollowUpScheduled {
+                        card: *card,
+                        due_round,
+                    });
+                }
+                Effect::Chance {
+                    percent, effects, ..
+                } => {
+                    let hit = self.rng.random_range(0..100u32) < *percent;
+                    chances.push(hit);
+                    ev.push(Event::ChanceRolled {
+                        percent: *percent,
+                        hit,
+                    });
+                    if hit {
+                        self.apply_effects(effects, chances, ev);
+                    }
+                }
+            }
+        }
+    }
+
+    fn shift_meter(&mut self, meter: MeterIdx, by: i32, ev: &mut Vec<Event>) {
+        let from = self.meters[meter];
+        let to = self.deck.meters[meter].clamp(i64::from(from) + i64::from(by));
+        if to != from {
+            self.meters[meter] = to;
+            ev.push(Event::MeterChanged { meter, from, to });
+        }
+    }
+
+    fn set_flag(&mut self, flag: FlagIdx, set: bool, ev: &mut Vec<Event>) {
+        if self.flags[flag] != set {
+            self.flags[flag] = set;
+            ev.push(Event::FlagChanged { flag, set });
+        }
+    }
+
+    /// Fires thresholds; returns whether the session ended.
+    fn check_thresholds(&mut self, ev: &mut Vec<Event>) -> bool {
+        let deck = Arc::clone(&self.deck);
+        for (m, meter) in deck.meters.iter().enumerate() {
+            for (t, th) in meter.thresholds.iter().enumerate() {
+                if !th.when.crossed_by(self.meters[m]) {
+                    continue;
+                }
+                match th.then {
+                    Then::EndSession => {
+                        ev.push(Event::ThresholdCrossed {
+                            meter: m,
+                            threshold: t,
+                        });
+                        self.finish(
+                            Ending::Threshold {
+                                meter: m,
+                                threshold: t,
+                            },
+                            ev,
+                        );
+                        return true;
+                    }
+                    Then::SetFlag(f) => {
+                        if !self.flags[f] {
+                            ev.push(Event::ThresholdCrossed {
+                                meter: m,
+                                threshold: t,
+                            });
+                            self.set_flag(f, true, ev);
+                        }
+                    }
+                }
+            }
+        }
+        false
+    }
+
+    fn finish(&mut self, ending: Ending, ev: &mut Vec<Event>) {
+        if self.current.is_some() || self.meter_history.last() != Some(&self.meters) {
+            self.meter_history.push(self.meters.clone());
+        }
+        self.phase = Phase::Ended;
+        self.ending = Some(ending.clone());
+        ev.push(Event::PhaseChanged {
+            phase: Phase::Ended,
+        });
+        ev.push(Event::Ended { ending });
+    }
+
+    fn restore(&mut self, undo: Undo) {
+        self.meters = undo.meters;
+        self.flags = undo.flags;
+        self.pending = undo.pending;
+        self.current = undo.current;
+        self.decisions.truncate(undo.decisions);
+        self.rng = undo.rng;
+        if self.ending.is_some() && undo.ended.is_none() {
+            // The resolution had ended the session; its closing meter snapshot goes too.
+            self.meter_history.pop();
+        }
+        self.ending = undo.ended;
+        self.phase = Phase::Resolved;
+    }
+}

@@ -1,0 +1,299 @@
+//! What one participant may see of a session: the one function that strips hidden briefings.
+//!
+//! A `View` is self-contained (it carries its own texts), so a client never needs the deck and
+//! never holds another role's briefing.
+
+use serde::{Deserialize, Serialize};
+
+use super::deck::RoleIdx;
+use super::session::{DecidedBy, Ending, Phase, SeatId, Session};
+use super::text::Text;
+
+/// Whose eyes a view is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Viewer {
+    /// Sees every role's briefing (the facilitator and the projector).
+    Facilitator,
+    /// A seat in a role, or without one yet.
+    Role(Option<RoleIdx>),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct View {
+    pub deck_title: Text,
+    pub round: u32,
+    pub rounds: u32,
+    pub phase: Phase,
+    pub paused: bool,
+    pub timer_secs: u32,
+    pub roles: Vec<RoleView>,
+    pub meters: Vec<MeterView>,
+    pub seats: Vec<SeatView>,
+    pub card: Option<CardView>,
+    /// Meter values at the start and after each round.
+    pub meter_history: Vec<Vec<i32>>,
+    /// The latest resolution, shown until the next step opens.
+    pub last: Option<DecisionView>,
+    /// Every decision: sent once the session has ended, for the debrief.
+    pub decisions: Vec<DecisionView>,
+    pub ending: Option<EndingView>,
+    pub can_undo: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RoleView {
+    pub id: String,
+    pub name: Text,
+    pub description: Text,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MeterView {
+    pub id: String,
+    pub label: Text,
+    pub min: i32,
+    pub max: i32,
+    pub value: i32,
+    /// The values at which the session ends, for drawing danger zones.
+    pub end_below: Option<i32>,
+    pub end_above: Option<i32>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeatView {
+    pub seat: SeatId,
+    pub name: String,
+    pub role: Option<RoleIdx>,
+    pub bot: bool,
+    pub voted: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CardView {
+    pub id: String,
+    pub title: Text,
+    /// The viewer's own briefing (for the facilitator: the general one).
+    pub briefing: Text,
+    /// Every role's briefing; only in the facilitator's view.
+    pub all_briefings: Vec<(RoleIdx, Text)>,
+    pub step: usize,
+    pub steps: usize,
+    pub deciding_role: RoleIdx,
+    pub prompt: Text,
+    pub options: Vec<Text>,
+    /// What was decided earlier in this card.
+    pub earlier: Vec<DecisionView>,
+    pub debrief: Vec<Text>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DecisionView {
+    pub round: u32,
+    pub card_title: Text,
+    pub role: RoleIdx,
+    pub prompt: Text,
+    pub option: usize,
+    pub option_label: Text,
+    pub outcome: Text,
+    pub chance_outcomes: Vec<Text>,
+    pub split: Vec<u32>,
+    pub abstained: u32,
+    pub by: DecidedBy,
+    pub meters_before: Vec<i32>,
+    pub meters_after: Vec<i32>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EndingView {
+    pub ending: Ending,
+    pub message: Text,
+}
+
+/// The view of `session` for `viewer`.
+pub fn view(session: &Session, viewer: Viewer) -> View {
+    let deck = session.deck();
+    let voted = |seat: &SeatId| {
+        session
+            .current
+            .as_ref()
+            .is_some_and(|c| c.votes.iter().any(|(s, _)| s == seat))
+    };
+    let card = session.current.as_ref().map(|cur| {
+        let c = &deck.cards[cur.card];
+        let step = &c.steps[cur.step];
+        let (briefing, all_briefings) = match viewer {
+            Viewer::Facilitator => (
+                c.briefing.clone(),
+                (0..deck.roles.len())
+                    .filter_map(|r| c.briefings[r].clone().map(|t| (r, t)))
+                    .collect(),
+            ),
+            Viewer::Role(Some(r)) => (c.briefing_for(r).clone(), Vec::new()),
+            Viewer::Role(None) => (c.briefing.clone(), Vec::new()),
+        };
+        let earlier = session
+            .decisions
+            .iter()
+            .enumerate()
+            .rev()
+            .take(cur.choices.len())
+            .rev()
+            .map(|(i, _)| decision_view(session, i))
+            .collect();
+        CardView {
+            id: c.id.clone(),
+            title: c.title.clone(),
+            briefing,
+            all_briefings,
+            step: cur.step,
+            steps: c.steps.len(),
+            deciding_role: step.role,
+            prompt: step.prompt.clone(),
+            options: step.options.iter().map(|o| o.label.clone()).collect(),
+            earlier,
+            debrief: if viewer == Viewer::Facilitator || session.phase == Phase::Ended {
+                c.debrief.clone()
+            } else {
+                Vec::new()
+            },
+        }
+    });
+    let last = match session.phase {
+        Phase::Resolved | Phase::Ended if !session.decisions.is_empty() => {
+            Some(decision_view(session, session.decisions.len() - 1))
+        }
+        _ => None,
+    };
+    let decisions = if session.phase == Phase::Ended {
+        (0..session.decisions.len())
+            .map(|i| decision_view(session, i))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    View {
+        deck_title: deck.title.clone(),
+        round: session.round,
+        rounds: session.rounds,
+        phase: session.phase,
+        paused: session.paused,
+        timer_secs: session.timer_secs,
+        roles: deck
+            .roles
+            .iter()
+            .map(|r| RoleView {
+                id: r.id.clone(),
+                name: r.name.clone(),
+                description: r.description.clone(),
+            })
+            .collect(),
+        meters: deck
+            .meters
+            .iter()
+            .zip(&session.meters)
+            .map(|(m, v)| MeterView {
+                id: m.id.clone(),
+                label: m.label.clone(),
+                min: m.min,
+                max: m.max,
+                value: *v,
+                end_below: m.thresholds.iter().find_map(|t| match (t.when, t.then) {
+                    (super::deck::Bound::Below(b), super::deck::Then::EndSession) => Some(b),
+                    _ => None,
+                }),
+                end_above: m.thresholds.iter().find_map(|t| match (t.when, t.then) {
+                    (super::deck::Bound::Above(b), super::deck::Then::EndSession) => Some(b),
+                    _ => None,
+                }),
+            })
+            .collect(),
+        seats: session
+            .seats
+            .iter()
+            .map(|(id, s)| SeatView {
+                seat: *id,
+                name: s.name.clone(),
+                role: s.role,
+                bot: s.bot,
+                voted: voted(id),
+            })
+            .collect(),
+        card,
+        meter_history: session.meter_history.clone(),
+        last,
+        decisions,
+        ending: session.ending.clone().map(|ending| EndingView {
+            message: ending_message(session, &ending),
+            ending,
+        }),
+        can_undo: session.can_undo(),
+    }
+}
+
+fn decision_view(session: &Session, i: usize) -> DecisionView {
+    let deck = session.deck();
+    let d = &session.decisions[i];
+    let card = &deck.cards[d.card];
+    let step = &card.steps[d.step];
+    let option = &step.options[d.option];
+    let mut chance_outcomes = Vec::new();
+    let mut rolls = d.chances.iter();
+    collect_chance_outcomes(&option.effects, &mut rolls, &mut chance_outcomes);
+    DecisionView {
+        round: d.round,
+        card_title: card.title.clone(),
+        role: d.role,
+        prompt: step.prompt.clone(),
+        option: d.option,
+        option_label: option.label.clone(),
+        outcome: option.outcome.clone(),
+        chance_outcomes,
+        split: d.split.clone(),
+        abstained: d.abstained,
+        by: d.by,
+        meters_before: d.meters_before.clone(),
+        meters_after: d.meters_after.clone(),
+    }
+}
+
+/// Walks the effects in the order they were rolled, collecting the texts of chances that hit.
+fn collect_chance_outcomes(
+    effects: &[super::deck::Effect],
+    rolls: &mut std::slice::Iter<'_, bool>,
+    out: &mut Vec<Text>,
+) {
+    for e in effects {
+        if let super::deck::Effect::Chance {
+            effects, outcome, ..
+        } = e
+        {
+            if rolls.next() == Some(&true) {
+                if !outcome.is_empty() {
+                    out.push(outcome.clone());
+                }
+                collect_chance_outcomes(effects, rolls, out);
+            }
+        }
+    }
+}
+
+pub fn ending_message(session: &Session, ending: &Ending) -> Text {
+    match ending {
+        Ending::Completed => Text::new(
+            "Alle rondes zijn gespeeld. De kanteling hield stand.",
+            "All rounds were played. The shift held.",
+        ),
+        Ending::Threshold { meter, threshold } => session.deck().meters[*meter].thresholds
+            [*threshold]
+            .message
+            .clone(),
+        Ending::DeckExhausted => Text::new(
+            "Er waren geen kaarten meer die pasten bij de situatie.",
+            "No cards were left that fit the situation.",
+        ),
+        Ending::Facilitator => Text::new(
+            "De facilitator heeft de sessie beëindigd.",
+            "The facilitator ended the session.",
+        ),
+    }
+}
