@@ -529,8 +529,14 @@ fn parse(name: &str, source: &str) -> Result<DeckFile, DeckError> {
             )),
         },
         Err(e) => {
+            // serde_path_to_error writes `?` for a position it could not name.
             let path = track.path().to_string();
-            let path = if path == "." { String::new() } else { path };
+            let path = path.trim_end_matches(".?").trim_end_matches('?');
+            let path = if path == "." {
+                String::new()
+            } else {
+                path.to_string()
+            };
             Err(spanned_error(name, &de.span_error(e), path))
         }
     }
@@ -573,6 +579,7 @@ fn explain_ron(e: &ron::Error) -> String {
             "unknown kind `{found}`; use one of: {}",
             expected.join(", ")
         ),
+        E::ExpectedComma => "a comma is missing before this".into(),
         E::IntegerOutOfBounds => "this number is too large or too small".into(),
         other => other.to_string(),
     }

@@ -518,13 +518,16 @@ impl Session {
                 self.resolve(*option, DecidedBy::Facilitator, &mut ev);
             }
             Intent::Override { option } => {
-                let undo = self.undo.take().ok_or(RuleError::NothingToUndo)?;
-                let saved = (*undo).clone();
-                self.restore(*undo);
-                if let Err(e) = self.check_option(*option) {
-                    self.undo = Some(Box::new(saved));
-                    return Err(e);
+                let undo = self.undo.as_ref().ok_or(RuleError::NothingToUndo)?;
+                let options = undo
+                    .current
+                    .as_ref()
+                    .map_or(0, |c| self.deck.cards[c.card].steps[c.step].options.len());
+                if *option >= options {
+                    return Err(RuleError::UnknownOption(*option));
                 }
+                let undo = self.undo.take().expect("checked above");
+                self.restore(*undo);
                 ev.push(Event::Revoked {
                     decision: self.decisions.len(),
                 });

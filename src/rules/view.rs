@@ -266,13 +266,12 @@ fn collect_chance_outcomes(
         if let super::deck::Effect::Chance {
             effects, outcome, ..
         } = e
+            && rolls.next() == Some(&true)
         {
-            if rolls.next() == Some(&true) {
-                if !outcome.is_empty() {
-                    out.push(outcome.clone());
-                }
-                collect_chance_outcomes(effects, rolls, out);
+            if !outcome.is_empty() {
+                out.push(outcome.clone());
             }
+            collect_chance_outcomes(effects, rolls, out);
         }
     }
 }

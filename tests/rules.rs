@@ -1,0 +1,636 @@
+//! Every rule of the session engine, exercised on the small test deck `tests/decks/good/mini.ron`.
+
+use std::sync::Arc;
+
+use kantelspel::rules::deck::Deck;
+use kantelspel::rules::journal::{self, JournalEntry, JournalHeader};
+use kantelspel::rules::session::{DecidedBy, Ending, Event, Intent, Phase, RuleError, Sender};
+use kantelspel::rules::view::{Viewer, view};
+use kantelspel::rules::{Session, Text};
+
+const MINI: &str = include_str!("decks/good/mini.ron");
+const A1: Sender = Sender::Seat(1);
+const B1: Sender = Sender::Seat(2);
+const B2: Sender = Sender::Seat(3);
+const F: Sender = Sender::Facilitator;
+
+fn deck() -> Arc<Deck> {
+    Arc::new(Deck::from_ron("mini.ron", MINI).expect("the test deck is valid"))
+}
+
+fn ok(s: &mut Session, who: Sender, intent: Intent) -> Vec<Event> {
+    match s.apply(who, &intent) {
+        Ok(ev) => ev,
+        Err(e) => panic!("{intent:?} from {who:?} was refused: {e}"),
+    }
+}
+
+fn refused(s: &mut Session, who: Sender, intent: Intent) -> RuleError {
+    let before = s.clone();
+    let e = s
+        .apply(who, &intent)
+        .expect_err("the intent should have been refused");
+    assert_eq!(*s, before, "a refused intent must change nothing");
+    e
+}
+
+fn seat(name: &str, role: &str) -> Intent {
+    Intent::AddSeat {
+        name: name.into(),
+        role: Some(role.into()),
+        bot: false,
+    }
+}
+
+fn vote(s: &Session, option: usize) -> Intent {
+    Intent::Vote {
+        round: s.round,
+        step: s.current.as_ref().map_or(0, |c| c.step),
+        option,
+    }
+}
+
+fn cast(s: &mut Session, who: Sender, option: usize) -> Vec<Event> {
+    let v = vote(s, option);
+    ok(s, who, v)
+}
+
+fn refused_vote(s: &mut Session, who: Sender, option: usize) -> RuleError {
+    let v = vote(s, option);
+    refused(s, who, v)
+}
+
+/// A started session with A1 in role a and B1, B2 in role b, on the card `eerste`.
+fn started() -> Session {
+    let mut s = Session::new(deck(), 7, 5);
+    ok(&mut s, F, seat("Anna", "a"));
+    ok(&mut s, F, seat("Bert", "b"));
+    ok(&mut s, F, seat("Bea", "b"));
+    ok(&mut s, F, Intent::Start);
+    assert_eq!(s.phase, Phase::Briefing);
+    assert_eq!(
+        s.current.as_ref().unwrap().card,
+        0,
+        "round 1 can only draw `eerste`"
+    );
+    s
+}
+
+fn meter(s: &Session, id: &str) -> i32 {
+    s.meters[s.deck().meter_index(id).unwrap()]
+}
+
+#[test]
+fn a_single_vote_decides_a_role_of_one_and_moves_meters() {
+    let mut s = started();
+    let ev = cast(&mut s, A1, 0);
+    assert!(ev.contains(&Event::MeterChanged {
+        meter: 0,
+        from: 50,
+        to: 60
+    }));
+    assert_eq!(s.phase, Phase::Resolved);
+    assert_eq!(s.decisions.len(), 1);
+    assert_eq!(s.decisions[0].split, vec![1, 0, 0]);
+    assert_eq!(s.decisions[0].by, DecidedBy::Vote);
+}
+
+#[test]
+fn multi_step_card_passes_to_the_next_role_only_if_its_condition_holds() {
+    let mut s = started();
+    cast(&mut s, A1, 0); // x
+    ok(&mut s, F, Intent::Advance);
+    assert_eq!(s.phase, Phase::Deciding);
+    assert_eq!(s.deciding_role(), Some(1), "step 2 is for role b");
+    let v = view(&s, Viewer::Role(Some(1)));
+    let card = v.card.unwrap();
+    assert_eq!(
+        card.earlier.len(),
+        1,
+        "the later step sees the earlier choice"
+    );
+    assert_eq!(card.earlier[0].option_label.nl, "X");
+
+    let mut t = started();
+    cast(&mut t, A1, 2); // z: step 2 only follows x
+    ok(&mut t, F, Intent::Advance);
+    assert_eq!(t.round, 2, "the card ended after step 1");
+}
+
+#[test]
+fn shared_role_votes_by_majority_and_records_the_split() {
+    let mut s = Session::new(deck(), 1, 5);
+    for name in ["A1", "A2", "A3"] {
+        ok(&mut s, F, seat(name, "a"));
+    }
+    ok(&mut s, F, Intent::Start);
+    cast(&mut s, Sender::Seat(1), 2);
+    cast(&mut s, Sender::Seat(2), 0);
+    assert_eq!(
+        s.phase,
+        Phase::Deciding,
+        "not everyone in the role has voted"
+    );
+    cast(&mut s, Sender::Seat(3), 2);
+    assert_eq!(s.phase, Phase::Resolved);
+    let d = &s.decisions[0];
+    assert_eq!(d.option, 2);
+    assert_eq!(d.split, vec![1, 0, 2]);
+    assert_eq!(d.abstained, 0);
+}
+
+#[test]
+fn a_tie_goes_to_the_option_the_room_settled_on_first() {
+    let mut s = started();
+    cast(&mut s, A1, 0);
+    ok(&mut s, F, Intent::Advance);
+    cast(&mut s, B1, 1); // q first
+    cast(&mut s, B2, 0); // then p: 1–1
+    let d = s.decisions.last().unwrap();
+    assert_eq!(d.split, vec![1, 1]);
+    assert_eq!(d.option, 1, "q's vote came first");
+
+    // A changed vote moves to the back: now p's vote is the earlier one.
+    let mut t = started();
+    cast(&mut t, A1, 0);
+    ok(&mut t, F, Intent::Advance);
+    cast(&mut t, B1, 1);
+    cast(&mut t, B1, 0);
+    assert_eq!(t.phase, Phase::Deciding);
+    assert_eq!(t.majority(), Some(0));
+}
+
+#[test]
+fn advance_closes_a_vote_with_absentees_and_refuses_without_votes() {
+    let mut s = started();
+    cast(&mut s, A1, 0);
+    ok(&mut s, F, Intent::Advance);
+    assert_eq!(refused(&mut s, F, Intent::Advance), RuleError::NoVotes);
+    cast(&mut s, B1, 1);
+    ok(&mut s, F, Intent::Advance);
+    let d = s.decisions.last().unwrap();
+    assert_eq!((d.option, d.abstained), (1, 1));
+}
+
+#[test]
+fn meters_are_clamped_to_their_range() {
+    let mut s = started();
+    cast(&mut s, A1, 0);
+    ok(&mut s, F, Intent::Advance);
+    ok(&mut s, F, Intent::Decide { option: 1 }); // n += 100
+    assert_eq!(meter(&s, "n"), 10);
+}
+
+#[test]
+fn delayed_effects_land_in_their_round() {
+    let mut s = started();
+    cast(&mut s, A1, 0); // m 60, and -5 in round 3
+    ok(&mut s, F, Intent::Advance);
+    ok(&mut s, F, Intent::Decide { option: 1 });
+    ok(&mut s, F, Intent::Advance); // round 2
+    assert_eq!(s.round, 2);
+    assert_eq!(meter(&s, "m"), 60);
+    ok(&mut s, F, Intent::Decide { option: 0 }); // gewoon: +1 → 61
+    ok(&mut s, F, Intent::Advance); // round 3: -5
+    assert_eq!(s.round, 3);
+    assert_eq!(meter(&s, "m"), 56);
+}
+
+#[test]
+fn a_follow_up_card_comes_back_in_its_round() {
+    let mut s = started();
+    cast(&mut s, A1, 0);
+    ok(&mut s, F, Intent::Advance);
+    let ev = ok(&mut s, F, Intent::Decide { option: 0 }); // p: follow-up next round
+    assert!(ev.contains(&Event::FollowUpScheduled {
+        card: 1,
+        due_round: 2
+    }));
+    ok(&mut s, F, Intent::Advance);
+    assert_eq!(
+        s.current.as_ref().unwrap().card,
+        1,
+        "vervolg is played in round 2"
+    );
+}
+
+#[test]
+fn a_threshold_ends_the_session_and_another_sets_a_flag() {
+    let mut s = started();
+    let ev = cast(&mut s, A1, 1); // m -45 → 5 < 10
+    assert_eq!(s.phase, Phase::Ended);
+    assert_eq!(
+        s.ending,
+        Some(Ending::Threshold {
+            meter: 0,
+            threshold: 0
+        })
+    );
+    assert!(ev.iter().any(|e| matches!(e, Event::Ended { .. })));
+    assert_eq!(refused(&mut s, F, Intent::Advance), RuleError::SessionOver);
+    let v = view(&s, Viewer::Role(Some(0)));
+    assert_eq!(v.ending.unwrap().message.nl, "M is op");
+    assert_eq!(v.decisions.len(), 1, "the debrief gets every decision");
+}
+
+#[test]
+fn chances_follow_the_seed_and_both_outcomes_occur() {
+    let mut hits = 0;
+    for seed in 0..40 {
+        let mut s = Session::new(deck(), seed, 5);
+        ok(&mut s, F, seat("Anna", "a"));
+        ok(&mut s, F, Intent::Start);
+        ok(&mut s, F, Intent::Decide { option: 0 });
+        ok(&mut s, F, Intent::Advance);
+        ok(&mut s, F, Intent::Decide { option: 0 });
+        ok(&mut s, F, Intent::Advance);
+        ok(&mut s, F, Intent::Decide { option: 1 });
+        let d = s.decisions.last().unwrap();
+        assert_eq!(d.chances.len(), 1);
+        if d.chances[0] {
+            hits += 1;
+            assert_eq!(meter(&s, "m"), 100);
+            let v = view(&s, Viewer::Role(Some(0)));
+            assert_eq!(v.last.unwrap().chance_outcomes[0].nl, "raak");
+        } else {
+            assert_eq!(meter(&s, "m"), 60);
+        }
+        // Same seed, same outcome.
+        let mut again = Session::new(deck(), seed, 5);
+        ok(&mut again, F, seat("Anna", "a"));
+        ok(&mut again, F, Intent::Start);
+        ok(&mut again, F, Intent::Decide { option: 0 });
+        ok(&mut again, F, Intent::Advance);
+        ok(&mut again, F, Intent::Decide { option: 0 });
+        ok(&mut again, F, Intent::Advance);
+        ok(&mut again, F, Intent::Decide { option: 1 });
+        assert_eq!(again, s);
+    }
+    assert!(hits > 5 && hits < 35, "a 50% chance hit {hits} of 40 times");
+}
+
+#[test]
+fn the_flagged_card_is_drawn_once_its_flag_is_set() {
+    // Find a seed whose gamble hits, then check the next draw.
+    for seed in 0..40 {
+        let mut s = Session::new(deck(), seed, 5);
+        ok(&mut s, F, seat("Anna", "a"));
+        ok(&mut s, F, Intent::Start);
+        ok(&mut s, F, Intent::Decide { option: 0 });
+        ok(&mut s, F, Intent::Advance);
+        ok(&mut s, F, Intent::Decide { option: 0 });
+        ok(&mut s, F, Intent::Advance);
+        ok(&mut s, F, Intent::Decide { option: 1 });
+        if s.decisions.last().unwrap().chances[0] {
+            ok(&mut s, F, Intent::Advance);
+            assert_eq!(s.deck().cards[s.current.as_ref().unwrap().card].id, "hoog");
+            return;
+        }
+    }
+    panic!("no seed in 0..40 hit a 50% chance");
+}
+
+#[test]
+fn intents_are_refused_in_the_wrong_phase_role_or_from_the_wrong_sender() {
+    let mut s = Session::new(deck(), 1, 5);
+    ok(&mut s, F, seat("Anna", "a"));
+    ok(&mut s, F, seat("Bert", "b"));
+    assert!(matches!(
+        refused(
+            &mut s,
+            A1,
+            Intent::Vote {
+                round: 0,
+                step: 0,
+                option: 0
+            }
+        ),
+        RuleError::WrongPhase {
+            phase: Phase::Lobby,
+            ..
+        }
+    ));
+    assert_eq!(
+        refused(&mut s, A1, Intent::Start),
+        RuleError::NotFacilitator
+    );
+    assert_eq!(refused(&mut s, B1, Intent::End), RuleError::NotFacilitator);
+    ok(&mut s, F, Intent::Start);
+    assert!(matches!(
+        refused(&mut s, F, Intent::Start),
+        RuleError::WrongPhase { .. }
+    ));
+    let e = refused_vote(&mut s, B1, 0);
+    assert_eq!(
+        e,
+        RuleError::NotYourRole {
+            expected: "a".into(),
+            actual: "b".into()
+        }
+    );
+    assert_eq!(e.to_string(), "this step is for the role a, and you play b");
+    assert_eq!(refused_vote(&mut s, A1, 7), RuleError::UnknownOption(7));
+    assert_eq!(
+        refused(
+            &mut s,
+            A1,
+            Intent::Vote {
+                round: 9,
+                step: 0,
+                option: 0
+            }
+        ),
+        RuleError::StaleVote { round: 9, step: 0 }
+    );
+    assert_eq!(
+        refused_vote(&mut s, Sender::Seat(99), 0),
+        RuleError::UnknownSeat(99)
+    );
+    assert!(matches!(
+        refused(&mut s, A1, Intent::ChooseRole { role: "b".into() }),
+        RuleError::WrongPhase { .. }
+    ));
+    ok(&mut s, F, Intent::Pause);
+    assert_eq!(refused_vote(&mut s, A1, 0), RuleError::Paused);
+    ok(&mut s, F, Intent::Resume);
+    cast(&mut s, A1, 0);
+    // The step closed: a late vote on it is stale, not a vote on the next step.
+    ok(&mut s, F, Intent::Advance);
+    assert_eq!(
+        refused(
+            &mut s,
+            B1,
+            Intent::Vote {
+                round: 1,
+                step: 0,
+                option: 0
+            }
+        ),
+        RuleError::StaleVote { round: 1, step: 0 }
+    );
+}
+
+#[test]
+fn roster_rules_names_roles_capacity_and_bots() {
+    let mut s = Session::new(deck(), 1, 5);
+    ok(&mut s, F, seat("Anna", "a"));
+    assert_eq!(
+        refused(&mut s, F, seat("anna", "b")),
+        RuleError::NameTaken("anna".into())
+    );
+    assert_eq!(refused(&mut s, F, seat("", "b")), RuleError::BadName);
+    assert_eq!(
+        refused(&mut s, F, seat("X", "nope")),
+        RuleError::UnknownRole("nope".into())
+    );
+    ok(
+        &mut s,
+        F,
+        Intent::AddSeat {
+            name: "bot-b".into(),
+            role: Some("b".into()),
+            bot: true,
+        },
+    );
+    ok(&mut s, F, seat("Bert", "b"));
+    assert!(
+        s.seats.values().all(|seat| !seat.bot),
+        "a human taking the role sends its bot home"
+    );
+    ok(&mut s, F, seat("Bea", "b"));
+    assert_eq!(
+        refused(&mut s, F, seat("Bob", "b")),
+        RuleError::RoleFull("b".into())
+    );
+    assert_eq!(s.seats.len(), 3, "a refused join leaves no empty seat");
+    ok(
+        &mut s,
+        F,
+        Intent::AddSeat {
+            name: "Cor".into(),
+            role: None,
+            bot: false,
+        },
+    );
+    let cor = *s.seats.keys().max().unwrap();
+    ok(
+        &mut s,
+        Sender::Seat(cor),
+        Intent::ChooseRole { role: "a".into() },
+    );
+    assert_eq!(s.seats[&cor].role, Some(0));
+}
+
+#[test]
+fn removing_or_moving_the_last_non_voter_resolves_the_step() {
+    let mut s = started();
+    cast(&mut s, A1, 0);
+    ok(&mut s, F, Intent::Advance);
+    cast(&mut s, B1, 0);
+    ok(&mut s, F, Intent::RemoveSeat { seat: 3 });
+    assert_eq!(s.phase, Phase::Resolved);
+}
+
+#[test]
+fn override_and_revoke_replace_a_resolution_exactly() {
+    let mut s = started();
+    let before = s.clone();
+    cast(&mut s, A1, 2); // z: n+1
+    assert!(s.can_undo());
+    ok(&mut s, F, Intent::Override { option: 0 }); // x instead
+    assert_eq!(meter(&s, "n"), 5);
+    assert_eq!(meter(&s, "m"), 60);
+    assert_eq!(s.decisions.len(), 1);
+    assert_eq!(s.decisions[0].by, DecidedBy::Override);
+    ok(&mut s, F, Intent::Revoke);
+    assert_eq!(s.phase, Phase::Deciding);
+    assert_eq!(s.meters, before.meters);
+    assert!(s.decisions.is_empty());
+    assert_eq!(refused(&mut s, F, Intent::Revoke), RuleError::NothingToUndo);
+
+    // A resolution that ended the session can be overridden, and the session goes on.
+    let mut t = started();
+    cast(&mut t, A1, 1);
+    assert_eq!(t.phase, Phase::Ended);
+    ok(&mut t, F, Intent::Override { option: 2 });
+    assert_eq!(t.phase, Phase::Resolved);
+    assert_eq!(t.ending, None);
+    assert_eq!(t.meter_history.len(), 1);
+}
+
+#[test]
+fn skip_inject_and_choose_next_steer_the_cards() {
+    let mut s = started();
+    ok(
+        &mut s,
+        F,
+        Intent::Inject {
+            card: "gewoon".into(),
+        },
+    );
+    assert_eq!(
+        s.deck().cards[s.current.as_ref().unwrap().card].id,
+        "gewoon"
+    );
+    assert_eq!(s.played[0], 0, "the set-aside card was not played");
+    ok(
+        &mut s,
+        F,
+        Intent::ChooseNext {
+            card: "eerste".into(),
+        },
+    );
+    ok(&mut s, F, Intent::Decide { option: 0 });
+    assert_eq!(
+        refused(&mut s, F, Intent::Skip).to_string(),
+        "not possible during the outcome: this needs a card being read or decided"
+    );
+    ok(&mut s, F, Intent::Advance);
+    assert_eq!(
+        s.deck().cards[s.current.as_ref().unwrap().card].id,
+        "eerste"
+    );
+    ok(&mut s, F, Intent::Skip);
+    assert_ne!(
+        s.deck().cards[s.current.as_ref().unwrap().card].id,
+        "eerste"
+    );
+    assert_eq!(
+        refused(
+            &mut s,
+            F,
+            Intent::Inject {
+                card: "nope".into()
+            }
+        ),
+        RuleError::UnknownCard("nope".into())
+    );
+}
+
+#[test]
+fn timers_are_bounded_and_extend() {
+    let mut s = started();
+    ok(&mut s, F, Intent::SetTimer { secs: 120 });
+    ok(&mut s, F, Intent::ExtendTimer { secs: 60 });
+    assert_eq!(s.timer_secs, 180);
+    assert_eq!(
+        refused(&mut s, F, Intent::SetTimer { secs: 0 }),
+        RuleError::BadTimer
+    );
+    assert_eq!(
+        refused(&mut s, F, Intent::ExtendTimer { secs: u32::MAX }),
+        RuleError::BadTimer
+    );
+}
+
+#[test]
+fn all_rounds_played_completes_the_session() {
+    let mut s = Session::new(deck(), 3, 3);
+    ok(&mut s, F, seat("Anna", "a"));
+    ok(&mut s, F, Intent::Start);
+    for _ in 0..50 {
+        match s.phase {
+            Phase::Briefing | Phase::Deciding => {
+                ok(&mut s, F, Intent::Decide { option: 0 });
+            }
+            Phase::Resolved => {
+                ok(&mut s, F, Intent::Advance);
+            }
+            _ => break,
+        }
+    }
+    assert_eq!(s.ending, Some(Ending::Completed));
+    assert_eq!(s.meter_history.len(), 4, "start + 3 rounds");
+}
+
+#[test]
+fn each_role_sees_only_its_own_briefing() {
+    let s = started();
+    let a = view(&s, Viewer::Role(Some(0))).card.unwrap();
+    let b = view(&s, Viewer::Role(Some(1))).card.unwrap();
+    let f = view(&s, Viewer::Facilitator).card.unwrap();
+    assert_eq!(a.briefing.nl, "Algemeen");
+    assert_eq!(b.briefing.nl, "Geheim voor B");
+    assert!(a.all_briefings.is_empty() && b.all_briefings.is_empty());
+    assert!(
+        a.debrief.is_empty(),
+        "debrief questions are for the facilitator until the end"
+    );
+    assert_eq!(
+        f.all_briefings,
+        vec![(1, Text::new("Geheim voor B", "Secret for B"))]
+    );
+    let a_view = format!("{:?}", view(&s, Viewer::Role(Some(0))));
+    assert!(
+        !a_view.contains("Geheim"),
+        "role a's view must not carry b's briefing"
+    );
+}
+
+#[test]
+fn replaying_the_journal_rebuilds_the_session_exactly() {
+    let deck = deck();
+    let header = JournalHeader {
+        version: journal::JOURNAL_VERSION,
+        deck_name: "mini.ron".into(),
+        deck_source: MINI.into(),
+        seed: 11,
+        rounds: 5,
+        created_unix: 0,
+    };
+    let mut s = Session::new(Arc::clone(&deck), header.seed, header.rounds);
+    let mut entries = Vec::new();
+    let mut play = |s: &mut Session, sender: Sender, intent: Intent| {
+        if s.apply(sender, &intent).is_ok() {
+            entries.push(JournalEntry {
+                seq: entries.len() as u64,
+                sender,
+                intent,
+            });
+        }
+    };
+    play(&mut s, F, seat("Anna", "a"));
+    play(&mut s, F, seat("Bert", "b"));
+    play(&mut s, F, Intent::Start);
+    play(
+        &mut s,
+        A1,
+        Intent::Vote {
+            round: 1,
+            step: 0,
+            option: 0,
+        },
+    );
+    play(&mut s, F, Intent::Advance);
+    play(
+        &mut s,
+        B1,
+        Intent::Vote {
+            round: 1,
+            step: 1,
+            option: 0,
+        },
+    );
+    play(&mut s, F, Intent::Advance);
+    play(&mut s, F, Intent::Decide { option: 1 });
+
+    let text: String = std::iter::once(journal::header_line(&header))
+        .chain(entries.iter().map(journal::entry_line))
+        .map(|l| l + "\n")
+        .collect();
+    let parsed = journal::parse(&text).unwrap();
+    assert!(parsed.damage.is_none());
+    let rebuilt = journal::replay(
+        journal::deck_of(&parsed.header).unwrap(),
+        &parsed.header,
+        &parsed.entries,
+    )
+    .unwrap();
+    assert_eq!(rebuilt, s);
+
+    // A journal cut off mid-line keeps everything before the cut.
+    let cut = &text[..text.len() - 10];
+    let partial = journal::parse(cut).unwrap();
+    assert_eq!(partial.entries.len(), entries.len() - 1);
+    assert!(partial.damage.is_some());
+}
