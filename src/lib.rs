@@ -3,4 +3,5 @@
 //! `rules` is the pure game; everything else is the shell around it.
 
 pub mod cli;
+pub mod net;
 pub mod rules;

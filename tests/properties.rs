@@ -94,13 +94,14 @@ proptest! {
             seed,
             rounds: 5,
             created_unix: 0,
+        join_code: String::new(),
         };
         let mut session = Session::new(Arc::clone(&deck), seed, 5);
         let mut entries = Vec::new();
         for (sender, intent) in steps {
             let before = session.clone();
             match session.apply(sender, &intent) {
-                Ok(_) => entries.push(JournalEntry { seq: entries.len() as u64, sender, intent }),
+                Ok(_) => entries.push(JournalEntry { seq: entries.len() as u64, sender, intent, resolved: None }),
                 Err(_) => prop_assert_eq!(&session, &before, "a refusal changed the state"),
             }
             for (m, value) in deck.meters.iter().zip(&session.meters) {

@@ -577,6 +577,7 @@ fn replaying_the_journal_rebuilds_the_session_exactly() {
         seed: 11,
         rounds: 5,
         created_unix: 0,
+        join_code: String::new(),
     };
     let mut s = Session::new(Arc::clone(&deck), header.seed, header.rounds);
     let mut entries = Vec::new();
@@ -586,6 +587,7 @@ fn replaying_the_journal_rebuilds_the_session_exactly() {
                 seq: entries.len() as u64,
                 sender,
                 intent,
+                resolved: None,
             });
         }
     };

@@ -1,6 +1,9 @@
 //! The command line: argument parsing and the headless commands. The window is the default.
 
+pub mod bot;
 pub mod deck;
+pub mod serve;
+pub mod sessions;
 
 use std::path::PathBuf;
 
@@ -23,6 +26,12 @@ pub enum Command {
     /// Check and simulate scenario decks.
     #[command(subcommand)]
     Deck(DeckCommand),
+    /// Host a session without a window; the facilitator types commands.
+    Serve(serve::ServeArgs),
+    /// A headless player that joins a session in a role and votes.
+    Bot(bot::BotArgs),
+    /// List the sessions announcing themselves on the local network.
+    Sessions(sessions::SessionsArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -66,6 +75,9 @@ pub fn run(cli: Cli) -> i32 {
             strategy,
             rounds,
         })) => deck::simulate(file.as_deref(), runs, seed, &strategy, rounds),
+        Some(Command::Serve(args)) => serve::run(args),
+        Some(Command::Bot(args)) => bot::run(args),
+        Some(Command::Sessions(args)) => sessions::run(args),
         None => {
             use clap::CommandFactory;
             let _ = Cli::command().print_help();

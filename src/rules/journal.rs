@@ -6,7 +6,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::deck::{Deck, DeckError};
-use super::session::{Intent, RuleError, Sender, Session};
+use super::session::{Event, Intent, RuleError, Sender, Session};
 
 /// Bumped when the journal's lines change shape.
 pub const JOURNAL_VERSION: u32 = 1;
@@ -22,6 +22,9 @@ pub struct JournalHeader {
     pub rounds: u32,
     /// Seconds since 1970 when the session was created.
     pub created_unix: u64,
+    /// The join code, so a restarted host takes its players back without a new code.
+    #[serde(default)]
+    pub join_code: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,6 +32,9 @@ pub struct JournalEntry {
     pub seq: u64,
     pub sender: Sender,
     pub intent: Intent,
+    /// For people reading the journal: what this intent resolved, if anything. Replay ignores it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolved: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -97,6 +103,28 @@ pub fn parse(text: &str) -> Result<ParsedJournal, JournalError> {
         header,
         entries,
         damage,
+    })
+}
+
+/// A line for people: the decision an intent's events resolved, if any.
+pub fn resolution_note(session: &Session, events: &[Event]) -> Option<String> {
+    let deck = session.deck();
+    events.iter().find_map(|e| match e {
+        Event::Resolved { decision } => session.decisions.get(*decision).map(|d| {
+            let card = &deck.cards[d.card];
+            let option = &card.steps[d.step].options[d.option];
+            let split: Vec<String> = d.split.iter().map(u32::to_string).collect();
+            format!(
+                "round {}: {} step {} ({}) -> {} [votes {}]",
+                d.round,
+                card.id,
+                d.step + 1,
+                deck.roles[d.role].id,
+                option.id,
+                split.join("-")
+            )
+        }),
+        _ => None,
     })
 }
 

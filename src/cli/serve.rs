@@ -1,0 +1,428 @@
+//! `kantelspel serve`: a host without a window. The facilitator types commands on stdin.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::sync::mpsc::{Receiver, channel};
+use std::time::Duration;
+
+use bevy::app::{AppExit, ScheduleRunnerPlugin};
+use bevy::prelude::*;
+
+use crate::net::code::JoinCode;
+use crate::net::director::{Director, Pace};
+use crate::net::host::HostCore;
+use crate::net::journal_file::JournalFile;
+use crate::net::plugin::{HostConfig, HostLink, HostPlugin, start_host};
+use crate::net::protocol::{DEFAULT_PORT, DISCOVERY_PORT};
+use crate::rules::bot::Strategy;
+use crate::rules::deck::Deck;
+use crate::rules::journal::{self, JOURNAL_VERSION, JournalHeader};
+use crate::rules::session::{Intent, Phase, Sender, Session};
+use crate::rules::view::ending_message;
+use crate::rules::{Lang, Text};
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeArgs {
+    /// The deck file; the embedded default deck when left out.
+    #[arg(long)]
+    pub deck: Option<PathBuf>,
+    /// The UDP port to listen on (the info port is the next one).
+    #[arg(long, default_value_t = DEFAULT_PORT)]
+    pub port: u16,
+    /// The address to listen on.
+    #[arg(long, default_value = "0.0.0.0")]
+    pub bind: std::net::IpAddr,
+    /// The join code; a fresh one when left out.
+    #[arg(long)]
+    pub code: Option<String>,
+    /// Rounds to play; the deck's own number when left out.
+    #[arg(long)]
+    pub rounds: Option<u32>,
+    /// Roles to fill with bots, comma-separated (e.g. `raadslid,ambtenaar`).
+    #[arg(long, value_delimiter = ',')]
+    pub bots: Vec<String>,
+    /// Folder for the session journal.
+    #[arg(long)]
+    pub journal: Option<PathBuf>,
+    /// Continue a session from its journal file.
+    #[arg(long)]
+    pub resume: Option<PathBuf>,
+    /// Start once every role has a player or bot, advance phases by itself, and exit at the end.
+    #[arg(long)]
+    pub auto: bool,
+    /// The session's random seed; a fresh one when left out.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// How bots choose: random, steady or first.
+    #[arg(long, default_value = "steady")]
+    pub strategy: String,
+    /// The session's name, as shown on the LAN.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Seconds to read a briefing and an outcome in --auto mode.
+    #[arg(long, default_value_t = 15.0)]
+    pub pace: f64,
+    /// The decision timer in seconds.
+    #[arg(long, default_value_t = 120.0)]
+    pub timer: f64,
+    /// Seconds bots wait before they vote.
+    #[arg(long, default_value_t = 2.0)]
+    pub bot_delay: f64,
+    /// Where to announce the session (broadcast by default).
+    #[arg(long)]
+    pub announce: Option<SocketAddr>,
+    /// Do not announce the session on the LAN.
+    #[arg(long)]
+    pub no_announce: bool,
+    /// Host loop period in milliseconds.
+    #[arg(long, default_value_t = 10)]
+    pub tick_ms: u64,
+    /// Extra addresses clients may know this host by (e.g. behind a relay).
+    #[arg(long)]
+    pub public: Vec<SocketAddr>,
+}
+
+pub fn default_journal_dir() -> PathBuf {
+    std::env::home_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join("kantelspel-journals")
+}
+
+fn random_seed() -> u64 {
+    crate::net::code::random_client_id()
+}
+
+fn unix_now() -> u64 {
+    crate::net::code::now().as_secs()
+}
+
+/// Everything `serve` needs before the app starts: the session, its journal and the code.
+pub struct Prepared {
+    pub core: HostCore,
+    pub code: JoinCode,
+}
+
+pub fn prepare(args: &ServeArgs) -> Result<Prepared, String> {
+    let strategy: Strategy = args.strategy.parse()?;
+    let _ = strategy;
+    if let Some(path) = &args.resume {
+        let (file, parsed) = JournalFile::resume(path).map_err(|e| e.to_string())?;
+        if let Some((line, why)) = &parsed.damage {
+            eprintln!(
+                "note: the journal was damaged at line {line} ({why}); continuing from the last intact line"
+            );
+        }
+        let deck = journal::deck_of(&parsed.header).map_err(|e| e.to_string())?;
+        let session =
+            journal::replay(deck, &parsed.header, &parsed.entries).map_err(|e| e.to_string())?;
+        let code = match (&args.code, &parsed.header.join_code) {
+            (Some(c), _) => JoinCode::parse(c).map_err(|e| e.to_string())?,
+            (None, c) if !c.is_empty() => JoinCode::parse(c).map_err(|e| e.to_string())?,
+            _ => JoinCode::generate(),
+        };
+        let name = args
+            .name
+            .clone()
+            .unwrap_or_else(|| parsed.header.deck_name.clone());
+        return Ok(Prepared {
+            core: HostCore::new(session, Some(file), name),
+            code,
+        });
+    }
+    let (deck_name, source) = match &args.deck {
+        Some(p) => (
+            p.display().to_string(),
+            std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?,
+        ),
+        None => (
+            crate::rules::deck::DEFAULT_DECK_NAME.to_string(),
+            crate::rules::deck::DEFAULT_DECK.to_string(),
+        ),
+    };
+    let deck = std::sync::Arc::new(Deck::from_ron(&deck_name, &source).map_err(|e| e.to_string())?);
+    let code = match &args.code {
+        Some(c) => JoinCode::parse(c).map_err(|e| e.to_string())?,
+        None => JoinCode::generate(),
+    };
+    let header = JournalHeader {
+        version: JOURNAL_VERSION,
+        deck_name,
+        deck_source: source,
+        seed: args.seed.unwrap_or_else(random_seed),
+        rounds: args.rounds.unwrap_or(deck.rounds),
+        created_unix: unix_now(),
+        join_code: code.to_string(),
+    };
+    let dir = args.journal.clone().unwrap_or_else(default_journal_dir);
+    let file = JournalFile::create(&dir, &header).map_err(|e| e.to_string())?;
+    let session = Session::new(deck.clone(), header.seed, header.rounds);
+    let name = args.name.clone().unwrap_or_else(|| deck.title.nl.clone());
+    let mut core = HostCore::new(session, Some(file), name);
+    for role in &args.bots {
+        core.act(
+            Sender::Host,
+            &Intent::AddSeat {
+                name: format!("bot-{role}"),
+                role: Some(role.clone()),
+                bot: true,
+            },
+        )
+        .map_err(|e| format!("--bots {role}: {e}"))?;
+    }
+    Ok(Prepared { core, code })
+}
+
+#[derive(Resource)]
+struct Console(Mutex<Receiver<String>>);
+
+#[derive(Resource)]
+struct ServeMode {
+    auto: bool,
+}
+
+pub fn run(args: ServeArgs) -> i32 {
+    let prepared = match prepare(&args) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 1;
+        }
+    };
+    let strategy: Strategy = args.strategy.parse().unwrap_or_default();
+    let secs = |s: f64| Duration::from_secs_f64(s.clamp(0.0, 3600.0));
+    let pace = Pace {
+        briefing: secs(args.pace),
+        decide: secs(args.timer),
+        outcome: secs(args.pace),
+        bot_delay: secs(args.bot_delay),
+    };
+    let announce = if args.no_announce {
+        None
+    } else {
+        Some(
+            args.announce
+                .unwrap_or_else(|| SocketAddr::from(([255, 255, 255, 255], DISCOVERY_PORT))),
+        )
+    };
+    let mut app = App::new();
+    app.add_plugins(
+        MinimalPlugins.set(ScheduleRunnerPlugin::run_loop(Duration::from_millis(
+            args.tick_ms.max(1),
+        ))),
+    )
+    .add_plugins(bevy::state::app::StatesPlugin)
+    .add_plugins(HostPlugin);
+    let cfg = HostConfig {
+        bind: SocketAddr::new(args.bind, args.port),
+        code: prepared.code.clone(),
+        announce,
+        extra_public: args.public.clone(),
+    };
+    let journal = prepared
+        .core
+        .journal_path()
+        .map(|p| p.display().to_string());
+    let name = prepared.core.name().to_string();
+    let addr = match start_host(
+        app.world_mut(),
+        prepared.core,
+        Director::new(args.auto, pace, strategy),
+        cfg,
+    ) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 1;
+        }
+    };
+    println!("Kantelspel host: {name}");
+    println!("  join code: {}", prepared.code);
+    println!("  address:   {addr}");
+    if let Some(j) = journal {
+        println!("  journal:   {j}");
+    }
+    if !args.auto {
+        println!("  type `help` for the facilitator's commands");
+    }
+    let (tx, rx) = channel();
+    std::thread::spawn(move || {
+        let stdin = std::io::stdin();
+        let mut line = String::new();
+        while stdin.read_line(&mut line).is_ok_and(|n| n > 0) {
+            if tx.send(line.trim().to_string()).is_err() {
+                break;
+            }
+            line.clear();
+        }
+    });
+    app.insert_resource(Console(Mutex::new(rx)))
+        .insert_resource(ServeMode { auto: args.auto })
+        .add_systems(Update, (console, finish).chain());
+    match app.run() {
+        AppExit::Success => 0,
+        AppExit::Error(code) => i32::from(code.get()),
+    }
+}
+
+fn console(console: Res<Console>, mut link: ResMut<HostLink>, mut exit: MessageWriter<AppExit>) {
+    let lines: Vec<String> = match console.0.lock() {
+        Ok(rx) => rx.try_iter().collect(),
+        Err(_) => return,
+    };
+    for line in lines {
+        if line.is_empty() {
+            continue;
+        }
+        match command(&line, &mut link) {
+            Ok(Some(text)) => println!("{text}"),
+            Ok(None) => {
+                exit.write(AppExit::Success);
+            }
+            Err(e) => println!("refused: {e}"),
+        }
+    }
+}
+
+const HELP: &str = "commands: start | pause | resume | next (close the phase) | skip | next-card ID | inject ID\n  decide N | override N | revoke | timer SECS | extend SECS | move SEAT ROLE | remove SEAT\n  bot ROLE | status | end | quit";
+
+/// One facilitator command. `Ok(None)` means quit.
+fn command(line: &str, link: &mut HostLink) -> Result<Option<String>, String> {
+    let mut words = line.split_whitespace();
+    let verb = words.next().unwrap_or_default();
+    let arg = words.next();
+    let num = |a: Option<&str>| -> Result<u32, String> {
+        a.ok_or("a number is missing")?
+            .parse::<u32>()
+            .map_err(|_| "that is not a number".to_string())
+    };
+    let text = |a: Option<&str>| -> Result<String, String> {
+        a.map(str::to_string).ok_or("a name is missing".to_string())
+    };
+    let intent = match verb {
+        "help" | "?" => return Ok(Some(HELP.to_string())),
+        "quit" | "exit" => return Ok(None),
+        "status" => return Ok(Some(status(link))),
+        "start" => Intent::Start,
+        "pause" => Intent::Pause,
+        "resume" => Intent::Resume,
+        "next" | "advance" => Intent::Advance,
+        "skip" => Intent::Skip,
+        "next-card" => Intent::ChooseNext { card: text(arg)? },
+        "inject" => Intent::Inject { card: text(arg)? },
+        "decide" => Intent::Decide {
+            option: num(arg)?.saturating_sub(1) as usize,
+        },
+        "override" => Intent::Override {
+            option: num(arg)?.saturating_sub(1) as usize,
+        },
+        "revoke" => Intent::Revoke,
+        "timer" => Intent::SetTimer { secs: num(arg)? },
+        "extend" => Intent::ExtendTimer { secs: num(arg)? },
+        "move" => Intent::MoveSeat {
+            seat: num(arg)?,
+            role: text(words.next())?,
+        },
+        "remove" => Intent::RemoveSeat { seat: num(arg)? },
+        "bot" => {
+            let role = text(arg)?;
+            Intent::AddSeat {
+                name: format!("bot-{role}-{}", link.core.session().seats.len() + 1),
+                role: Some(role),
+                bot: true,
+            }
+        }
+        "end" => Intent::End,
+        other => return Err(format!("unknown command `{other}`; type `help`")),
+    };
+    link.core.facilitate(&intent).map_err(|e| e.to_string())?;
+    Ok(Some(status(link)))
+}
+
+fn status(link: &HostLink) -> String {
+    let s = link.core.session();
+    let deck = s.deck();
+    let meters: Vec<String> = deck
+        .meters
+        .iter()
+        .zip(&s.meters)
+        .map(|(m, v)| format!("{} {v}", m.id))
+        .collect();
+    let card = s.current.as_ref().map_or(String::from("-"), |c| {
+        let card = &deck.cards[c.card];
+        format!(
+            "{} (step {}/{}, {} decides, {} voted)",
+            card.id,
+            c.step + 1,
+            card.steps.len(),
+            deck.roles[card.steps[c.step].role].id,
+            c.votes.len()
+        )
+    });
+    let connected = link.core.connected_seats();
+    let seats: Vec<String> = s
+        .seats
+        .iter()
+        .map(|(id, seat)| {
+            let role = seat.role.map_or("-", |r| deck.roles[r].id.as_str());
+            let state = if seat.bot {
+                "bot"
+            } else if connected.contains(id) {
+                "online"
+            } else {
+                "offline"
+            };
+            format!("#{id} {} ({role}, {state})", seat.name)
+        })
+        .collect();
+    format!(
+        "round {}/{} {:?} | {} | card {card}\n  seats: {}",
+        s.round,
+        s.rounds,
+        s.phase,
+        meters.join(", "),
+        if seats.is_empty() {
+            "none yet".to_string()
+        } else {
+            seats.join(", ")
+        }
+    )
+}
+
+/// The closing summary `serve` prints.
+pub fn summary(session: &Session) -> String {
+    let deck = session.deck();
+    let meters: Vec<String> = deck
+        .meters
+        .iter()
+        .zip(&session.meters)
+        .map(|(m, v)| format!("{} {v}", m.id))
+        .collect();
+    let ending = session
+        .ending
+        .as_ref()
+        .map_or(Text::default(), |e| ending_message(session, e));
+    format!(
+        "session over: {} rounds played, {} decisions\n  final meters: {}\n  ending: {:?} — {}",
+        session.meter_history.len().saturating_sub(1),
+        session.decisions.len(),
+        meters.join(", "),
+        session.ending,
+        ending.get(Lang::En)
+    )
+}
+
+fn finish(
+    link: Res<HostLink>,
+    mode: Res<ServeMode>,
+    mut exit: MessageWriter<AppExit>,
+    mut told: Local<bool>,
+) {
+    if link.core.session().phase == Phase::Ended && !*told {
+        *told = true;
+        println!("{}", summary(link.core.session()));
+        if mode.auto {
+            exit.write(AppExit::Success);
+        }
+    }
+}

@@ -1,0 +1,136 @@
+//! A player's side of the connection, without Bevy or sockets: what the host last said, and
+//! what to send next.
+
+use crate::rules::deck::RoleIdx;
+use crate::rules::session::{Intent, Phase, SeatId};
+use crate::rules::view::View;
+
+use super::protocol::{self, ClientMsg, HostMsg, PROTOCOL_VERSION, Refusal};
+
+#[derive(Default)]
+pub struct ClientCore {
+    pub name: String,
+    pub role: Option<String>,
+    pub seat: Option<SeatId>,
+    pub session: Option<String>,
+    pub view: Option<View>,
+    pub connected: Vec<SeatId>,
+    pub timer_left: Option<u32>,
+    /// The latest refusal, for the screen to show.
+    pub refusal: Option<Refusal>,
+    /// A refusal after which the host closed the connection: do not reconnect.
+    pub fatal: Option<Refusal>,
+    /// Bumped on every new view.
+    pub version: u64,
+    rejoin: Option<u64>,
+    outbox: Vec<Vec<u8>>,
+}
+
+impl ClientCore {
+    pub fn new(name: impl Into<String>, role: Option<String>) -> ClientCore {
+        ClientCore {
+            name: name.into(),
+            role,
+            ..ClientCore::default()
+        }
+    }
+
+    /// The connection is up: introduce ourselves (again, after a reconnect).
+    pub fn on_connected(&mut self) {
+        self.outbox.clear();
+        let hello = ClientMsg::Hello {
+            version: PROTOCOL_VERSION,
+            name: self.name.clone(),
+            role: self.role.clone(),
+            rejoin: self.rejoin,
+        };
+        self.outbox.push(protocol::encode(&hello));
+    }
+
+    pub fn receive(&mut self, bytes: &[u8]) {
+        let Ok(msg) = protocol::decode_host(bytes) else {
+            // A host of this version never sends this; a garbled message is dropped.
+            return;
+        };
+        match msg {
+            HostMsg::Welcome {
+                seat,
+                session,
+                rejoin,
+            } => {
+                self.seat = Some(seat);
+                self.session = Some(session);
+                self.rejoin = Some(rejoin);
+                self.refusal = None;
+            }
+            HostMsg::Refused(r) => {
+                if r.is_fatal() {
+                    self.fatal = Some(r.clone());
+                }
+                self.refusal = Some(r);
+            }
+            HostMsg::State {
+                view,
+                connected,
+                timer_left,
+            } => {
+                self.view = Some(*view);
+                self.connected = connected;
+                self.timer_left = timer_left;
+                self.version += 1;
+            }
+        }
+    }
+
+    pub fn send(&mut self, intent: Intent) {
+        self.outbox
+            .push(protocol::encode(&ClientMsg::Intent(intent)));
+    }
+
+    pub fn take_outbox(&mut self) -> Vec<Vec<u8>> {
+        std::mem::take(&mut self.outbox)
+    }
+
+    pub fn my_role(&self) -> Option<RoleIdx> {
+        let seat = self.seat?;
+        self.view
+            .as_ref()?
+            .seats
+            .iter()
+            .find(|s| s.seat == seat)?
+            .role
+    }
+
+    pub fn has_voted(&self) -> bool {
+        let (Some(seat), Some(view)) = (self.seat, self.view.as_ref()) else {
+            return false;
+        };
+        view.seats.iter().any(|s| s.seat == seat && s.voted)
+    }
+
+    /// (round, step, number of options) when this player should vote now.
+    pub fn my_turn(&self) -> Option<(u32, usize, usize)> {
+        let view = self.view.as_ref()?;
+        let card = view.card.as_ref()?;
+        let mine = matches!(view.phase, Phase::Briefing | Phase::Deciding)
+            && !view.paused
+            && Some(card.deciding_role) == self.my_role()
+            && !self.has_voted();
+        mine.then_some((view.round, card.step, card.options.len()))
+    }
+
+    /// Votes for `option` on the open step.
+    pub fn vote(&mut self, option: usize) -> bool {
+        match self.my_turn() {
+            Some((round, step, n)) if option < n => {
+                self.send(Intent::Vote {
+                    round,
+                    step,
+                    option,
+                });
+                true
+            }
+            _ => false,
+        }
+    }
+}

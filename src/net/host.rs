@@ -1,0 +1,393 @@
+//! The authoritative host, without Bevy or sockets: receive → verify → apply → journal → send.
+//!
+//! The Bevy plugin feeds it connections and datagram payloads and ships what it returns, so the
+//! whole host can be driven and tested without a window or a network.
+
+use std::collections::{BTreeMap, HashMap};
+use std::time::Duration;
+
+use crate::rules::bot::{self, Strategy};
+use crate::rules::deck::RoleIdx;
+use crate::rules::journal;
+use crate::rules::session::{Event, Intent, Phase, RuleError, SeatId, Sender, Session};
+use crate::rules::view::{Viewer, view};
+
+use super::journal_file::JournalFile;
+use super::protocol::{
+    self, ClientMsg, HostMsg, MAX_CLIENT_MESSAGES_PER_SEC, PROTOCOL_VERSION, Refusal,
+};
+
+pub type ClientId = u64;
+
+struct Conn {
+    seat: Option<SeatId>,
+    window_start: Duration,
+    messages: u32,
+}
+
+/// What the shell must do after the host has had its say.
+#[derive(Default, Debug)]
+pub struct Outgoing {
+    pub messages: Vec<(ClientId, Vec<u8>)>,
+    /// Connections to close (after their last message has gone out).
+    pub disconnect: Vec<ClientId>,
+}
+
+pub struct HostCore {
+    session: Session,
+    journal: Option<JournalFile>,
+    name: String,
+    conns: BTreeMap<ClientId, Conn>,
+    /// Per seat, the secret that lets its player take the seat back from a stale connection.
+    rejoin: HashMap<SeatId, u64>,
+    out: Outgoing,
+    /// The views need sending again.
+    dirty: bool,
+    /// Bumped whenever seats or connections change, for the shell's roster.
+    roster_version: u64,
+    timer_left: Option<u32>,
+    rng: rand_chacha::ChaCha8Rng,
+}
+
+impl HostCore {
+    pub fn new(session: Session, journal: Option<JournalFile>, name: String) -> HostCore {
+        use rand::SeedableRng;
+        let seed = session.seed;
+        HostCore {
+            session,
+            journal,
+            name,
+            conns: BTreeMap::new(),
+            rejoin: HashMap::new(),
+            out: Outgoing::default(),
+            dirty: true,
+            roster_version: 0,
+            timer_left: None,
+            rng: rand_chacha::ChaCha8Rng::seed_from_u64(seed ^ 0xb07),
+        }
+    }
+
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn journal_path(&self) -> Option<&std::path::Path> {
+        self.journal.as_ref().map(JournalFile::path)
+    }
+
+    pub fn roster_version(&self) -> u64 {
+        self.roster_version
+    }
+
+    /// Seats with a live connection.
+    pub fn connected_seats(&self) -> Vec<SeatId> {
+        let mut seats: Vec<SeatId> = self.conns.values().filter_map(|c| c.seat).collect();
+        seats.sort_unstable();
+        seats
+    }
+
+    pub fn client_count(&self) -> usize {
+        self.conns.len()
+    }
+
+    /// Shown to players as the time left in the current decision.
+    pub fn set_timer_left(&mut self, secs: Option<u32>) {
+        if self.timer_left != secs {
+            self.timer_left = secs;
+            self.dirty = true;
+        }
+    }
+
+    pub fn connect(&mut self, client: ClientId, now: Duration) {
+        self.conns.insert(
+            client,
+            Conn {
+                seat: None,
+                window_start: now,
+                messages: 0,
+            },
+        );
+    }
+
+    pub fn disconnect(&mut self, client: ClientId) {
+        if let Some(c) = self.conns.remove(&client)
+            && c.seat.is_some()
+        {
+            self.dirty = true;
+            self.roster_version += 1;
+        }
+    }
+
+    /// One message from one client.
+    pub fn receive(&mut self, client: ClientId, bytes: &[u8], now: Duration) {
+        let Some(conn) = self.conns.get_mut(&client) else {
+            return;
+        };
+        if now.saturating_sub(conn.window_start) >= Duration::from_secs(1) {
+            conn.window_start = now;
+            conn.messages = 0;
+        }
+        conn.messages += 1;
+        if conn.messages > MAX_CLIENT_MESSAGES_PER_SEC {
+            self.refuse(client, Refusal::Flooding);
+            return;
+        }
+        let msg = match protocol::decode_client(bytes) {
+            Ok(m) => m,
+            Err(_) => {
+                self.refuse(client, Refusal::Malformed);
+                return;
+            }
+        };
+        match self.verify(client, msg) {
+            Ok(Verified::Hello { name, role, rejoin }) => self.hello(client, name, role, rejoin),
+            Ok(Verified::Intent(sender, intent)) => {
+                if let Err(r) = self.act(sender, &intent) {
+                    self.refuse(client, r);
+                }
+            }
+            Err(r) => self.refuse(client, r),
+        }
+    }
+
+    /// The one place that decides whether a message from the network may reach the rules: which
+    /// connection sent it, whether it has a seat, and which sender the rules will see. Role and
+    /// phase are then checked by `Session::apply` itself.
+    fn verify(&self, client: ClientId, msg: ClientMsg) -> Result<Verified, Refusal> {
+        let conn = self.conns.get(&client).ok_or(Refusal::NotJoined)?;
+        match msg {
+            ClientMsg::Hello {
+                version,
+                name,
+                role,
+                rejoin,
+            } => {
+                if version != PROTOCOL_VERSION {
+                    return Err(Refusal::VersionMismatch {
+                        host: PROTOCOL_VERSION,
+                        client: version,
+                    });
+                }
+                Ok(Verified::Hello { name, role, rejoin })
+            }
+            ClientMsg::Intent(intent) => {
+                let seat = conn.seat.ok_or(Refusal::NotJoined)?;
+                // A player's laptop speaks only for its own seat: never as the facilitator.
+                if intent.is_facilitator_only() {
+                    return Err(Refusal::Rule(RuleError::NotFacilitator));
+                }
+                Ok(Verified::Intent(Sender::Seat(seat), intent))
+            }
+        }
+    }
+
+    fn hello(&mut self, client: ClientId, name: String, role: Option<String>, rejoin: Option<u64>) {
+        if self.conns.get(&client).is_some_and(|c| c.seat.is_some()) {
+            return;
+        }
+        let name = name.trim().to_string();
+        let existing = self
+            .session
+            .seats
+            .iter()
+            .find(|(_, s)| s.name.to_lowercase() == name.to_lowercase())
+            .map(|(id, s)| (*id, s.bot));
+        let seat = match existing {
+            Some((_, true)) => {
+                self.refuse(client, Refusal::Rule(RuleError::NameTaken(name)));
+                return;
+            }
+            Some((seat, false)) => {
+                let holder = self
+                    .conns
+                    .iter()
+                    .find(|(id, c)| **id != client && c.seat == Some(seat))
+                    .map(|(id, _)| *id);
+                if let Some(old) = holder {
+                    if rejoin.is_some() && rejoin == self.rejoin.get(&seat).copied() {
+                        // The same laptop back on a new connection: the old one is stale.
+                        self.conns.remove(&old);
+                        self.out.disconnect.push(old);
+                    } else {
+                        self.refuse(client, Refusal::NameInUse(name));
+                        return;
+                    }
+                }
+                seat
+            }
+            None => {
+                let intent = Intent::AddSeat {
+                    name,
+                    role,
+                    bot: false,
+                };
+                match self.act(Sender::Host, &intent) {
+                    Ok(events) => match events.iter().find_map(|e| match e {
+                        Event::SeatAdded { seat, .. } => Some(*seat),
+                        _ => None,
+                    }) {
+                        Some(seat) => seat,
+                        None => return,
+                    },
+                    Err(r) => {
+                        self.refuse(client, r);
+                        return;
+                    }
+                }
+            }
+        };
+        if let Some(c) = self.conns.get_mut(&client) {
+            c.seat = Some(seat);
+        }
+        let secret = *self
+            .rejoin
+            .entry(seat)
+            .or_insert_with(super::code::random_client_id);
+        self.send(
+            client,
+            &HostMsg::Welcome {
+                seat,
+                session: self.name.clone(),
+                rejoin: secret,
+            },
+        );
+        self.dirty = true;
+        self.roster_version += 1;
+    }
+
+    /// Applies an intent from anyone, journals it, and only then lets it count.
+    pub fn act(&mut self, sender: Sender, intent: &Intent) -> Result<Vec<Event>, Refusal> {
+        let mut next = self.session.clone();
+        let events = next.apply(sender, intent).map_err(Refusal::Rule)?;
+        if let Some(j) = self.journal.as_mut() {
+            let note = journal::resolution_note(&next, &events);
+            j.append(sender, intent, note)
+                .map_err(|e| Refusal::JournalFailed(e.to_string()))?;
+        }
+        self.session = next;
+        self.dirty = true;
+        for e in &events {
+            match e {
+                Event::SeatRemoved { seat } => {
+                    self.rejoin.remove(seat);
+                    let held: Vec<ClientId> = self
+                        .conns
+                        .iter()
+                        .filter(|(_, c)| c.seat == Some(*seat))
+                        .map(|(id, _)| *id)
+                        .collect();
+                    for client in held {
+                        self.refuse(client, Refusal::Removed);
+                    }
+                    self.roster_version += 1;
+                }
+                Event::SeatAdded { .. } | Event::SeatMoved { .. } => self.roster_version += 1,
+                _ => {}
+            }
+        }
+        Ok(events)
+    }
+
+    /// The facilitator's own intents (the host's window or the `serve` console).
+    pub fn facilitate(&mut self, intent: &Intent) -> Result<Vec<Event>, Refusal> {
+        self.act(Sender::Facilitator, intent)
+    }
+
+    /// Lets every bot in the deciding role vote, if it has not yet.
+    pub fn bots_vote(&mut self, strategy: Strategy) {
+        if !matches!(self.session.phase, Phase::Briefing | Phase::Deciding) || self.session.paused {
+            return;
+        }
+        let (Some(role), Some(cur)) = (self.session.deciding_role(), self.session.current.as_ref())
+        else {
+            return;
+        };
+        let (round, step) = (self.session.round, cur.step);
+        let waiting: Vec<SeatId> = self
+            .session
+            .seats_in_role(role)
+            .filter(|(id, s)| s.bot && !cur.votes.iter().any(|(v, _)| v == *id))
+            .map(|(id, _)| *id)
+            .collect();
+        for seat in waiting {
+            let option = bot::choose(&self.session, strategy, &mut self.rng).unwrap_or(0);
+            let _ = self.act(
+                Sender::Seat(seat),
+                &Intent::Vote {
+                    round,
+                    step,
+                    option,
+                },
+            );
+        }
+    }
+
+    /// A bot's choice for the open step, for a facilitator deciding for an empty role.
+    pub fn bot_choice(&mut self, strategy: Strategy) -> Option<usize> {
+        bot::choose(&self.session, strategy, &mut self.rng)
+    }
+
+    /// Whether every role has a player or a bot.
+    pub fn every_role_filled(&self) -> bool {
+        (0..self.session.deck().roles.len())
+            .all(|r: RoleIdx| self.session.seats_in_role(r).next().is_some())
+    }
+
+    fn refuse(&mut self, client: ClientId, refusal: Refusal) {
+        let fatal = refusal.is_fatal();
+        self.send(client, &HostMsg::Refused(refusal));
+        if fatal {
+            if let Some(c) = self.conns.remove(&client)
+                && c.seat.is_some()
+            {
+                self.dirty = true;
+                self.roster_version += 1;
+            }
+            self.out.disconnect.push(client);
+        }
+    }
+
+    fn send(&mut self, client: ClientId, msg: &HostMsg) {
+        self.out.messages.push((client, protocol::encode(msg)));
+    }
+
+    /// Everything to send now: direct replies, then fresh views if anything changed. Each view is
+    /// encoded once per role and shared by everyone in it.
+    pub fn take_outgoing(&mut self) -> Outgoing {
+        if self.dirty {
+            self.dirty = false;
+            let connected = self.connected_seats();
+            let mut encoded: HashMap<Option<RoleIdx>, std::rc::Rc<Vec<u8>>> = HashMap::new();
+            let seated: Vec<(ClientId, SeatId)> = self
+                .conns
+                .iter()
+                .filter_map(|(id, c)| c.seat.map(|s| (*id, s)))
+                .collect();
+            for (client, seat) in seated {
+                let role = self.session.seats.get(&seat).and_then(|s| s.role);
+                let bytes = encoded.entry(role).or_insert_with(|| {
+                    std::rc::Rc::new(protocol::encode(&HostMsg::State {
+                        view: Box::new(view(&self.session, Viewer::Role(role))),
+                        connected: connected.clone(),
+                        timer_left: self.timer_left,
+                    }))
+                });
+                self.out.messages.push((client, bytes.as_ref().clone()));
+            }
+        }
+        std::mem::take(&mut self.out)
+    }
+}
+
+enum Verified {
+    Hello {
+        name: String,
+        role: Option<String>,
+        rejoin: Option<u64>,
+    },
+    Intent(Sender, Intent),
+}

@@ -1,0 +1,127 @@
+//! The journal on disk: one header line, then one line per accepted intent, each flushed to the
+//! disk (fsync) before anyone is told about it.
+
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::rules::journal::{self, JournalEntry, JournalHeader, ParsedJournal};
+use crate::rules::session::{Intent, Sender};
+
+pub struct JournalFile {
+    file: File,
+    path: PathBuf,
+    next_seq: u64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum JournalFileError {
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{path}: {source}")]
+    Format {
+        path: String,
+        source: journal::JournalError,
+    },
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> JournalFileError + '_ {
+    move |source| JournalFileError::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+impl JournalFile {
+    /// Starts a new journal in `dir`, named after the time and seed.
+    pub fn create(dir: &Path, header: &JournalHeader) -> Result<JournalFile, JournalFileError> {
+        std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+        let path = dir.join(format!(
+            "kantelspel-{}-{:016x}.journal",
+            header.created_unix, header.seed
+        ));
+        let mut file = OpenOptions::new()
+            .create_new(true)
+            .append(true)
+            .open(&path)
+            .map_err(io_err(&path))?;
+        writeln!(file, "{}", journal::header_line(header)).map_err(io_err(&path))?;
+        file.sync_all().map_err(io_err(&path))?;
+        // The new file's name must survive a crash too.
+        if let Ok(d) = File::open(dir) {
+            let _ = d.sync_all();
+        }
+        Ok(JournalFile {
+            file,
+            path,
+            next_seq: 0,
+        })
+    }
+
+    /// Opens an existing journal to continue it. A damaged tail (the host died mid-write) is cut
+    /// off so new lines follow the last intact one.
+    pub fn resume(path: &Path) -> Result<(JournalFile, ParsedJournal), JournalFileError> {
+        let text = std::fs::read_to_string(path).map_err(io_err(path))?;
+        let parsed = journal::parse(&text).map_err(|source| JournalFileError::Format {
+            path: path.display().to_string(),
+            source,
+        })?;
+        let intact: usize = match parsed.damage {
+            Some((line, _)) => text
+                .split_inclusive('\n')
+                .take(line - 1)
+                .map(str::len)
+                .sum(),
+            None if text.ends_with('\n') => text.len(),
+            None => text.len(),
+        };
+        let mut file = OpenOptions::new()
+            .append(true)
+            .open(path)
+            .map_err(io_err(path))?;
+        if intact < text.len() {
+            file.set_len(intact as u64).map_err(io_err(path))?;
+        }
+        if intact > 0 && !text[..intact].ends_with('\n') {
+            writeln!(file).map_err(io_err(path))?;
+        }
+        file.sync_all().map_err(io_err(path))?;
+        let next_seq = parsed.entries.last().map_or(0, |e| e.seq + 1);
+        Ok((
+            JournalFile {
+                file,
+                path: path.to_path_buf(),
+                next_seq,
+            },
+            parsed,
+        ))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Appends one accepted intent and waits until it is on the disk.
+    pub fn append(
+        &mut self,
+        sender: Sender,
+        intent: &Intent,
+        resolved: Option<String>,
+    ) -> std::io::Result<()> {
+        let entry = JournalEntry {
+            seq: self.next_seq,
+            sender,
+            intent: intent.clone(),
+            resolved,
+        };
+        let mut line = journal::entry_line(&entry);
+        line.push('\n');
+        self.file.write_all(line.as_bytes())?;
+        self.file.sync_data()?;
+        self.next_seq += 1;
+        Ok(())
+    }
+}

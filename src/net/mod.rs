@@ -1,0 +1,11 @@
+//! Networked sessions: the wire protocol, join codes, the host and client cores, and the Bevy
+//! plugins that carry them over renet.
+
+pub mod client;
+pub mod code;
+pub mod director;
+pub mod host;
+pub mod info;
+pub mod journal_file;
+pub mod plugin;
+pub mod protocol;

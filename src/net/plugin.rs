@@ -1,0 +1,439 @@
+//! The Bevy shell around the host and client cores: renet in `PreUpdate`, the cores in between,
+//! renet out in `PostUpdate`. `serve`, `bot` and the window all run these same plugins.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, UdpSocket};
+use std::time::{Duration, Instant};
+
+use bevy::prelude::*;
+use bevy_renet::netcode::{
+    ClientAuthentication, NetcodeClientPlugin, NetcodeClientTransport, NetcodeServerPlugin,
+    NetcodeServerTransport, ServerAuthentication, ServerConfig,
+};
+use bevy_renet::{
+    RenetClient, RenetClientPlugin, RenetReceive, RenetSend, RenetServer, RenetServerEvent,
+    RenetServerPlugin,
+};
+use renet::ServerEvent;
+
+use super::client::ClientCore;
+use super::code::{self, JoinCode};
+use super::director::Director;
+use super::host::{ClientId, HostCore};
+use super::info::{self, HostInfo, InfoPort};
+use super::protocol::{self, Channel, PROTOCOL_ID};
+
+/// netcode's own ceiling on connections per host.
+pub const MAX_CLIENTS: usize = 1024;
+/// How often the host announces itself on the LAN.
+const BEACON_EVERY: Duration = Duration::from_secs(1);
+/// A refused client gets this long for its refusal to arrive before the connection closes.
+const KICK_GRACE: Duration = Duration::from_millis(300);
+/// A first connection that is not up after this long has failed.
+pub const CONNECT_WAIT: Duration = Duration::from_secs(6);
+/// Pause between reconnection attempts after a dropped connection.
+const RETRY_EVERY: Duration = Duration::from_millis(1500);
+
+// ---------------------------------------------------------------------------------------------
+// Host
+// ---------------------------------------------------------------------------------------------
+
+pub struct HostConfig {
+    /// Where to listen: `0.0.0.0:PORT` in a room, `127.0.0.1:0` in tests.
+    pub bind: SocketAddr,
+    pub code: JoinCode,
+    /// Where to send the LAN beacon; `None` for no beacon.
+    pub announce: Option<SocketAddr>,
+    /// Extra addresses clients may know the host by (a relay in tests).
+    pub extra_public: Vec<SocketAddr>,
+}
+
+#[derive(Resource)]
+pub struct HostLink {
+    pub core: HostCore,
+    pub director: Director,
+    pub addr: SocketAddr,
+    pub code: JoinCode,
+    pub ended: bool,
+    info: InfoPort,
+    key: [u8; 32],
+    announce: Option<(UdpSocket, SocketAddr)>,
+    last_beacon: Option<Instant>,
+    kicks: Vec<(ClientId, Instant)>,
+    start: Instant,
+}
+
+impl HostLink {
+    pub fn info(&self) -> HostInfo {
+        HostInfo {
+            session: self.core.name().to_string(),
+            deck: self.core.session().deck().title.nl.clone(),
+            game_port: self.addr.port(),
+            players: self.core.connected_seats().len() as u32,
+        }
+    }
+
+    pub fn info_addr(&self) -> Option<SocketAddr> {
+        self.info.local_addr().ok()
+    }
+}
+
+/// A seat at the table, as an entity: for the roster on screen and for systems that ask who is here.
+#[derive(Component, Debug, Clone, PartialEq, Eq)]
+pub struct Player {
+    pub seat: u32,
+    pub name: String,
+    pub role: Option<String>,
+    pub bot: bool,
+    pub connected: bool,
+}
+
+/// The addresses a host on `local` answers on: every interface when bound to all of them.
+fn public_addresses(local: SocketAddr) -> Vec<SocketAddr> {
+    if !local.ip().is_unspecified() {
+        return vec![local];
+    }
+    let mut out = vec![SocketAddr::new(
+        IpAddr::V4(Ipv4Addr::LOCALHOST),
+        local.port(),
+    )];
+    if let Ok(ifaces) = if_addrs::get_if_addrs() {
+        for i in ifaces {
+            let a = SocketAddr::new(i.ip(), local.port());
+            if a.is_ipv4() && !out.contains(&a) {
+                out.push(a);
+            }
+        }
+    }
+    out
+}
+
+/// Opens the game and info sockets and puts the host into the world.
+pub fn start_host(
+    world: &mut World,
+    core: HostCore,
+    director: Director,
+    cfg: HostConfig,
+) -> Result<SocketAddr, String> {
+    let socket =
+        UdpSocket::bind(cfg.bind).map_err(|e| format!("cannot listen on {}: {e}", cfg.bind))?;
+    let local = socket.local_addr().map_err(|e| e.to_string())?;
+    let info_bind = SocketAddr::new(local.ip(), local.port().wrapping_add(1));
+    let info = InfoPort::bind(info_bind)
+        .map_err(|e| format!("cannot listen on {info_bind} (the info port): {e}"))?;
+    let mut public = public_addresses(local);
+    public.extend(cfg.extra_public);
+    let key = cfg.code.key();
+    let transport = NetcodeServerTransport::new(
+        ServerConfig {
+            current_time: code::now(),
+            max_clients: MAX_CLIENTS,
+            protocol_id: PROTOCOL_ID,
+            public_addresses: public,
+            authentication: ServerAuthentication::Secure { private_key: key },
+        },
+        socket,
+    )
+    .map_err(|e| format!("cannot start the host: {e}"))?;
+    let announce = match cfg.announce {
+        Some(target) => {
+            let s = UdpSocket::bind(SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), 0))
+                .map_err(|e| format!("cannot open the beacon socket: {e}"))?;
+            let _ = s.set_broadcast(true);
+            let _ = s.set_nonblocking(true);
+            Some((s, target))
+        }
+        None => None,
+    };
+    world.insert_resource(RenetServer::new(protocol::connection_config()));
+    world.insert_resource(transport);
+    world.insert_resource(HostLink {
+        core,
+        director,
+        addr: local,
+        code: cfg.code,
+        ended: false,
+        info,
+        key,
+        announce,
+        last_beacon: None,
+        kicks: Vec::new(),
+        start: Instant::now(),
+    });
+    Ok(local)
+}
+
+pub struct HostPlugin;
+
+impl Plugin for HostPlugin {
+    fn build(&self, app: &mut App) {
+        if !app.is_plugin_added::<RenetServerPlugin>() {
+            app.add_plugins((RenetServerPlugin, NetcodeServerPlugin));
+        }
+        app.add_observer(on_server_event)
+            .add_systems(
+                PreUpdate,
+                host_receive
+                    .after(RenetReceive)
+                    .run_if(resource_exists::<HostLink>),
+            )
+            .add_systems(
+                Update,
+                (host_direct, host_info, sync_players)
+                    .chain()
+                    .run_if(resource_exists::<HostLink>),
+            )
+            .add_systems(
+                PostUpdate,
+                host_send
+                    .before(RenetSend)
+                    .run_if(resource_exists::<HostLink>),
+            );
+    }
+}
+
+fn on_server_event(ev: On<RenetServerEvent>, link: Option<ResMut<HostLink>>) {
+    let Some(mut link) = link else {
+        return;
+    };
+    let now = link.start.elapsed();
+    match ev.event().0 {
+        ServerEvent::ClientConnected { client_id } => link.core.connect(client_id, now),
+        ServerEvent::ClientDisconnected { client_id, .. } => link.core.disconnect(client_id),
+    }
+}
+
+fn host_receive(mut server: ResMut<RenetServer>, mut link: ResMut<HostLink>) {
+    let now = link.start.elapsed();
+    for client in server.clients_id() {
+        // Bounded per frame: a flooding client cannot starve the others.
+        for _ in 0..protocol::MAX_CLIENT_MESSAGES_PER_SEC + 1 {
+            let Some(bytes) = server.receive_message(client, Channel::Reliable) else {
+                break;
+            };
+            link.core.receive(client, &bytes, now);
+        }
+    }
+}
+
+fn host_direct(mut link: ResMut<HostLink>) {
+    let now = link.start.elapsed();
+    let link = &mut *link;
+    if link.director.tick(&mut link.core, now) {
+        link.ended = true;
+    }
+}
+
+fn host_info(mut link: ResMut<HostLink>) {
+    let info = link.info();
+    let key = link.key;
+    link.info.poll(&info, &key);
+    let due = link.last_beacon.is_none_or(|t| t.elapsed() >= BEACON_EVERY);
+    if due && let Some((socket, target)) = &link.announce {
+        let _ = socket.send_to(&info::beacon_bytes(&info), *target);
+        link.last_beacon = Some(Instant::now());
+    }
+}
+
+fn host_send(mut server: ResMut<RenetServer>, mut link: ResMut<HostLink>) {
+    let out = link.core.take_outgoing();
+    for (client, bytes) in out.messages {
+        if server.is_connected(client) {
+            server.send_message(client, Channel::Reliable, bytes);
+        }
+    }
+    let now = Instant::now();
+    link.kicks
+        .extend(out.disconnect.into_iter().map(|c| (c, now + KICK_GRACE)));
+    link.kicks.retain(|(client, at)| {
+        if *at <= now {
+            server.disconnect(*client);
+            false
+        } else {
+            true
+        }
+    });
+}
+
+fn sync_players(
+    mut commands: Commands,
+    link: Res<HostLink>,
+    mut seen: Local<Option<u64>>,
+    players: Query<Entity, With<Player>>,
+) {
+    let version = link.core.roster_version();
+    if *seen == Some(version) {
+        return;
+    }
+    *seen = Some(version);
+    for e in &players {
+        commands.entity(e).despawn();
+    }
+    let session = link.core.session();
+    let connected = link.core.connected_seats();
+    for (seat, s) in &session.seats {
+        commands.spawn(Player {
+            seat: *seat,
+            name: s.name.clone(),
+            role: s.role.map(|r| session.deck().roles[r].id.clone()),
+            bot: s.bot,
+            connected: s.bot || connected.contains(seat),
+        });
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Client
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LinkStatus {
+    Connecting,
+    Connected,
+    /// The connection dropped; trying again.
+    Reconnecting,
+    /// Refused or unreachable; not trying again.
+    Failed(String),
+}
+
+#[derive(Resource)]
+pub struct ClientLink {
+    pub core: ClientCore,
+    pub addr: SocketAddr,
+    pub code: JoinCode,
+    pub status: LinkStatus,
+    /// Whether this link has ever been connected (a first connection fails; a later one retries).
+    ever_connected: bool,
+    attempt_started: Instant,
+    next_retry: Option<Instant>,
+}
+
+fn client_resources(
+    addr: SocketAddr,
+    code: &JoinCode,
+) -> Result<(RenetClient, NetcodeClientTransport), String> {
+    let bind = if addr.is_ipv4() {
+        "0.0.0.0:0"
+    } else {
+        "[::]:0"
+    };
+    let socket = UdpSocket::bind(bind).map_err(|e| format!("cannot open a network socket: {e}"))?;
+    let token = code::connect_token(code, code::random_client_id(), addr)?;
+    let transport = NetcodeClientTransport::new(
+        code::now(),
+        ClientAuthentication::Secure {
+            connect_token: token,
+        },
+        socket,
+    )
+    .map_err(|e| format!("cannot connect: {e}"))?;
+    Ok((RenetClient::new(protocol::connection_config()), transport))
+}
+
+/// Starts connecting to the host at `addr` as `core.name`.
+pub fn connect_client(
+    world: &mut World,
+    addr: SocketAddr,
+    code: JoinCode,
+    core: ClientCore,
+) -> Result<(), String> {
+    let (client, transport) = client_resources(addr, &code)?;
+    world.insert_resource(client);
+    world.insert_resource(transport);
+    world.insert_resource(ClientLink {
+        core,
+        addr,
+        code,
+        status: LinkStatus::Connecting,
+        ever_connected: false,
+        attempt_started: Instant::now(),
+        next_retry: None,
+    });
+    Ok(())
+}
+
+pub struct ClientPlugin;
+
+impl Plugin for ClientPlugin {
+    fn build(&self, app: &mut App) {
+        if !app.is_plugin_added::<RenetClientPlugin>() {
+            app.add_plugins((RenetClientPlugin, NetcodeClientPlugin));
+        }
+        app.add_systems(
+            PreUpdate,
+            client_receive
+                .after(RenetReceive)
+                .run_if(resource_exists::<ClientLink>.and_then(resource_exists::<RenetClient>)),
+        )
+        .add_systems(Update, client_watch.run_if(resource_exists::<ClientLink>))
+        .add_systems(
+            PostUpdate,
+            client_send
+                .before(RenetSend)
+                .run_if(resource_exists::<ClientLink>.and_then(resource_exists::<RenetClient>)),
+        );
+    }
+}
+
+fn client_receive(mut client: ResMut<RenetClient>, mut link: ResMut<ClientLink>) {
+    if client.is_connected()
+        && link.status != LinkStatus::Connected
+        && !matches!(link.status, LinkStatus::Failed(_))
+    {
+        link.status = LinkStatus::Connected;
+        link.ever_connected = true;
+        link.core.on_connected();
+    }
+    while let Some(bytes) = client.receive_message(Channel::Reliable) {
+        link.core.receive(&bytes);
+    }
+    if let Some(r) = link.core.fatal.clone()
+        && !matches!(link.status, LinkStatus::Failed(_))
+    {
+        link.status = LinkStatus::Failed(r.to_string());
+    }
+}
+
+fn client_watch(
+    mut commands: Commands,
+    mut link: ResMut<ClientLink>,
+    client: Option<Res<RenetClient>>,
+) {
+    let disconnected = client.as_ref().is_none_or(|c| c.is_disconnected());
+    match link.status {
+        LinkStatus::Failed(_) => {}
+        LinkStatus::Connected if disconnected => {
+            link.status = LinkStatus::Reconnecting;
+            link.next_retry = Some(Instant::now() + RETRY_EVERY);
+        }
+        LinkStatus::Connecting if link.attempt_started.elapsed() > CONNECT_WAIT || disconnected => {
+            let addr = link.addr;
+            link.status = LinkStatus::Failed(format!(
+                "no connection to {addr} within {} s: wrong join code, or the host is not reachable",
+                CONNECT_WAIT.as_secs()
+            ));
+        }
+        LinkStatus::Reconnecting => {
+            let connecting = client.as_ref().is_some_and(|c| c.is_connecting());
+            let due = link.next_retry.is_none_or(|t| Instant::now() >= t);
+            let stuck = link.attempt_started.elapsed() > CONNECT_WAIT;
+            if (disconnected || (connecting && stuck)) && due {
+                link.attempt_started = Instant::now();
+                link.next_retry = Some(Instant::now() + RETRY_EVERY);
+                if let Ok((c, t)) = client_resources(link.addr, &link.code) {
+                    commands.insert_resource(c);
+                    commands.insert_resource(t);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn client_send(mut client: ResMut<RenetClient>, mut link: ResMut<ClientLink>) {
+    if !client.is_connected() {
+        return;
+    }
+    for bytes in link.core.take_outbox() {
+        client.send_message(Channel::Reliable, bytes);
+    }
+}
