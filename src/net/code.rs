@@ -10,7 +10,7 @@ use std::net::SocketAddr;
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use renet_netcode::{ConnectToken, NETCODE_KEY_BYTES};
+use renetcode::{ConnectToken, NETCODE_KEY_BYTES};
 use sha2::{Digest, Sha256};
 
 use super::protocol::{PROTOCOL_ID, TIMEOUT_SECS};

@@ -9,3 +9,4 @@ pub mod info;
 pub mod journal_file;
 pub mod plugin;
 pub mod protocol;
+pub mod transport;

@@ -5,15 +5,9 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr, UdpSocket};
 use std::time::{Duration, Instant};
 
 use bevy::prelude::*;
-use bevy_renet::netcode::{
-    ClientAuthentication, NetcodeClientPlugin, NetcodeClientTransport, NetcodeServerPlugin,
-    NetcodeServerTransport, ServerAuthentication, ServerConfig,
-};
-use bevy_renet::{
-    RenetClient, RenetClientPlugin, RenetReceive, RenetSend, RenetServer, RenetServerEvent,
-    RenetServerPlugin,
-};
+use bevy_renet::{RenetClient, RenetReceive, RenetSend, RenetServer, RenetServerEvent};
 use renet::ServerEvent;
+use renetcode::{ClientAuthentication, ServerAuthentication, ServerConfig};
 
 use super::client::ClientCore;
 use super::code::{self, JoinCode};
@@ -21,6 +15,9 @@ use super::director::Director;
 use super::host::{ClientId, HostCore};
 use super::info::{self, HostInfo, InfoPort};
 use super::protocol::{self, Channel, PROTOCOL_ID};
+use super::transport::{
+    ClientTransport, ClientTransportPlugin, ServerTransport, ServerTransportPlugin,
+};
 
 /// netcode's own ceiling on connections per host.
 pub const MAX_CLIENTS: usize = 1024;
@@ -123,7 +120,7 @@ pub fn start_host(
     let mut public = public_addresses(local);
     public.extend(cfg.extra_public);
     let key = cfg.code.key();
-    let transport = NetcodeServerTransport::new(
+    let transport = ServerTransport::new(
         ServerConfig {
             current_time: code::now(),
             max_clients: MAX_CLIENTS,
@@ -166,8 +163,8 @@ pub struct HostPlugin;
 
 impl Plugin for HostPlugin {
     fn build(&self, app: &mut App) {
-        if !app.is_plugin_added::<RenetServerPlugin>() {
-            app.add_plugins((RenetServerPlugin, NetcodeServerPlugin));
+        if !app.is_plugin_added::<ServerTransportPlugin>() {
+            app.add_plugins(ServerTransportPlugin);
         }
         app.add_observer(on_server_event)
             .add_systems(
@@ -307,10 +304,10 @@ pub struct ClientLink {
     next_retry: Option<Instant>,
 }
 
-fn client_resources(
+pub fn client_resources(
     addr: SocketAddr,
     code: &JoinCode,
-) -> Result<(RenetClient, NetcodeClientTransport), String> {
+) -> Result<(RenetClient, ClientTransport), String> {
     let bind = if addr.is_ipv4() {
         "0.0.0.0:0"
     } else {
@@ -318,7 +315,7 @@ fn client_resources(
     };
     let socket = UdpSocket::bind(bind).map_err(|e| format!("cannot open a network socket: {e}"))?;
     let token = code::connect_token(code, code::random_client_id(), addr)?;
-    let transport = NetcodeClientTransport::new(
+    let transport = ClientTransport::new(
         code::now(),
         ClientAuthentication::Secure {
             connect_token: token,
@@ -355,8 +352,8 @@ pub struct ClientPlugin;
 
 impl Plugin for ClientPlugin {
     fn build(&self, app: &mut App) {
-        if !app.is_plugin_added::<RenetClientPlugin>() {
-            app.add_plugins((RenetClientPlugin, NetcodeClientPlugin));
+        if !app.is_plugin_added::<ClientTransportPlugin>() {
+            app.add_plugins(ClientTransportPlugin);
         }
         app.add_systems(
             PreUpdate,

@@ -1,0 +1,322 @@
+//! Netcode over a UDP socket, with every datagram checked before netcode parses it.
+//!
+//! renetcode 2.0 reads a packet's sequence number with a length taken from the packet's first
+//! byte (up to 15) into an 8-byte buffer, before any authentication, so one crafted datagram
+//! panics whoever receives it. Our transports drop such datagrams unread, and contain any other
+//! parser panic to the one datagram that caused it, so no packet can take a session down.
+
+use std::io;
+use std::net::{SocketAddr, UdpSocket};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::time::Duration;
+
+use bevy::prelude::*;
+use bevy_renet::{
+    RenetClient, RenetClientPlugin, RenetReceive, RenetSend, RenetServer, RenetServerPlugin,
+};
+use renetcode::{
+    ClientAuthentication, NETCODE_MAX_PACKET_BYTES, NetcodeClient, NetcodeServer, ServerConfig,
+    ServerResult,
+};
+
+/// Longest sequence number netcode writes, in bytes.
+const MAX_SEQUENCE_BYTES: u8 = 8;
+
+/// Whether netcode can parse `datagram` without tripping over its own length field.
+pub fn well_formed(datagram: &[u8]) -> bool {
+    datagram
+        .first()
+        .is_some_and(|prefix| prefix >> 4 <= MAX_SEQUENCE_BYTES)
+}
+
+#[derive(Resource)]
+pub struct ServerTransport {
+    socket: UdpSocket,
+    netcode: NetcodeServer,
+    buffer: Box<[u8; NETCODE_MAX_PACKET_BYTES]>,
+    /// Datagrams dropped unread, for the curious.
+    pub dropped: u64,
+}
+
+impl ServerTransport {
+    pub fn new(config: ServerConfig, socket: UdpSocket) -> io::Result<ServerTransport> {
+        socket.set_nonblocking(true)?;
+        Ok(ServerTransport {
+            socket,
+            netcode: NetcodeServer::new(config),
+            buffer: Box::new([0; NETCODE_MAX_PACKET_BYTES]),
+            dropped: 0,
+        })
+    }
+
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.socket.local_addr()
+    }
+
+    /// Feeds one datagram to netcode and renet. Public so the fuzz target drives exactly this.
+    pub fn process(&mut self, from: SocketAddr, len: usize, server: &mut RenetServer) {
+        let datagram = &mut self.buffer[..len];
+        if !well_formed(datagram) {
+            self.dropped += 1;
+            return;
+        }
+        let netcode = &mut self.netcode;
+        let socket = &self.socket;
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            let result = netcode.process_packet(from, datagram);
+            settle(result, socket, server);
+        }));
+        if outcome.is_err() {
+            self.dropped += 1;
+        }
+    }
+
+    /// Receives everything waiting and advances netcode's clocks.
+    pub fn update(&mut self, delta: Duration, server: &mut RenetServer) {
+        self.netcode.update(delta);
+        // Bounded, so a flood cannot hold the frame forever.
+        for _ in 0..4096 {
+            match self.socket.recv_from(&mut self.buffer[..]) {
+                Ok((len, from)) => self.process(from, len, server),
+                Err(e) if e.kind() == io::ErrorKind::ConnectionReset => continue,
+                Err(_) => break,
+            }
+        }
+        for client in self.netcode.clients_id() {
+            let result = self.netcode.update_client(client);
+            settle(result, &self.socket, server);
+        }
+        for gone in server.disconnections_id() {
+            let result = self.netcode.disconnect(gone);
+            settle(result, &self.socket, server);
+        }
+    }
+
+    pub fn send_packets(&mut self, server: &mut RenetServer) {
+        for client in server.clients_id() {
+            let Ok(packets) = server.get_packets_to_send(client) else {
+                continue;
+            };
+            for packet in packets {
+                if let Ok((addr, payload)) = self.netcode.generate_payload_packet(client, &packet) {
+                    let _ = self.socket.send_to(payload, addr);
+                }
+            }
+        }
+    }
+
+    pub fn disconnect_all(&mut self, server: &mut RenetServer) {
+        for client in self.netcode.clients_id() {
+            let result = self.netcode.disconnect(client);
+            settle(result, &self.socket, server);
+        }
+    }
+}
+
+fn settle(result: ServerResult<'_, '_>, socket: &UdpSocket, server: &mut RenetServer) {
+    match result {
+        ServerResult::None => {}
+        ServerResult::PacketToSend { payload, addr } => {
+            let _ = socket.send_to(payload, addr);
+        }
+        ServerResult::Payload { client_id, payload } => {
+            let _ = server.process_packet_from(payload, client_id);
+        }
+        ServerResult::ClientConnected {
+            client_id,
+            addr,
+            payload,
+            ..
+        } => {
+            server.add_connection(client_id);
+            let _ = socket.send_to(payload, addr);
+        }
+        ServerResult::ClientDisconnected {
+            client_id,
+            addr,
+            payload,
+        } => {
+            server.remove_connection(client_id);
+            if let Some(p) = payload {
+                let _ = socket.send_to(p, addr);
+            }
+        }
+    }
+}
+
+#[derive(Resource)]
+pub struct ClientTransport {
+    socket: UdpSocket,
+    netcode: NetcodeClient,
+    buffer: Box<[u8; NETCODE_MAX_PACKET_BYTES]>,
+}
+
+impl ClientTransport {
+    pub fn new(
+        now: Duration,
+        auth: ClientAuthentication,
+        socket: UdpSocket,
+    ) -> Result<ClientTransport, String> {
+        socket.set_nonblocking(true).map_err(|e| e.to_string())?;
+        Ok(ClientTransport {
+            socket,
+            netcode: NetcodeClient::new(now, auth).map_err(|e| e.to_string())?,
+            buffer: Box::new([0; NETCODE_MAX_PACKET_BYTES]),
+        })
+    }
+
+    /// Tells the host we are leaving, as a closed program does.
+    pub fn disconnect(&mut self) {
+        if let Ok((addr, packet)) = self.netcode.disconnect() {
+            let _ = self.socket.send_to(packet, addr);
+        }
+    }
+
+    pub fn update(&mut self, delta: Duration, client: &mut RenetClient) {
+        if self.netcode.disconnect_reason().is_some() {
+            client.disconnect_due_to_transport();
+            return;
+        }
+        if client.disconnect_reason().is_some() {
+            self.disconnect();
+            return;
+        }
+        if self.netcode.is_connected() {
+            client.set_connected();
+        } else if self.netcode.is_connecting() {
+            client.set_connecting();
+        }
+        let server = self.netcode.server_addr();
+        for _ in 0..4096 {
+            let len = match self.socket.recv_from(&mut self.buffer[..]) {
+                Ok((len, from)) if from == server => len,
+                Ok(_) => continue,
+                Err(e) if e.kind() == io::ErrorKind::ConnectionReset => continue,
+                Err(_) => break,
+            };
+            let datagram = &mut self.buffer[..len];
+            if !well_formed(datagram) {
+                continue;
+            }
+            let netcode = &mut self.netcode;
+            let _ = catch_unwind(AssertUnwindSafe(|| {
+                if let Some(payload) = netcode.process_packet(datagram) {
+                    client.process_packet(payload);
+                }
+            }));
+        }
+        if let Some((packet, addr)) = self.netcode.update(delta) {
+            let _ = self.socket.send_to(packet, addr);
+        }
+    }
+
+    pub fn send_packets(&mut self, client: &mut RenetClient) {
+        if self.netcode.disconnect_reason().is_some() {
+            return;
+        }
+        for packet in client.get_packets_to_send() {
+            if let Ok((addr, payload)) = self.netcode.generate_payload_packet(&packet) {
+                let _ = self.socket.send_to(payload, addr);
+            }
+        }
+    }
+}
+
+/// Carries renet traffic for a host over `ServerTransport`.
+pub struct ServerTransportPlugin;
+
+impl Plugin for ServerTransportPlugin {
+    fn build(&self, app: &mut App) {
+        app.add_plugins(RenetServerPlugin)
+            .add_systems(
+                PreUpdate,
+                server_update
+                    .in_set(RenetReceive)
+                    .after(RenetServerPlugin::update_system)
+                    .before(RenetServerPlugin::emit_server_events_system)
+                    .run_if(
+                        resource_exists::<ServerTransport>.and_then(resource_exists::<RenetServer>),
+                    ),
+            )
+            .add_systems(
+                PostUpdate,
+                server_send.in_set(RenetSend).run_if(
+                    resource_exists::<ServerTransport>.and_then(resource_exists::<RenetServer>),
+                ),
+            )
+            .add_systems(
+                Last,
+                server_goodbye.run_if(
+                    resource_exists::<ServerTransport>.and_then(resource_exists::<RenetServer>),
+                ),
+            );
+    }
+}
+
+fn server_update(
+    mut transport: ResMut<ServerTransport>,
+    mut server: ResMut<RenetServer>,
+    time: Res<Time<Real>>,
+) {
+    transport.update(time.delta(), &mut server);
+}
+
+fn server_send(mut transport: ResMut<ServerTransport>, mut server: ResMut<RenetServer>) {
+    transport.send_packets(&mut server);
+}
+
+fn server_goodbye(
+    exit: MessageReader<AppExit>,
+    mut transport: ResMut<ServerTransport>,
+    mut server: ResMut<RenetServer>,
+) {
+    if !exit.is_empty() {
+        transport.disconnect_all(&mut server);
+    }
+}
+
+/// Carries renet traffic for a player over `ClientTransport`.
+pub struct ClientTransportPlugin;
+
+impl Plugin for ClientTransportPlugin {
+    fn build(&self, app: &mut App) {
+        app.add_plugins(RenetClientPlugin)
+            .add_systems(
+                PreUpdate,
+                client_update
+                    .in_set(RenetReceive)
+                    .after(RenetClientPlugin::update_system)
+                    .run_if(
+                        resource_exists::<ClientTransport>.and_then(resource_exists::<RenetClient>),
+                    ),
+            )
+            .add_systems(
+                PostUpdate,
+                client_send.in_set(RenetSend).run_if(
+                    resource_exists::<ClientTransport>.and_then(resource_exists::<RenetClient>),
+                ),
+            )
+            .add_systems(
+                Last,
+                client_goodbye.run_if(resource_exists::<ClientTransport>),
+            );
+    }
+}
+
+fn client_update(
+    mut transport: ResMut<ClientTransport>,
+    mut client: ResMut<RenetClient>,
+    time: Res<Time<Real>>,
+) {
+    transport.update(time.delta(), &mut client);
+}
+
+fn client_send(mut transport: ResMut<ClientTransport>, mut client: ResMut<RenetClient>) {
+    transport.send_packets(&mut client);
+}
+
+fn client_goodbye(exit: MessageReader<AppExit>, mut transport: ResMut<ClientTransport>) {
+    if !exit.is_empty() {
+        transport.disconnect();
+    }
+}

@@ -1,0 +1,380 @@
+//! Networked sessions over real UDP sockets on loopback: whole sessions, wrong codes, reconnects,
+//! a lossy network, and junk datagrams while a session is in progress.
+
+mod common;
+
+use std::time::Duration;
+
+use bevy::prelude::*;
+use common::*;
+use kantelspel::net::code::JoinCode;
+use kantelspel::net::director::Director;
+use kantelspel::net::host::HostCore;
+use kantelspel::net::info::{self, ProbeError};
+use kantelspel::net::journal_file::JournalFile;
+use kantelspel::net::plugin::{ClientLink, LinkStatus};
+use kantelspel::rules::bot::Strategy;
+use kantelspel::rules::journal::{self, JOURNAL_VERSION, JournalHeader};
+use kantelspel::rules::session::{Intent, Phase};
+
+fn journal_header(seed: u64, rounds: u32) -> JournalHeader {
+    JournalHeader {
+        version: JOURNAL_VERSION,
+        deck_name: kantelspel::rules::deck::DEFAULT_DECK_NAME.into(),
+        deck_source: kantelspel::rules::deck::DEFAULT_DECK.into(),
+        seed,
+        rounds,
+        created_unix: 1,
+        join_code: code().to_string(),
+    }
+}
+
+/// Plays a whole auto session with one player per role; checks every client and the journal
+/// end with the host's state.
+fn play_full_session(name: &str, weather: Option<Weather>) {
+    let dir = temp_dir(name);
+    let header = journal_header(9, 4);
+    let file = JournalFile::create(&dir, &header).unwrap();
+    let journal_path = file.path().to_path_buf();
+    let core = HostCore::new(session(9, 4), Some(file), "test".into());
+    let mut relays: Vec<Relay> = (0..ROLES.len()).map(|_| Relay::bind()).collect();
+    let extra = if weather.is_some() {
+        relays.iter().map(|r| r.addr).collect()
+    } else {
+        Vec::new()
+    };
+    let (mut host, addr) = host_app(core, auto_director(), extra);
+    let mut players: Vec<App> = ROLES
+        .iter()
+        .enumerate()
+        .map(|(i, role)| {
+            let target = match weather {
+                Some(w) => {
+                    relays[i].start(addr, w, i as u64);
+                    relays[i].addr
+                }
+                None => addr,
+            };
+            player_app(target, code(), &format!("speler-{i}"), role)
+        })
+        .collect();
+    // The facilitator steps in once: a longer timer.
+    // Junk from strangers too, at the game port and the info port, all through the session.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let blaster = weather.filter(|w| w.junk).map(|_| {
+        let stop = std::sync::Arc::clone(&stop);
+        std::thread::spawn(move || {
+            use rand::{RngExt, SeedableRng};
+            let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+            let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(99);
+            let info = info::info_addr(addr);
+            let mut sent = 0u64;
+            for round in 0..20 {
+                for len in 0..=1400usize {
+                    if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                        return sent;
+                    }
+                    let junk: Vec<u8> = (0..len).map(|_| rng.random()).collect();
+                    let _ = socket.send_to(&junk, if len % 2 == 0 { addr } else { info });
+                    sent += 1;
+                    if len % 64 == 0 {
+                        std::thread::sleep(Duration::from_millis(1 + round % 2));
+                    }
+                }
+            }
+            sent
+        })
+    });
+    let mut extended = false;
+    let mut apps: Vec<&mut App> = std::iter::once(&mut host)
+        .chain(players.iter_mut())
+        .collect();
+    let finished = pump(&mut apps, Duration::from_secs(90), |apps| {
+        if !extended && hostlink(apps[0]).core.session().phase == Phase::Deciding {
+            extended = host_mut(apps[0])
+                .core
+                .facilitate(&Intent::ExtendTimer { secs: 30 })
+                .is_ok();
+        }
+        hostlink(apps[0]).ended
+            && apps[1..].iter().all(|p| {
+                link(p)
+                    .core
+                    .view
+                    .as_ref()
+                    .is_some_and(|v| v.phase == Phase::Ended)
+            })
+    });
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    if let Some(b) = blaster {
+        assert!(
+            b.join().unwrap() > 1400,
+            "the blaster sent datagrams of every length"
+        );
+        let dropped = host
+            .world()
+            .resource::<kantelspel::net::transport::ServerTransport>()
+            .dropped;
+        assert!(
+            dropped > 0,
+            "crafted datagrams were dropped before netcode parsed them"
+        );
+    }
+    let session = hostlink(&host).core.session().clone();
+    assert!(
+        finished,
+        "the session did not finish; host at round {} {:?}",
+        session.round, session.phase
+    );
+    assert!(extended, "the facilitator's intent was applied");
+    assert!(session.decisions.len() >= 4);
+    for p in &players {
+        let view = link(p).core.view.as_ref().unwrap();
+        assert_eq!(
+            view.meters.iter().map(|m| m.value).collect::<Vec<_>>(),
+            session.meters
+        );
+        assert_eq!(view.meter_history, session.meter_history);
+        assert_eq!(view.decisions.len(), session.decisions.len());
+        assert_eq!(
+            view.ending.as_ref().map(|e| &e.ending),
+            session.ending.as_ref()
+        );
+    }
+    let text = std::fs::read_to_string(&journal_path).unwrap();
+    let parsed = journal::parse(&text).unwrap();
+    assert!(parsed.damage.is_none());
+    let replayed = journal::replay(
+        journal::deck_of(&parsed.header).unwrap(),
+        &parsed.header,
+        &parsed.entries,
+    )
+    .unwrap();
+    assert_eq!(replayed.meters, session.meters);
+    assert_eq!(replayed.decisions, session.decisions);
+    assert_eq!(replayed.ending, session.ending);
+    drop(relays);
+}
+
+#[test]
+fn a_full_session_with_four_players_ends_identically_everywhere() {
+    play_full_session("full", None);
+}
+
+#[test]
+fn every_turn_arrives_through_twenty_percent_loss_and_jitter() {
+    play_full_session(
+        "lossy",
+        Some(Weather {
+            loss: 0.2,
+            max_delay: Duration::from_millis(40),
+            junk: false,
+        }),
+    );
+}
+
+#[test]
+fn junk_datagrams_of_every_length_from_a_players_own_address_change_nothing() {
+    play_full_session(
+        "junk",
+        Some(Weather {
+            loss: 0.0,
+            max_delay: Duration::ZERO,
+            junk: true,
+        }),
+    );
+}
+
+#[test]
+fn a_wrong_code_is_refused_in_words_and_at_the_connection() {
+    let core = HostCore::new(session(1, 3), None, "test".into());
+    let (mut host, addr) = host_app(
+        core,
+        Director::new(false, fast_pace(), Strategy::First),
+        Vec::new(),
+    );
+    let wrong = JoinCode::parse("WRONG9").unwrap();
+    // The info port answers on the host's own thread, so keep it running while probing.
+    let prober =
+        std::thread::spawn(move || info::probe(addr, Some(&wrong), Duration::from_secs(5)));
+    let right =
+        std::thread::spawn(move || info::probe(addr, Some(&code()), Duration::from_secs(5)));
+    let mut apps = [&mut host];
+    pump(&mut apps, Duration::from_secs(2), |_| false);
+    assert_eq!(prober.join().unwrap(), Err(ProbeError::WrongCode(addr)));
+    let reply = right.join().unwrap().expect("the right code is accepted");
+    assert_eq!(reply.session, "test");
+
+    // A client that connects with a wrong code anyway never gets in, and says so.
+    let mut intruder = player_app(
+        addr,
+        JoinCode::parse("WRONG9").unwrap(),
+        "Mallory",
+        "raadslid",
+    );
+    let mut apps = [&mut host, &mut intruder];
+    let failed = pump(&mut apps, Duration::from_secs(10), |apps| {
+        matches!(link(apps[1]).status, LinkStatus::Failed(_))
+    });
+    assert!(failed, "the client should give up");
+    assert!(
+        hostlink(&host).core.session().seats.is_empty(),
+        "nobody joined"
+    );
+    let LinkStatus::Failed(why) = &link(&intruder).status else {
+        unreachable!()
+    };
+    assert!(why.contains("wrong join code"), "{why}");
+}
+
+#[test]
+fn a_dropped_player_reconnects_into_their_seat_with_their_vote() {
+    let core = HostCore::new(session(3, 5), None, "test".into());
+    let (mut host, addr) = host_app(
+        core,
+        Director::new(false, fast_pace(), Strategy::First),
+        Vec::new(),
+    );
+    host_mut(&mut host)
+        .core
+        .facilitate(&Intent::ChooseNext {
+            card: "twee-buren".into(),
+        })
+        .unwrap();
+    // Two councillors, so one vote does not settle the step.
+    let mut anna = idle_app(addr, code(), "Anna", "raadslid");
+    let mut cor = idle_app(addr, code(), "Cor", "raadslid");
+    let mut bert = player_app(addr, code(), "Bert", "wethouder");
+    {
+        let mut apps = [&mut host, &mut anna, &mut bert, &mut cor];
+        assert!(pump(&mut apps, Duration::from_secs(10), |a| hostlink(a[0])
+            .core
+            .connected_seats()
+            .len()
+            == 3));
+    }
+    host_mut(&mut host).core.facilitate(&Intent::Start).unwrap();
+    {
+        let mut apps = [&mut host, &mut anna];
+        assert!(pump(&mut apps, Duration::from_secs(10), |a| link(a[1])
+            .core
+            .my_turn()
+            .is_some()));
+    }
+    anna.world_mut().resource_mut::<ClientLink>().core.vote(1);
+    {
+        let mut apps = [&mut host, &mut anna];
+        assert!(pump(&mut apps, Duration::from_secs(10), |a| link(a[1])
+            .core
+            .has_voted()));
+    }
+    let anna_seat = link(&anna).core.seat.unwrap();
+
+    // 1. The Wi-Fi drops and comes back before the host notices: the same program connects
+    //    anew and takes its seat back from the stale connection with its rejoin secret.
+    let (client, transport) = {
+        let l = link(&anna);
+        kantelspel::net::plugin::client_resources(l.addr, &l.code).unwrap()
+    };
+    anna.world_mut().insert_resource(client);
+    anna.world_mut().insert_resource(transport);
+    anna.world_mut().resource_mut::<ClientLink>().status = LinkStatus::Reconnecting;
+    {
+        let mut apps = [&mut host, &mut anna];
+        assert!(pump(&mut apps, Duration::from_secs(10), |a| link(a[1])
+            .status
+            == LinkStatus::Connected
+            && hostlink(a[0]).core.client_count() == 3));
+    }
+    assert_eq!(link(&anna).core.seat, Some(anna_seat));
+    assert!(
+        link(&anna).core.fatal.is_none(),
+        "{:?}",
+        link(&anna).core.fatal
+    );
+
+    // 2. The laptop's lid closes: the host sees her go, and her vote stays.
+    anna.world_mut()
+        .resource_mut::<kantelspel::net::transport::ClientTransport>()
+        .disconnect();
+    anna.update();
+    drop(anna);
+    {
+        let mut apps = [&mut host];
+        assert!(
+            pump(&mut apps, Duration::from_secs(25), |a| !hostlink(a[0])
+                .core
+                .connected_seats()
+                .contains(&anna_seat)),
+            "the host notices Anna is gone"
+        );
+    }
+    let votes = hostlink(&host)
+        .core
+        .session()
+        .current
+        .as_ref()
+        .unwrap()
+        .votes
+        .clone();
+    assert!(
+        votes.iter().any(|(s, o)| *s == anna_seat && *o == 1),
+        "her vote stays: {votes:?}"
+    );
+
+    // She starts the program again and joins with her name and the code.
+    let mut anna = idle_app(addr, code(), "Anna", "raadslid");
+    {
+        let mut apps = [&mut host, &mut anna];
+        assert!(pump(&mut apps, Duration::from_secs(10), |a| link(a[1])
+            .core
+            .view
+            .is_some()));
+    }
+    assert_eq!(link(&anna).core.seat, Some(anna_seat), "the same seat");
+    assert!(link(&anna).core.has_voted(), "her vote is shown as cast");
+    assert!(
+        hostlink(&host).core.connected_seats().contains(&anna_seat),
+        "everyone sees her back"
+    );
+
+    // Cor votes; the step resolves with Anna's vote in the split.
+    cor.update();
+    let mut apps = [&mut host, &mut anna, &mut bert, &mut cor];
+    assert!(pump(&mut apps, Duration::from_secs(10), |a| {
+        if link(a[3]).core.my_turn().is_some() {
+            a[3].world_mut().resource_mut::<ClientLink>().core.vote(0);
+        }
+        !hostlink(a[0]).core.session().decisions.is_empty()
+    }));
+    let d = &hostlink(&host).core.session().decisions[0];
+    assert_eq!(d.split, vec![1, 1, 0], "Anna's 1 and Cor's 0");
+}
+
+#[test]
+fn a_second_laptop_with_a_taken_name_is_refused() {
+    let core = HostCore::new(session(3, 5), None, "test".into());
+    let (mut host, addr) = host_app(
+        core,
+        Director::new(false, fast_pace(), Strategy::First),
+        Vec::new(),
+    );
+    let mut anna = player_app(addr, code(), "Anna", "raadslid");
+    let mut apps = [&mut host, &mut anna];
+    assert!(pump(&mut apps, Duration::from_secs(10), |a| link(a[1])
+        .core
+        .seat
+        .is_some()));
+    let mut impostor = player_app(addr, code(), "anna", "raadslid");
+    let mut apps = [&mut host, &mut anna, &mut impostor];
+    assert!(pump(&mut apps, Duration::from_secs(10), |a| matches!(
+        link(a[2]).status,
+        LinkStatus::Failed(_)
+    )));
+    let LinkStatus::Failed(why) = &link(&impostor).status else {
+        unreachable!()
+    };
+    assert!(why.contains("already connected"), "{why}");
+    assert_eq!(hostlink(&host).core.session().seats.len(), 1);
+    assert!(link(&anna).core.fatal.is_none());
+}
