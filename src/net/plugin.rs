@@ -27,6 +27,9 @@ const BEACON_EVERY: Duration = Duration::from_secs(1);
 const KICK_GRACE: Duration = Duration::from_millis(300);
 /// A first connection that is not up after this long has failed.
 pub const CONNECT_WAIT: Duration = Duration::from_secs(6);
+/// A connected host silent this long is gone (it sends keep-alives every 250 ms): reconnect
+/// instead of waiting out netcode's timeout.
+const SILENCE_LIMIT: Duration = Duration::from_secs(3);
 /// Pause between reconnection attempts after a dropped connection.
 const RETRY_EVERY: Duration = Duration::from_millis(1500);
 
@@ -394,13 +397,17 @@ fn client_watch(
     mut commands: Commands,
     mut link: ResMut<ClientLink>,
     client: Option<Res<RenetClient>>,
+    transport: Option<Res<ClientTransport>>,
 ) {
+    let silence = transport.map(|t| t.silence()).unwrap_or_default();
+    let connected = client.as_ref().is_some_and(|c| c.is_connected());
     let disconnected = client.as_ref().is_none_or(|c| c.is_disconnected());
+    let mut retry = false;
     match link.status {
         LinkStatus::Failed(_) => {}
-        LinkStatus::Connected if disconnected => {
+        LinkStatus::Connected if !connected || silence > SILENCE_LIMIT => {
             link.status = LinkStatus::Reconnecting;
-            link.next_retry = Some(Instant::now() + RETRY_EVERY);
+            retry = true;
         }
         LinkStatus::Connecting if link.attempt_started.elapsed() > CONNECT_WAIT || disconnected => {
             let addr = link.addr;
@@ -410,19 +417,20 @@ fn client_watch(
             ));
         }
         LinkStatus::Reconnecting => {
-            let connecting = client.as_ref().is_some_and(|c| c.is_connecting());
             let due = link.next_retry.is_none_or(|t| Instant::now() >= t);
             let stuck = link.attempt_started.elapsed() > CONNECT_WAIT;
-            if (disconnected || (connecting && stuck)) && due {
-                link.attempt_started = Instant::now();
-                link.next_retry = Some(Instant::now() + RETRY_EVERY);
-                if let Ok((c, t)) = client_resources(link.addr, &link.code) {
-                    commands.insert_resource(c);
-                    commands.insert_resource(t);
-                }
-            }
+            retry = due && (disconnected || stuck);
         }
         _ => {}
+    }
+    if retry {
+        // A fresh connection: the host sees a new client, and our hello takes the seat back.
+        link.attempt_started = Instant::now();
+        link.next_retry = Some(Instant::now() + RETRY_EVERY);
+        if let Ok((c, t)) = client_resources(link.addr, &link.code) {
+            commands.insert_resource(c);
+            commands.insert_resource(t);
+        }
     }
 }
 

@@ -165,6 +165,11 @@ impl ClientTransport {
         })
     }
 
+    /// How long the host has been silent. It sends a keep-alive four times a second.
+    pub fn silence(&self) -> Duration {
+        self.netcode.time_since_last_received_packet()
+    }
+
     /// Tells the host we are leaving, as a closed program does.
     pub fn disconnect(&mut self) {
         if let Ok((addr, packet)) = self.netcode.disconnect() {

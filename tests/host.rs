@@ -1,0 +1,268 @@
+//! The host's verification on its own: hostile or out-of-turn messages are refused with a reason
+//! and change nothing; a flooding client is dropped.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use kantelspel::net::host::{HostCore, Outgoing};
+use kantelspel::net::protocol::{
+    self, ClientMsg, HostMsg, MAX_CLIENT_MESSAGE, PROTOCOL_VERSION, Refusal,
+};
+use kantelspel::rules::Session;
+use kantelspel::rules::deck::Deck;
+use kantelspel::rules::session::{Intent, RuleError};
+
+fn host() -> HostCore {
+    let session = Session::new(Arc::new(Deck::default_deck().unwrap()), 4, 5);
+    HostCore::new(session, None, "test".into())
+}
+
+fn hello(name: &str, role: &str) -> Vec<u8> {
+    protocol::encode(&ClientMsg::Hello {
+        version: PROTOCOL_VERSION,
+        name: name.into(),
+        role: Some(role.into()),
+        rejoin: None,
+    })
+}
+
+fn intent(i: Intent) -> Vec<u8> {
+    protocol::encode(&ClientMsg::Intent(i))
+}
+
+/// The refusals sent to `client` in `out`.
+fn refusals(out: &Outgoing, client: u64) -> Vec<Refusal> {
+    out.messages
+        .iter()
+        .filter(|(c, _)| *c == client)
+        .filter_map(|(_, b)| match protocol::decode_host(b) {
+            Ok(HostMsg::Refused(r)) => Some(r),
+            _ => None,
+        })
+        .collect()
+}
+
+const T: Duration = Duration::from_secs(0);
+
+/// A host in round 1 with a player in every role (clients 1 to 4).
+fn seated() -> HostCore {
+    let mut h = host();
+    for (i, role) in ["raadslid", "wethouder", "ambtenaar", "wijkteamprofessional"]
+        .iter()
+        .enumerate()
+    {
+        let c = i as u64 + 1;
+        h.connect(c, T);
+        h.receive(c, &hello(&format!("p{c}"), role), T);
+    }
+    h.facilitate(&Intent::ChooseNext {
+        card: "twee-buren".into(),
+    })
+    .unwrap();
+    h.facilitate(&Intent::Start).unwrap();
+    h.take_outgoing();
+    h
+}
+
+#[test]
+fn hostile_messages_are_refused_with_a_reason_and_change_nothing() {
+    let mut h = seated();
+    let before = h.session().clone();
+    let check =
+        |h: &mut HostCore, client: u64, bytes: Vec<u8>, expect: &dyn Fn(&Refusal) -> bool| {
+            h.receive(client, &bytes, T);
+            let out = h.take_outgoing();
+            let r = refusals(&out, client);
+            assert!(r.iter().any(expect), "got {r:?}");
+            assert_eq!(
+                h.session(),
+                &before,
+                "a refused message changed the session"
+            );
+        };
+    // Oversized.
+    check(&mut h, 1, vec![0u8; MAX_CLIENT_MESSAGE + 1], &|r| {
+        *r == Refusal::Malformed
+    });
+    // Garbage.
+    check(&mut h, 1, vec![0xff; 17], &|r| *r == Refusal::Malformed);
+    // A facilitator intent from a player who knows the code.
+    check(&mut h, 1, intent(Intent::End), &|r| {
+        *r == Refusal::Rule(RuleError::NotFacilitator)
+    });
+    check(&mut h, 2, intent(Intent::Skip), &|r| {
+        *r == Refusal::Rule(RuleError::NotFacilitator)
+    });
+    check(&mut h, 2, intent(Intent::Decide { option: 0 }), &|r| {
+        *r == Refusal::Rule(RuleError::NotFacilitator)
+    });
+    // An intent for another role: the alderman votes on the councillor's step.
+    check(
+        &mut h,
+        2,
+        intent(Intent::Vote {
+            round: 1,
+            step: 0,
+            option: 0,
+        }),
+        &|r| matches!(r, Refusal::Rule(RuleError::NotYourRole { .. })),
+    );
+    // An option that does not exist.
+    check(
+        &mut h,
+        1,
+        intent(Intent::Vote {
+            round: 1,
+            step: 0,
+            option: 9,
+        }),
+        &|r| *r == Refusal::Rule(RuleError::UnknownOption(9)),
+    );
+    // A client that never said hello.
+    h.connect(50, T);
+    check(
+        &mut h,
+        50,
+        intent(Intent::Vote {
+            round: 1,
+            step: 0,
+            option: 0,
+        }),
+        &|r| *r == Refusal::NotJoined,
+    );
+    // Another version.
+    h.connect(51, T);
+    let old = protocol::encode(&ClientMsg::Hello {
+        version: PROTOCOL_VERSION + 1,
+        name: "x".into(),
+        role: None,
+        rejoin: None,
+    });
+    h.receive(51, &old, T);
+    let out = h.take_outgoing();
+    assert_eq!(
+        refusals(&out, 51),
+        vec![Refusal::VersionMismatch {
+            host: PROTOCOL_VERSION,
+            client: PROTOCOL_VERSION + 1
+        }]
+    );
+    assert!(
+        out.disconnect.contains(&51),
+        "a wrong version is disconnected"
+    );
+    assert!(
+        Refusal::VersionMismatch { host: 1, client: 2 }
+            .to_string()
+            .contains("version mismatch")
+    );
+}
+
+#[test]
+fn a_vote_after_its_step_closed_is_refused() {
+    let mut h = seated();
+    h.receive(
+        1,
+        &intent(Intent::Vote {
+            round: 1,
+            step: 0,
+            option: 1,
+        }),
+        T,
+    );
+    h.facilitate(&Intent::Advance).unwrap(); // on to the alderman's step
+    h.take_outgoing();
+    let before = h.session().clone();
+    h.receive(
+        1,
+        &intent(Intent::Vote {
+            round: 1,
+            step: 0,
+            option: 0,
+        }),
+        T,
+    );
+    let out = h.take_outgoing();
+    assert!(matches!(
+        refusals(&out, 1).as_slice(),
+        [Refusal::Rule(
+            RuleError::StaleVote { .. } | RuleError::NotYourRole { .. }
+        )]
+    ));
+    assert_eq!(h.session(), &before);
+}
+
+#[test]
+fn each_player_receives_only_their_own_roles_briefing() {
+    let mut h = seated();
+    h.facilitate(&Intent::ExtendTimer { secs: 10 }).unwrap();
+    let out = h.take_outgoing();
+    for (client, bytes) in &out.messages {
+        let Ok(HostMsg::State { view, .. }) = protocol::decode_host(bytes) else {
+            continue;
+        };
+        let card = view.card.as_ref().unwrap();
+        assert!(card.all_briefings.is_empty());
+        let text = format!("{view:?}");
+        // Only the professional knows why the two households differ.
+        assert_eq!(
+            text.contains("dochter om de hoek"),
+            *client == 4,
+            "client {client}"
+        );
+    }
+}
+
+#[test]
+fn a_flooding_client_is_dropped_and_the_others_stay() {
+    let mut h = seated();
+    for _ in 0..200 {
+        h.receive(
+            3,
+            &intent(Intent::Vote {
+                round: 1,
+                step: 0,
+                option: 0,
+            }),
+            T,
+        );
+    }
+    let out = h.take_outgoing();
+    assert!(refusals(&out, 3).contains(&Refusal::Flooding));
+    assert!(out.disconnect.contains(&3));
+    assert_eq!(h.connected_seats().len(), 3);
+    // The others play on.
+    h.receive(
+        1,
+        &intent(Intent::Vote {
+            round: 1,
+            step: 0,
+            option: 0,
+        }),
+        Duration::from_secs(2),
+    );
+    assert_eq!(h.session().decisions.len(), 1);
+}
+
+#[test]
+fn a_taken_role_or_name_refuses_the_join() {
+    let mut h = host();
+    h.connect(1, T);
+    h.receive(1, &hello("Anna", "wethouder"), T);
+    for (c, name) in [(2, "Bert"), (3, "Cor")] {
+        h.connect(c, T);
+        h.receive(c, &hello(name, "wethouder"), T);
+    }
+    h.connect(4, T);
+    h.receive(4, &hello("Dirk", "wethouder"), T);
+    let out = h.take_outgoing();
+    assert_eq!(
+        refusals(&out, 4),
+        vec![Refusal::Rule(RuleError::RoleFull("wethouder".into()))]
+    );
+    assert!(out.disconnect.contains(&4));
+    h.connect(5, T);
+    h.receive(5, &hello("ANNA", "raadslid"), T);
+    let out = h.take_outgoing();
+    assert_eq!(refusals(&out, 5), vec![Refusal::NameInUse("ANNA".into())]);
+}

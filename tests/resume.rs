@@ -1,0 +1,148 @@
+//! A host process killed mid-session restarts from its journal: players reconnect into their
+//! seats and no decision any of them had seen is lost.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader};
+use std::net::{SocketAddr, UdpSocket};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use bevy::prelude::*;
+use common::*;
+use kantelspel::rules::session::Phase;
+
+/// A port whose neighbour (the info port) is free too.
+fn free_port_pair() -> u16 {
+    for _ in 0..50 {
+        let a = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let port = a.local_addr().unwrap().port();
+        if port < u16::MAX && UdpSocket::bind(("127.0.0.1", port + 1)).is_ok() {
+            return port;
+        }
+    }
+    panic!("no free port pair on loopback");
+}
+
+fn serve(port: u16, extra: &[&str]) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kantelspel"))
+        .args([
+            "serve",
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            &port.to_string(),
+            "--code",
+            "TEST42",
+        ])
+        .args([
+            "--auto",
+            "--no-announce",
+            "--pace",
+            "0.4",
+            "--timer",
+            "30",
+            "--bot-delay",
+            "0",
+        ])
+        .args(extra)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("the binary starts");
+    let out = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(out).lines();
+    let mut journal = String::new();
+    for line in lines.by_ref() {
+        if let Some(j) = line.unwrap().trim().strip_prefix("journal:") {
+            journal = j.trim().to_string();
+            break;
+        }
+    }
+    // Keep draining stdout so the host never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    (child, journal)
+}
+
+type Seen = (u32, String, String);
+
+fn seen(app: &App) -> Option<Seen> {
+    let view = link(app).core.view.as_ref()?;
+    let d = view.last.as_ref()?;
+    Some((d.round, d.card_title.nl.clone(), d.option_label.nl.clone()))
+}
+
+#[test]
+fn killing_the_host_and_resuming_from_the_journal_loses_no_seen_decision() {
+    let dir = temp_dir("resume");
+    let port = free_port_pair();
+    let addr: SocketAddr = ([127, 0, 0, 1], port).into();
+    let (mut host, journal) = serve(
+        port,
+        &[
+            "--journal",
+            dir.to_str().unwrap(),
+            "--rounds",
+            "6",
+            "--seed",
+            "21",
+        ],
+    );
+    assert!(!journal.is_empty(), "serve printed its journal path");
+    std::thread::sleep(Duration::from_millis(300));
+    let mut players: Vec<App> = ROLES
+        .iter()
+        .enumerate()
+        .map(|(i, role)| player_app(addr, code(), &format!("speler-{i}"), role))
+        .collect();
+    let mut witnessed: BTreeSet<Seen> = BTreeSet::new();
+    {
+        let mut apps: Vec<&mut App> = players.iter_mut().collect();
+        let enough = pump(&mut apps, Duration::from_secs(40), |apps| {
+            for a in apps.iter() {
+                witnessed.extend(seen(a));
+            }
+            witnessed.len() >= 3
+        });
+        assert!(enough, "three decisions were seen before the crash");
+    }
+    // The host dies without a word.
+    host.kill().unwrap();
+    let _ = host.wait();
+    let seats: Vec<Option<u32>> = players.iter().map(|p| link(p).core.seat).collect();
+
+    let (mut resumed, _) = serve(port, &["--resume", &journal]);
+    let mut apps: Vec<&mut App> = players.iter_mut().collect();
+    let finished = pump(&mut apps, Duration::from_secs(60), |apps| {
+        for a in apps.iter() {
+            witnessed.extend(seen(a));
+        }
+        apps.iter().all(|a| {
+            link(a)
+                .core
+                .view
+                .as_ref()
+                .is_some_and(|v| v.phase == Phase::Ended)
+        })
+    });
+    assert!(finished, "the resumed session played to the end");
+    let status = resumed.wait().expect("the resumed host exits");
+    assert!(status.success(), "serve --auto exits 0 at the end");
+    for (p, seat) in players.iter().zip(seats) {
+        assert_eq!(link(p).core.seat, seat, "everyone got their own seat back");
+    }
+    let final_view = link(&players[0]).core.view.as_ref().unwrap();
+    let recorded: BTreeSet<Seen> = final_view
+        .decisions
+        .iter()
+        .map(|d| (d.round, d.card_title.nl.clone(), d.option_label.nl.clone()))
+        .collect();
+    for w in &witnessed {
+        assert!(
+            recorded.contains(w),
+            "the decision {w:?} was seen but is not in the session"
+        );
+    }
+}
