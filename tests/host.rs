@@ -60,7 +60,7 @@ fn seated() -> HostCore {
     })
     .unwrap();
     h.facilitate(&Intent::Start).unwrap();
-    h.take_outgoing();
+    h.take_outgoing(T);
     h
 }
 
@@ -71,7 +71,7 @@ fn hostile_messages_are_refused_with_a_reason_and_change_nothing() {
     let check =
         |h: &mut HostCore, client: u64, bytes: Vec<u8>, expect: &dyn Fn(&Refusal) -> bool| {
             h.receive(client, &bytes, T);
-            let out = h.take_outgoing();
+            let out = h.take_outgoing(T);
             let r = refusals(&out, client);
             assert!(r.iter().any(expect), "got {r:?}");
             assert_eq!(
@@ -139,7 +139,7 @@ fn hostile_messages_are_refused_with_a_reason_and_change_nothing() {
         rejoin: None,
     });
     h.receive(51, &old, T);
-    let out = h.take_outgoing();
+    let out = h.take_outgoing(T);
     assert_eq!(
         refusals(&out, 51),
         vec![Refusal::VersionMismatch {
@@ -171,7 +171,7 @@ fn a_vote_after_its_step_closed_is_refused() {
         T,
     );
     h.facilitate(&Intent::Advance).unwrap(); // on to the alderman's step
-    h.take_outgoing();
+    h.take_outgoing(T);
     let before = h.session().clone();
     h.receive(
         1,
@@ -182,7 +182,7 @@ fn a_vote_after_its_step_closed_is_refused() {
         }),
         T,
     );
-    let out = h.take_outgoing();
+    let out = h.take_outgoing(T);
     assert!(matches!(
         refusals(&out, 1).as_slice(),
         [Refusal::Rule(
@@ -196,7 +196,7 @@ fn a_vote_after_its_step_closed_is_refused() {
 fn each_player_receives_only_their_own_roles_briefing() {
     let mut h = seated();
     h.facilitate(&Intent::ExtendTimer { secs: 10 }).unwrap();
-    let out = h.take_outgoing();
+    let out = h.take_outgoing(T);
     for (client, bytes) in &out.messages {
         let Ok(HostMsg::State { view, .. }) = protocol::decode_host(bytes) else {
             continue;
@@ -227,7 +227,7 @@ fn a_flooding_client_is_dropped_and_the_others_stay() {
             T,
         );
     }
-    let out = h.take_outgoing();
+    let out = h.take_outgoing(T);
     assert!(refusals(&out, 3).contains(&Refusal::Flooding));
     assert!(out.disconnect.contains(&3));
     assert_eq!(h.connected_seats().len(), 3);
@@ -255,7 +255,7 @@ fn a_taken_role_or_name_refuses_the_join() {
     }
     h.connect(4, T);
     h.receive(4, &hello("Dirk", "wethouder"), T);
-    let out = h.take_outgoing();
+    let out = h.take_outgoing(T);
     assert_eq!(
         refusals(&out, 4),
         vec![Refusal::Rule(RuleError::RoleFull("wethouder".into()))]
@@ -263,6 +263,6 @@ fn a_taken_role_or_name_refuses_the_join() {
     assert!(out.disconnect.contains(&4));
     h.connect(5, T);
     h.receive(5, &hello("ANNA", "raadslid"), T);
-    let out = h.take_outgoing();
+    let out = h.take_outgoing(T);
     assert_eq!(refusals(&out, 5), vec![Refusal::NameInUse("ANNA".into())]);
 }

@@ -1,5 +1,6 @@
 //! The command line: argument parsing and the headless commands. The window is the default.
 
+pub mod bench;
 pub mod bot;
 pub mod deck;
 pub mod serve;
@@ -32,6 +33,15 @@ pub enum Command {
     Bot(bot::BotArgs),
     /// List the sessions announcing themselves on the local network.
     Sessions(sessions::SessionsArgs),
+    /// Measure performance.
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// A host and N players over loopback UDP: resolution latency, idle host CPU, bytes per round.
+    Net(bench::BenchNetArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -78,6 +88,7 @@ pub fn run(cli: Cli) -> i32 {
         Some(Command::Serve(args)) => serve::run(args),
         Some(Command::Bot(args)) => bot::run(args),
         Some(Command::Sessions(args)) => sessions::run(args),
+        Some(Command::Bench(BenchCommand::Net(args))) => bench::run(args),
         None => {
             use clap::CommandFactory;
             let _ = Cli::command().print_help();

@@ -16,6 +16,8 @@ pub struct ClientCore {
     pub view: Option<View>,
     pub connected: Vec<SeatId>,
     pub timer_left: Option<u32>,
+    /// When `timer_left` arrived, to count down from.
+    pub timer_at: Option<std::time::Instant>,
     /// The latest refusal, for the screen to show.
     pub refusal: Option<Refusal>,
     /// A refusal after which the host closed the connection: do not reconnect.
@@ -77,6 +79,7 @@ impl ClientCore {
                 self.view = Some(*view);
                 self.connected = connected;
                 self.timer_left = timer_left;
+                self.timer_at = Some(std::time::Instant::now());
                 self.version += 1;
             }
         }
@@ -89,6 +92,18 @@ impl ClientCore {
 
     pub fn take_outbox(&mut self) -> Vec<Vec<u8>> {
         std::mem::take(&mut self.outbox)
+    }
+
+    /// Seconds left on the decision timer now, counting down locally between views.
+    pub fn seconds_left(&self) -> Option<u32> {
+        let left = self.timer_left?;
+        let paused = self.view.as_ref().is_some_and(|v| v.paused);
+        let gone = if paused {
+            0
+        } else {
+            self.timer_at.map_or(0, |t| t.elapsed().as_secs() as u32)
+        };
+        Some(left.saturating_sub(gone))
     }
 
     pub fn my_role(&self) -> Option<RoleIdx> {

@@ -19,6 +19,9 @@ use super::protocol::{
 
 pub type ClientId = u64;
 
+/// How often views go out when only votes or connections changed.
+pub const VIEW_INTERVAL: Duration = Duration::from_millis(250);
+
 struct Conn {
     seat: Option<SeatId>,
     window_start: Duration,
@@ -43,6 +46,9 @@ pub struct HostCore {
     out: Outgoing,
     /// The views need sending again.
     dirty: bool,
+    /// ...and at once: the game moved, not just a vote or a connection.
+    urgent: bool,
+    last_broadcast: Option<Duration>,
     /// Bumped whenever seats or connections change, for the shell's roster.
     roster_version: u64,
     timer_left: Option<u32>,
@@ -61,6 +67,8 @@ impl HostCore {
             rejoin: HashMap::new(),
             out: Outgoing::default(),
             dirty: true,
+            urgent: true,
+            last_broadcast: None,
             roster_version: 0,
             timer_left: None,
             rng: rand_chacha::ChaCha8Rng::seed_from_u64(seed ^ 0xb07),
@@ -94,12 +102,10 @@ impl HostCore {
         self.conns.len()
     }
 
-    /// Shown to players as the time left in the current decision.
+    /// The time left in the current decision, sent with every view. A running timer does not
+    /// by itself send views: players count down from the last value they got.
     pub fn set_timer_left(&mut self, secs: Option<u32>) {
-        if self.timer_left != secs {
-            self.timer_left = secs;
-            self.dirty = true;
-        }
+        self.timer_left = secs;
     }
 
     pub fn connect(&mut self, client: ClientId, now: Duration) {
@@ -256,6 +262,7 @@ impl HostCore {
             },
         );
         self.dirty = true;
+        self.urgent = true;
         self.roster_version += 1;
     }
 
@@ -270,6 +277,7 @@ impl HostCore {
         }
         self.session = next;
         self.dirty = true;
+        self.urgent |= events.iter().any(|e| !matches!(e, Event::VoteCast { .. }));
         for e in &events {
             match e {
                 Event::SeatRemoved { seat } => {
@@ -356,10 +364,18 @@ impl HostCore {
     }
 
     /// Everything to send now: direct replies, then fresh views if anything changed. Each view is
-    /// encoded once per role and shared by everyone in it.
-    pub fn take_outgoing(&mut self) -> Outgoing {
-        if self.dirty {
+    /// encoded once per role and shared by everyone in it. Changes that only tick who has voted
+    /// or who is online wait up to `VIEW_INTERVAL`, so a room of 200 voting at once does not
+    /// send 200 full views to each of them.
+    pub fn take_outgoing(&mut self, now: Duration) -> Outgoing {
+        let due = self.urgent
+            || self
+                .last_broadcast
+                .is_none_or(|t| now.saturating_sub(t) >= VIEW_INTERVAL);
+        if self.dirty && due {
             self.dirty = false;
+            self.urgent = false;
+            self.last_broadcast = Some(now);
             let connected = self.connected_seats();
             let mut encoded: HashMap<Option<RoleIdx>, std::rc::Rc<Vec<u8>>> = HashMap::new();
             let seated: Vec<(ClientId, SeatId)> = self

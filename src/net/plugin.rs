@@ -235,7 +235,8 @@ fn host_info(mut link: ResMut<HostLink>) {
 }
 
 fn host_send(mut server: ResMut<RenetServer>, mut link: ResMut<HostLink>) {
-    let out = link.core.take_outgoing();
+    let now = link.start.elapsed();
+    let out = link.core.take_outgoing(now);
     for (client, bytes) in out.messages {
         if server.is_connected(client) {
             server.send_message(client, Channel::Reliable, bytes);

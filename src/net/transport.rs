@@ -36,6 +36,8 @@ pub struct ServerTransport {
     buffer: Box<[u8; NETCODE_MAX_PACKET_BYTES]>,
     /// Datagrams dropped unread, for the curious.
     pub dropped: u64,
+    /// Bytes handed to the socket, for `bench net`.
+    pub bytes_sent: u64,
 }
 
 impl ServerTransport {
@@ -46,6 +48,7 @@ impl ServerTransport {
             netcode: NetcodeServer::new(config),
             buffer: Box::new([0; NETCODE_MAX_PACKET_BYTES]),
             dropped: 0,
+            bytes_sent: 0,
         })
     }
 
@@ -62,12 +65,13 @@ impl ServerTransport {
         }
         let netcode = &mut self.netcode;
         let socket = &self.socket;
-        let outcome = catch_unwind(AssertUnwindSafe(|| {
+        let outcome = catch_unwind(AssertUnwindSafe(|| -> usize {
             let result = netcode.process_packet(from, datagram);
-            settle(result, socket, server);
+            settle(result, socket, server)
         }));
-        if outcome.is_err() {
-            self.dropped += 1;
+        match outcome {
+            Ok(sent) => self.bytes_sent += sent as u64,
+            Err(_) => self.dropped += 1,
         }
     }
 
@@ -84,11 +88,11 @@ impl ServerTransport {
         }
         for client in self.netcode.clients_id() {
             let result = self.netcode.update_client(client);
-            settle(result, &self.socket, server);
+            self.bytes_sent += settle(result, &self.socket, server) as u64;
         }
         for gone in server.disconnections_id() {
             let result = self.netcode.disconnect(gone);
-            settle(result, &self.socket, server);
+            self.bytes_sent += settle(result, &self.socket, server) as u64;
         }
     }
 
@@ -99,7 +103,7 @@ impl ServerTransport {
             };
             for packet in packets {
                 if let Ok((addr, payload)) = self.netcode.generate_payload_packet(client, &packet) {
-                    let _ = self.socket.send_to(payload, addr);
+                    self.bytes_sent += self.socket.send_to(payload, addr).unwrap_or(0) as u64;
                 }
             }
         }
@@ -108,19 +112,20 @@ impl ServerTransport {
     pub fn disconnect_all(&mut self, server: &mut RenetServer) {
         for client in self.netcode.clients_id() {
             let result = self.netcode.disconnect(client);
-            settle(result, &self.socket, server);
+            self.bytes_sent += settle(result, &self.socket, server) as u64;
         }
     }
 }
 
-fn settle(result: ServerResult<'_, '_>, socket: &UdpSocket, server: &mut RenetServer) {
+/// Hands netcode's verdict on a datagram to renet; returns the bytes sent in reply.
+fn settle(result: ServerResult<'_, '_>, socket: &UdpSocket, server: &mut RenetServer) -> usize {
+    let send = |payload: &[u8], addr| socket.send_to(payload, addr).unwrap_or(0);
     match result {
-        ServerResult::None => {}
-        ServerResult::PacketToSend { payload, addr } => {
-            let _ = socket.send_to(payload, addr);
-        }
+        ServerResult::None => 0,
+        ServerResult::PacketToSend { payload, addr } => send(payload, addr),
         ServerResult::Payload { client_id, payload } => {
             let _ = server.process_packet_from(payload, client_id);
+            0
         }
         ServerResult::ClientConnected {
             client_id,
@@ -129,7 +134,7 @@ fn settle(result: ServerResult<'_, '_>, socket: &UdpSocket, server: &mut RenetSe
             ..
         } => {
             server.add_connection(client_id);
-            let _ = socket.send_to(payload, addr);
+            send(payload, addr)
         }
         ServerResult::ClientDisconnected {
             client_id,
@@ -137,9 +142,7 @@ fn settle(result: ServerResult<'_, '_>, socket: &UdpSocket, server: &mut RenetSe
             payload,
         } => {
             server.remove_connection(client_id);
-            if let Some(p) = payload {
-                let _ = socket.send_to(p, addr);
-            }
+            payload.map_or(0, |p| send(p, addr))
         }
     }
 }

@@ -89,6 +89,7 @@ pub struct CardView {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DecisionView {
     pub round: u32,
+    pub step: usize,
     pub card_title: Text,
     pub role: RoleIdx,
     pub prompt: Text,
@@ -241,6 +242,7 @@ fn decision_view(session: &Session, i: usize) -> DecisionView {
     collect_chance_outcomes(&option.effects, &mut rolls, &mut chance_outcomes);
     DecisionView {
         round: d.round,
+        step: d.step,
         card_title: card.title.clone(),
         role: d.role,
         prompt: step.prompt.clone(),

@@ -1,0 +1,355 @@
+//! `kantelspel bench net`: a host and N players over loopback UDP, with the figures that matter
+//! in a room: how fast a resolution reaches the last laptop, what the host costs while nobody
+//! acts, and how many bytes each laptop receives per round.
+
+use std::collections::HashMap;
+use std::net::{SocketAddr, UdpSocket};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use bevy::prelude::*;
+use bevy_renet::RenetClient;
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use renetcode::ClientAuthentication;
+
+use crate::net::client::ClientCore;
+use crate::net::code::{self, JoinCode};
+use crate::net::director::{Director, Pace};
+use crate::net::host::HostCore;
+use crate::net::plugin::{HostConfig, HostLink, HostPlugin, start_host};
+use crate::net::protocol::{self, Channel};
+use crate::net::transport::{ClientTransport, ServerTransport};
+use crate::rules::Session;
+use crate::rules::bot::Strategy;
+use crate::rules::deck::Deck;
+use crate::rules::session::Phase;
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct BenchNetArgs {
+    /// Numbers of players to measure, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "25,50,100,200,500")]
+    pub clients: Vec<usize>,
+    /// Rounds per measured session.
+    #[arg(long, default_value_t = 5)]
+    pub rounds: u32,
+    /// Host loop period in milliseconds (as `serve --tick-ms`).
+    #[arg(long, default_value_t = 10)]
+    pub tick_ms: u64,
+    /// Seconds of idle time over which the host's CPU is measured.
+    #[arg(long, default_value_t = 3.0)]
+    pub idle_secs: f64,
+}
+
+pub struct Figures {
+    pub clients: usize,
+    pub resolutions: usize,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+    pub max_ms: f64,
+    pub idle_cpu_pct: f64,
+    pub bytes_per_client_round: f64,
+    pub rounds: u32,
+}
+
+/// CPU time of the calling thread, from the kernel's accounting.
+fn thread_cpu() -> Duration {
+    let Ok(stat) = std::fs::read_to_string("/proc/thread-self/stat") else {
+        return Duration::ZERO;
+    };
+    // Fields after the command name (which may hold spaces) start after the last ')'.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    // utime and stime are fields 14 and 15 of the line; `rest` starts at field 3.
+    let field = |i: usize| {
+        f.get(i - 3)
+            .and_then(|x| x.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    let ticks = field(14) + field(15);
+    Duration::from_millis(ticks * 10)
+}
+
+#[derive(Default)]
+struct Shared {
+    /// When the host resolved each (round, step).
+    resolved: HashMap<(u32, usize), Instant>,
+    idle_cpu_pct: Option<f64>,
+    bytes_at_start: Option<u64>,
+    bytes_at_end: Option<u64>,
+    rounds_played: u32,
+}
+
+struct Player {
+    client: RenetClient,
+    transport: ClientTransport,
+    core: ClientCore,
+    joined: bool,
+    seen: HashMap<(u32, usize), Instant>,
+}
+
+pub fn run(args: BenchNetArgs) -> i32 {
+    println!(
+        "kantelspel bench net: host and players over loopback UDP, {} rounds each, host tick {} ms",
+        args.rounds, args.tick_ms
+    );
+    println!(
+        "{:>8} {:>12} {:>10} {:>10} {:>10} {:>14} {:>18}",
+        "clients",
+        "resolutions",
+        "p50 ms",
+        "p99 ms",
+        "max ms",
+        "idle host CPU",
+        "bytes/client/round"
+    );
+    for &n in &args.clients {
+        match measure(n.max(4), &args) {
+            Ok(f) => println!(
+                "{:>8} {:>12} {:>10.1} {:>10.1} {:>10.1} {:>13.1}% {:>18.0}",
+                f.clients,
+                f.resolutions,
+                f.p50_ms,
+                f.p99_ms,
+                f.max_ms,
+                f.idle_cpu_pct,
+                f.bytes_per_client_round
+            ),
+            Err(e) => {
+                eprintln!("{n} clients: {e}");
+                return 1;
+            }
+        }
+    }
+    0
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+pub fn measure(n: usize, args: &BenchNetArgs) -> Result<Figures, String> {
+    let deck = Arc::new(Deck::default_deck().map_err(|e| e.to_string())?);
+    // Spread players over the roles, minding each role's maximum.
+    let mut taken = vec![0u32; deck.roles.len()];
+    let mut roles: Vec<String> = Vec::with_capacity(n);
+    for i in 0..n {
+        let r = (0..deck.roles.len())
+            .map(|k| (i + k) % deck.roles.len())
+            .find(|r| deck.roles[*r].max_players.is_none_or(|m| taken[*r] < m))
+            .ok_or("every role is full")?;
+        taken[r] += 1;
+        roles.push(deck.roles[r].id.clone());
+    }
+    let session = Session::new(Arc::clone(&deck), 17, args.rounds);
+    let code = JoinCode::parse("BENCH1").map_err(|e| e.to_string())?;
+    let shared = Arc::new(Mutex::new(Shared::default()));
+    let stop = Arc::new(AtomicBool::new(false));
+    let go = Arc::new(AtomicBool::new(false));
+    let measure_idle = Arc::new(AtomicBool::new(false));
+    let (addr_tx, addr_rx) = std::sync::mpsc::channel();
+
+    let host_thread = {
+        let (shared, stop, go, measure_idle, code) = (
+            Arc::clone(&shared),
+            Arc::clone(&stop),
+            Arc::clone(&go),
+            Arc::clone(&measure_idle),
+            code.clone(),
+        );
+        let tick = Duration::from_millis(args.tick_ms.max(1));
+        let idle = Duration::from_secs_f64(args.idle_secs.clamp(0.5, 60.0));
+        std::thread::spawn(move || {
+            let pace = Pace {
+                briefing: Duration::ZERO,
+                decide: Duration::from_secs(30),
+                outcome: Duration::from_millis(200),
+                bot_delay: Duration::ZERO,
+            };
+            let mut app = App::new();
+            app.add_plugins(MinimalPlugins).add_plugins(HostPlugin);
+            let core = HostCore::new(session, None, "bench".into());
+            let cfg = HostConfig {
+                bind: "127.0.0.1:0".parse().expect("constant"),
+                code,
+                announce: None,
+                extra_public: Vec::new(),
+            };
+            let addr = start_host(
+                app.world_mut(),
+                core,
+                Director::new(false, pace, Strategy::First),
+                cfg,
+            );
+            let _ = addr_tx.send(addr.clone());
+            if addr.is_err() {
+                return;
+            }
+            let mut decisions = 0;
+            let mut started = false;
+            while !stop.load(Ordering::Relaxed) {
+                let frame = Instant::now();
+                app.update();
+                let world = app.world_mut();
+                if measure_idle.swap(false, Ordering::Relaxed) {
+                    // Keep serving while measuring: this is the host waiting for people.
+                    let (cpu0, t0) = (thread_cpu(), Instant::now());
+                    while t0.elapsed() < idle {
+                        let f = Instant::now();
+                        app.update();
+                        std::thread::sleep(tick.saturating_sub(f.elapsed()));
+                    }
+                    let pct =
+                        100.0 * (thread_cpu() - cpu0).as_secs_f64() / t0.elapsed().as_secs_f64();
+                    shared.lock().map(|mut s| s.idle_cpu_pct = Some(pct)).ok();
+                    continue;
+                }
+                if go.load(Ordering::Relaxed) && !started {
+                    started = true;
+                    let bytes = world.resource::<ServerTransport>().bytes_sent;
+                    world.resource_mut::<HostLink>().director.auto = true;
+                    shared
+                        .lock()
+                        .map(|mut s| s.bytes_at_start = Some(bytes))
+                        .ok();
+                }
+                let link = world.resource::<HostLink>();
+                let s = link.core.session();
+                if s.decisions.len() > decisions {
+                    let now = Instant::now();
+                    if let Ok(mut sh) = shared.lock() {
+                        for d in &s.decisions[decisions..] {
+                            sh.resolved.insert((d.round, d.step), now);
+                        }
+                    }
+                    decisions = s.decisions.len();
+                }
+                if s.phase == Phase::Ended {
+                    let rounds = s.meter_history.len().saturating_sub(1) as u32;
+                    let bytes = world.resource::<ServerTransport>().bytes_sent;
+                    if let Ok(mut sh) = shared.lock()
+                        && sh.bytes_at_end.is_none()
+                    {
+                        sh.bytes_at_end = Some(bytes);
+                        sh.rounds_played = rounds;
+                    }
+                }
+                std::thread::sleep(tick.saturating_sub(frame.elapsed()));
+            }
+        })
+    };
+    let addr: SocketAddr = addr_rx
+        .recv()
+        .map_err(|_| "the host thread died".to_string())??;
+
+    let mut rng = ChaCha8Rng::seed_from_u64(n as u64);
+    let mut players = Vec::with_capacity(n);
+    for i in 0..n {
+        let socket = UdpSocket::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+        let token = code::connect_token(&code, 1_000 + i as u64, addr)?;
+        players.push(Player {
+            client: RenetClient::new(protocol::connection_config()),
+            transport: ClientTransport::new(
+                code::now(),
+                ClientAuthentication::Secure {
+                    connect_token: token,
+                },
+                socket,
+            )?,
+            core: ClientCore::new(format!("speler-{i}"), Some(roles[i].clone())),
+            joined: false,
+            seen: HashMap::new(),
+        });
+    }
+    let mut last = Instant::now();
+    let start = Instant::now();
+    let mut phase = 0; // 0 joining, 1 idle measurement, 2 playing
+    let result = loop {
+        let dt = last.elapsed();
+        last = Instant::now();
+        let mut ended = 0;
+        let mut seated = 0;
+        for p in &mut players {
+            p.client.update(dt);
+            p.transport.update(dt, &mut p.client);
+            if p.client.is_connected() && !p.joined {
+                p.joined = true;
+                p.core.on_connected();
+            }
+            while let Some(bytes) = p.client.receive_message(Channel::Reliable) {
+                p.core.receive(&bytes);
+                if let Some(v) = p.core.view.as_ref()
+                    && matches!(v.phase, Phase::Resolved | Phase::Ended)
+                    && let Some(d) = v.last.as_ref()
+                {
+                    p.seen.entry((d.round, d.step)).or_insert_with(Instant::now);
+                }
+            }
+            if let Some((_, _, options)) = p.core.my_turn() {
+                p.core.vote(rng.random_range(0..options));
+            }
+            if p.client.is_connected() {
+                for bytes in p.core.take_outbox() {
+                    p.client.send_message(Channel::Reliable, bytes);
+                }
+            }
+            p.transport.send_packets(&mut p.client);
+            seated += usize::from(p.core.seat.is_some() && p.core.view.is_some());
+            ended += usize::from(
+                p.core
+                    .view
+                    .as_ref()
+                    .is_some_and(|v| v.phase == Phase::Ended),
+            );
+        }
+        if phase == 0 && seated == n {
+            phase = 1;
+            measure_idle.store(true, Ordering::Relaxed);
+        }
+        if phase == 1 && shared.lock().is_ok_and(|s| s.idle_cpu_pct.is_some()) {
+            phase = 2;
+            go.store(true, Ordering::Relaxed);
+        }
+        if ended == n {
+            break Ok(());
+        }
+        if start.elapsed() > Duration::from_secs(300) {
+            break Err(format!(
+                "timed out: {seated} of {n} seated, {ended} saw the end"
+            ));
+        }
+        std::thread::sleep(Duration::from_micros(500));
+    };
+    stop.store(true, Ordering::Relaxed);
+    let _ = host_thread.join();
+    result?;
+    let sh = shared.lock().map_err(|_| "poisoned".to_string())?;
+    let mut lat: Vec<f64> = sh
+        .resolved
+        .iter()
+        .filter_map(|(key, at)| {
+            let last = players.iter().filter_map(|p| p.seen.get(key)).max()?;
+            Some(last.saturating_duration_since(*at).as_secs_f64() * 1000.0)
+        })
+        .collect();
+    lat.sort_by(|a, b| a.total_cmp(b));
+    let rounds = sh.rounds_played.max(1);
+    let bytes = sh
+        .bytes_at_end
+        .unwrap_or(0)
+        .saturating_sub(sh.bytes_at_start.unwrap_or(0));
+    Ok(Figures {
+        clients: n,
+        resolutions: lat.len(),
+        p50_ms: percentile(&lat, 0.5),
+        p99_ms: percentile(&lat, 0.99),
+        max_ms: lat.last().copied().unwrap_or(0.0),
+        idle_cpu_pct: sh.idle_cpu_pct.unwrap_or(0.0),
+        bytes_per_client_round: bytes as f64 / n as f64 / f64::from(rounds),
+        rounds,
+    })
+}
