@@ -248,7 +248,7 @@ pub fn measure(n: usize, args: &BenchNetArgs) -> Result<Figures, String> {
 
     let mut rng = ChaCha8Rng::seed_from_u64(n as u64);
     let mut players = Vec::with_capacity(n);
-    for i in 0..n {
+    for (i, role) in roles.iter().enumerate() {
         let socket = UdpSocket::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
         let token = code::connect_token(&code, 1_000 + i as u64, addr)?;
         players.push(Player {
@@ -260,7 +260,7 @@ pub fn measure(n: usize, args: &BenchNetArgs) -> Result<Figures, String> {
                 },
                 socket,
             )?,
-            core: ClientCore::new(format!("speler-{i}"), Some(roles[i].clone())),
+            core: ClientCore::new(format!("speler-{i}"), Some(role.clone())),
             joined: false,
             seen: HashMap::new(),
         });
