@@ -25,6 +25,8 @@ pub struct ClientCore {
     /// Bumped on every new view.
     pub version: u64,
     rejoin: Option<u64>,
+    /// The vote sent on (round, step), until the host's view confirms or moves on.
+    sent_vote: Option<(u32, usize, usize)>,
     outbox: Vec<Vec<u8>>,
 }
 
@@ -116,11 +118,25 @@ impl ClientCore {
             .role
     }
 
+    /// Whether this player has voted on the open step (sent, or confirmed by the host).
     pub fn has_voted(&self) -> bool {
         let (Some(seat), Some(view)) = (self.seat, self.view.as_ref()) else {
             return false;
         };
-        view.seats.iter().any(|s| s.seat == seat && s.voted)
+        let step = view.card.as_ref().map(|c| c.step);
+        let sent = self
+            .sent_vote
+            .is_some_and(|(r, s, _)| r == view.round && Some(s) == step);
+        sent || view.seats.iter().any(|s| s.seat == seat && s.voted)
+    }
+
+    /// The option this player sent on the open step, if any.
+    pub fn my_vote(&self) -> Option<usize> {
+        let view = self.view.as_ref()?;
+        let step = view.card.as_ref()?.step;
+        self.sent_vote
+            .filter(|(r, s, _)| *r == view.round && *s == step)
+            .map(|(_, _, o)| o)
     }
 
     /// (round, step, number of options) when this player should vote now.
@@ -134,18 +150,28 @@ impl ClientCore {
         mine.then_some((view.round, card.step, card.options.len()))
     }
 
-    /// Votes for `option` on the open step.
+    /// Votes for `option` on the open step, or changes the vote. Sends nothing when the vote
+    /// is already in: a player hammering a button is not a flood.
     pub fn vote(&mut self, option: usize) -> bool {
-        match self.my_turn() {
-            Some((round, step, n)) if option < n => {
-                self.send(Intent::Vote {
-                    round,
-                    step,
-                    option,
-                });
-                true
-            }
-            _ => false,
+        let Some(view) = self.view.as_ref() else {
+            return false;
+        };
+        let Some(card) = view.card.as_ref() else {
+            return false;
+        };
+        let open = matches!(view.phase, Phase::Briefing | Phase::Deciding)
+            && !view.paused
+            && Some(card.deciding_role) == self.my_role();
+        let (round, step) = (view.round, card.step);
+        if !open || option >= card.options.len() || self.my_vote() == Some(option) {
+            return false;
         }
+        self.sent_vote = Some((round, step, option));
+        self.send(Intent::Vote {
+            round,
+            step,
+            option,
+        });
+        true
     }
 }

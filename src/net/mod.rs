@@ -4,6 +4,7 @@
 pub mod client;
 pub mod code;
 pub mod director;
+pub mod fuzzing;
 pub mod host;
 pub mod info;
 pub mod journal_file;

@@ -56,8 +56,20 @@ impl ServerTransport {
         self.socket.local_addr()
     }
 
-    /// Feeds one datagram to netcode and renet. Public so the fuzz target drives exactly this.
-    pub fn process(&mut self, from: SocketAddr, len: usize, server: &mut RenetServer) {
+    /// Feeds one datagram from `from` to netcode and renet, as if it came off the socket: the
+    /// entry the fuzz target and the robustness tests drive.
+    pub fn process_datagram(
+        &mut self,
+        from: SocketAddr,
+        datagram: &[u8],
+        server: &mut RenetServer,
+    ) {
+        let len = datagram.len().min(NETCODE_MAX_PACKET_BYTES);
+        self.buffer[..len].copy_from_slice(&datagram[..len]);
+        self.process(from, len, server);
+    }
+
+    fn process(&mut self, from: SocketAddr, len: usize, server: &mut RenetServer) {
         let datagram = &mut self.buffer[..len];
         if !well_formed(datagram) {
             self.dropped += 1;
@@ -202,20 +214,32 @@ impl ClientTransport {
                 Err(e) if e.kind() == io::ErrorKind::ConnectionReset => continue,
                 Err(_) => break,
             };
-            let datagram = &mut self.buffer[..len];
-            if !well_formed(datagram) {
-                continue;
-            }
-            let netcode = &mut self.netcode;
-            let _ = catch_unwind(AssertUnwindSafe(|| {
-                if let Some(payload) = netcode.process_packet(datagram) {
-                    client.process_packet(payload);
-                }
-            }));
+            self.process(len, client);
         }
         if let Some((packet, addr)) = self.netcode.update(delta) {
             let _ = self.socket.send_to(packet, addr);
         }
+    }
+
+    /// Feeds one datagram to netcode and renet as if the host had sent it: the entry the fuzz
+    /// target and the robustness tests drive.
+    pub fn process_datagram(&mut self, datagram: &[u8], client: &mut RenetClient) {
+        let len = datagram.len().min(NETCODE_MAX_PACKET_BYTES);
+        self.buffer[..len].copy_from_slice(&datagram[..len]);
+        self.process(len, client);
+    }
+
+    fn process(&mut self, len: usize, client: &mut RenetClient) {
+        let datagram = &mut self.buffer[..len];
+        if !well_formed(datagram) {
+            return;
+        }
+        let netcode = &mut self.netcode;
+        let _ = catch_unwind(AssertUnwindSafe(|| {
+            if let Some(payload) = netcode.process_packet(datagram) {
+                client.process_packet(payload);
+            }
+        }));
     }
 
     pub fn send_packets(&mut self, client: &mut RenetClient) {
