@@ -4,4 +4,6 @@
 
 pub mod cli;
 pub mod net;
+pub mod report;
 pub mod rules;
+pub mod ui;

@@ -382,7 +382,11 @@ fn a_second_laptop_with_a_taken_name_is_refused() {
 #[test]
 fn a_host_announces_itself_and_sessions_lists_it() {
     use kantelspel::net::plugin::{HostConfig, HostPlugin, start_host};
-    let listener_port = std::net::UdpSocket::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let listener_port = std::net::UdpSocket::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let listen: std::net::SocketAddr = ([127, 0, 0, 1], listener_port).into();
     let found = std::thread::spawn(move || info::listen(listen, Duration::from_secs(3)).unwrap());
     std::thread::sleep(Duration::from_millis(100));
@@ -395,7 +399,13 @@ fn a_host_announces_itself_and_sessions_lists_it() {
         extra_public: Vec::new(),
     };
     let core = HostCore::new(session(1, 3), None, "Raadszaal Noord".into());
-    let addr = start_host(app.world_mut(), core, Director::new(false, fast_pace(), Strategy::First), cfg).unwrap();
+    let addr = start_host(
+        app.world_mut(),
+        core,
+        Director::new(false, fast_pace(), Strategy::First),
+        cfg,
+    )
+    .unwrap();
     let mut apps = [&mut app];
     pump(&mut apps, Duration::from_millis(1500), |_| false);
     let found = found.join().unwrap();

@@ -20,6 +20,18 @@ use clap::{Parser, Subcommand};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Save a picture of the window to this PNG file after a few frames, and exit.
+    #[arg(long, global = false)]
+    pub screenshot: Option<PathBuf>,
+    /// The screen to show: start, host, join, round, facilitator, debrief.
+    #[arg(long)]
+    pub screen: Option<String>,
+    /// Fill the screen with a demo session (for screenshots and trying things out).
+    #[arg(long)]
+    pub demo: bool,
+    /// The interface language: nl or en.
+    #[arg(long, default_value = "nl")]
+    pub lang: String,
 }
 
 #[derive(Debug, Subcommand)]
@@ -90,9 +102,33 @@ pub fn run(cli: Cli) -> i32 {
         Some(Command::Sessions(args)) => sessions::run(args),
         Some(Command::Bench(BenchCommand::Net(args))) => bench::run(args),
         None => {
-            use clap::CommandFactory;
-            let _ = Cli::command().print_help();
-            0
+            let lang = match crate::rules::Lang::from_code(&cli.lang) {
+                Some(l) => l,
+                None => {
+                    eprintln!("error: --lang is nl or en");
+                    return 2;
+                }
+            };
+            let screen = match cli
+                .screen
+                .as_deref()
+                .map(crate::ui::screens::Screen::from_name)
+            {
+                Some(None) => {
+                    eprintln!(
+                        "error: --screen is one of start, host, join, round, facilitator, debrief"
+                    );
+                    return 2;
+                }
+                Some(s) => s,
+                None => None,
+            };
+            crate::ui::run(crate::ui::WindowOptions {
+                screenshot: cli.screenshot,
+                screen,
+                demo: cli.demo,
+                lang,
+            })
         }
     }
 }

@@ -102,6 +102,10 @@ impl HostCore {
         self.conns.len()
     }
 
+    pub fn timer_left(&self) -> Option<u32> {
+        self.timer_left
+    }
+
     /// The time left in the current decision, sent with every view. A running timer does not
     /// by itself send views: players count down from the last value they got.
     pub fn set_timer_left(&mut self, secs: Option<u32>) {

@@ -304,6 +304,8 @@ pub struct ClientLink {
     pub status: LinkStatus,
     /// Whether this link has ever been connected (a first connection fails; a later one retries).
     ever_connected: bool,
+    /// A link with no network behind it (screenshots, demos): never reconnects.
+    offline: bool,
     attempt_started: Instant,
     next_retry: Option<Instant>,
 }
@@ -346,10 +348,27 @@ pub fn connect_client(
         code,
         status: LinkStatus::Connecting,
         ever_connected: false,
+        offline: false,
         attempt_started: Instant::now(),
         next_retry: None,
     });
     Ok(())
+}
+
+impl ClientLink {
+    /// A link that shows `core` without any network: for demos and screenshots.
+    pub fn offline(core: ClientCore) -> ClientLink {
+        ClientLink {
+            core,
+            addr: SocketAddr::from(([127, 0, 0, 1], 9)),
+            code: JoinCode::parse("DEMO00").expect("constant code"),
+            status: LinkStatus::Connected,
+            ever_connected: true,
+            offline: true,
+            attempt_started: Instant::now(),
+            next_retry: None,
+        }
+    }
 }
 
 pub struct ClientPlugin;
@@ -400,6 +419,9 @@ fn client_watch(
     client: Option<Res<RenetClient>>,
     transport: Option<Res<ClientTransport>>,
 ) {
+    if link.offline {
+        return;
+    }
     let silence = transport.map(|t| t.silence()).unwrap_or_default();
     let connected = client.as_ref().is_some_and(|c| c.is_connected());
     let disconnected = client.as_ref().is_none_or(|c| c.is_disconnected());

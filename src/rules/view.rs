@@ -36,6 +36,8 @@ pub struct View {
     pub last: Option<DecisionView>,
     /// Every decision: sent once the session has ended, for the debrief.
     pub decisions: Vec<DecisionView>,
+    /// The debrief questions of every card played, in order of play: once the session has ended.
+    pub debrief: Vec<(Text, Vec<Text>)>,
     pub ending: Option<EndingView>,
     pub can_undo: bool,
 }
@@ -132,14 +134,15 @@ pub fn view(session: &Session, viewer: Viewer) -> View {
             Viewer::Role(Some(r)) => (c.briefing_for(r).clone(), Vec::new()),
             Viewer::Role(None) => (c.briefing.clone(), Vec::new()),
         };
-        let earlier = session
-            .decisions
+        // Decisions on this card's earlier steps; the current step's own outcome is `last`.
+        let here = cur
+            .choices
             .iter()
-            .enumerate()
-            .rev()
-            .take(cur.choices.len())
-            .rev()
-            .map(|(i, _)| decision_view(session, i))
+            .filter(|(step, _)| *step < cur.step)
+            .count();
+        let start = session.decisions.len() - cur.choices.len();
+        let earlier = (start..start + here)
+            .map(|i| decision_view(session, i))
             .collect();
         CardView {
             id: c.id.clone(),
@@ -172,6 +175,17 @@ pub fn view(session: &Session, viewer: Viewer) -> View {
     } else {
         Vec::new()
     };
+    let mut debrief: Vec<(Text, Vec<Text>)> = Vec::new();
+    if session.phase == Phase::Ended {
+        let mut seen = Vec::new();
+        for d in &session.decisions {
+            if !seen.contains(&d.card) {
+                seen.push(d.card);
+                let c = &deck.cards[d.card];
+                debrief.push((c.title.clone(), c.debrief.clone()));
+            }
+        }
+    }
     View {
         deck_title: deck.title.clone(),
         round: session.round,
@@ -223,6 +237,7 @@ pub fn view(session: &Session, viewer: Viewer) -> View {
         meter_history: session.meter_history.clone(),
         last,
         decisions,
+        debrief,
         ending: session.ending.clone().map(|ending| EndingView {
             message: ending_message(session, &ending),
             ending,

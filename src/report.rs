@@ -1,0 +1,423 @@
+//! The session report for the debrief: a self-contained HTML page (inline SVG chart drawn with
+//! plotters, no external assets), and the decisions as JSON or CSV. Built from an ended session's
+//! facilitator view, so the window, the journal and the command line all give the same report.
+
+use std::fmt::Write as _;
+use std::sync::Once;
+
+use plotters::prelude::*;
+use serde::Serialize;
+
+use crate::rules::session::{DecidedBy, Session};
+use crate::rules::view::{DecisionView, View, Viewer, view};
+use crate::rules::{Lang, Text};
+
+/// What the report says about where it came from.
+#[derive(Clone, Debug, Default)]
+pub struct Meta {
+    pub deck_name: String,
+    /// Seconds since 1970 when the session was created.
+    pub created_unix: u64,
+    /// A warning shown at the top: the journal was damaged and the report stops early.
+    pub warning: Option<String>,
+}
+
+/// The facilitator's view of a session, as the report reads it.
+pub fn view_of(session: &Session) -> View {
+    view(session, Viewer::Facilitator)
+}
+
+fn t(lang: Lang, nl: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Nl => nl,
+        Lang::En => en,
+    }
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// A calendar date from Unix seconds (UTC), without a date library.
+pub fn date(unix: u64) -> String {
+    let days = (unix / 86_400) as i64;
+    // Howard Hinnant's days-to-civil algorithm.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+fn split_text(lang: Lang, d: &DecisionView) -> String {
+    match d.by {
+        DecidedBy::Vote => {
+            let s: Vec<String> = d.split.iter().map(u32::to_string).collect();
+            let mut out = s.join("–");
+            if d.abstained > 0 {
+                let _ = write!(
+                    out,
+                    " ({} {})",
+                    d.abstained,
+                    t(lang, "niet gestemd", "did not vote")
+                );
+            }
+            out
+        }
+        DecidedBy::Facilitator => t(lang, "door de facilitator", "by the facilitator").into(),
+        DecidedBy::Override => t(
+            lang,
+            "aangepast door de facilitator",
+            "overridden by the facilitator",
+        )
+        .into(),
+    }
+}
+
+fn swing(d: &DecisionView) -> i32 {
+    d.meters_after
+        .iter()
+        .zip(&d.meters_before)
+        .map(|(a, b)| (a - b).abs())
+        .sum()
+}
+
+/// The meters over the rounds as an SVG document.
+pub fn chart_svg(view: &View, lang: Lang) -> String {
+    static FONT: Once = Once::new();
+    FONT.call_once(|| {
+        let _ = plotters::style::register_font(
+            "sans-serif",
+            FontStyle::Normal,
+            epaint_default_fonts::UBUNTU_LIGHT,
+        );
+    });
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (860, 360)).into_drawing_area();
+        let _ = draw_chart(&root, view, lang);
+        let _ = root.present();
+    }
+    svg
+}
+
+fn draw_chart(
+    root: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
+    view: &View,
+    lang: Lang,
+) -> Result<(), String> {
+    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    let rounds = view.meter_history.len().saturating_sub(1).max(1) as i32;
+    let lo = view.meters.iter().map(|m| m.min).min().unwrap_or(0);
+    let hi = view.meters.iter().map(|m| m.max).max().unwrap_or(100);
+    let mut chart = ChartBuilder::on(root)
+        .margin(12)
+        .x_label_area_size(36)
+        .y_label_area_size(40)
+        .build_cartesian_2d(0..rounds, lo..hi)
+        .map_err(|e| e.to_string())?;
+    chart
+        .configure_mesh()
+        .x_desc(t(lang, "ronde", "round"))
+        .x_labels(rounds as usize + 1)
+        .light_line_style(RGBColor(235, 235, 235))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    const COLOURS: [RGBColor; 6] = [
+        RGBColor(0x00, 0x72, 0xb2),
+        RGBColor(0xd5, 0x5e, 0x00),
+        RGBColor(0x00, 0x9e, 0x73),
+        RGBColor(0xcc, 0x79, 0xa7),
+        RGBColor(0xe6, 0x9f, 0x00),
+        RGBColor(0x56, 0xb4, 0xe9),
+    ];
+    for (m, meter) in view.meters.iter().enumerate() {
+        let colour = COLOURS[m % COLOURS.len()];
+        let points = view
+            .meter_history
+            .iter()
+            .enumerate()
+            .map(|(r, v)| (r as i32, v[m]));
+        chart
+            .draw_series(LineSeries::new(points, colour.stroke_width(3)))
+            .map_err(|e| e.to_string())?
+            .label(meter.label.get(lang).to_string())
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 18, y)], colour.stroke_width(3))
+            });
+    }
+    chart
+        .configure_series_labels()
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK)
+        .draw()
+        .map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// The whole report as one HTML page.
+pub fn html(view: &View, meta: &Meta, lang: Lang) -> String {
+    let tx = |text: &Text| esc(text.get(lang));
+    let mut h = String::new();
+    let title = format!("Kantelspel — {}", tx(&view.deck_title));
+    let _ = write!(
+        h,
+        "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{title}</title><style>\
+         body{{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1d232b;line-height:1.45}}\
+         h1{{color:#1f5f8b}} table{{border-collapse:collapse;width:100%}} td,th{{border-bottom:1px solid #ddd;padding:.35rem .5rem;text-align:left;vertical-align:top}}\
+         .warn{{background:#fde7e4;border:1px solid #b71c1c;padding:.6rem 1rem}} .end{{background:#eaf2f8;padding:.6rem 1rem}} svg{{max-width:100%;height:auto}}\
+         </style></head><body><h1>{title}</h1>",
+        lang.code()
+    );
+    if let Some(w) = &meta.warning {
+        let _ = write!(
+            h,
+            "<p class=\"warn\"><strong>{}</strong> {}</p>",
+            t(lang, "Let op:", "Note:"),
+            esc(w)
+        );
+    }
+    let _ = write!(
+        h,
+        "<p>{}: {} · {}: {} · {}: {}</p>",
+        t(lang, "Deck", "Deck"),
+        esc(&meta.deck_name),
+        t(lang, "Datum", "Date"),
+        date(meta.created_unix),
+        t(lang, "Rondes gespeeld", "Rounds played"),
+        view.meter_history.len().saturating_sub(1)
+    );
+    if let Some(e) = &view.ending {
+        let _ = write!(
+            h,
+            "<p class=\"end\"><strong>{}</strong> {}</p>",
+            t(lang, "Afloop:", "How it ended:"),
+            tx(&e.message)
+        );
+    }
+    let _ = write!(
+        h,
+        "<h2>{}</h2><ul>",
+        t(lang, "Spelers per rol", "Players per role")
+    );
+    for (r, role) in view.roles.iter().enumerate() {
+        let names: Vec<String> = view
+            .seats
+            .iter()
+            .filter(|s| s.role == Some(r))
+            .map(|s| {
+                if s.bot {
+                    format!("{} (bot)", esc(&s.name))
+                } else {
+                    esc(&s.name)
+                }
+            })
+            .collect();
+        let _ = write!(
+            h,
+            "<li><strong>{}</strong>: {}</li>",
+            tx(&role.name),
+            if names.is_empty() {
+                "—".into()
+            } else {
+                names.join(", ")
+            }
+        );
+    }
+    let _ = write!(
+        h,
+        "</ul><h2>{}</h2>",
+        t(lang, "De meters per ronde", "The meters per round")
+    );
+    h.push_str(&chart_svg(view, lang));
+    let _ = write!(h, "<table><tr><th>{}</th>", t(lang, "Meter", "Meter"));
+    for r in 0..view.meter_history.len() {
+        let _ = write!(
+            h,
+            "<th>{}</th>",
+            if r == 0 {
+                t(lang, "start", "start").to_string()
+            } else {
+                r.to_string()
+            }
+        );
+    }
+    h.push_str("</tr>");
+    for (m, meter) in view.meters.iter().enumerate() {
+        let _ = write!(h, "<tr><td>{}</td>", tx(&meter.label));
+        for values in &view.meter_history {
+            let _ = write!(h, "<td>{}</td>", values[m]);
+        }
+        h.push_str("</tr>");
+    }
+    h.push_str("</table>");
+    let _ = write!(
+        h,
+        "<h2>{}</h2><table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+        t(lang, "Besluiten", "Decisions"),
+        t(lang, "Ronde", "Round"),
+        t(lang, "Kaart", "Card"),
+        t(lang, "Rol", "Role"),
+        t(lang, "Besluit", "Decision"),
+        t(lang, "Stemmen", "Votes"),
+        t(lang, "Uitkomst", "Outcome")
+    );
+    for d in &view.decisions {
+        let mut outcome = tx(&d.outcome);
+        for c in &d.chance_outcomes {
+            let _ = write!(outcome, " <em>{}</em>", tx(c));
+        }
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{outcome}</td></tr>",
+            d.round,
+            tx(&d.card_title),
+            tx(&view.roles[d.role].name),
+            tx(&d.option_label),
+            split_text(lang, d)
+        );
+    }
+    h.push_str("</table>");
+    let _ = write!(
+        h,
+        "<h2>{}</h2><ol>",
+        t(lang, "De grootste schommelingen", "The largest swings")
+    );
+    let mut swings: Vec<&DecisionView> = view.decisions.iter().collect();
+    swings.sort_by_key(|d| std::cmp::Reverse(swing(d)));
+    for d in swings.into_iter().take(3).filter(|d| swing(d) > 0) {
+        let moves: Vec<String> = view
+            .meters
+            .iter()
+            .zip(d.meters_after.iter().zip(&d.meters_before))
+            .filter(|(_, (a, b))| a != b)
+            .map(|(m, (a, b))| format!("{} {:+}", tx(&m.label), a - b))
+            .collect();
+        let _ = write!(
+            h,
+            "<li>{} {}, {}: {} ({})</li>",
+            t(lang, "Ronde", "Round"),
+            d.round,
+            tx(&d.card_title),
+            tx(&d.option_label),
+            moves.join(", ")
+        );
+    }
+    let _ = write!(
+        h,
+        "</ol><h2>{}</h2>",
+        t(
+            lang,
+            "Vragen voor de nabespreking",
+            "Questions for the debrief"
+        )
+    );
+    for (card, questions) in &view.debrief {
+        if questions.is_empty() {
+            continue;
+        }
+        let _ = write!(h, "<h3>{}</h3><ul>", tx(card));
+        for q in questions {
+            let _ = write!(h, "<li>{}</li>", tx(q));
+        }
+        h.push_str("</ul>");
+    }
+    h.push_str("</body></html>\n");
+    h
+}
+
+#[derive(Serialize)]
+struct DecisionRow<'a> {
+    round: u32,
+    card: &'a str,
+    step: usize,
+    role: &'a str,
+    option: &'a str,
+    votes: &'a [u32],
+    abstained: u32,
+    decided_by: &'a str,
+    meters_before: &'a [i32],
+    meters_after: &'a [i32],
+}
+
+fn rows<'a>(view: &'a View, lang: Lang) -> Vec<DecisionRow<'a>> {
+    view.decisions
+        .iter()
+        .map(|d| DecisionRow {
+            round: d.round,
+            card: d.card_title.get(lang),
+            step: d.step + 1,
+            role: &view.roles[d.role].id,
+            option: d.option_label.get(lang),
+            votes: &d.split,
+            abstained: d.abstained,
+            decided_by: match d.by {
+                DecidedBy::Vote => "vote",
+                DecidedBy::Facilitator => "facilitator",
+                DecidedBy::Override => "override",
+            },
+            meters_before: &d.meters_before,
+            meters_after: &d.meters_after,
+        })
+        .collect()
+}
+
+/// The session as machine-readable JSON: meters, their history, decisions and the ending.
+pub fn json(view: &View, meta: &Meta, lang: Lang) -> String {
+    let meters: Vec<&str> = view.meters.iter().map(|m| m.id.as_str()).collect();
+    let value = serde_json::json!({
+        "deck": meta.deck_name,
+        "date": date(meta.created_unix),
+        "warning": meta.warning,
+        "meters": meters,
+        "meter_history": view.meter_history,
+        "decisions": rows(view, lang),
+        "ending": view.ending.as_ref().map(|e| e.message.get(lang)),
+    });
+    serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// The decisions table as CSV, one row per decision, one column per meter after it.
+pub fn csv(view: &View, lang: Lang) -> String {
+    let mut out = String::from("round,card,step,role,option,votes,abstained,decided_by");
+    for m in &view.meters {
+        let _ = write!(out, ",{}", csv_field(&m.id));
+    }
+    out.push('\n');
+    for r in rows(view, lang) {
+        let votes: Vec<String> = r.votes.iter().map(u32::to_string).collect();
+        let _ = write!(
+            out,
+            "{},{},{},{},{},{},{},{}",
+            r.round,
+            csv_field(r.card),
+            r.step,
+            csv_field(r.role),
+            csv_field(r.option),
+            votes.join("-"),
+            r.abstained,
+            r.decided_by
+        );
+        for v in r.meters_after {
+            let _ = write!(out, ",{v}");
+        }
+        out.push('\n');
+    }
+    out
+}

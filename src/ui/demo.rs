@@ -1,0 +1,176 @@
+//! Demo states for each screen, for `--screenshot … --demo`: real sessions on loopback (or no
+//! network at all), moved to a moment worth looking at.
+
+use std::sync::Arc;
+
+use bevy::prelude::*;
+
+use super::screens::{HostSetup, JoinForm, Screen, host_session};
+use crate::net::client::ClientCore;
+use crate::net::info::Found;
+use crate::net::plugin::{ClientLink, HostLink};
+use crate::rules::bot::{self, Strategy};
+use crate::rules::deck::Deck;
+use crate::rules::session::{Intent, Phase, Sender, Session};
+use crate::rules::view::{Viewer, view};
+
+const NAMES: [(&str, &str); 7] = [
+    ("Anouk", "raadslid"),
+    ("Bram", "raadslid"),
+    ("Fatima", "raadslid"),
+    ("Gert-Jan", "wethouder"),
+    ("Ingrid", "ambtenaar"),
+    ("Sylvia", "wijkteamprofessional"),
+    ("Youssef", "wijkteamprofessional"),
+];
+
+fn seat_everyone(act: &mut dyn FnMut(Sender, Intent)) {
+    for (name, role) in NAMES {
+        act(
+            Sender::Host,
+            Intent::AddSeat {
+                name: name.into(),
+                role: Some(role.into()),
+                bot: false,
+            },
+        );
+    }
+}
+
+pub fn setup(world: &mut World, screen: Screen) {
+    world.resource_mut::<NextState<Screen>>().set(screen);
+    match screen {
+        Screen::Start => {}
+        Screen::Join => {
+            let mut form = world.resource_mut::<JoinForm>();
+            form.found = vec![
+                Found {
+                    addr: "192.168.1.20:47470".parse().expect("constant"),
+                    session: "Raadszaal Noord".into(),
+                    deck: "De Kanteling".into(),
+                    version: crate::net::protocol::PROTOCOL_VERSION,
+                },
+                Found {
+                    addr: "192.168.1.31:47470".parse().expect("constant"),
+                    session: "Werksessie wijkteams".into(),
+                    deck: "Jeugd en participatie".into(),
+                    version: crate::net::protocol::PROTOCOL_VERSION,
+                },
+            ];
+            form.addr = "192.168.1.20:47470".into();
+            form.code = "KCM-4TX".into();
+            form.name = "Sylvia".into();
+        }
+        Screen::Round => {
+            let deck = Arc::new(Deck::default_deck().expect("the default deck is valid"));
+            let mut s = Session::new(deck, 11, 10);
+            seat_everyone(&mut |who, i| {
+                let _ = s.apply(who, &i);
+            });
+            let _ = s.apply(
+                Sender::Facilitator,
+                &Intent::ChooseNext {
+                    card: "twee-buren".into(),
+                },
+            );
+            let _ = s.apply(Sender::Facilitator, &Intent::Start);
+            let _ = s.apply(Sender::Facilitator, &Intent::SetTimer { secs: 120 });
+            for seat in 1..=3 {
+                let _ = s.apply(
+                    Sender::Seat(seat),
+                    &Intent::Vote {
+                        round: 1,
+                        step: 0,
+                        option: if seat == 2 { 2 } else { 1 },
+                    },
+                );
+            }
+            let _ = s.apply(Sender::Facilitator, &Intent::Advance);
+            let mut core = ClientCore::new("Gert-Jan", Some("wethouder".into()));
+            core.seat = Some(4);
+            core.view = Some(view(&s, Viewer::Role(Some(1))));
+            core.timer_left = Some(95);
+            core.timer_at = Some(std::time::Instant::now());
+            core.connected = (1..=7).collect();
+            world.insert_resource(ClientLink::offline(core));
+        }
+        Screen::Host | Screen::Facilitator | Screen::Debrief => {
+            let setup = HostSetup {
+                deck: None,
+                rounds: 8,
+                timer_secs: 120,
+                local_only: true,
+            };
+            if host_session(world, &setup, false, &[]).is_err() {
+                return;
+            }
+            let mut link = world.resource_mut::<HostLink>();
+            seat_everyone(&mut |who, i| {
+                let _ = link.core.act(who, &i);
+            });
+            if screen == Screen::Host {
+                let _ = link.core.facilitate(&Intent::RemoveSeat { seat: 5 });
+                return;
+            }
+            let _ = link.core.facilitate(&Intent::ChooseNext {
+                card: "de-krant".into(),
+            });
+            let _ = link.core.facilitate(&Intent::Start);
+            let target = screen;
+            let mut rng = <rand_chacha::ChaCha8Rng as rand::SeedableRng>::seed_from_u64(3);
+            for _ in 0..400 {
+                let s = link.core.session();
+                let done = match target {
+                    Screen::Facilitator => s.round >= 4 && s.phase == Phase::Briefing,
+                    _ => s.phase == Phase::Ended,
+                };
+                if done {
+                    break;
+                }
+                match s.phase {
+                    Phase::Briefing | Phase::Deciding => {
+                        let (round, step) = (s.round, s.current.as_ref().map_or(0, |c| c.step));
+                        let seats: Vec<u32> = s.deciding_role().map_or(Vec::new(), |r| {
+                            s.seats_in_role(r).map(|(id, _)| *id).collect()
+                        });
+                        for seat in seats {
+                            let option =
+                                bot::choose(link.core.session(), Strategy::Random, &mut rng)
+                                    .unwrap_or(0);
+                            let _ = link.core.act(
+                                Sender::Seat(seat),
+                                &Intent::Vote {
+                                    round,
+                                    step,
+                                    option,
+                                },
+                            );
+                        }
+                    }
+                    Phase::Resolved => {
+                        let _ = link.core.facilitate(&Intent::Advance);
+                    }
+                    _ => break,
+                }
+            }
+            if screen == Screen::Facilitator {
+                let _ = link.core.facilitate(&Intent::Advance);
+                let s = link.core.session();
+                let (round, step) = (s.round, s.current.as_ref().map_or(0, |c| c.step));
+                let seat = s
+                    .deciding_role()
+                    .and_then(|r| s.seats_in_role(r).map(|(id, _)| *id).next());
+                if let Some(seat) = seat {
+                    let _ = link.core.act(
+                        Sender::Seat(seat),
+                        &Intent::Vote {
+                            round,
+                            step,
+                            option: 0,
+                        },
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+//! The debrief's export button: the report as HTML (for people), JSON and CSV (for machines),
+//! written next to the session's journal.
+
+use std::path::{Path, PathBuf};
+
+use crate::net::host::HostCore;
+use crate::report::{self, Meta};
+use crate::rules::Lang;
+use crate::rules::view::View;
+
+fn write_all(dir: &Path, stem: &str, view: &View, meta: &Meta) -> Result<PathBuf, String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let html = dir.join(format!("{stem}.html"));
+    let write = |path: PathBuf, text: String| {
+        std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))
+    };
+    write(html.clone(), report::html(view, meta, Lang::Nl))?;
+    write(
+        dir.join(format!("{stem}.en.html")),
+        report::html(view, meta, Lang::En),
+    )?;
+    write(
+        dir.join(format!("{stem}.json")),
+        report::json(view, meta, Lang::Nl),
+    )?;
+    write(dir.join(format!("{stem}.csv")), report::csv(view, Lang::Nl))?;
+    Ok(html)
+}
+
+/// The host's export: next to the journal when there is one.
+pub fn export(core: &HostCore) -> Result<PathBuf, String> {
+    let now = crate::net::code::now().as_secs();
+    let (dir, stem) = match core.journal_path() {
+        Some(p) => (
+            p.parent()
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+            p.file_stem()
+                .map_or("kantelspel".into(), |s| s.to_string_lossy().to_string()),
+        ),
+        None => (
+            crate::cli::serve::default_journal_dir(),
+            format!("kantelspel-{now}"),
+        ),
+    };
+    let meta = Meta {
+        deck_name: core.session().deck().id.clone(),
+        created_unix: now,
+        warning: None,
+    };
+    write_all(&dir, &stem, &report::view_of(core.session()), &meta)
+}
+
+/// A player's export, from what their laptop saw.
+pub fn export_view(view: &View) -> Result<PathBuf, String> {
+    let now = crate::net::code::now().as_secs();
+    let meta = Meta {
+        deck_name: view.deck_title.nl.clone(),
+        created_unix: now,
+        warning: None,
+    };
+    write_all(
+        &crate::cli::serve::default_journal_dir(),
+        &format!("kantelspel-{now}"),
+        view,
+        &meta,
+    )
+}

@@ -1,0 +1,182 @@
+//! The debrief: each meter over the rounds, every decision with its role and vote split, the
+//! largest swings, the deck's questions, and an export.
+
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, egui};
+use egui_plot::{Legend, Line, Plot, PlotPoints};
+
+use super::round::split_words;
+use super::{Status, UiAction, facilitator_view, tx};
+use crate::net::plugin::{ClientLink, HostLink};
+use crate::rules::view::{DecisionView, View};
+use crate::ui::i18n::Tr;
+use crate::ui::theme;
+
+pub fn draw(
+    mut contexts: EguiContexts,
+    tr: Res<Tr>,
+    status: Res<Status>,
+    host: Option<Res<HostLink>>,
+    client: Option<Res<ClientLink>>,
+    mut actions: MessageWriter<UiAction>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    let mut root = theme::root(ctx);
+    let view = match (&host, &client) {
+        (Some(h), _) => Some(facilitator_view(h)),
+        (None, Some(c)) => c.core.view.clone(),
+        _ => None,
+    };
+    egui::Panel::top("debrief-top").show(&mut root, |ui| {
+        ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
+        ui.horizontal(|ui| {
+            if ui.button(format!("⬅ {}", tr.t("debrief.close"))).clicked() {
+                actions.write(UiAction::Leave);
+            }
+            ui.heading(tr.t("debrief.title"));
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui
+                    .button(egui::RichText::new(format!("⬇ {}", tr.t("debrief.export"))).strong())
+                    .clicked()
+                {
+                    actions.write(UiAction::Export);
+                }
+                if let Some(i) = &status.info {
+                    ui.label(i);
+                }
+                if let Some(e) = &status.error {
+                    ui.colored_label(theme::BAD, e);
+                }
+            });
+        });
+    });
+    let Some(view) = view else {
+        egui::CentralPanel::default().show(&mut root, |ui| ui.label(tr.t("round.no_session")));
+        return Ok(());
+    };
+    egui::Panel::right("debrief-questions")
+        .resizable(false)
+        .exact_size(ctx.content_rect().width() * 0.32)
+        .show(&mut root, |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                ui.heading(tr.t("debrief.questions"));
+                for (title, qs) in &view.debrief {
+                    if qs.is_empty() {
+                        continue;
+                    }
+                    ui.label(egui::RichText::new(tx(&tr, title)).strong());
+                    for q in qs {
+                        ui.label(format!("• {}", tx(&tr, q)));
+                    }
+                    ui.add_space(6.0);
+                }
+            });
+        });
+    // A clipped panel of its own: a central panel grows to its widest content and would
+    // paint over the side panel.
+    let main_width = ctx.content_rect().width() - (ctx.content_rect().width() * 0.32);
+    egui::Panel::left("debrief-main")
+        .resizable(false)
+        .exact_size(main_width)
+        .show(&mut root, |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                if let Some(e) = &view.ending {
+                    theme::card_frame().show(ui, |ui| {
+                        ui.set_width(ui.available_width());
+                        ui.label(egui::RichText::new(tx(&tr, &e.message)).size(24.0).strong());
+                    });
+                }
+                chart(ui, &tr, &view);
+                ui.heading(tr.t("debrief.swings"));
+                for d in largest_swings(&view, 3) {
+                    swing(ui, &tr, &view, d);
+                }
+                ui.heading(tr.t("debrief.decisions"));
+                egui::Grid::new("decisions")
+                    .striped(true)
+                    .num_columns(4)
+                    .spacing([14.0, 6.0])
+                    .show(ui, |ui| {
+                        ui.label(egui::RichText::new(tr.t("debrief.col_round")).strong());
+                        ui.label(egui::RichText::new(tr.t("debrief.col_card")).strong());
+                        ui.label(egui::RichText::new(tr.t("debrief.col_decision")).strong());
+                        ui.label(egui::RichText::new(tr.t("debrief.col_votes")).strong());
+                        ui.end_row();
+                        for d in &view.decisions {
+                            ui.label(d.round.to_string());
+                            ui.label(tx(&tr, &d.card_title));
+                            ui.label(format!(
+                                "{}: {}",
+                                tx(&tr, &view.roles[d.role].name),
+                                tx(&tr, &d.option_label)
+                            ));
+                            ui.label(split_words(&tr, d));
+                            ui.end_row();
+                        }
+                    });
+            });
+        });
+    Ok(())
+}
+
+fn chart(ui: &mut egui::Ui, tr: &Tr, view: &View) {
+    ui.heading(tr.t("debrief.chart"));
+    Plot::new("meters-over-rounds")
+        .legend(Legend::default())
+        .height(260.0)
+        .include_y(0.0)
+        .include_y(100.0)
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .x_axis_label(tr.t("debrief.axis_round"))
+        .show(ui, |plot| {
+            for (m, meter) in view.meters.iter().enumerate() {
+                let points: PlotPoints = view
+                    .meter_history
+                    .iter()
+                    .enumerate()
+                    .map(|(r, values)| [r as f64, f64::from(values[m])])
+                    .collect();
+                plot.line(
+                    Line::new(tx(tr, &meter.label), points)
+                        .color(theme::SERIES[m % theme::SERIES.len()])
+                        .width(3.0),
+                );
+            }
+        });
+}
+
+/// The decisions that moved the meters most, biggest first.
+pub fn largest_swings(view: &View, n: usize) -> Vec<&DecisionView> {
+    let mut all: Vec<&DecisionView> = view.decisions.iter().collect();
+    all.sort_by_key(|d| {
+        std::cmp::Reverse(
+            d.meters_after
+                .iter()
+                .zip(&d.meters_before)
+                .map(|(a, b)| (a - b).abs())
+                .sum::<i32>(),
+        )
+    });
+    all.truncate(n);
+    all
+}
+
+fn swing(ui: &mut egui::Ui, tr: &Tr, view: &View, d: &DecisionView) {
+    let moves: Vec<String> = view
+        .meters
+        .iter()
+        .zip(d.meters_after.iter().zip(&d.meters_before))
+        .filter(|(_, (a, b))| a != b)
+        .map(|(m, (a, b))| format!("{} {:+}", tx(tr, &m.label), a - b))
+        .collect();
+    ui.label(format!(
+        "{} {} — {}: {}  ({})",
+        tr.t("debrief.col_round"),
+        d.round,
+        tx(tr, &d.card_title),
+        tx(tr, &d.option_label),
+        moves.join(", ")
+    ));
+}

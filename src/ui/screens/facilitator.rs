@@ -1,0 +1,396 @@
+//! The facilitator's screen, which doubles as the projector view: large meters, the card, who
+//! is connected and who has voted, and the controls. Projector mode hides the controls and the
+//! role briefings the room should not see.
+
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, egui};
+
+use super::round::{decided, deltas, phase_words};
+use super::{HostForm, Screen, Status, UiAction, facilitator_view, tx};
+use crate::net::plugin::HostLink;
+use crate::rules::session::{Intent, Phase};
+use crate::ui::i18n::Tr;
+use crate::ui::theme;
+
+pub fn draw(
+    mut contexts: EguiContexts,
+    tr: Res<Tr>,
+    status: Res<Status>,
+    mut form: ResMut<HostForm>,
+    host: Option<Res<HostLink>>,
+    mut actions: MessageWriter<UiAction>,
+    mut picked: Local<(String, String)>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    let mut root = theme::root(ctx);
+    let Some(host) = host else {
+        egui::CentralPanel::default().show(&mut root, |ui| {
+            ui.label(tr.t("round.no_session"));
+            if ui.button(tr.t("common.back")).clicked() {
+                actions.write(UiAction::Leave);
+            }
+        });
+        return Ok(());
+    };
+    let view = facilitator_view(&host);
+    let session = host.core.session();
+    let deck = session.deck();
+    let connected = host.core.connected_seats();
+    let projector = form.projector;
+    egui::Panel::top("fac-top").show(&mut root, |ui| {
+        ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
+        ui.horizontal(|ui| {
+            ui.label(
+                egui::RichText::new(tx(&tr, &view.deck_title))
+                    .strong()
+                    .size(24.0),
+            );
+            ui.separator();
+            ui.label(
+                egui::RichText::new(tr.f(
+                    "round.round_of",
+                    &[("n", &view.round.min(view.rounds)), ("of", &view.rounds)],
+                ))
+                .size(24.0)
+                .strong(),
+            );
+            ui.separator();
+            ui.label(egui::RichText::new(phase_words(&tr, view.phase)).size(22.0));
+            if view.phase == Phase::Deciding {
+                let left = view_timer(&host);
+                ui.separator();
+                ui.label(
+                    egui::RichText::new(format!("⏱ {}:{:02}", left / 60, left % 60))
+                        .size(26.0)
+                        .strong(),
+                );
+            }
+            if view.paused {
+                ui.label(
+                    egui::RichText::new(format!("⏸ {}", tr.t("round.paused")))
+                        .color(theme::BAD)
+                        .strong(),
+                );
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                ui.label(
+                    egui::RichText::new(format!("{}: {}", tr.t("host.code"), host.code))
+                        .size(22.0)
+                        .strong()
+                        .monospace(),
+                );
+                ui.checkbox(&mut form.projector, tr.t("fac.projector"));
+            });
+        });
+    });
+    egui::Panel::top("fac-meters").show(&mut root, |ui| {
+        ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
+        let d = deltas(&view);
+        ui.columns(view.meters.len().max(1), |cols| {
+            for (i, m) in view.meters.iter().enumerate() {
+                theme::meter(
+                    &mut cols[i],
+                    m,
+                    tx(&tr, &m.label),
+                    d.as_ref().map(|d| d[i]),
+                    tr.t("meter.near"),
+                    30.0,
+                );
+            }
+        });
+    });
+    if !projector {
+        egui::Panel::right("fac-controls")
+            .resizable(false)
+            .exact_size(ctx.content_rect().width() * 0.3)
+            .show(&mut root, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    controls(ui, &tr, &host, &view, &mut actions, &mut picked);
+                    ui.separator();
+                    ui.label(
+                        egui::RichText::new(tr.f("host.players", &[("n", &session.seats.len())]))
+                            .strong(),
+                    );
+                    for (id, s) in &session.seats {
+                        let online = s.bot || connected.contains(id);
+                        let voted = view.seats.iter().any(|v| v.seat == *id && v.voted);
+                        ui.horizontal(|ui| {
+                            ui.label(format!(
+                                "{} {}{}",
+                                if online { "✔" } else { "○" },
+                                s.name,
+                                if voted {
+                                    format!("  ✔ {}", tr.t("fac.voted"))
+                                } else {
+                                    String::new()
+                                }
+                            ));
+                            egui::ComboBox::from_id_salt(("role", *id))
+                                .selected_text(s.role.map_or("—".into(), |r| {
+                                    deck.roles[r].name.get(tr.lang).to_string()
+                                }))
+                                .show_ui(ui, |ui| {
+                                    for role in &deck.roles {
+                                        if ui
+                                            .selectable_label(false, role.name.get(tr.lang))
+                                            .clicked()
+                                        {
+                                            actions.write(UiAction::Facilitate(Intent::MoveSeat {
+                                                seat: *id,
+                                                role: role.id.clone(),
+                                            }));
+                                        }
+                                    }
+                                });
+                            if ui
+                                .small_button("✖")
+                                .on_hover_text(tr.t("fac.remove"))
+                                .clicked()
+                            {
+                                actions
+                                    .write(UiAction::Facilitate(Intent::RemoveSeat { seat: *id }));
+                            }
+                        });
+                    }
+                    ui.horizontal_wrapped(|ui| {
+                        for (r, role) in deck.roles.iter().enumerate() {
+                            if session.seats_in_role(r).next().is_none()
+                                && ui
+                                    .button(format!("+ bot {}", role.name.get(tr.lang)))
+                                    .clicked()
+                            {
+                                actions.write(UiAction::Facilitate(Intent::AddSeat {
+                                    name: format!("bot-{}", role.id),
+                                    role: Some(role.id.clone()),
+                                    bot: true,
+                                }));
+                            }
+                        }
+                    });
+                    if let Some(e) = &status.error {
+                        ui.colored_label(theme::BAD, e);
+                    }
+                });
+            });
+    }
+    // A clipped panel of its own: a central panel grows to its widest content and would
+    // paint over the side panel.
+    let main_width = ctx.content_rect().width()
+        - (if projector {
+            0.0
+        } else {
+            ctx.content_rect().width() * 0.3
+        });
+    egui::Panel::left("fac-main")
+        .resizable(false)
+        .exact_size(main_width)
+        .show(&mut root, |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                let Some(card) = &view.card else {
+                    if let Some(e) = &view.ending {
+                        ui.heading(tx(&tr, &e.message));
+                    } else {
+                        ui.heading(tr.t("fac.waiting"));
+                    }
+                    return;
+                };
+                ui.label(
+                    egui::RichText::new(tx(&tr, &card.title))
+                        .size(40.0)
+                        .strong(),
+                );
+                theme::card_frame().show(ui, |ui| {
+                    ui.set_width(ui.available_width());
+                    ui.label(egui::RichText::new(tx(&tr, &card.briefing)).size(24.0));
+                });
+                if !projector && !card.all_briefings.is_empty() {
+                    egui::CollapsingHeader::new(tr.t("fac.role_briefings")).show(ui, |ui| {
+                        for (r, b) in &card.all_briefings {
+                            ui.label(egui::RichText::new(tx(&tr, &view.roles[*r].name)).strong());
+                            ui.label(tx(&tr, b));
+                        }
+                    });
+                }
+                for d in &card.earlier {
+                    decided(ui, &tr, &view, d);
+                }
+                if matches!(view.phase, Phase::Briefing | Phase::Deciding) {
+                    let role = &view.roles[card.deciding_role];
+                    ui.label(
+                        egui::RichText::new(
+                            tr.f("round.decides", &[("role", &tx(&tr, &role.name))]),
+                        )
+                        .size(24.0)
+                        .strong()
+                        .color(theme::ACCENT),
+                    );
+                    ui.label(
+                        egui::RichText::new(tx(&tr, &card.prompt))
+                            .size(28.0)
+                            .strong(),
+                    );
+                    for (i, o) in card.options.iter().enumerate() {
+                        ui.label(
+                            egui::RichText::new(format!("{}.  {}", i + 1, tx(&tr, o))).size(24.0),
+                        );
+                    }
+                    let voted = view
+                        .seats
+                        .iter()
+                        .filter(|s| s.role == Some(card.deciding_role) && s.voted)
+                        .count();
+                    let total = view
+                        .seats
+                        .iter()
+                        .filter(|s| s.role == Some(card.deciding_role))
+                        .count();
+                    ui.label(
+                        egui::RichText::new(tr.f("round.voted", &[("n", &voted), ("of", &total)]))
+                            .size(22.0),
+                    );
+                }
+                if let (Phase::Resolved | Phase::Ended, Some(d)) = (view.phase, &view.last) {
+                    decided(ui, &tr, &view, d);
+                }
+                if !projector && !card.debrief.is_empty() {
+                    egui::CollapsingHeader::new(tr.t("fac.debrief_questions")).show(ui, |ui| {
+                        for q in &card.debrief {
+                            ui.label(format!("• {}", tx(&tr, q)));
+                        }
+                    });
+                }
+            });
+        });
+    Ok(())
+}
+
+fn view_timer(host: &HostLink) -> u32 {
+    host.core.timer_left().unwrap_or(0)
+}
+
+fn controls(
+    ui: &mut egui::Ui,
+    tr: &Tr,
+    host: &HostLink,
+    view: &crate::rules::view::View,
+    actions: &mut MessageWriter<UiAction>,
+    picked: &mut (String, String),
+) {
+    let deck = host.core.session().deck();
+    let mut act = |intent: Intent| {
+        actions.write(UiAction::Facilitate(intent));
+    };
+    ui.heading(tr.t("fac.controls"));
+    ui.horizontal_wrapped(|ui| match view.phase {
+        Phase::Lobby => {
+            if ui.button(format!("▶ {}", tr.t("host.start"))).clicked() {
+                act(Intent::Start);
+            }
+        }
+        Phase::Ended => {}
+        _ => {
+            let label = match view.phase {
+                Phase::Briefing => tr.t("fac.open_vote"),
+                Phase::Deciding => tr.t("fac.close_vote"),
+                _ => tr.t("fac.next"),
+            };
+            if ui.button(format!("⏭ {label}")).clicked() {
+                act(Intent::Advance);
+            }
+            if view.paused {
+                if ui.button(format!("▶ {}", tr.t("fac.resume"))).clicked() {
+                    act(Intent::Resume);
+                }
+            } else if ui.button(format!("⏸ {}", tr.t("fac.pause"))).clicked() {
+                act(Intent::Pause);
+            }
+            if ui.button(format!("+60 s {}", tr.t("fac.extend"))).clicked() {
+                act(Intent::ExtendTimer { secs: 60 });
+            }
+            if ui.button(tr.t("fac.skip")).clicked() {
+                act(Intent::Skip);
+            }
+        }
+    });
+    if let Some(card) = &view.card
+        && matches!(view.phase, Phase::Briefing | Phase::Deciding)
+    {
+        ui.label(tr.t("fac.decide_for_role"));
+        ui.horizontal_wrapped(|ui| {
+            for i in 0..card.options.len() {
+                if ui.button(format!("{}", i + 1)).clicked() {
+                    act(Intent::Decide { option: i });
+                }
+            }
+        });
+    }
+    if view.can_undo
+        && let Some(d) = &view.last
+    {
+        ui.label(tr.t("fac.override"));
+        ui.horizontal_wrapped(|ui| {
+            let n = host
+                .core
+                .session()
+                .decisions
+                .last()
+                .map_or(0, |x| deck.cards[x.card].steps[x.step].options.len());
+            for i in 0..n {
+                if i != d.option && ui.button(format!("{}", i + 1)).clicked() {
+                    act(Intent::Override { option: i });
+                }
+            }
+            if ui.button(tr.t("fac.revoke")).clicked() {
+                act(Intent::Revoke);
+            }
+        });
+    }
+    ui.horizontal(|ui| {
+        egui::ComboBox::from_id_salt("pick-card")
+            .selected_text(
+                deck.cards
+                    .iter()
+                    .find(|c| c.id == picked.0)
+                    .map_or(tr.t("fac.pick_card").to_string(), |c| {
+                        c.title.get(tr.lang).to_string()
+                    }),
+            )
+            .width(200.0)
+            .show_ui(ui, |ui| {
+                for c in &deck.cards {
+                    ui.selectable_value(&mut picked.0, c.id.clone(), c.title.get(tr.lang));
+                }
+            });
+    });
+    ui.horizontal(|ui| {
+        if ui
+            .add_enabled(
+                !picked.0.is_empty(),
+                egui::Button::new(tr.t("fac.next_card")),
+            )
+            .clicked()
+        {
+            act(Intent::ChooseNext {
+                card: picked.0.clone(),
+            });
+        }
+        if ui
+            .add_enabled(!picked.0.is_empty(), egui::Button::new(tr.t("fac.inject")))
+            .clicked()
+        {
+            act(Intent::Inject {
+                card: picked.0.clone(),
+            });
+        }
+    });
+    ui.horizontal(|ui| {
+        if view.phase == Phase::Ended {
+            if ui.button(tr.t("fac.to_debrief")).clicked() {
+                actions.write(UiAction::GoTo(Screen::Debrief));
+            }
+        } else if ui.button(format!("⏹ {}", tr.t("fac.end"))).clicked() {
+            actions.write(UiAction::Facilitate(Intent::End));
+        }
+        let _ = &picked.1;
+    });
+}

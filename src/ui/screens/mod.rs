@@ -1,0 +1,527 @@
+//! The screens: one `Screen` state, the actions buttons produce, and the one system that carries
+//! them out. Drawing (egui) lives in one module per screen; everything here runs headless.
+
+pub mod debrief;
+pub mod facilitator;
+pub mod host;
+pub mod join;
+pub mod round;
+pub mod start;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::mpsc::Receiver;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bevy::prelude::*;
+
+use crate::net::client::ClientCore;
+use crate::net::code::JoinCode;
+use crate::net::director::{Director, Pace};
+use crate::net::host::HostCore;
+use crate::net::info::{self, Found, ProbeError};
+use crate::net::journal_file::JournalFile;
+use crate::net::plugin::{
+    ClientLink, HostConfig, HostLink, LinkStatus, connect_client, start_host,
+};
+use crate::net::protocol::{DEFAULT_PORT, DISCOVERY_PORT};
+use crate::net::transport::{ClientTransport, ServerTransport};
+use crate::rules::bot::Strategy;
+use crate::rules::deck::{DEFAULT_DECK, DEFAULT_DECK_NAME, Deck};
+use crate::rules::journal::{JOURNAL_VERSION, JournalHeader};
+use crate::rules::session::{Intent, Phase, Sender, Session};
+use crate::rules::view::{View, Viewer, view};
+use crate::rules::{Lang, Text};
+
+use super::i18n::Tr;
+
+#[derive(States, Default, Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum Screen {
+    #[default]
+    Start,
+    Host,
+    Join,
+    Round,
+    Facilitator,
+    Debrief,
+}
+
+impl Screen {
+    pub const ALL: [Screen; 6] = [
+        Screen::Start,
+        Screen::Host,
+        Screen::Join,
+        Screen::Round,
+        Screen::Facilitator,
+        Screen::Debrief,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Screen::Start => "start",
+            Screen::Host => "host",
+            Screen::Join => "join",
+            Screen::Round => "round",
+            Screen::Facilitator => "facilitator",
+            Screen::Debrief => "debrief",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Screen> {
+        Screen::ALL.into_iter().find(|s| s.name() == name)
+    }
+}
+
+/// How the facilitator wants the session run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HostSetup {
+    pub deck: Option<PathBuf>,
+    pub rounds: u32,
+    pub timer_secs: u32,
+    /// Host on loopback only, without announcing (tests, demos).
+    pub local_only: bool,
+}
+
+/// What a button asks for. Screens only send these; `carry_out` does the work.
+#[derive(Message, Clone, Debug, PartialEq)]
+pub enum UiAction {
+    GoTo(Screen),
+    SetLang(Lang),
+    Host(HostSetup),
+    Practise {
+        name: String,
+        role: String,
+    },
+    Join {
+        addr: SocketAddr,
+        code: String,
+        name: String,
+    },
+    ChooseRole(String),
+    Vote(usize),
+    Facilitate(Intent),
+    /// Leave the session (or stop hosting) and go back to the start.
+    Leave,
+    Export,
+}
+
+/// A message for the person at the screen: what went wrong, or what just happened.
+#[derive(Resource, Default, Debug)]
+pub struct Status {
+    pub error: Option<String>,
+    pub info: Option<String>,
+}
+
+/// What the background check of a host says: where to connect, with which code and name.
+type ProbeResult = Result<(SocketAddr, JoinCode, String), ProbeError>;
+
+/// The join form and what the LAN has announced.
+#[derive(Resource, Default)]
+pub struct JoinForm {
+    pub addr: String,
+    pub code: String,
+    pub name: String,
+    pub found: Vec<Found>,
+    pub probing: Option<Mutex<Receiver<ProbeResult>>>,
+    listener: Option<std::net::UdpSocket>,
+}
+
+/// The host setup form.
+#[derive(Resource)]
+pub struct HostForm {
+    pub deck_path: String,
+    pub use_file: bool,
+    pub rounds: u32,
+    pub timer_secs: u32,
+    pub practise_role: String,
+    pub practise_name: String,
+    pub projector: bool,
+}
+
+impl Default for HostForm {
+    fn default() -> Self {
+        HostForm {
+            deck_path: String::new(),
+            use_file: false,
+            rounds: 10,
+            timer_secs: 120,
+            practise_role: "wethouder".into(),
+            practise_name: String::new(),
+            projector: false,
+        }
+    }
+}
+
+/// Headless logic of the screens: states, actions, transitions. Drawing is `ScreensUiPlugin`.
+pub struct ScreensPlugin;
+
+impl Plugin for ScreensPlugin {
+    fn build(&self, app: &mut App) {
+        app.init_state::<Screen>()
+            .add_message::<UiAction>()
+            .init_resource::<Status>()
+            .init_resource::<JoinForm>()
+            .init_resource::<HostForm>()
+            .init_resource::<Tr>()
+            .add_systems(
+                Update,
+                (carry_out, follow_session, listen_for_sessions, finish_probe).chain(),
+            );
+    }
+}
+
+/// Draws every screen with egui (windowed runs only).
+pub struct ScreensUiPlugin;
+
+impl Plugin for ScreensUiPlugin {
+    fn build(&self, app: &mut App) {
+        use bevy_egui::EguiPrimaryContextPass;
+        app.add_systems(
+            EguiPrimaryContextPass,
+            (
+                start::draw.run_if(in_state(Screen::Start)),
+                host::draw.run_if(in_state(Screen::Host)),
+                join::draw.run_if(in_state(Screen::Join)),
+                round::draw.run_if(in_state(Screen::Round)),
+                facilitator::draw.run_if(in_state(Screen::Facilitator)),
+                debrief::draw.run_if(in_state(Screen::Debrief)),
+            ),
+        );
+    }
+}
+
+fn load_deck(setup: &HostSetup) -> Result<(String, String, Arc<Deck>), String> {
+    let (name, source) = match &setup.deck {
+        Some(p) => (
+            p.display().to_string(),
+            std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?,
+        ),
+        None => (DEFAULT_DECK_NAME.to_string(), DEFAULT_DECK.to_string()),
+    };
+    let deck = Deck::from_ron(&name, &source).map_err(|e| e.to_string())?;
+    Ok((name, source, Arc::new(deck)))
+}
+
+/// Builds a host for `setup` in `world`; returns its address.
+pub fn host_session(
+    world: &mut World,
+    setup: &HostSetup,
+    auto: bool,
+    bots: &[String],
+) -> Result<SocketAddr, String> {
+    let (deck_name, source, deck) = load_deck(setup)?;
+    let code = JoinCode::generate();
+    let seed = crate::net::code::random_client_id();
+    let rounds = setup.rounds.clamp(1, crate::rules::session::MAX_ROUNDS);
+    let header = JournalHeader {
+        version: JOURNAL_VERSION,
+        deck_name,
+        deck_source: source,
+        seed,
+        rounds,
+        created_unix: crate::net::code::now().as_secs(),
+        join_code: code.to_string(),
+    };
+    let journal = if setup.local_only {
+        None
+    } else {
+        Some(
+            JournalFile::create(&crate::cli::serve::default_journal_dir(), &header)
+                .map_err(|e| e.to_string())?,
+        )
+    };
+    let session = Session::new(Arc::clone(&deck), seed, rounds);
+    let mut core = HostCore::new(session, journal, deck.title.nl.clone());
+    let _ = core.facilitate(&Intent::SetTimer {
+        secs: setup.timer_secs.clamp(10, 3600),
+    });
+    for role in bots {
+        core.act(
+            Sender::Host,
+            &Intent::AddSeat {
+                name: format!("bot-{role}"),
+                role: Some(role.clone()),
+                bot: true,
+            },
+        )
+        .map_err(|e| e.to_string())?;
+    }
+    let pace = Pace {
+        decide: Duration::from_secs(u64::from(setup.timer_secs.clamp(10, 3600))),
+        ..Pace::default()
+    };
+    let director = Director::new(auto, pace, Strategy::Steady);
+    // The usual port, unless another session on this laptop has it: then any free one.
+    let port = if setup.local_only || !port_pair_free(DEFAULT_PORT) {
+        0
+    } else {
+        DEFAULT_PORT
+    };
+    let ip = if setup.local_only {
+        [127, 0, 0, 1]
+    } else {
+        [0, 0, 0, 0]
+    };
+    let cfg = HostConfig {
+        bind: SocketAddr::from((ip, port)),
+        code,
+        announce: (!setup.local_only)
+            .then(|| SocketAddr::from(([255, 255, 255, 255], DISCOVERY_PORT))),
+        extra_public: Vec::new(),
+    };
+    start_host(world, core, director, cfg)
+}
+
+fn port_pair_free(port: u16) -> bool {
+    let free = |p: u16| std::net::UdpSocket::bind(SocketAddr::from(([0, 0, 0, 0], p))).is_ok();
+    free(port) && free(port + 1)
+}
+
+/// Tears down whatever session this window had.
+fn leave(world: &mut World) {
+    world.remove_resource::<HostLink>();
+    world.remove_resource::<ServerTransport>();
+    world.remove_resource::<bevy_renet::RenetServer>();
+    if let Some(mut t) = world.get_resource_mut::<ClientTransport>() {
+        t.disconnect();
+    }
+    world.remove_resource::<ClientLink>();
+    world.remove_resource::<ClientTransport>();
+    world.remove_resource::<bevy_renet::RenetClient>();
+}
+
+#[allow(clippy::too_many_arguments)] // one system that owns every button's consequence
+fn carry_out(
+    mut commands: Commands,
+    mut actions: MessageReader<UiAction>,
+    mut next: ResMut<NextState<Screen>>,
+    mut status: ResMut<Status>,
+    mut tr: ResMut<Tr>,
+    mut form: ResMut<JoinForm>,
+    mut client: Option<ResMut<ClientLink>>,
+    mut host: Option<ResMut<HostLink>>,
+) {
+    for action in actions.read() {
+        status.error = None;
+        match action.clone() {
+            UiAction::GoTo(s) => next.set(s),
+            UiAction::SetLang(l) => tr.lang = l,
+            UiAction::Host(setup) => {
+                commands.queue(move |world: &mut World| {
+                    leave(world);
+                    match host_session(world, &setup, false, &[]) {
+                        Ok(_) => world.resource_mut::<NextState<Screen>>().set(Screen::Host),
+                        Err(e) => world.resource_mut::<Status>().error = Some(e),
+                    }
+                });
+            }
+            UiAction::Practise { name, role } => {
+                commands.queue(move |world: &mut World| {
+                    leave(world);
+                    let setup = HostSetup {
+                        deck: None,
+                        rounds: 8,
+                        timer_secs: 90,
+                        local_only: true,
+                    };
+                    let roles: Vec<String> = Deck::default_deck()
+                        .map(|d| {
+                            d.roles
+                                .iter()
+                                .map(|r| r.id.clone())
+                                .filter(|r| *r != role)
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    let result = host_session(world, &setup, true, &roles).and_then(|addr| {
+                        let code = world.resource::<HostLink>().code.clone();
+                        let name = if name.trim().is_empty() {
+                            "Ik".to_string()
+                        } else {
+                            name.clone()
+                        };
+                        connect_client(world, addr, code, ClientCore::new(name, Some(role.clone())))
+                    });
+                    match result {
+                        Ok(()) => world.resource_mut::<NextState<Screen>>().set(Screen::Round),
+                        Err(e) => world.resource_mut::<Status>().error = Some(e),
+                    }
+                });
+            }
+            UiAction::Join { addr, code, name } => {
+                let code = match JoinCode::parse(&code) {
+                    Ok(c) => c,
+                    Err(e) => {
+                        status.error = Some(e.to_string());
+                        continue;
+                    }
+                };
+                if name.trim().is_empty() {
+                    status.error = Some(tr.t("join.need_name").to_string());
+                    continue;
+                }
+                // Ask the host first, off the frame: a wrong code is refused in words.
+                let (tx, rx) = std::sync::mpsc::channel();
+                std::thread::spawn(move || {
+                    let r = info::probe(addr, Some(&code), Duration::from_secs(3))
+                        .map(|_| (addr, code, name));
+                    let _ = tx.send(r);
+                });
+                form.probing = Some(Mutex::new(rx));
+                status.info = Some(tr.t("join.checking").to_string());
+            }
+            UiAction::ChooseRole(role) => {
+                if let Some(c) = client.as_mut() {
+                    c.core.role = Some(role.clone());
+                    c.core.send(Intent::ChooseRole { role });
+                }
+            }
+            UiAction::Vote(option) => {
+                if let Some(c) = client.as_mut() {
+                    c.core.vote(option);
+                }
+            }
+            UiAction::Facilitate(intent) => {
+                if let Some(h) = host.as_mut()
+                    && let Err(e) = h.core.facilitate(&intent)
+                {
+                    status.error = Some(e.to_string());
+                }
+                if matches!(intent, Intent::Start) && status.error.is_none() {
+                    next.set(Screen::Facilitator);
+                }
+            }
+            UiAction::Leave => {
+                commands.queue(leave);
+                next.set(Screen::Start);
+            }
+            UiAction::Export => {
+                if let Some(h) = host.as_ref() {
+                    match super::export::export(&h.core) {
+                        Ok(path) => {
+                            status.info =
+                                Some(format!("{} {}", tr.t("debrief.exported"), path.display()))
+                        }
+                        Err(e) => status.error = Some(e),
+                    }
+                } else if let Some(c) = client.as_ref() {
+                    match c.core.view.as_ref().map(super::export::export_view) {
+                        Some(Ok(path)) => {
+                            status.info =
+                                Some(format!("{} {}", tr.t("debrief.exported"), path.display()))
+                        }
+                        Some(Err(e)) => status.error = Some(e),
+                        None => {}
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Screens follow the session: a player sees the debrief when it ends, the facilitator's
+/// lobby turns into the facilitator screen when it starts.
+fn follow_session(
+    screen: Res<State<Screen>>,
+    mut next: ResMut<NextState<Screen>>,
+    client: Option<Res<ClientLink>>,
+    host: Option<Res<HostLink>>,
+) {
+    let player_ended = client
+        .as_ref()
+        .and_then(|c| c.core.view.as_ref())
+        .is_some_and(|v| v.phase == Phase::Ended);
+    let host_started = host
+        .as_ref()
+        .is_some_and(|h| h.core.session().phase != Phase::Lobby);
+    match screen.get() {
+        Screen::Round if player_ended => next.set(Screen::Debrief),
+        Screen::Host if host_started => next.set(Screen::Facilitator),
+        _ => {}
+    }
+}
+
+/// On the join screen, hears the hosts announcing themselves.
+fn listen_for_sessions(screen: Res<State<Screen>>, mut form: ResMut<JoinForm>) {
+    if *screen.get() != Screen::Join {
+        form.listener = None;
+        return;
+    }
+    if form.listener.is_none() {
+        form.listener = std::net::UdpSocket::bind(SocketAddr::from(([0, 0, 0, 0], DISCOVERY_PORT)))
+            .ok()
+            .filter(|s| s.set_nonblocking(true).is_ok());
+    }
+    let mut buf = [0u8; 1500];
+    let mut heard = Vec::new();
+    if let Some(socket) = form.listener.as_ref() {
+        while let Ok((n, from)) = socket.recv_from(&mut buf) {
+            heard.extend(info::read_beacon(&buf[..n], from));
+        }
+    }
+    for f in heard {
+        if !form.found.iter().any(|x| x.addr == f.addr) {
+            form.found.push(f);
+        }
+    }
+}
+
+/// Connects once the host has confirmed the code.
+fn finish_probe(
+    mut commands: Commands,
+    mut form: ResMut<JoinForm>,
+    mut status: ResMut<Status>,
+    tr: Res<Tr>,
+) {
+    let Some(result) = form
+        .probing
+        .as_ref()
+        .and_then(|rx| rx.lock().ok().and_then(|rx| rx.try_recv().ok()))
+    else {
+        return;
+    };
+    form.probing = None;
+    status.info = None;
+    match result {
+        Ok((addr, code, name)) => {
+            commands.queue(move |world: &mut World| {
+                leave(world);
+                match connect_client(world, addr, code, ClientCore::new(name, None)) {
+                    Ok(()) => world.resource_mut::<NextState<Screen>>().set(Screen::Round),
+                    Err(e) => world.resource_mut::<Status>().error = Some(e),
+                }
+            });
+        }
+        Err(e) => {
+            status.error = Some(match e {
+                ProbeError::WrongCode(_) => tr.t("join.wrong_code").to_string(),
+                ProbeError::VersionMismatch { host, client } => {
+                    tr.f("join.version", &[("host", &host), ("client", &client)])
+                }
+                ProbeError::NoAnswer(a) => tr.f("join.no_answer", &[("addr", &a)]),
+                ProbeError::Io(e) => e,
+            })
+        }
+    }
+}
+
+/// What the facilitator (and the projector) sees of the session.
+pub fn facilitator_view(host: &HostLink) -> View {
+    view(host.core.session(), Viewer::Facilitator)
+}
+
+/// A player's connection in words, for the top bar.
+pub fn link_words(tr: &Tr, link: &ClientLink) -> (String, bool) {
+    match &link.status {
+        LinkStatus::Connected => (tr.t("link.connected").to_string(), true),
+        LinkStatus::Connecting => (tr.t("link.connecting").to_string(), false),
+        LinkStatus::Reconnecting => (tr.t("link.reconnecting").to_string(), false),
+        LinkStatus::Failed(why) => (format!("{} {why}", tr.t("link.failed")), false),
+    }
+}
+
+/// A deck text in the current language.
+pub fn tx<'a>(tr: &Tr, t: &'a Text) -> &'a str {
+    t.get(tr.lang)
+}

@@ -1,0 +1,154 @@
+//! Look and feel: large type for a projector, high contrast, and the meter widget that never
+//! relies on colour alone.
+
+use bevy_egui::egui::{self, Color32, FontFamily, FontId, RichText, Stroke, TextStyle, Vec2};
+
+use crate::rules::view::MeterView;
+
+pub const INK: Color32 = Color32::from_rgb(0x1d, 0x23, 0x2b);
+pub const PAPER: Color32 = Color32::from_rgb(0xf6, 0xf3, 0xec);
+pub const PANEL: Color32 = Color32::from_rgb(0xff, 0xff, 0xff);
+pub const ACCENT: Color32 = Color32::from_rgb(0x1f, 0x5f, 0x8b);
+pub const GOOD: Color32 = Color32::from_rgb(0x2e, 0x7d, 0x32);
+pub const BAD: Color32 = Color32::from_rgb(0xb7, 0x1c, 0x1c);
+pub const DANGER_ZONE: Color32 = Color32::from_rgb(0xf3, 0xc6, 0xc2);
+pub const MUTED: Color32 = Color32::from_rgb(0x5f, 0x66, 0x70);
+
+/// Distinct, colour-blind-safe line colours for the meters (Okabe–Ito).
+pub const SERIES: [Color32; 6] = [
+    Color32::from_rgb(0x00, 0x72, 0xb2),
+    Color32::from_rgb(0xd5, 0x5e, 0x00),
+    Color32::from_rgb(0x00, 0x9e, 0x73),
+    Color32::from_rgb(0xcc, 0x79, 0xa7),
+    Color32::from_rgb(0xe6, 0x9f, 0x00),
+    Color32::from_rgb(0x56, 0xb4, 0xe9),
+];
+
+/// Sets sizes and colours. `scale` grows everything on large windows (a projector).
+pub fn apply(ctx: &egui::Context, scale: f32) {
+    ctx.set_visuals(egui::Visuals::light());
+    ctx.all_styles_mut(|style| {
+        let size = |s: f32| s * scale;
+        style.text_styles = [
+            (
+                TextStyle::Heading,
+                FontId::new(size(32.0), FontFamily::Proportional),
+            ),
+            (
+                TextStyle::Body,
+                FontId::new(size(19.0), FontFamily::Proportional),
+            ),
+            (
+                TextStyle::Button,
+                FontId::new(size(20.0), FontFamily::Proportional),
+            ),
+            (
+                TextStyle::Small,
+                FontId::new(size(15.0), FontFamily::Proportional),
+            ),
+            (
+                TextStyle::Monospace,
+                FontId::new(size(18.0), FontFamily::Monospace),
+            ),
+        ]
+        .into();
+        style.spacing.item_spacing = Vec2::new(10.0, 10.0) * scale;
+        style.spacing.button_padding = Vec2::new(14.0, 8.0) * scale;
+        style.spacing.interact_size.y = 34.0 * scale;
+        style.visuals.panel_fill = PAPER;
+        style.visuals.window_fill = PANEL;
+        style.visuals.override_text_color = Some(INK);
+        style.visuals.widgets.inactive.bg_stroke = Stroke::new(1.0, MUTED);
+        style.visuals.selection.bg_fill = Color32::from_rgb(0xc6, 0xdc, 0xee);
+        style.visuals.selection.stroke = Stroke::new(2.0, ACCENT);
+    });
+}
+
+/// The whole window as a `Ui` to lay panels out in.
+pub fn root(ctx: &egui::Context) -> egui::Ui {
+    egui::Ui::new(
+        ctx.clone(),
+        "root".into(),
+        egui::UiBuilder::new()
+            .layer_id(egui::LayerId::background())
+            .max_rect(ctx.viewport_rect()),
+    )
+}
+
+/// A framed card-like block.
+pub fn card_frame() -> egui::Frame {
+    egui::Frame::new()
+        .fill(PANEL)
+        .stroke(Stroke::new(1.0, Color32::from_gray(200)))
+        .corner_radius(8.0)
+        .inner_margin(16.0)
+}
+
+pub fn big_button(ui: &mut egui::Ui, text: &str, width: f32) -> egui::Response {
+    ui.add_sized(
+        [width, 56.0],
+        egui::Button::new(RichText::new(text).size(22.0).strong()),
+    )
+}
+
+/// One meter: label and value in words and numbers, a bar with its danger zones, the change of
+/// the last decision as an arrow and a signed number, and a warning in words near a tipping point.
+pub fn meter(
+    ui: &mut egui::Ui,
+    m: &MeterView,
+    label: &str,
+    delta: Option<i32>,
+    near_word: &str,
+    height: f32,
+) {
+    ui.horizontal(|ui| {
+        ui.label(RichText::new(label).strong().size(height * 0.75));
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if let Some(d) = delta.filter(|d| *d != 0) {
+                let (arrow, color) = if d > 0 { ("⬆", GOOD) } else { ("⬇", BAD) };
+                ui.label(
+                    RichText::new(format!("{arrow} {d:+}"))
+                        .color(color)
+                        .strong()
+                        .size(height * 0.7),
+                );
+            }
+            ui.label(
+                RichText::new(format!("{} / {}", m.value, m.max))
+                    .strong()
+                    .size(height * 0.75),
+            );
+        });
+    });
+    let width = ui.available_width();
+    let (rect, _) = ui.allocate_exact_size(Vec2::new(width, height), egui::Sense::hover());
+    let painter = ui.painter();
+    painter.rect_filled(rect, 4.0, Color32::from_gray(225));
+    let span = (m.max - m.min).max(1) as f32;
+    let x = |v: i32| rect.left() + rect.width() * ((v - m.min) as f32 / span).clamp(0.0, 1.0);
+    if let Some(b) = m.end_below {
+        let zone = egui::Rect::from_min_max(rect.min, egui::pos2(x(b), rect.max.y));
+        painter.rect_filled(zone, 4.0, DANGER_ZONE);
+    }
+    if let Some(b) = m.end_above {
+        let zone = egui::Rect::from_min_max(egui::pos2(x(b), rect.min.y), rect.max);
+        painter.rect_filled(zone, 4.0, DANGER_ZONE);
+    }
+    let fill = egui::Rect::from_min_max(rect.min, egui::pos2(x(m.value), rect.max.y))
+        .shrink2(Vec2::new(0.0, height * 0.2));
+    painter.rect_filled(fill, 3.0, ACCENT);
+    for b in [m.end_below, m.end_above].into_iter().flatten() {
+        painter.line_segment(
+            [
+                egui::pos2(x(b), rect.top()),
+                egui::pos2(x(b), rect.bottom()),
+            ],
+            Stroke::new(2.5, BAD),
+        );
+    }
+    let near = m.end_below.is_some_and(|b| m.value - b <= span as i32 / 10)
+        || m.end_above.is_some_and(|b| b - m.value <= span as i32 / 10);
+    if near {
+        ui.label(RichText::new(format!("⚠ {near_word}")).color(BAD).strong());
+    }
+}
