@@ -7,3 +7,9 @@ pub mod net;
 pub mod report;
 pub mod rules;
 pub mod ui;
+
+/// When the process started, for the first-frame figure.
+pub fn started() -> std::time::Instant {
+    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    *START.get_or_init(std::time::Instant::now)
+}

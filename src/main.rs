@@ -3,6 +3,7 @@
 use clap::Parser;
 
 fn main() {
+    kantelspel::started();
     let cli = kantelspel::cli::Cli::parse();
     std::process::exit(kantelspel::cli::run(cli));
 }

@@ -41,7 +41,85 @@ fn every_shipped_deck_checks_and_simulates() {
             100.0 * balance.worst_early_share()
         );
         assert!(balance.report(&deck).contains("sessions of"));
+        assert!(
+            simulate::dominant_options(&deck).is_empty(),
+            "{}: options best on every meter: {:?}",
+            path.display(),
+            simulate::dominant_options(&deck)
+        );
     }
+}
+
+/// What a 90-minute workshop needs of the default deck (issue: the default deck).
+#[test]
+fn the_default_deck_carries_a_whole_workshop() {
+    let deck = Deck::default_deck().unwrap();
+    assert!(deck.cards.len() >= 30, "{} cards", deck.cards.len());
+    for (r, role) in deck.roles.iter().enumerate() {
+        let deciding = deck
+            .cards
+            .iter()
+            .filter(|c| c.steps.iter().any(|s| s.role == r))
+            .count();
+        assert!(deciding >= 6, "{} decides in {deciding} cards", role.id);
+    }
+    let multi = deck.cards.iter().filter(|c| c.steps.len() > 1).count();
+    let across_roles = deck
+        .cards
+        .iter()
+        .filter(|c| c.steps.iter().any(|s| s.role != c.steps[0].role))
+        .count();
+    assert!(
+        multi >= 8 && across_roles >= 8,
+        "{multi} multi-step, {across_roles} across roles"
+    );
+    let own_briefings = deck
+        .cards
+        .iter()
+        .filter(|c| c.briefings.iter().flatten().count() >= 1)
+        .count();
+    assert!(
+        own_briefings >= 10,
+        "{own_briefings} cards with role briefings"
+    );
+    assert!(deck.cards.iter().all(|c| !c.debrief.is_empty()));
+    let follow_ups = deck.cards.iter().filter(|c| c.follow_up_only).count();
+    assert!(follow_ups >= 2);
+}
+
+/// The balance targets: some random sessions tip over, and steady play tips over less.
+#[test]
+fn the_default_deck_is_balanced() {
+    let deck = Arc::new(Deck::default_deck().unwrap());
+    const RUNS: u64 = 20_000;
+    let random = simulate::simulate(&deck, RUNS, 7, deck.rounds, Strategy::Random, |_| {});
+    let steady = simulate::simulate(&deck, RUNS, 7, deck.rounds, Strategy::Steady, |_| {});
+    let share = |b: &simulate::Balance| b.ended_early() as f64 / b.runs as f64;
+    assert!(
+        (0.10..=0.40).contains(&share(&random)),
+        "random play ends early in {:.1}% of sessions",
+        100.0 * share(&random)
+    );
+    assert!(share(&steady) < share(&random));
+    assert!(random.never_drawn(&deck).is_empty());
+}
+
+#[test]
+fn an_option_that_wins_on_every_meter_is_reported() {
+    let source = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/decks/good/mini.ron"),
+    )
+    .unwrap();
+    let deck = Deck::from_ron("mini.ron", &source).unwrap();
+    // In the mini deck "x" (+10 now, -5 later on a meter that ends the session low) beats "y"
+    // (-45) and "z" (only moves a meter without a tipping point).
+    assert!(simulate::dominant_options(&deck).contains(&"eerste/x".to_string()));
+    // Give "y" a reason to be chosen: x no longer wins everywhere.
+    let mut fixed = deck.clone();
+    fixed.cards[0].steps[0].options[1]
+        .effects
+        .push(deck::Effect::Meter { meter: 0, by: 100 });
+    assert!(!simulate::dominant_options(&fixed).contains(&"eerste/x".to_string()));
 }
 
 #[test]
@@ -57,7 +135,7 @@ fn the_embedded_deck_is_the_shipped_default() {
             "missing meter {meter}"
         );
     }
-    assert!(embedded.cards.len() >= 12);
+    assert!(embedded.cards.len() >= 30);
     assert!(deck::summary(&embedded).contains("every text in nl and en"));
 }
 

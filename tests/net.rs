@@ -90,7 +90,13 @@ fn play_full_session(name: &str, weather: Option<Weather>) {
         .chain(players.iter_mut())
         .collect();
     let finished = pump(&mut apps, Duration::from_secs(90), |apps| {
-        if !extended && hostlink(apps[0]).core.session().phase == Phase::Deciding {
+        // Any open phase will do: with instant bots a phase can open and close within one frame.
+        if !extended
+            && matches!(
+                hostlink(apps[0]).core.session().phase,
+                Phase::Briefing | Phase::Deciding | Phase::Resolved
+            )
+        {
             extended = host_mut(apps[0])
                 .core
                 .facilitate(&Intent::ExtendTimer { secs: 30 })

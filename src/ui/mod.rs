@@ -73,6 +73,9 @@ pub fn run(opts: WindowOptions) -> i32 {
             commands.spawn(Camera2d);
         })
         .add_systems(EguiPrimaryContextPass, style.before(screens::start::draw));
+    if std::env::var_os("KANTELSPEL_TIMING").is_some() {
+        app.add_systems(Last, first_frame);
+    }
     if let Some(path) = opts.screenshot.clone() {
         let screen = opts.screen.unwrap_or_default();
         if opts.demo {
@@ -93,6 +96,15 @@ pub fn run(opts: WindowOptions) -> i32 {
     match app.run() {
         AppExit::Success => 0,
         AppExit::Error(c) => i32::from(c.get()),
+    }
+}
+
+/// With `KANTELSPEL_TIMING` set: how long the process took to its first rendered frame.
+fn first_frame(frames: Res<bevy::diagnostic::FrameCount>, mut told: Local<bool>) {
+    if !*told && frames.0 >= 1 {
+        *told = true;
+        let t = crate::started().elapsed();
+        eprintln!("first frame after {} ms", t.as_millis());
     }
 }
 

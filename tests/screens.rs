@@ -1,0 +1,205 @@
+//! The screens' logic without a window: transitions, what a button's action does to the session,
+//! and that a player's screen follows the host.
+
+mod common;
+
+use std::time::Duration;
+
+use bevy::prelude::*;
+use bevy::state::app::StatesPlugin;
+use common::{hostlink, link, pump};
+use kantelspel::net::plugin::{ClientPlugin, HostLink, HostPlugin};
+use kantelspel::rules::session::{Intent, Phase};
+use kantelspel::ui::screens::{HostSetup, Screen, ScreensPlugin, UiAction};
+
+fn app() -> App {
+    let mut app = App::new();
+    app.add_plugins((
+        MinimalPlugins,
+        StatesPlugin,
+        HostPlugin,
+        ClientPlugin,
+        ScreensPlugin,
+    ));
+    app.update();
+    app
+}
+
+fn act(app: &mut App, action: UiAction) {
+    app.world_mut().write_message(action);
+    app.update();
+    app.update();
+}
+
+fn screen(app: &App) -> Screen {
+    *app.world().resource::<State<Screen>>().get()
+}
+
+fn local_setup() -> HostSetup {
+    HostSetup {
+        deck: None,
+        rounds: 3,
+        timer_secs: 60,
+        local_only: true,
+    }
+}
+
+#[test]
+fn buttons_move_between_screens_and_back() {
+    let mut app = app();
+    assert_eq!(screen(&app), Screen::Start);
+    act(&mut app, UiAction::GoTo(Screen::Join));
+    assert_eq!(screen(&app), Screen::Join);
+    act(&mut app, UiAction::Leave);
+    assert_eq!(screen(&app), Screen::Start);
+    act(&mut app, UiAction::SetLang(kantelspel::rules::Lang::En));
+    assert_eq!(
+        app.world().resource::<kantelspel::ui::i18n::Tr>().lang,
+        kantelspel::rules::Lang::En
+    );
+}
+
+#[test]
+fn hosting_opens_a_lobby_and_start_goes_to_the_facilitator_screen() {
+    let mut app = app();
+    act(&mut app, UiAction::Host(local_setup()));
+    assert_eq!(screen(&app), Screen::Host);
+    assert!(app.world().contains_resource::<HostLink>());
+    act(
+        &mut app,
+        UiAction::Facilitate(Intent::AddSeat {
+            name: "bot-raadslid".into(),
+            role: Some("raadslid".into()),
+            bot: true,
+        }),
+    );
+    assert_eq!(
+        hostlink(&app).core.session().seats.len(),
+        1,
+        "the add-bot button added a bot"
+    );
+    act(&mut app, UiAction::Facilitate(Intent::Start));
+    assert_eq!(hostlink(&app).core.session().phase, Phase::Briefing);
+    assert_eq!(screen(&app), Screen::Facilitator);
+    // A refused button press says why and changes nothing.
+    act(&mut app, UiAction::Facilitate(Intent::Revoke));
+    let status = app.world().resource::<kantelspel::ui::screens::Status>();
+    assert_eq!(
+        status.error.as_deref(),
+        Some("there is no resolution to change")
+    );
+    act(&mut app, UiAction::Leave);
+    assert!(
+        !app.world().contains_resource::<HostLink>(),
+        "leaving stops the host"
+    );
+}
+
+#[test]
+fn practising_alone_plays_a_real_session_against_bots() {
+    let mut app = app();
+    act(
+        &mut app,
+        UiAction::Practise {
+            name: "Sylvia".into(),
+            role: "wijkteamprofessional".into(),
+        },
+    );
+    assert_eq!(screen(&app), Screen::Round);
+    let mut apps = [&mut app];
+    let joined = pump(&mut apps, Duration::from_secs(15), |a| {
+        a[0].world()
+            .get_resource::<kantelspel::net::plugin::ClientLink>()
+            .is_some_and(|l| {
+                l.core
+                    .view
+                    .as_ref()
+                    .is_some_and(|v| v.phase != Phase::Lobby)
+            })
+    });
+    assert!(
+        joined,
+        "the practice session started with the player and three bots"
+    );
+    let view = link(&app).core.view.as_ref().unwrap();
+    assert_eq!(view.seats.len(), 4);
+    assert_eq!(view.seats.iter().filter(|s| s.bot).count(), 3);
+}
+
+#[test]
+fn a_players_vote_button_reaches_the_host_and_their_screen_follows_it_to_the_debrief() {
+    // The facilitator's window.
+    let mut host = app();
+    act(&mut host, UiAction::Host(local_setup()));
+    let (addr, code) = {
+        let h = hostlink(&host);
+        (h.addr, h.code.to_string())
+    };
+    act(
+        &mut host,
+        UiAction::Facilitate(Intent::ChooseNext {
+            card: "burgemeester-casus".into(),
+        }),
+    );
+    // A player's window joins through the join screen's action.
+    let mut player = app();
+    act(&mut player, UiAction::GoTo(Screen::Join));
+    player.world_mut().write_message(UiAction::Join {
+        addr,
+        code,
+        name: "Sylvia".into(),
+    });
+    {
+        let mut apps = [&mut host, &mut player];
+        assert!(pump(&mut apps, Duration::from_secs(10), |a| screen(a[1])
+            == Screen::Round
+            && link(a[1]).core.view.is_some()));
+    }
+    act(
+        &mut player,
+        UiAction::ChooseRole("wijkteamprofessional".into()),
+    );
+    {
+        let mut apps = [&mut host, &mut player];
+        assert!(pump(&mut apps, Duration::from_secs(10), |a| {
+            hostlink(a[0])
+                .core
+                .session()
+                .seats
+                .values()
+                .any(|s| s.role.is_some())
+        }));
+    }
+    act(&mut host, UiAction::Facilitate(Intent::Start));
+    {
+        let mut apps = [&mut host, &mut player];
+        assert!(pump(&mut apps, Duration::from_secs(10), |a| link(a[1])
+            .core
+            .my_turn()
+            .is_some()));
+    }
+    // The professional's step of the mayor's card: option 2 ("weigh it in the team").
+    act(&mut player, UiAction::Vote(1));
+    {
+        let mut apps = [&mut host, &mut player];
+        assert!(pump(&mut apps, Duration::from_secs(10), |a| !hostlink(
+            a[0]
+        )
+        .core
+        .session()
+        .decisions
+        .is_empty()));
+    }
+    let d = &hostlink(&host).core.session().decisions[0];
+    assert_eq!(
+        (d.option, d.split.clone()),
+        (1, vec![0, 1, 0]),
+        "the button's vote was counted as cast"
+    );
+    // The facilitator ends the session; the player's screen goes to the debrief by itself.
+    act(&mut host, UiAction::Facilitate(Intent::End));
+    let mut apps = [&mut host, &mut player];
+    assert!(pump(&mut apps, Duration::from_secs(10), |a| screen(a[1])
+        == Screen::Debrief));
+    assert_eq!(link(&player).core.view.as_ref().unwrap().decisions.len(), 1);
+}
