@@ -8,6 +8,7 @@ use std::sync::Once;
 use plotters::prelude::*;
 use serde::Serialize;
 
+use crate::rules::journal::{self, JournalError};
 use crate::rules::session::{DecidedBy, Session};
 use crate::rules::view::{DecisionView, View, Viewer, view};
 use crate::rules::{Lang, Text};
@@ -22,9 +23,21 @@ pub struct Meta {
     pub warning: Option<String>,
 }
 
-/// The facilitator's view of a session, as the report reads it.
+/// The whole story of a session so far, as the report reads it.
 pub fn view_of(session: &Session) -> View {
-    view(session, Viewer::Facilitator)
+    view(session, Viewer::Record)
+}
+
+/// A report's contents from a journal's text alone: as far as the journal can be read, with a
+/// warning where it stops early.
+pub fn from_journal(text: &str) -> Result<(View, Meta), JournalError> {
+    let recovered = journal::recover(text)?;
+    let meta = Meta {
+        deck_name: recovered.header.deck_name.clone(),
+        created_unix: recovered.header.created_unix,
+        warning: recovered.warning.clone(),
+    };
+    Ok((view_of(&recovered.session), meta))
 }
 
 fn t(lang: Lang, nl: &'static str, en: &'static str) -> &'static str {

@@ -203,3 +203,42 @@ fn a_players_vote_button_reaches_the_host_and_their_screen_follows_it_to_the_deb
         == Screen::Debrief));
     assert_eq!(link(&player).core.view.as_ref().unwrap().decisions.len(), 1);
 }
+
+#[test]
+fn a_replay_walks_through_the_rounds_and_closes() {
+    let mut app = app();
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/journals/five-rounds.journal"
+    ))
+    .unwrap();
+    let (record, meta) = kantelspel::report::from_journal(&text).unwrap();
+    let replay = kantelspel::ui::screens::Replay::new(record.clone(), meta, None);
+    assert_eq!(replay.round, 5, "opens at the end");
+    app.insert_resource(replay);
+    act(&mut app, UiAction::GoTo(Screen::Debrief));
+    act(&mut app, UiAction::ReplayRound(2));
+    let shown = app
+        .world()
+        .resource::<kantelspel::ui::screens::Replay>()
+        .view();
+    assert_eq!(shown.round, 2);
+    assert_eq!(
+        shown.meters.iter().map(|m| m.value).collect::<Vec<_>>(),
+        record.meter_history[2]
+    );
+    act(&mut app, UiAction::ReplayRound(99));
+    assert_eq!(
+        app.world()
+            .resource::<kantelspel::ui::screens::Replay>()
+            .round,
+        5,
+        "the slider stops at the last round"
+    );
+    act(&mut app, UiAction::Leave);
+    assert_eq!(screen(&app), Screen::Start);
+    assert!(
+        !app.world()
+            .contains_resource::<kantelspel::ui::screens::Replay>()
+    );
+}

@@ -3,6 +3,7 @@
 pub mod bench;
 pub mod bot;
 pub mod deck;
+pub mod report;
 pub mod serve;
 pub mod sessions;
 
@@ -48,6 +49,10 @@ pub enum Command {
     /// Measure performance.
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Write a session's report (HTML, JSON or CSV) from its journal.
+    Report(report::ReportArgs),
+    /// Open the debrief on a journal and walk through the session round by round.
+    Replay(report::ReplayArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -101,6 +106,8 @@ pub fn run(cli: Cli) -> i32 {
         Some(Command::Bot(args)) => bot::run(args),
         Some(Command::Sessions(args)) => sessions::run(args),
         Some(Command::Bench(BenchCommand::Net(args))) => bench::run(args),
+        Some(Command::Report(args)) => report::run_report(args),
+        Some(Command::Replay(args)) => report::run_replay(args),
         None => {
             let lang = match crate::rules::Lang::from_code(&cli.lang) {
                 Some(l) => l,
@@ -128,6 +135,7 @@ pub fn run(cli: Cli) -> i32 {
                 screen,
                 demo: cli.demo,
                 lang,
+                replay: None,
             })
         }
     }

@@ -72,7 +72,20 @@ pub fn entry_line(entry: &JournalEntry) -> String {
     ron::to_string(entry).unwrap_or_default()
 }
 
+/// Reads a journal to continue it: a newer journal is refused, since this program could not
+/// write lines that version expects.
 pub fn parse(text: &str) -> Result<ParsedJournal, JournalError> {
+    let parsed = parse_any_version(text)?;
+    if parsed.header.version > JOURNAL_VERSION {
+        return Err(JournalError::NewerVersion {
+            found: parsed.header.version,
+        });
+    }
+    Ok(parsed)
+}
+
+/// Reads whatever a journal of any version holds, stopping at the first line it cannot read.
+fn parse_any_version(text: &str) -> Result<ParsedJournal, JournalError> {
     let mut lines = text.split('\n');
     let first = lines
         .next()
@@ -80,11 +93,6 @@ pub fn parse(text: &str) -> Result<ParsedJournal, JournalError> {
         .ok_or(JournalError::Empty)?;
     let header: JournalHeader =
         ron::from_str(first).map_err(|e| JournalError::BadHeader(e.to_string()))?;
-    if header.version > JOURNAL_VERSION {
-        return Err(JournalError::NewerVersion {
-            found: header.version,
-        });
-    }
     let mut entries = Vec::new();
     let mut damage = None;
     for (i, line) in lines.enumerate() {
@@ -149,4 +157,62 @@ pub fn deck_of(header: &JournalHeader) -> Result<Arc<Deck>, JournalError> {
         &header.deck_name,
         &header.deck_source,
     )?))
+}
+
+/// A session rebuilt for a report or a replay: as far as the journal goes, and why it stops
+/// early if it does.
+#[derive(Clone, Debug)]
+pub struct Recovered {
+    pub header: JournalHeader,
+    pub session: Session,
+    /// For people: where and why the journal stopped being readable. `None` when it is whole.
+    pub warning: Option<String>,
+}
+
+/// Rebuilds as much of a session as a journal holds. A damaged tail (the host died mid-write),
+/// a line from another version, or an entry that no longer fits the rules ends the story there,
+/// with a warning; only a journal without a readable header or deck is an error.
+pub fn recover(text: &str) -> Result<Recovered, JournalError> {
+    let parsed = parse_any_version(text)?;
+    let deck = deck_of(&parsed.header)?;
+    let mut session = Session::new(deck, parsed.header.seed, parsed.header.rounds);
+    let mut notes = Vec::new();
+    if parsed.header.version != JOURNAL_VERSION {
+        notes.push(format!(
+            "this journal was written by another version of Kantelspel (journal version {}, this one writes {JOURNAL_VERSION})",
+            parsed.header.version
+        ));
+    }
+    let mut applied = 0;
+    for e in &parsed.entries {
+        if let Err(error) = session.apply(e.sender, &e.intent) {
+            notes.push(format!(
+                "entry {} does not fit the rules ({error}); everything after it is left out",
+                e.seq
+            ));
+            break;
+        }
+        applied += 1;
+    }
+    if applied == parsed.entries.len()
+        && let Some((line, why)) = &parsed.damage
+    {
+        let why = why.lines().next().unwrap_or_default();
+        notes.push(format!(
+            "the journal is damaged at line {line} ({why}); the host probably stopped while writing it, and everything before that line is here"
+        ));
+    }
+    let warning = (!notes.is_empty()).then(|| {
+        let decided = session.decisions.len();
+        format!(
+            "{}. This covers {} round(s) and {decided} decision(s).",
+            notes.join("; "),
+            session.round.min(session.rounds)
+        )
+    });
+    Ok(Recovered {
+        header: parsed.header,
+        session,
+        warning,
+    })
 }

@@ -16,6 +16,9 @@ pub enum Viewer {
     Facilitator,
     /// A seat in a role, or without one yet.
     Role(Option<RoleIdx>),
+    /// The facilitator's view plus the whole story so far (every decision and the debrief
+    /// questions), even before the session has ended: for reports and replays.
+    Record,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -125,7 +128,7 @@ pub fn view(session: &Session, viewer: Viewer) -> View {
         let c = &deck.cards[cur.card];
         let step = &c.steps[cur.step];
         let (briefing, all_briefings) = match viewer {
-            Viewer::Facilitator => (
+            Viewer::Facilitator | Viewer::Record => (
                 c.briefing.clone(),
                 (0..deck.roles.len())
                     .filter_map(|r| c.briefings[r].clone().map(|t| (r, t)))
@@ -155,7 +158,9 @@ pub fn view(session: &Session, viewer: Viewer) -> View {
             prompt: step.prompt.clone(),
             options: step.options.iter().map(|o| o.label.clone()).collect(),
             earlier,
-            debrief: if viewer == Viewer::Facilitator || session.phase == Phase::Ended {
+            debrief: if matches!(viewer, Viewer::Facilitator | Viewer::Record)
+                || session.phase == Phase::Ended
+            {
                 c.debrief.clone()
             } else {
                 Vec::new()
@@ -168,7 +173,8 @@ pub fn view(session: &Session, viewer: Viewer) -> View {
         }
         _ => None,
     };
-    let decisions = if session.phase == Phase::Ended {
+    let whole_story = session.phase == Phase::Ended || viewer == Viewer::Record;
+    let decisions = if whole_story {
         (0..session.decisions.len())
             .map(|i| decision_view(session, i))
             .collect()
@@ -176,7 +182,7 @@ pub fn view(session: &Session, viewer: Viewer) -> View {
         Vec::new()
     };
     let mut debrief: Vec<(Text, Vec<Text>)> = Vec::new();
-    if session.phase == Phase::Ended {
+    if whole_story {
         let mut seen = Vec::new();
         for d in &session.decisions {
             if !seen.contains(&d.card) {
@@ -234,7 +240,17 @@ pub fn view(session: &Session, viewer: Viewer) -> View {
             })
             .collect(),
         card,
-        meter_history: session.meter_history.clone(),
+        meter_history: {
+            let mut history = session.meter_history.clone();
+            // A record of an unfinished session shows the round in progress as its last point.
+            let unfinished = session.decisions.last().is_some_and(|d| {
+                d.round as usize >= history.len() && session.phase != Phase::Ended
+            });
+            if viewer == Viewer::Record && unfinished {
+                history.push(session.meters.clone());
+            }
+            history
+        },
         last,
         decisions,
         debrief,
@@ -312,4 +328,42 @@ pub fn ending_message(session: &Session, ending: &Ending) -> Text {
             "The facilitator ended the session.",
         ),
     }
+}
+
+/// How a recorded session looked after round `round` (0 is the start): the meters then, the
+/// chart up to then, the decisions taken by then and the debrief questions of the cards played
+/// by then. For walking back through a session round by round.
+pub fn at_round(record: &View, round: u32) -> View {
+    let last = record.meter_history.len().saturating_sub(1);
+    let r = (round as usize).min(last);
+    let mut v = record.clone();
+    v.meter_history.truncate(r + 1);
+    if let Some(values) = v.meter_history.last() {
+        for (m, value) in v.meters.iter_mut().zip(values) {
+            m.value = *value;
+        }
+    }
+    v.decisions.retain(|d| d.round as usize <= r);
+    let played: Vec<&Text> = v.decisions.iter().map(|d| &d.card_title).collect();
+    let debrief: Vec<(Text, Vec<Text>)> = record
+        .debrief
+        .iter()
+        .filter(|(title, _)| played.contains(&title))
+        .cloned()
+        .collect();
+    v.debrief = debrief;
+    v.round = r as u32;
+    v.last = v.decisions.last().cloned();
+    if r < last {
+        // Later rounds have not happened yet at this point of the story.
+        v.ending = None;
+        v.card = None;
+        v.phase = Phase::Resolved;
+    }
+    v
+}
+
+/// How many rounds a recorded session has to walk through.
+pub fn rounds_recorded(record: &View) -> u32 {
+    record.meter_history.len().saturating_sub(1) as u32
 }

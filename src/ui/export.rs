@@ -65,3 +65,13 @@ pub fn export_view(view: &View) -> Result<PathBuf, String> {
         &meta,
     )
 }
+
+/// A replayed journal's export: the whole record, named after the deck and the session's date.
+pub fn export_record(record: &View, meta: &Meta) -> Result<PathBuf, String> {
+    write_all(
+        &crate::cli::serve::default_journal_dir(),
+        &format!("kantelspel-{}", meta.created_unix),
+        record,
+        meta,
+    )
+}

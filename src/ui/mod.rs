@@ -34,6 +34,8 @@ pub struct WindowOptions {
     pub screen: Option<Screen>,
     pub demo: bool,
     pub lang: Lang,
+    /// Open the debrief on a session read from its journal.
+    pub replay: Option<screens::Replay>,
 }
 
 pub fn run(opts: WindowOptions) -> i32 {
@@ -75,6 +77,12 @@ pub fn run(opts: WindowOptions) -> i32 {
         .add_systems(EguiPrimaryContextPass, style.before(screens::start::draw));
     if std::env::var_os("KANTELSPEL_TIMING").is_some() {
         app.add_systems(Last, first_frame);
+    }
+    if let Some(replay) = opts.replay.clone() {
+        app.insert_resource(replay)
+            .add_systems(Startup, |mut next: ResMut<NextState<Screen>>| {
+                next.set(Screen::Debrief)
+            });
     }
     if let Some(path) = opts.screenshot.clone() {
         let screen = opts.screen.unwrap_or_default();

@@ -6,7 +6,7 @@ use bevy_egui::{EguiContexts, egui};
 use egui_plot::{Legend, Line, Plot, PlotPoints};
 
 use super::round::split_words;
-use super::{Status, UiAction, facilitator_view, tx};
+use super::{Replay, Status, UiAction, facilitator_view, tx};
 use crate::net::plugin::{ClientLink, HostLink};
 use crate::rules::view::{DecisionView, View};
 use crate::ui::i18n::Tr;
@@ -18,15 +18,20 @@ pub fn draw(
     status: Res<Status>,
     host: Option<Res<HostLink>>,
     client: Option<Res<ClientLink>>,
+    replay: Option<Res<Replay>>,
     mut actions: MessageWriter<UiAction>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let mut root = theme::root(ctx);
-    let view = match (&host, &client) {
-        (Some(h), _) => Some(facilitator_view(h)),
-        (None, Some(c)) => c.core.view.clone(),
+    let view = match (&replay, &host, &client) {
+        (Some(r), _, _) => Some(r.view()),
+        (None, Some(h), _) => Some(facilitator_view(h)),
+        (None, None, Some(c)) => c.core.view.clone(),
         _ => None,
     };
+    if let Some(r) = &replay {
+        replay_bar(&mut root, &tr, r, &mut actions);
+    }
     egui::Panel::top("debrief-top").show(&mut root, |ui| {
         ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
         ui.horizontal(|ui| {
@@ -85,6 +90,9 @@ pub fn draw(
                         ui.set_width(ui.available_width());
                         ui.label(egui::RichText::new(tx(&tr, &e.message)).size(24.0).strong());
                     });
+                }
+                if let Some(r) = &replay {
+                    this_round(ui, &tr, &view, r.round);
                 }
                 chart(ui, &tr, &view);
                 ui.heading(tr.t("debrief.swings"));
@@ -179,4 +187,74 @@ fn swing(ui: &mut egui::Ui, tr: &Tr, view: &View, d: &DecisionView) {
         tx(tr, &d.option_label),
         moves.join(", ")
     ));
+}
+
+/// The replay's round slider, with the arrow keys as a shortcut.
+fn replay_bar(
+    root: &mut egui::Ui,
+    tr: &Tr,
+    replay: &Replay,
+    actions: &mut MessageWriter<UiAction>,
+) {
+    let last = replay.rounds();
+    let (left, right) = root.ctx().input(|i| {
+        (
+            i.key_pressed(egui::Key::ArrowLeft),
+            i.key_pressed(egui::Key::ArrowRight),
+        )
+    });
+    if left && replay.round > 0 {
+        actions.write(UiAction::ReplayRound(replay.round - 1));
+    }
+    if right && replay.round < last {
+        actions.write(UiAction::ReplayRound(replay.round + 1));
+    }
+    egui::Panel::bottom("replay-bar").show(root, |ui| {
+        if let Some(w) = &replay.meta.warning {
+            ui.colored_label(theme::BAD, format!("⚠ {w}"));
+        }
+        ui.horizontal(|ui| {
+            ui.label(egui::RichText::new(tr.t("replay.round")).strong());
+            if ui.button("◀").clicked() && replay.round > 0 {
+                actions.write(UiAction::ReplayRound(replay.round - 1));
+            }
+            let mut round = replay.round;
+            ui.spacing_mut().slider_width = (ui.available_width() - 260.0).max(120.0);
+            let slider = egui::Slider::new(&mut round, 0..=last).step_by(1.0);
+            if ui.add(slider).changed() {
+                actions.write(UiAction::ReplayRound(round));
+            }
+            if ui.button("▶").clicked() && replay.round < last {
+                actions.write(UiAction::ReplayRound(replay.round + 1));
+            }
+            ui.label(tr.t("replay.keys"));
+        });
+    });
+}
+
+/// In a replay: the cards and decisions of the round being shown.
+fn this_round(ui: &mut egui::Ui, tr: &Tr, view: &View, round: u32) {
+    theme::card_frame().show(ui, |ui| {
+        ui.set_width(ui.available_width());
+        if round == 0 {
+            ui.heading(tr.t("replay.start"));
+            return;
+        }
+        ui.heading(tr.f("replay.after", &[("round", &round)]));
+        for d in view.decisions.iter().filter(|d| d.round == round) {
+            ui.label(
+                egui::RichText::new(format!(
+                    "{} — {}: {}",
+                    tx(tr, &d.card_title),
+                    tx(tr, &view.roles[d.role].name),
+                    tx(tr, &d.option_label)
+                ))
+                .strong(),
+            );
+            ui.label(format!("{}  ({})", tx(tr, &d.outcome), split_words(tr, d)));
+            for c in &d.chance_outcomes {
+                ui.label(egui::RichText::new(tx(tr, c)).italics());
+            }
+        }
+    });
 }

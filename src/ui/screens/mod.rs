@@ -104,6 +104,38 @@ pub enum UiAction {
     /// Leave the session (or stop hosting) and go back to the start.
     Leave,
     Export,
+    /// In a replay: show the session as it stood after this round.
+    ReplayRound(u32),
+}
+
+/// A session read back from its journal: the debrief walks through it round by round.
+#[derive(Resource, Clone, Debug)]
+pub struct Replay {
+    pub record: View,
+    pub meta: crate::report::Meta,
+    /// The round shown: 0 is the start, `rounds()` the end.
+    pub round: u32,
+}
+
+impl Replay {
+    /// Opens at `round`, or at the end when none is given.
+    pub fn new(record: View, meta: crate::report::Meta, round: Option<u32>) -> Replay {
+        let last = crate::rules::view::rounds_recorded(&record);
+        Replay {
+            round: round.unwrap_or(last).min(last),
+            record,
+            meta,
+        }
+    }
+
+    pub fn rounds(&self) -> u32 {
+        crate::rules::view::rounds_recorded(&self.record)
+    }
+
+    /// The session as it stood after the round being shown.
+    pub fn view(&self) -> View {
+        crate::rules::view::at_round(&self.record, self.round)
+    }
 }
 
 /// A message for the person at the screen: what went wrong, or what just happened.
@@ -301,6 +333,7 @@ fn carry_out(
     mut form: ResMut<JoinForm>,
     mut client: Option<ResMut<ClientLink>>,
     mut host: Option<ResMut<HostLink>>,
+    mut replay: Option<ResMut<Replay>>,
 ) {
     for action in actions.read() {
         status.error = None;
@@ -394,10 +427,24 @@ fn carry_out(
             }
             UiAction::Leave => {
                 commands.queue(leave);
+                commands.remove_resource::<Replay>();
                 next.set(Screen::Start);
             }
+            UiAction::ReplayRound(round) => {
+                if let Some(r) = replay.as_mut() {
+                    r.round = round.min(r.rounds());
+                }
+            }
             UiAction::Export => {
-                if let Some(h) = host.as_ref() {
+                if let Some(r) = replay.as_ref() {
+                    match super::export::export_record(&r.record, &r.meta) {
+                        Ok(path) => {
+                            status.info =
+                                Some(format!("{} {}", tr.t("debrief.exported"), path.display()))
+                        }
+                        Err(e) => status.error = Some(e),
+                    }
+                } else if let Some(h) = host.as_ref() {
                     match super::export::export(&h.core) {
                         Ok(path) => {
                             status.info =
