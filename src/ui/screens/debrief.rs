@@ -219,7 +219,7 @@ fn replay_bar(
                 actions.write(UiAction::ReplayRound(replay.round - 1));
             }
             let mut round = replay.round;
-            ui.spacing_mut().slider_width = (ui.available_width() - 260.0).max(120.0);
+            ui.spacing_mut().slider_width = (ui.available_width() - 520.0).max(120.0);
             let slider = egui::Slider::new(&mut round, 0..=last).step_by(1.0);
             if ui.add(slider).changed() {
                 actions.write(UiAction::ReplayRound(round));
@@ -241,6 +241,12 @@ fn this_round(ui: &mut egui::Ui, tr: &Tr, view: &View, round: u32) {
             return;
         }
         ui.heading(tr.f("replay.after", &[("round", &round)]));
+        let meters: Vec<String> = view
+            .meters
+            .iter()
+            .map(|m| format!("{} {}", tx(tr, &m.label), m.value))
+            .collect();
+        ui.label(egui::RichText::new(meters.join("  ·  ")).size(20.0));
         for d in view.decisions.iter().filter(|d| d.round == round) {
             ui.label(
                 egui::RichText::new(format!(

@@ -183,6 +183,7 @@ pub fn draw(
         });
     egui::Panel::left("fac-main")
         .resizable(false)
+        .show_separator_line(false)
         .exact_size(main_width)
         .show(&mut root, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {

@@ -46,6 +46,13 @@ fn setup(ui: &mut egui::Ui, tr: &Tr, form: &mut HostForm, actions: &mut MessageW
         ui.set_max_width(760.0);
         ui.label(egui::RichText::new(tr.t("host.deck")).strong());
         ui.radio_value(&mut form.use_file, false, tr.t("host.deck_default"));
+        for path in form.found_decks.clone() {
+            let chosen = form.use_file && form.deck_path == path.display().to_string();
+            if ui.radio(chosen, path.display().to_string()).clicked() {
+                form.use_file = true;
+                form.deck_path = path.display().to_string();
+            }
+        }
         ui.horizontal(|ui| {
             ui.radio_value(&mut form.use_file, true, tr.t("host.deck_file"));
             ui.add_enabled(

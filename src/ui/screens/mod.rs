@@ -169,6 +169,21 @@ pub struct HostForm {
     pub practise_role: String,
     pub practise_name: String,
     pub projector: bool,
+    /// Deck files found in `scenarios/` next to where the game was started.
+    pub found_decks: Vec<PathBuf>,
+}
+
+/// The `.ron` files in `scenarios/`, so a trainer picks a deck instead of typing its path.
+fn scenario_files() -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir("scenarios")
+        .map(|dir| {
+            dir.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "ron"))
+                .collect()
+        })
+        .unwrap_or_default();
+    found.sort();
+    found
 }
 
 impl Default for HostForm {
@@ -181,6 +196,7 @@ impl Default for HostForm {
             practise_role: "wethouder".into(),
             practise_name: String::new(),
             projector: false,
+            found_decks: scenario_files(),
         }
     }
 }
