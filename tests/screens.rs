@@ -242,3 +242,34 @@ fn a_replay_walks_through_the_rounds_and_closes() {
             .contains_resource::<kantelspel::ui::screens::Replay>()
     );
 }
+
+#[test]
+fn joining_with_a_role_from_the_command_line_takes_that_seat() {
+    let mut host = app();
+    act(&mut host, UiAction::Host(local_setup()));
+    let (addr, code) = {
+        let h = hostlink(&host);
+        (h.addr, h.code.to_string())
+    };
+    let mut player = app();
+    // What `kantelspel --connect ADDR --code CODE --name NAME --role ROLE` sets up.
+    player
+        .world_mut()
+        .resource_mut::<kantelspel::ui::screens::JoinForm>()
+        .role = Some("ambtenaar".into());
+    player.world_mut().write_message(UiAction::Join {
+        addr,
+        code,
+        name: "Ingrid".into(),
+    });
+    let mut apps = [&mut host, &mut player];
+    let seated = pump(&mut apps, Duration::from_secs(10), |a| {
+        let session = hostlink(a[0]).core.session();
+        let deck = session.deck();
+        session.seats.values().any(|s| {
+            s.name == "Ingrid" && s.role.map(|r| deck.roles[r].id.as_str()) == Some("ambtenaar")
+        })
+    });
+    assert!(seated, "the host seated Ingrid as ambtenaar");
+    assert_eq!(screen(&player), Screen::Round);
+}

@@ -33,6 +33,18 @@ pub struct Cli {
     /// The interface language: nl or en.
     #[arg(long, default_value = "nl")]
     pub lang: String,
+    /// Join the session at this address at once (with --code and --name).
+    #[arg(long, requires_all = ["code", "name"])]
+    pub connect: Option<std::net::SocketAddr>,
+    /// The session's join code, with --connect.
+    #[arg(long)]
+    pub code: Option<String>,
+    /// Your name, with --connect.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// The role to take, with --connect.
+    #[arg(long)]
+    pub role: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -136,6 +148,12 @@ pub fn run(cli: Cli) -> i32 {
                 demo: cli.demo,
                 lang,
                 replay: None,
+                join: cli.connect.map(|addr| crate::ui::JoinNow {
+                    addr,
+                    code: cli.code.unwrap_or_default(),
+                    name: cli.name.unwrap_or_default(),
+                    role: cli.role,
+                }),
             })
         }
     }

@@ -141,5 +141,6 @@ pub fn run_replay(args: ReplayArgs) -> i32 {
             loaded.meta,
             args.round,
         )),
+        join: None,
     })
 }

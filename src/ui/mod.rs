@@ -16,7 +16,9 @@ use bevy::prelude::*;
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured, save_to_disk};
 use bevy::window::WindowResolution;
 use bevy::winit::{UpdateMode, WinitSettings};
-use bevy_egui::{EguiContexts, EguiPlugin, EguiPrimaryContextPass};
+use bevy_egui::{
+    EguiContexts, EguiInput, EguiPlugin, EguiPreUpdateSet, EguiPrimaryContextPass, egui,
+};
 
 use crate::net::plugin::{ClientPlugin, HostPlugin};
 use crate::rules::Lang;
@@ -36,6 +38,17 @@ pub struct WindowOptions {
     pub lang: Lang,
     /// Open the debrief on a session read from its journal.
     pub replay: Option<screens::Replay>,
+    /// Join this session at once, as if typed on the join screen.
+    pub join: Option<JoinNow>,
+}
+
+/// A join from the command line: where, with which code, as whom.
+#[derive(Clone, Debug)]
+pub struct JoinNow {
+    pub addr: std::net::SocketAddr,
+    pub code: String,
+    pub name: String,
+    pub role: Option<String>,
 }
 
 pub fn run(opts: WindowOptions) -> i32 {
@@ -55,28 +68,50 @@ pub fn run(opts: WindowOptions) -> i32 {
                 ..default()
             }),
     );
-    // Sleep while nothing happens, but wake often enough to keep the connection alive while
-    // the window is in the background or minimised (netcode gives up after 15 s of silence).
     app.insert_resource(if opts.screenshot.is_some() {
         WinitSettings {
             focused_mode: UpdateMode::Continuous,
             unfocused_mode: UpdateMode::Continuous,
         }
     } else {
-        WinitSettings {
-            focused_mode: UpdateMode::reactive(Duration::from_millis(100)),
-            unfocused_mode: UpdateMode::reactive_low_power(Duration::from_millis(250)),
-        }
+        pace(false)
     });
     app.add_plugins(EguiPlugin::default())
         .add_plugins((HostPlugin, ClientPlugin, ScreensPlugin, ScreensUiPlugin))
         .insert_resource(Tr::new(opts.lang))
         .add_systems(Startup, |mut commands: Commands| {
-            commands.spawn(Camera2d);
+            // egui draws flat shapes: multisampling would only cost time, on software renderers a lot.
+            commands.spawn((Camera2d, bevy::render::view::Msaa::Off));
         })
-        .add_systems(EguiPrimaryContextPass, style.before(screens::start::draw));
+        .add_systems(EguiPrimaryContextPass, style.before(screens::start::draw))
+        .add_systems(Update, repace)
+        .add_systems(
+            PreUpdate,
+            quiet_modifiers
+                .after(EguiPreUpdateSet::ProcessInput)
+                .before(EguiPreUpdateSet::BeginPass),
+        );
     if std::env::var_os("KANTELSPEL_TIMING").is_some() {
-        app.add_systems(Last, first_frame);
+        app.add_systems(Last, (first_frame, frame_rate));
+    }
+    if let Some(join) = opts.join.clone() {
+        app.add_systems(
+            Startup,
+            move |mut next: ResMut<NextState<Screen>>,
+                  mut form: ResMut<screens::JoinForm>,
+                  mut actions: MessageWriter<screens::UiAction>| {
+                next.set(Screen::Join);
+                form.addr = join.addr.to_string();
+                form.code = join.code.clone();
+                form.name = join.name.clone();
+                form.role = join.role.clone();
+                actions.write(screens::UiAction::Join {
+                    addr: join.addr,
+                    code: join.code.clone(),
+                    name: join.name.clone(),
+                });
+            },
+        );
     }
     if let Some(replay) = opts.replay.clone() {
         app.insert_resource(replay)
@@ -107,12 +142,81 @@ pub fn run(opts: WindowOptions) -> i32 {
     }
 }
 
+/// How often the window wakes while nothing happens. Input wakes it at once; the wake-ups are
+/// for the network and the timer. A player's window sleeps long: the timer shows seconds and a
+/// new view may wait a moment, and netcode only gives up after 15 s of silence, so a window in
+/// the background or minimised stays connected. The facilitator's window is also the host, so
+/// it wakes often enough to answer every laptop in the room quickly.
+fn pace(hosting: bool) -> WinitSettings {
+    let (focused, unfocused) = if hosting {
+        (PACE_HOST_FOCUSED, PACE_HOST_UNFOCUSED)
+    } else {
+        (PACE_PLAYER_FOCUSED, PACE_PLAYER_UNFOCUSED)
+    };
+    WinitSettings {
+        focused_mode: UpdateMode::reactive(focused),
+        unfocused_mode: UpdateMode::reactive_low_power(unfocused),
+    }
+}
+
+const PACE_HOST_FOCUSED: Duration = Duration::from_millis(50);
+const PACE_HOST_UNFOCUSED: Duration = Duration::from_millis(100);
+const PACE_PLAYER_FOCUSED: Duration = Duration::from_millis(250);
+const PACE_PLAYER_UNFOCUSED: Duration = Duration::from_secs(1);
+
+/// Switches the window's pace when it starts or stops hosting (screenshots run flat out).
+fn repace(host: Option<Res<crate::net::plugin::HostLink>>, mut settings: ResMut<WinitSettings>) {
+    if matches!(settings.focused_mode, UpdateMode::Continuous) {
+        return;
+    }
+    let want = pace(host.is_some());
+    if want.focused_mode != settings.focused_mode {
+        *settings = want;
+    }
+}
+
 /// With `KANTELSPEL_TIMING` set: how long the process took to its first rendered frame.
 fn first_frame(frames: Res<bevy::diagnostic::FrameCount>, mut told: Local<bool>) {
     if !*told && frames.0 >= 1 {
         *told = true;
         let t = crate::started().elapsed();
         eprintln!("first frame after {} ms", t.as_millis());
+    }
+}
+
+/// With `KANTELSPEL_TIMING` set: frames drawn and redraws asked for, every five seconds, to see
+/// that an idle window sleeps.
+fn frame_rate(
+    mut redraws: MessageReader<bevy::window::RequestRedraw>,
+    mut tally: Local<(u32, u32, Option<std::time::Instant>)>,
+    mut contexts: EguiContexts,
+) {
+    let (frames, asked, since) = &mut *tally;
+    *frames += 1;
+    *asked += redraws.read().count() as u32;
+    let start = *since.get_or_insert_with(std::time::Instant::now);
+    if start.elapsed() >= Duration::from_secs(5) {
+        eprintln!("{frames} frames, {asked} redraw requests in 5 s");
+        if let Ok(ctx) = contexts.ctx_mut() {
+            eprintln!("  egui repaints because: {:?}", ctx.repaint_causes());
+        }
+        *tally = (0, 0, Some(std::time::Instant::now()));
+    }
+}
+
+/// bevy_egui 0.42 reports the modifier keys to egui every frame, changed or not, and egui
+/// repaints at once on any input event: the window would redraw non-stop and burn a core even
+/// when nothing happens. Only a real change of the modifier keys goes through.
+fn quiet_modifiers(mut inputs: Query<&mut EguiInput>, mut last: Local<Option<egui::Modifiers>>) {
+    for mut input in &mut inputs {
+        input.0.events.retain(|e| match e {
+            egui::Event::ModifiersChanged(m) => {
+                let changed = *last != Some(*m);
+                *last = Some(*m);
+                changed
+            }
+            _ => true,
+        });
     }
 }
 

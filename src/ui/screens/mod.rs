@@ -155,6 +155,8 @@ pub struct JoinForm {
     pub code: String,
     pub name: String,
     pub found: Vec<Found>,
+    /// A role asked for before joining (from the command line); chosen on arrival.
+    pub role: Option<String>,
     pub probing: Option<Mutex<Receiver<ProbeResult>>>,
     listener: Option<std::net::UdpSocket>,
 }
@@ -546,11 +548,12 @@ fn finish_probe(
     };
     form.probing = None;
     status.info = None;
+    let role = form.role.take();
     match result {
         Ok((addr, code, name)) => {
             commands.queue(move |world: &mut World| {
                 leave(world);
-                match connect_client(world, addr, code, ClientCore::new(name, None)) {
+                match connect_client(world, addr, code, ClientCore::new(name, role)) {
                     Ok(()) => world.resource_mut::<NextState<Screen>>().set(Screen::Round),
                     Err(e) => world.resource_mut::<Status>().error = Some(e),
                 }
