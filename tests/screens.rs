@@ -273,3 +273,59 @@ fn joining_with_a_role_from_the_command_line_takes_that_seat() {
     assert!(seated, "the host seated Ingrid as ambtenaar");
     assert_eq!(screen(&player), Screen::Round);
 }
+
+#[test]
+fn a_crashed_session_is_resumed_from_the_host_screen_with_its_own_code() {
+    use kantelspel::net::journal_file::JournalFile;
+    use kantelspel::rules::journal::{JOURNAL_VERSION, JournalHeader};
+    use kantelspel::rules::session::Sender;
+    let dir = std::env::temp_dir().join(format!("kantelspel-resume-ui-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let header = JournalHeader {
+        version: JOURNAL_VERSION,
+        deck_name: kantelspel::rules::deck::DEFAULT_DECK_NAME.into(),
+        deck_source: kantelspel::rules::deck::DEFAULT_DECK.into(),
+        seed: 11,
+        rounds: 4,
+        created_unix: 1_790_000_000,
+        join_code: "KCM-4TX".into(),
+    };
+    // What a host wrote before its laptop died: two players seated, the session started.
+    let mut journal = JournalFile::create(&dir, &header).unwrap();
+    for (name, role) in [("Anouk", "raadslid"), ("Sylvia", "wijkteamprofessional")] {
+        let intent = Intent::AddSeat {
+            name: name.into(),
+            role: Some(role.into()),
+            bot: false,
+        };
+        journal.append(Sender::Host, &intent, None).unwrap();
+    }
+    journal.append(Sender::Host, &Intent::Start, None).unwrap();
+    let path = journal.path().to_path_buf();
+    drop(journal);
+
+    let found = kantelspel::ui::screens::unfinished_sessions(&dir);
+    assert_eq!(found.len(), 1);
+    assert_eq!((found[0].round, found[0].players), (1, 2));
+
+    let mut app = app();
+    act(&mut app, UiAction::Resume(path.clone()));
+    assert_eq!(
+        screen(&app),
+        Screen::Facilitator,
+        "a started session resumes at the controls"
+    );
+    let host = hostlink(&app);
+    assert_eq!(
+        host.code.to_string(),
+        "KCM-4TX",
+        "players come back with the same code"
+    );
+    assert_eq!(host.core.session().phase, Phase::Briefing);
+    assert_eq!(host.core.session().seats.len(), 2);
+    // The resumed host goes on writing the same journal; an ended session is not offered again.
+    act(&mut app, UiAction::Facilitate(Intent::End));
+    act(&mut app, UiAction::Leave);
+    assert!(kantelspel::ui::screens::unfinished_sessions(&dir).is_empty());
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,7 +1,7 @@
 //! `kantelspel serve`: a host without a window. The facilitator types commands on stdin.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::mpsc::{Receiver, channel};
 use std::time::Duration;
@@ -97,6 +97,40 @@ fn unix_now() -> u64 {
     crate::net::code::now().as_secs()
 }
 
+/// A session rebuilt from its journal, ready to host again.
+pub struct Resumed {
+    pub core: HostCore,
+    /// The session's own join code, so its players come back without a new one.
+    pub code: JoinCode,
+    /// Said to the facilitator: the journal's tail was damaged and cut off.
+    pub note: Option<String>,
+}
+
+/// Continues a session from its journal (after a crash, or the next morning): the same state,
+/// seats and join code; new lines follow the last intact one.
+pub fn resume(path: &Path, code: Option<&str>, name: Option<String>) -> Result<Resumed, String> {
+    let (file, parsed) = JournalFile::resume(path).map_err(|e| e.to_string())?;
+    let note = parsed.damage.as_ref().map(|(line, why)| {
+        format!(
+            "the journal was damaged at line {line} ({why}); continuing from the last intact line"
+        )
+    });
+    let deck = journal::deck_of(&parsed.header).map_err(|e| e.to_string())?;
+    let session =
+        journal::replay(deck, &parsed.header, &parsed.entries).map_err(|e| e.to_string())?;
+    let code = match (code, parsed.header.join_code.as_str()) {
+        (Some(c), _) => JoinCode::parse(c).map_err(|e| e.to_string())?,
+        (None, c) if !c.is_empty() => JoinCode::parse(c).map_err(|e| e.to_string())?,
+        _ => JoinCode::generate(),
+    };
+    let name = name.unwrap_or_else(|| parsed.header.deck_name.clone());
+    Ok(Resumed {
+        core: HostCore::new(session, Some(file), name),
+        code,
+        note,
+    })
+}
+
 /// Everything `serve` needs before the app starts: the session, its journal and the code.
 pub struct Prepared {
     pub core: HostCore,
@@ -107,27 +141,13 @@ pub fn prepare(args: &ServeArgs) -> Result<Prepared, String> {
     let strategy: Strategy = args.strategy.parse()?;
     let _ = strategy;
     if let Some(path) = &args.resume {
-        let (file, parsed) = JournalFile::resume(path).map_err(|e| e.to_string())?;
-        if let Some((line, why)) = &parsed.damage {
-            eprintln!(
-                "note: the journal was damaged at line {line} ({why}); continuing from the last intact line"
-            );
+        let resumed = resume(path, args.code.as_deref(), args.name.clone())?;
+        if let Some(note) = &resumed.note {
+            eprintln!("note: {note}");
         }
-        let deck = journal::deck_of(&parsed.header).map_err(|e| e.to_string())?;
-        let session =
-            journal::replay(deck, &parsed.header, &parsed.entries).map_err(|e| e.to_string())?;
-        let code = match (&args.code, &parsed.header.join_code) {
-            (Some(c), _) => JoinCode::parse(c).map_err(|e| e.to_string())?,
-            (None, c) if !c.is_empty() => JoinCode::parse(c).map_err(|e| e.to_string())?,
-            _ => JoinCode::generate(),
-        };
-        let name = args
-            .name
-            .clone()
-            .unwrap_or_else(|| parsed.header.deck_name.clone());
         return Ok(Prepared {
-            core: HostCore::new(session, Some(file), name),
-            code,
+            core: resumed.core,
+            code: resumed.code,
         });
     }
     let (deck_name, source) = match &args.deck {

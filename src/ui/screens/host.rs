@@ -82,6 +82,30 @@ fn setup(ui: &mut egui::Ui, tr: &Tr, form: &mut HostForm, actions: &mut MessageW
             }));
         }
     });
+    if form.unfinished.is_empty() {
+        return;
+    }
+    ui.add_space(12.0);
+    theme::card_frame().show(ui, |ui| {
+        ui.set_max_width(760.0);
+        ui.label(egui::RichText::new(tr.t("host.resume")).strong());
+        ui.label(tr.t("host.resume_hint"));
+        for u in &form.unfinished {
+            let line = tr.f(
+                "host.resume_item",
+                &[
+                    ("deck", &u.deck),
+                    ("date", &crate::report::date(u.created_unix)),
+                    ("round", &u.round.min(u.rounds)),
+                    ("rounds", &u.rounds),
+                    ("players", &u.players),
+                ],
+            );
+            if ui.button(line).clicked() {
+                actions.write(UiAction::Resume(u.path.clone()));
+            }
+        }
+    });
 }
 
 fn lobby(ui: &mut egui::Ui, tr: &Tr, host: &HostLink, actions: &mut MessageWriter<UiAction>) {

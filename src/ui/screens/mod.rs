@@ -89,6 +89,8 @@ pub enum UiAction {
     GoTo(Screen),
     SetLang(Lang),
     Host(HostSetup),
+    /// Host a session again from its journal (the facilitator's laptop crashed or restarted).
+    Resume(PathBuf),
     Practise {
         name: String,
         role: String,
@@ -173,6 +175,99 @@ pub struct HostForm {
     pub projector: bool,
     /// Deck files found in `scenarios/` next to where the game was started.
     pub found_decks: Vec<PathBuf>,
+    /// Sessions in the journal folder that did not end: the facilitator can take them up again.
+    pub unfinished: Vec<Unfinished>,
+}
+
+/// A session that can be resumed from its journal.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Unfinished {
+    pub path: PathBuf,
+    pub deck: String,
+    pub created_unix: u64,
+    pub round: u32,
+    pub rounds: u32,
+    pub players: usize,
+}
+
+/// How many of the newest journals the host screen offers to resume, and how many it reads to
+/// find them (older sessions are for `kantelspel serve --resume`).
+const RESUMABLE_SHOWN: usize = 5;
+const RESUMABLE_LOOKED_AT: usize = 20;
+
+/// Looks for decks and unfinished sessions each time the host screen opens.
+fn refresh_host_form(mut form: ResMut<HostForm>, host: Option<Res<HostLink>>) {
+    if host.is_none() {
+        form.found_decks = scenario_files();
+        form.unfinished = unfinished_sessions(&crate::cli::serve::default_journal_dir());
+    }
+}
+
+/// The newest journals in `dir` whose session did not end, newest first.
+pub fn unfinished_sessions(dir: &std::path::Path) -> Vec<Unfinished> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "journal"))
+                .collect()
+        })
+        .unwrap_or_default();
+    // Journal names start with the creation time, so the newest sort last.
+    paths.sort();
+    paths
+        .into_iter()
+        .rev()
+        .take(RESUMABLE_LOOKED_AT)
+        .filter_map(|path| {
+            let text = std::fs::read_to_string(&path).ok()?;
+            let r = crate::rules::journal::recover(&text).ok()?;
+            (r.session.phase != Phase::Ended).then(|| Unfinished {
+                deck: r.session.deck().title.nl.clone(),
+                created_unix: r.header.created_unix,
+                round: r.session.round,
+                rounds: r.session.rounds,
+                players: r.session.seats.len(),
+                path,
+            })
+        })
+        .take(RESUMABLE_SHOWN)
+        .collect()
+}
+
+/// Hosts the session in `path` again, with its own join code; returns the screen to show.
+pub fn resume_session(world: &mut World, path: &std::path::Path) -> Result<Screen, String> {
+    let resumed = crate::cli::serve::resume(path, None, None)?;
+    if let Some(note) = resumed.note {
+        world.resource_mut::<Status>().info = Some(note);
+    }
+    let lobby = resumed.core.session().phase == Phase::Lobby;
+    let timer = resumed.core.session().timer_secs;
+    let pace = Pace {
+        decide: Duration::from_secs(u64::from(timer.clamp(10, 3600))),
+        ..Pace::default()
+    };
+    let port = if port_pair_free(DEFAULT_PORT) {
+        DEFAULT_PORT
+    } else {
+        0
+    };
+    let cfg = HostConfig {
+        bind: SocketAddr::from(([0, 0, 0, 0], port)),
+        code: resumed.code,
+        announce: Some(SocketAddr::from(([255, 255, 255, 255], DISCOVERY_PORT))),
+        extra_public: Vec::new(),
+    };
+    start_host(
+        world,
+        resumed.core,
+        Director::new(false, pace, Strategy::Steady),
+        cfg,
+    )?;
+    Ok(if lobby {
+        Screen::Host
+    } else {
+        Screen::Facilitator
+    })
 }
 
 /// The `.ron` files in `scenarios/`, so a trainer picks a deck instead of typing its path.
@@ -198,7 +293,8 @@ impl Default for HostForm {
             practise_role: "wethouder".into(),
             practise_name: String::new(),
             projector: false,
-            found_decks: scenario_files(),
+            found_decks: Vec::new(),
+            unfinished: Vec::new(),
         }
     }
 }
@@ -217,7 +313,8 @@ impl Plugin for ScreensPlugin {
             .add_systems(
                 Update,
                 (carry_out, follow_session, listen_for_sessions, finish_probe).chain(),
-            );
+            )
+            .add_systems(OnEnter(Screen::Host), refresh_host_form);
     }
 }
 
@@ -363,6 +460,15 @@ fn carry_out(
                     leave(world);
                     match host_session(world, &setup, false, &[]) {
                         Ok(_) => world.resource_mut::<NextState<Screen>>().set(Screen::Host),
+                        Err(e) => world.resource_mut::<Status>().error = Some(e),
+                    }
+                });
+            }
+            UiAction::Resume(path) => {
+                commands.queue(move |world: &mut World| {
+                    leave(world);
+                    match resume_session(world, &path) {
+                        Ok(screen) => world.resource_mut::<NextState<Screen>>().set(screen),
                         Err(e) => world.resource_mut::<Status>().error = Some(e),
                     }
                 });
