@@ -33,6 +33,9 @@ pub struct Cli {
     /// The interface language: nl or en.
     #[arg(long, default_value = "nl")]
     pub lang: String,
+    /// Show the facilitator's screen as the projector view (large, without the controls).
+    #[arg(long)]
+    pub projector: bool,
     /// Join the session at this address at once (with --code and --name).
     #[arg(long, requires_all = ["code", "name"])]
     pub connect: Option<std::net::SocketAddr>,
@@ -147,6 +150,7 @@ pub fn run(cli: Cli) -> i32 {
                 screen,
                 demo: cli.demo,
                 lang,
+                projector: cli.projector,
                 replay: None,
                 join: cli.connect.map(|addr| crate::ui::JoinNow {
                     addr,

@@ -136,6 +136,7 @@ pub fn run_replay(args: ReplayArgs) -> i32 {
         screen: Some(crate::ui::screens::Screen::Debrief),
         demo: false,
         lang,
+        projector: false,
         replay: Some(crate::ui::screens::Replay::new(
             loaded.record,
             loaded.meta,

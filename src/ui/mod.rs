@@ -36,6 +36,8 @@ pub struct WindowOptions {
     pub screen: Option<Screen>,
     pub demo: bool,
     pub lang: Lang,
+    /// The facilitator's screen starts in projector view.
+    pub projector: bool,
     /// Open the debrief on a session read from its journal.
     pub replay: Option<screens::Replay>,
     /// Join this session at once, as if typed on the join screen.
@@ -93,6 +95,11 @@ pub fn run(opts: WindowOptions) -> i32 {
         );
     if std::env::var_os("KANTELSPEL_TIMING").is_some() {
         app.add_systems(Last, (first_frame, frame_rate));
+    }
+    if opts.projector {
+        app.add_systems(Startup, |mut form: ResMut<screens::HostForm>| {
+            form.projector = true;
+        });
     }
     if let Some(join) = opts.join.clone() {
         app.add_systems(
@@ -221,12 +228,30 @@ fn quiet_modifiers(mut inputs: Query<&mut EguiInput>, mut last: Local<Option<egu
 }
 
 /// Applies the theme, scaled to the window: larger on a projector.
-fn style(mut contexts: EguiContexts, windows: Query<&Window>, mut last: Local<f32>) -> Result {
+/// The projector view is read from the back of the room: everything a third larger.
+const PROJECTOR_ZOOM: f32 = 1.35;
+
+fn style(
+    mut contexts: EguiContexts,
+    windows: Query<&Window>,
+    screen: Res<State<Screen>>,
+    form: Res<screens::HostForm>,
+    mut last: Local<f32>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?;
     let height = windows.iter().next().map_or(768.0, |w| w.height());
     let scale = (height / 768.0).clamp(1.0, 1.8);
     if (scale - *last).abs() > 0.01 {
-        theme::apply(contexts.ctx_mut()?, scale);
+        theme::apply(ctx, scale);
         *last = scale;
+    }
+    let zoom = if form.projector && *screen.get() == Screen::Facilitator {
+        PROJECTOR_ZOOM
+    } else {
+        1.0
+    };
+    if (ctx.zoom_factor() - zoom).abs() > 0.01 {
+        ctx.set_zoom_factor(zoom);
     }
     Ok(())
 }

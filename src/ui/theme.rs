@@ -101,8 +101,12 @@ pub fn meter(
     near_word: &str,
     height: f32,
 ) {
+    let size = height * 0.75;
+    // The label on its own line, the numbers right of the bar: every meter in a row of meters
+    // lines up, whatever the length of its label or the language.
+    ui.label(RichText::new(label).strong().size(size));
+    let mut rect = egui::Rect::NOTHING;
     ui.horizontal(|ui| {
-        ui.label(RichText::new(label).strong().size(height * 0.75));
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if let Some(d) = delta.filter(|d| *d != 0) {
                 let (arrow, color) = if d > 0 { ("⬆", GOOD) } else { ("⬇", BAD) };
@@ -116,12 +120,14 @@ pub fn meter(
             ui.label(
                 RichText::new(format!("{} / {}", m.value, m.max))
                     .strong()
-                    .size(height * 0.75),
+                    .size(size),
             );
+            let width = ui.available_width().max(40.0);
+            rect = ui
+                .allocate_exact_size(Vec2::new(width, height), egui::Sense::hover())
+                .0;
         });
     });
-    let width = ui.available_width();
-    let (rect, _) = ui.allocate_exact_size(Vec2::new(width, height), egui::Sense::hover());
     let painter = ui.painter();
     painter.rect_filled(rect, 4.0, Color32::from_gray(225));
     let span = (m.max - m.min).max(1) as f32;
