@@ -115,7 +115,7 @@ pub fn chart_svg(view: &View, lang: Lang) -> String {
     });
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (860, 360)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (900, 380)).into_drawing_area();
         let _ = draw_chart(&root, view, lang);
         let _ = root.present();
     }
@@ -133,14 +133,17 @@ fn draw_chart(
     let hi = view.meters.iter().map(|m| m.max).max().unwrap_or(100);
     let mut chart = ChartBuilder::on(root)
         .margin(12)
-        .x_label_area_size(36)
-        .y_label_area_size(40)
+        .margin_right(CHART_NAMES_WIDTH)
+        .x_label_area_size(44)
+        .y_label_area_size(44)
         .build_cartesian_2d(0..rounds, lo..hi)
         .map_err(|e| e.to_string())?;
     chart
         .configure_mesh()
         .x_desc(t(lang, "ronde", "round"))
         .x_labels(rounds as usize + 1)
+        .label_style(("sans-serif", CHART_FONT))
+        .axis_desc_style(("sans-serif", CHART_FONT))
         .light_line_style(RGBColor(235, 235, 235))
         .draw()
         .map_err(|e| e.to_string())?;
@@ -152,6 +155,9 @@ fn draw_chart(
         RGBColor(0xe6, 0x9f, 0x00),
         RGBColor(0x56, 0xb4, 0xe9),
     ];
+    // Each line is named at its end, in its own colour: no legend to match colours against,
+    // and nothing drawn over the lines.
+    let mut names: Vec<(i32, i32, String, RGBColor)> = Vec::new();
     for (m, meter) in view.meters.iter().enumerate() {
         let colour = COLOURS[m % COLOURS.len()];
         let points = view
@@ -161,20 +167,32 @@ fn draw_chart(
             .map(|(r, v)| (r as i32, v[m]));
         chart
             .draw_series(LineSeries::new(points, colour.stroke_width(3)))
-            .map_err(|e| e.to_string())?
-            .label(meter.label.get(lang).to_string())
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 18, y)], colour.stroke_width(3))
-            });
+            .map_err(|e| e.to_string())?;
+        if let Some(last) = view.meter_history.last() {
+            let (x, y) = chart.backend_coord(&(rounds, last[m]));
+            let name = format!("{} {}", meter.label.get(lang), last[m]);
+            names.push((x, y, name, colour));
+        }
     }
-    chart
-        .configure_series_labels()
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK)
-        .draw()
+    names.sort_by_key(|n| n.1);
+    for i in 1..names.len() {
+        names[i].1 = names[i].1.max(names[i - 1].1 + CHART_FONT as i32 + 2);
+    }
+    for (x, y, name, colour) in names {
+        root.draw(&plotters::element::Text::new(
+            name,
+            (x + 8, y - CHART_FONT as i32 / 2),
+            ("sans-serif", CHART_FONT).into_font().color(&colour),
+        ))
         .map_err(|e| e.to_string())?;
+    }
     Ok(())
 }
+
+/// Room right of the chart for the meters' names.
+const CHART_NAMES_WIDTH: u32 = 190;
+/// The chart's type size, in pixels.
+const CHART_FONT: u32 = 16;
 
 /// The whole report as one HTML page.
 pub fn html(view: &View, meta: &Meta, lang: Lang) -> String {
