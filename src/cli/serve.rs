@@ -193,6 +193,9 @@ pub fn prepare(args: &ServeArgs) -> Result<Prepared, String> {
     Ok(Prepared { core, code })
 }
 
+/// The longest facilitator command `serve` reads from its console.
+const CONSOLE_LINE_MAX: usize = 4096;
+
 #[derive(Resource)]
 struct Console(Mutex<Receiver<String>>);
 
@@ -267,13 +270,39 @@ pub fn run(args: ServeArgs) -> i32 {
     }
     let (tx, rx) = channel();
     std::thread::spawn(move || {
-        let stdin = std::io::stdin();
-        let mut line = String::new();
-        while stdin.read_line(&mut line).is_ok_and(|n| n > 0) {
-            if tx.send(line.trim().to_string()).is_err() {
-                break;
-            }
+        use std::io::{BufRead, Read};
+        // Lines are read with a cap: a stream without newlines (a wrong redirect) must not
+        // grow without end. An overlong line is dropped whole.
+        let mut stdin = std::io::stdin().lock();
+        let mut line = Vec::new();
+        loop {
             line.clear();
+            match (&mut stdin)
+                .take(CONSOLE_LINE_MAX as u64 + 1)
+                .read_until(b'\n', &mut line)
+            {
+                Ok(0) | Err(_) => break,
+                Ok(_) if line.len() > CONSOLE_LINE_MAX => {
+                    // Skip the rest of the overlong line.
+                    while !line.ends_with(b"\n") {
+                        line.clear();
+                        match (&mut stdin)
+                            .take(CONSOLE_LINE_MAX as u64)
+                            .read_until(b'\n', &mut line)
+                        {
+                            Ok(0) | Err(_) => return,
+                            Ok(_) => {}
+                        }
+                    }
+                    eprintln!("error: that line is too long for a command");
+                }
+                Ok(_) => {
+                    let text = String::from_utf8_lossy(&line).trim().to_string();
+                    if tx.send(text).is_err() {
+                        break;
+                    }
+                }
+            }
         }
     });
     app.insert_resource(Console(Mutex::new(rx)))

@@ -130,6 +130,8 @@ pub fn run(opts: WindowOptions) -> i32 {
         let screen = opts.screen.unwrap_or_default();
         if opts.demo {
             app.add_systems(Startup, move |world: &mut World| demo::setup(world, screen));
+        } else if opts.join.is_some() || opts.replay.is_some() {
+            // The join or the replay picks its own screen.
         } else {
             app.add_systems(Startup, move |mut next: ResMut<NextState<Screen>>| {
                 next.set(screen)
@@ -139,6 +141,7 @@ pub fn run(opts: WindowOptions) -> i32 {
             path,
             frame: 0,
             done: Arc::new(AtomicBool::new(false)),
+            asked: false,
             taken_at: None,
         })
         .add_systems(Update, shoot);
@@ -261,12 +264,22 @@ struct ShotPlan {
     path: PathBuf,
     frame: u32,
     done: Arc<AtomicBool>,
+    asked: bool,
     taken_at: Option<u32>,
 }
 
-fn shoot(mut commands: Commands, mut plan: ResMut<ShotPlan>, mut exit: MessageWriter<AppExit>) {
+fn shoot(
+    mut commands: Commands,
+    mut plan: ResMut<ShotPlan>,
+    form: Res<screens::JoinForm>,
+    client: Option<Res<crate::net::plugin::ClientLink>>,
+    mut exit: MessageWriter<AppExit>,
+) {
     plan.frame += 1;
-    if plan.frame == SCREENSHOT_AFTER_FRAMES {
+    // A join in progress settles first: the picture shows the answer, not "checking the code".
+    let settling = form.probing.is_some() || client.is_some_and(|c| c.core.view.is_none());
+    if plan.frame >= SCREENSHOT_AFTER_FRAMES && !plan.asked && !settling {
+        plan.asked = true;
         let done = Arc::clone(&plan.done);
         commands
             .spawn(Screenshot::primary_window())

@@ -184,19 +184,22 @@ fn lobby(
     for (r, role) in view.roles.iter().enumerate() {
         let taken = view.seats.iter().filter(|s| s.role == Some(r)).count();
         theme::card_frame().show(ui, |ui| {
+            ui.set_width(ui.available_width());
             ui.horizontal(|ui| {
+                let chosen = mine == Some(r);
                 let label = format!(
-                    "{}  ({})",
+                    "{}{}  ({})",
+                    if chosen { "✔ " } else { "" },
                     tx(tr, &role.name),
                     tr.f("round.players_in_role", &[("n", &taken)])
                 );
+                // A framed button, so it reads as something to press.
                 if ui
                     .add_enabled(
                         view.phase == Phase::Lobby,
-                        egui::Button::selectable(
-                            mine == Some(r),
-                            egui::RichText::new(label).size(22.0).strong(),
-                        ),
+                        egui::Button::new(egui::RichText::new(label).size(22.0).strong())
+                            .selected(chosen)
+                            .frame_when_inactive(true),
                     )
                     .clicked()
                 {
