@@ -38,3 +38,42 @@ fn the_datagram_that_crashes_renetcode_is_caught_before_it() {
     assert!(well_formed(&[0x84, 0, 0]));
     assert!(!well_formed(&[]));
 }
+
+#[test]
+fn the_serve_console_survives_a_line_without_end() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let dir = std::env::temp_dir().join(format!("kantelspel-console-{}", std::process::id()));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kantelspel"))
+        .args([
+            "serve",
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--no-announce",
+            "--journal",
+        ])
+        .arg(&dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        let stdin = child.stdin.as_mut().unwrap();
+        // A megabyte without a newline (a wrong redirect), then real commands.
+        stdin.write_all(&vec![b'x'; 1 << 20]).unwrap();
+        stdin.write_all(b"\nstatus\nquit\n").unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("too long"), "{stderr}");
+    assert!(
+        stdout.contains("Lobby"),
+        "the next command still works: {stdout}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
