@@ -3,7 +3,7 @@
 
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, egui};
-use egui_plot::{Legend, Line, Plot, PlotPoints};
+use egui_plot::{Line, Plot, PlotPoint, PlotPoints};
 
 use super::round::split_words;
 use super::{Replay, Status, UiAction, facilitator_view, tx};
@@ -127,13 +127,20 @@ pub fn draw(
     Ok(())
 }
 
+/// How much wider than the rounds the chart is, for the names at the lines' ends.
+const CHART_NAMES_SHARE: f64 = 0.3;
+/// The least distance between two names, in meter points.
+const CHART_NAME_GAP: f64 = 9.0;
+
 fn chart(ui: &mut egui::Ui, tr: &Tr, view: &View) {
     ui.heading(tr.t("debrief.chart"));
+    let rounds = view.meter_history.len().saturating_sub(1) as f64;
     Plot::new("meters-over-rounds")
-        .legend(Legend::default())
         .height(260.0)
         .include_y(0.0)
         .include_y(100.0)
+        // Room right of the last round for the meters' names.
+        .include_x(rounds + rounds.max(1.0) * CHART_NAMES_SHARE)
         .allow_drag(false)
         .allow_zoom(false)
         .allow_scroll(false)
@@ -146,10 +153,43 @@ fn chart(ui: &mut egui::Ui, tr: &Tr, view: &View) {
                     .enumerate()
                     .map(|(r, values)| [r as f64, f64::from(values[m])])
                     .collect();
+                let colour = theme::SERIES[m % theme::SERIES.len()];
                 plot.line(
                     Line::new(tx(tr, &meter.label), points)
-                        .color(theme::SERIES[m % theme::SERIES.len()])
+                        .color(colour)
                         .width(3.0),
+                );
+            }
+            // Each line is named at its end, as in the report: no legend over the lines, and
+            // no colours to match. Names close together are pushed apart.
+            let mut ends: Vec<(f64, String, egui::Color32)> = view
+                .meters
+                .iter()
+                .enumerate()
+                .filter_map(|(m, meter)| {
+                    let last = view.meter_history.last()?.get(m)?;
+                    let name = format!("{} {last}", tx(tr, &meter.label));
+                    Some((
+                        f64::from(*last),
+                        name,
+                        theme::SERIES[m % theme::SERIES.len()],
+                    ))
+                })
+                .collect();
+            ends.sort_by(|a, b| a.0.total_cmp(&b.0));
+            for i in 1..ends.len() {
+                ends[i].0 = ends[i].0.max(ends[i - 1].0 + CHART_NAME_GAP);
+            }
+            for (y, name, colour) in ends {
+                plot.text(
+                    egui_plot::Text::new(
+                        name.clone(),
+                        PlotPoint::new(rounds, y),
+                        egui::RichText::new(format!("  {name}"))
+                            .color(colour)
+                            .strong(),
+                    )
+                    .anchor(egui::Align2::LEFT_CENTER),
                 );
             }
         });
