@@ -100,28 +100,36 @@ pub fn draw(
                     swing(ui, &tr, &view, d);
                 }
                 ui.heading(tr.t("debrief.decisions"));
-                egui::Grid::new("decisions")
-                    .striped(true)
-                    .num_columns(4)
-                    .spacing([14.0, 6.0])
-                    .show(ui, |ui| {
-                        ui.label(egui::RichText::new(tr.t("debrief.col_round")).strong());
-                        ui.label(egui::RichText::new(tr.t("debrief.col_card")).strong());
-                        ui.label(egui::RichText::new(tr.t("debrief.col_decision")).strong());
-                        ui.label(egui::RichText::new(tr.t("debrief.col_votes")).strong());
-                        ui.end_row();
-                        for d in &view.decisions {
-                            ui.label(d.round.to_string());
-                            ui.label(tx(&tr, &d.card_title));
+                // One wrapped block per decision: a table would push the vote split off a
+                // laptop screen as soon as an option's label is long.
+                for (i, d) in view.decisions.iter().enumerate() {
+                    let fill = if i % 2 == 0 {
+                        egui::Color32::TRANSPARENT
+                    } else {
+                        egui::Color32::from_black_alpha(8)
+                    };
+                    egui::Frame::new()
+                        .fill(fill)
+                        .inner_margin(4.0)
+                        .show(ui, |ui| {
+                            ui.set_width(ui.available_width());
+                            ui.label(
+                                egui::RichText::new(format!(
+                                    "{} {} · {}",
+                                    tr.t("debrief.col_round"),
+                                    d.round,
+                                    tx(&tr, &d.card_title)
+                                ))
+                                .strong(),
+                            );
                             ui.label(format!(
-                                "{}: {}",
+                                "{}: {}  —  {}",
                                 tx(&tr, &view.roles[d.role].name),
-                                tx(&tr, &d.option_label)
+                                tx(&tr, &d.option_label),
+                                split_words(&tr, d)
                             ));
-                            ui.label(split_words(&tr, d));
-                            ui.end_row();
-                        }
-                    });
+                        });
+                }
             });
         });
     Ok(())
