@@ -136,7 +136,7 @@ pub fn draw(
 }
 
 /// How much wider than the rounds the chart is, for the names at the lines' ends.
-const CHART_NAMES_SHARE: f64 = 0.3;
+const CHART_NAMES_SHARE: f64 = 0.4;
 /// The least distance between two names, in meter points.
 const CHART_NAME_GAP: f64 = 9.0;
 
