@@ -279,8 +279,7 @@ fn a_crashed_session_is_resumed_from_the_host_screen_with_its_own_code() {
     use kantelspel::net::journal_file::JournalFile;
     use kantelspel::rules::journal::{JOURNAL_VERSION, JournalHeader};
     use kantelspel::rules::session::Sender;
-    let dir = std::env::temp_dir().join(format!("kantelspel-resume-ui-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = common::temp_dir("resume-ui");
     let header = JournalHeader {
         version: JOURNAL_VERSION,
         deck_name: kantelspel::rules::deck::DEFAULT_DECK_NAME.into(),

@@ -1,7 +1,8 @@
 //! `kantelspel serve`: a host without a window. The facilitator types commands on stdin.
 
+use std::io::{BufRead, Read};
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::mpsc::{Receiver, channel};
 use std::time::Duration;
@@ -17,7 +18,7 @@ use crate::net::plugin::{HostConfig, HostLink, HostPlugin, start_host};
 use crate::net::protocol::{DEFAULT_PORT, DISCOVERY_PORT};
 use crate::rules::bot::Strategy;
 use crate::rules::deck::Deck;
-use crate::rules::journal::{self, JOURNAL_VERSION, JournalHeader};
+use crate::rules::journal::{JOURNAL_VERSION, JournalHeader};
 use crate::rules::session::{Intent, Phase, Sender, Session};
 use crate::rules::view::ending_message;
 use crate::rules::{Lang, Text};
@@ -97,40 +98,6 @@ fn unix_now() -> u64 {
     crate::net::code::now().as_secs()
 }
 
-/// A session rebuilt from its journal, ready to host again.
-pub struct Resumed {
-    pub core: HostCore,
-    /// The session's own join code, so its players come back without a new one.
-    pub code: JoinCode,
-    /// Said to the facilitator: the journal's tail was damaged and cut off.
-    pub note: Option<String>,
-}
-
-/// Continues a session from its journal (after a crash, or the next morning): the same state,
-/// seats and join code; new lines follow the last intact one.
-pub fn resume(path: &Path, code: Option<&str>, name: Option<String>) -> Result<Resumed, String> {
-    let (file, parsed) = JournalFile::resume(path).map_err(|e| e.to_string())?;
-    let note = parsed.damage.as_ref().map(|(line, why)| {
-        format!(
-            "the journal was damaged at line {line} ({why}); continuing from the last intact line"
-        )
-    });
-    let deck = journal::deck_of(&parsed.header).map_err(|e| e.to_string())?;
-    let session =
-        journal::replay(deck, &parsed.header, &parsed.entries).map_err(|e| e.to_string())?;
-    let code = match (code, parsed.header.join_code.as_str()) {
-        (Some(c), _) => JoinCode::parse(c).map_err(|e| e.to_string())?,
-        (None, c) if !c.is_empty() => JoinCode::parse(c).map_err(|e| e.to_string())?,
-        _ => JoinCode::generate(),
-    };
-    let name = name.unwrap_or_else(|| parsed.header.deck_name.clone());
-    Ok(Resumed {
-        core: HostCore::new(session, Some(file), name),
-        code,
-        note,
-    })
-}
-
 /// Everything `serve` needs before the app starts: the session, its journal and the code.
 pub struct Prepared {
     pub core: HostCore,
@@ -141,7 +108,7 @@ pub fn prepare(args: &ServeArgs) -> Result<Prepared, String> {
     let strategy: Strategy = args.strategy.parse()?;
     let _ = strategy;
     if let Some(path) = &args.resume {
-        let resumed = resume(path, args.code.as_deref(), args.name.clone())?;
+        let resumed = crate::net::host::resume(path, args.code.as_deref(), args.name.clone())?;
         if let Some(note) = &resumed.note {
             eprintln!("note: {note}");
         }
@@ -195,6 +162,32 @@ pub fn prepare(args: &ServeArgs) -> Result<Prepared, String> {
 
 /// The longest facilitator command `serve` reads from its console.
 const CONSOLE_LINE_MAX: usize = 4096;
+
+/// A console line longer than `CONSOLE_LINE_MAX`.
+struct TooLong;
+
+/// Reads one command line, trimmed; `None` at the end of input. Lines are read with a cap, so
+/// a stream without newlines (a wrong redirect) cannot grow without end; an overlong line is
+/// skipped whole.
+fn read_command(input: &mut impl BufRead) -> Option<Result<String, TooLong>> {
+    let mut line = Vec::new();
+    let cap = CONSOLE_LINE_MAX as u64 + 1;
+    match input.take(cap).read_until(b'\n', &mut line) {
+        Ok(0) | Err(_) => return None,
+        Ok(_) => {}
+    }
+    if line.len() <= CONSOLE_LINE_MAX {
+        return Some(Ok(String::from_utf8_lossy(&line).trim().to_string()));
+    }
+    while !line.ends_with(b"\n") {
+        line.clear();
+        match input.take(cap).read_until(b'\n', &mut line) {
+            Ok(0) | Err(_) => return None,
+            Ok(_) => {}
+        }
+    }
+    Some(Err(TooLong))
+}
 
 #[derive(Resource)]
 struct Console(Mutex<Receiver<String>>);
@@ -270,38 +263,15 @@ pub fn run(args: ServeArgs) -> i32 {
     }
     let (tx, rx) = channel();
     std::thread::spawn(move || {
-        use std::io::{BufRead, Read};
-        // Lines are read with a cap: a stream without newlines (a wrong redirect) must not
-        // grow without end. An overlong line is dropped whole.
         let mut stdin = std::io::stdin().lock();
-        let mut line = Vec::new();
-        loop {
-            line.clear();
-            match (&mut stdin)
-                .take(CONSOLE_LINE_MAX as u64 + 1)
-                .read_until(b'\n', &mut line)
-            {
-                Ok(0) | Err(_) => break,
-                Ok(_) if line.len() > CONSOLE_LINE_MAX => {
-                    // Skip the rest of the overlong line.
-                    while !line.ends_with(b"\n") {
-                        line.clear();
-                        match (&mut stdin)
-                            .take(CONSOLE_LINE_MAX as u64)
-                            .read_until(b'\n', &mut line)
-                        {
-                            Ok(0) | Err(_) => return,
-                            Ok(_) => {}
-                        }
-                    }
-                    eprintln!("error: that line is too long for a command");
-                }
-                Ok(_) => {
-                    let text = String::from_utf8_lossy(&line).trim().to_string();
+        while let Some(line) = read_command(&mut stdin) {
+            match line {
+                Ok(text) => {
                     if tx.send(text).is_err() {
                         break;
                     }
                 }
+                Err(TooLong) => eprintln!("error: that line is too long for a command"),
             }
         }
     });

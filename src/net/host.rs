@@ -4,6 +4,7 @@
 //! whole host can be driven and tested without a window or a network.
 
 use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
 use std::time::Duration;
 
 use crate::rules::bot::{self, Strategy};
@@ -12,6 +13,7 @@ use crate::rules::journal;
 use crate::rules::session::{Event, Intent, Phase, RuleError, SeatId, Sender, Session};
 use crate::rules::view::{Viewer, view};
 
+use super::code::JoinCode;
 use super::journal_file::JournalFile;
 use super::protocol::{
     self, ClientMsg, HostMsg, MAX_CLIENT_MESSAGES_PER_SEC, PROTOCOL_VERSION, Refusal,
@@ -410,4 +412,38 @@ enum Verified {
         rejoin: Option<u64>,
     },
     Intent(Sender, Intent),
+}
+
+/// A session rebuilt from its journal, ready to host again.
+pub struct Resumed {
+    pub core: HostCore,
+    /// The session's own join code, so its players come back without a new one.
+    pub code: JoinCode,
+    /// Said to the facilitator: the journal's tail was damaged and cut off.
+    pub note: Option<String>,
+}
+
+/// Continues a session from its journal (after a crash, or the next morning): the same state,
+/// seats and join code; new lines follow the last intact one.
+pub fn resume(path: &Path, code: Option<&str>, name: Option<String>) -> Result<Resumed, String> {
+    let (file, parsed) = JournalFile::resume(path).map_err(|e| e.to_string())?;
+    let note = parsed.damage.as_ref().map(|(line, why)| {
+        format!(
+            "the journal was damaged at line {line} ({why}); continuing from the last intact line"
+        )
+    });
+    let deck = journal::deck_of(&parsed.header).map_err(|e| e.to_string())?;
+    let session =
+        journal::replay(deck, &parsed.header, &parsed.entries).map_err(|e| e.to_string())?;
+    let code = match (code, parsed.header.join_code.as_str()) {
+        (Some(c), _) => JoinCode::parse(c).map_err(|e| e.to_string())?,
+        (None, c) if !c.is_empty() => JoinCode::parse(c).map_err(|e| e.to_string())?,
+        _ => JoinCode::generate(),
+    };
+    let name = name.unwrap_or_else(|| parsed.header.deck_name.clone());
+    Ok(Resumed {
+        core: HostCore::new(session, Some(file), name),
+        code,
+        note,
+    })
 }

@@ -86,7 +86,13 @@ pub fn run(opts: WindowOptions) -> i32 {
             commands.spawn((Camera2d, bevy::render::view::Msaa::Off));
         })
         .add_systems(EguiPrimaryContextPass, style.before(screens::start::draw))
-        .add_systems(Update, repace)
+        .add_systems(
+            Update,
+            repace.run_if(
+                resource_added::<crate::net::plugin::HostLink>
+                    .or_eager(resource_removed::<crate::net::plugin::HostLink>),
+            ),
+        )
         .add_systems(
             PreUpdate,
             quiet_modifiers
@@ -104,10 +110,8 @@ pub fn run(opts: WindowOptions) -> i32 {
     if let Some(join) = opts.join.clone() {
         app.add_systems(
             Startup,
-            move |mut next: ResMut<NextState<Screen>>,
-                  mut form: ResMut<screens::JoinForm>,
+            move |mut form: ResMut<screens::JoinForm>,
                   mut actions: MessageWriter<screens::UiAction>| {
-                next.set(Screen::Join);
                 form.addr = join.addr.to_string();
                 form.code = join.code.clone();
                 form.name = join.name.clone();
@@ -121,22 +125,29 @@ pub fn run(opts: WindowOptions) -> i32 {
         );
     }
     if let Some(replay) = opts.replay.clone() {
-        app.insert_resource(replay)
-            .add_systems(Startup, |mut next: ResMut<NextState<Screen>>| {
-                next.set(Screen::Debrief)
-            });
+        app.insert_resource(replay);
     }
-    if let Some(path) = opts.screenshot.clone() {
-        let screen = opts.screen.unwrap_or_default();
-        if opts.demo {
+    // The first screen: what the command line asked for; a demo sets up its own.
+    let first = if opts.replay.is_some() {
+        Some(Screen::Debrief)
+    } else if opts.join.is_some() {
+        Some(Screen::Join)
+    } else {
+        opts.screen
+    };
+    match (opts.demo && opts.screenshot.is_some(), first) {
+        (true, screen) => {
+            let screen = screen.unwrap_or_default();
             app.add_systems(Startup, move |world: &mut World| demo::setup(world, screen));
-        } else if opts.join.is_some() || opts.replay.is_some() {
-            // The join or the replay picks its own screen.
-        } else {
+        }
+        (false, Some(screen)) => {
             app.add_systems(Startup, move |mut next: ResMut<NextState<Screen>>| {
                 next.set(screen)
             });
         }
+        (false, None) => {}
+    }
+    if let Some(path) = opts.screenshot.clone() {
         app.insert_resource(ShotPlan {
             path,
             frame: 0,
@@ -176,12 +187,8 @@ const PACE_PLAYER_UNFOCUSED: Duration = Duration::from_secs(1);
 
 /// Switches the window's pace when it starts or stops hosting (screenshots run flat out).
 fn repace(host: Option<Res<crate::net::plugin::HostLink>>, mut settings: ResMut<WinitSettings>) {
-    if matches!(settings.focused_mode, UpdateMode::Continuous) {
-        return;
-    }
-    let want = pace(host.is_some());
-    if want.focused_mode != settings.focused_mode {
-        *settings = want;
+    if settings.focused_mode != UpdateMode::Continuous {
+        *settings = pace(host.is_some());
     }
 }
 

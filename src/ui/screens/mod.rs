@@ -205,16 +205,8 @@ fn refresh_host_form(mut form: ResMut<HostForm>, host: Option<Res<HostLink>>) {
 
 /// The newest journals in `dir` whose session did not end, newest first.
 pub fn unfinished_sessions(dir: &std::path::Path) -> Vec<Unfinished> {
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|d| {
-            d.filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "journal"))
-                .collect()
-        })
-        .unwrap_or_default();
     // Journal names start with the creation time, so the newest sort last.
-    paths.sort();
-    paths
+    files_ending_in(dir, "journal")
         .into_iter()
         .rev()
         .take(RESUMABLE_LOOKED_AT)
@@ -236,33 +228,13 @@ pub fn unfinished_sessions(dir: &std::path::Path) -> Vec<Unfinished> {
 
 /// Hosts the session in `path` again, with its own join code; returns the screen to show.
 pub fn resume_session(world: &mut World, path: &std::path::Path) -> Result<Screen, String> {
-    let resumed = crate::cli::serve::resume(path, None, None)?;
+    let resumed = crate::net::host::resume(path, None, None)?;
     if let Some(note) = resumed.note {
         world.resource_mut::<Status>().info = Some(note);
     }
     let lobby = resumed.core.session().phase == Phase::Lobby;
     let timer = resumed.core.session().timer_secs;
-    let pace = Pace {
-        decide: Duration::from_secs(u64::from(timer.clamp(10, 3600))),
-        ..Pace::default()
-    };
-    let port = if port_pair_free(DEFAULT_PORT) {
-        DEFAULT_PORT
-    } else {
-        0
-    };
-    let cfg = HostConfig {
-        bind: SocketAddr::from(([0, 0, 0, 0], port)),
-        code: resumed.code,
-        announce: Some(SocketAddr::from(([255, 255, 255, 255], DISCOVERY_PORT))),
-        extra_public: Vec::new(),
-    };
-    start_host(
-        world,
-        resumed.core,
-        Director::new(false, pace, Strategy::Steady),
-        cfg,
-    )?;
+    open_host(world, resumed.core, resumed.code, timer, false, false)?;
     Ok(if lobby {
         Screen::Host
     } else {
@@ -272,10 +244,15 @@ pub fn resume_session(world: &mut World, path: &std::path::Path) -> Result<Scree
 
 /// The `.ron` files in `scenarios/`, so a trainer picks a deck instead of typing its path.
 fn scenario_files() -> Vec<PathBuf> {
-    let mut found: Vec<PathBuf> = std::fs::read_dir("scenarios")
-        .map(|dir| {
-            dir.filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "ron"))
+    files_ending_in(std::path::Path::new("scenarios"), "ron")
+}
+
+/// The files in `dir` with this extension, sorted by name; none when `dir` cannot be read.
+fn files_ending_in(dir: &std::path::Path, extension: &str) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == extension))
                 .collect()
         })
         .unwrap_or_default();
@@ -394,18 +371,30 @@ pub fn host_session(
         )
         .map_err(|e| e.to_string())?;
     }
+    open_host(world, core, code, setup.timer_secs, setup.local_only, auto)
+}
+
+/// Puts a session on the network from this window: its pace, its port, its announcement.
+fn open_host(
+    world: &mut World,
+    core: HostCore,
+    code: JoinCode,
+    timer_secs: u32,
+    local_only: bool,
+    auto: bool,
+) -> Result<SocketAddr, String> {
     let pace = Pace {
-        decide: Duration::from_secs(u64::from(setup.timer_secs.clamp(10, 3600))),
+        decide: Duration::from_secs(u64::from(timer_secs.clamp(10, 3600))),
         ..Pace::default()
     };
     let director = Director::new(auto, pace, Strategy::Steady);
     // The usual port, unless another session on this laptop has it: then any free one.
-    let port = if setup.local_only || !port_pair_free(DEFAULT_PORT) {
+    let port = if local_only || !port_pair_free(DEFAULT_PORT) {
         0
     } else {
         DEFAULT_PORT
     };
-    let ip = if setup.local_only {
+    let ip = if local_only {
         [127, 0, 0, 1]
     } else {
         [0, 0, 0, 0]
@@ -413,8 +402,7 @@ pub fn host_session(
     let cfg = HostConfig {
         bind: SocketAddr::from((ip, port)),
         code,
-        announce: (!setup.local_only)
-            .then(|| SocketAddr::from(([255, 255, 255, 255], DISCOVERY_PORT))),
+        announce: (!local_only).then(|| SocketAddr::from(([255, 255, 255, 255], DISCOVERY_PORT))),
         extra_public: Vec::new(),
     };
     start_host(world, core, director, cfg)
@@ -560,31 +548,25 @@ fn carry_out(
                 }
             }
             UiAction::Export => {
-                if let Some(r) = replay.as_ref() {
-                    match super::export::export_record(&r.record, &r.meta) {
-                        Ok(path) => {
-                            status.info =
-                                Some(format!("{} {}", tr.t("debrief.exported"), path.display()))
-                        }
-                        Err(e) => status.error = Some(e),
-                    }
+                // Whatever this window shows: a replayed journal, the hosted session, or what
+                // a player's laptop saw.
+                let written = if let Some(r) = replay.as_ref() {
+                    Some(super::export::export_record(&r.record, &r.meta))
                 } else if let Some(h) = host.as_ref() {
-                    match super::export::export(&h.core) {
-                        Ok(path) => {
-                            status.info =
-                                Some(format!("{} {}", tr.t("debrief.exported"), path.display()))
-                        }
-                        Err(e) => status.error = Some(e),
+                    Some(super::export::export(&h.core))
+                } else {
+                    client
+                        .as_ref()
+                        .and_then(|c| c.core.view.as_ref())
+                        .map(super::export::export_view)
+                };
+                match written {
+                    Some(Ok(path)) => {
+                        status.info =
+                            Some(format!("{} {}", tr.t("debrief.exported"), path.display()))
                     }
-                } else if let Some(c) = client.as_ref() {
-                    match c.core.view.as_ref().map(super::export::export_view) {
-                        Some(Ok(path)) => {
-                            status.info =
-                                Some(format!("{} {}", tr.t("debrief.exported"), path.display()))
-                        }
-                        Some(Err(e)) => status.error = Some(e),
-                        None => {}
-                    }
+                    Some(Err(e)) => status.error = Some(e),
+                    None => {}
                 }
             }
         }
