@@ -79,7 +79,15 @@ pub fn draw(
                         .strong()
                         .monospace(),
                 );
-                ui.checkbox(&mut form.projector, tr.t("fac.projector"));
+                // On the projector the bar is zoomed and full; the box alone (with its name on
+                // hover) leaves room for the timer.
+                let label = if form.projector {
+                    ""
+                } else {
+                    tr.t("fac.projector")
+                };
+                ui.checkbox(&mut form.projector, label)
+                    .on_hover_text(tr.t("fac.projector"));
             });
         });
     });
@@ -125,7 +133,11 @@ pub fn draw(
                                     String::new()
                                 }
                             ));
+                            // A fixed-width role box that cuts long role names short, so a row
+                            // never runs off the panel.
                             egui::ComboBox::from_id_salt(("role", *id))
+                                .width(ROLE_BOX_WIDTH)
+                                .truncate()
                                 .selected_text(s.role.map_or("—".into(), |r| {
                                     deck.roles[r].name.get(tr.lang).to_string()
                                 }))
@@ -183,7 +195,6 @@ pub fn draw(
         });
     egui::Panel::left("fac-main")
         .resizable(false)
-        .show_separator_line(false)
         .exact_size(main_width)
         .show(&mut root, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
@@ -395,3 +406,6 @@ fn controls(
         let _ = &picked.1;
     });
 }
+
+/// Width of a participant's role box in the controls panel.
+const ROLE_BOX_WIDTH: f32 = 150.0;
