@@ -41,6 +41,15 @@ fn every_shipped_deck_checks_and_simulates() {
             100.0 * balance.worst_early_share()
         );
         assert!(balance.report(&deck).contains("sessions of"));
+        // The facilitator's screen and the projector show the general briefing.
+        for c in &deck.cards {
+            assert!(
+                !c.briefing.nl.is_empty(),
+                "{}: {} has no general briefing",
+                path.display(),
+                c.id
+            );
+        }
         assert!(
             simulate::dominant_options(&deck).is_empty(),
             "{}: options best on every meter: {:?}",
@@ -83,6 +92,14 @@ fn the_default_deck_carries_a_whole_workshop() {
         "{own_briefings} cards with role briefings"
     );
     assert!(deck.cards.iter().all(|c| !c.debrief.is_empty()));
+    // The facilitator's screen and the projector show the general briefing.
+    for c in &deck.cards {
+        assert!(
+            !c.briefing.nl.is_empty(),
+            "{} has no general briefing",
+            c.id
+        );
+    }
     let follow_ups = deck.cards.iter().filter(|c| c.follow_up_only).count();
     assert!(follow_ups >= 2);
 }
