@@ -403,6 +403,7 @@ fn a_host_announces_itself_and_sessions_lists_it() {
         code: code(),
         announce: Some(listen),
         extra_public: Vec::new(),
+        web: None,
     };
     let core = HostCore::new(session(1, 3), None, "Raadszaal Noord".into());
     let addr = start_host(

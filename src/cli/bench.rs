@@ -182,6 +182,7 @@ pub fn measure(n: usize, args: &BenchNetArgs) -> Result<Figures, String> {
                 code,
                 announce: None,
                 extra_public: Vec::new(),
+                web: None,
             };
             let addr = start_host(
                 app.world_mut(),

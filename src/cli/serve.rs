@@ -82,6 +82,12 @@ pub struct ServeArgs {
     /// Extra addresses clients may know this host by (e.g. behind a relay).
     #[arg(long)]
     pub public: Vec<SocketAddr>,
+    /// The TCP port of the browser players' page; two above the game port when left out.
+    #[arg(long)]
+    pub web_port: Option<u16>,
+    /// Do not serve the browser players' page.
+    #[arg(long)]
+    pub no_web: bool,
 }
 
 pub fn default_journal_dir() -> PathBuf {
@@ -234,6 +240,10 @@ pub fn run(args: ServeArgs) -> i32 {
         code: prepared.code.clone(),
         announce,
         extra_public: args.public.clone(),
+        web: (!args.no_web).then(|| match args.web_port {
+            Some(p) => SocketAddr::new(args.bind, p),
+            None => HostConfig::web_next_to(SocketAddr::new(args.bind, args.port)),
+        }),
     };
     let journal = prepared
         .core
@@ -255,6 +265,12 @@ pub fn run(args: ServeArgs) -> i32 {
     println!("Kantelspel host: {name}");
     println!("  join code: {}", prepared.code);
     println!("  address:   {addr}");
+    if let Some(url) = &app.world().resource::<HostLink>().web_url {
+        println!("  browsers:  {url}  (open it, or scan the code below, and type the join code)");
+        if let Some(qr) = crate::net::qr::terminal(url) {
+            println!("{qr}");
+        }
+    }
     if let Some(j) = journal {
         println!("  journal:   {j}");
     }

@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::rules::bot::{self, Strategy};
@@ -16,7 +17,7 @@ use crate::rules::view::{Viewer, view};
 use super::code::JoinCode;
 use super::journal_file::JournalFile;
 use super::protocol::{
-    self, ClientMsg, HostMsg, MAX_CLIENT_MESSAGES_PER_SEC, PROTOCOL_VERSION, Refusal,
+    self, BrowserMsg, ClientMsg, HostMsg, MAX_CLIENT_MESSAGES_PER_SEC, PROTOCOL_VERSION, Refusal,
 };
 
 pub type ClientId = u64;
@@ -24,8 +25,21 @@ pub type ClientId = u64;
 /// How often views go out when only votes or connections changed.
 pub const VIEW_INTERVAL: Duration = Duration::from_millis(250);
 
+/// How a player reaches the host. The rules cannot tell the two apart; only the encoding of
+/// what goes back differs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkKind {
+    /// The native client over renet: postcard.
+    Udp,
+    /// A browser over a WebSocket: JSON text.
+    Web,
+}
+
 struct Conn {
     seat: Option<SeatId>,
+    kind: LinkKind,
+    /// A projector page: sees the public view, never has a seat.
+    watching: bool,
     window_start: Duration,
     messages: u32,
 }
@@ -33,7 +47,10 @@ struct Conn {
 /// What the shell must do after the host has had its say.
 #[derive(Default, Debug)]
 pub struct Outgoing {
+    /// To native clients over renet.
     pub messages: Vec<(ClientId, Vec<u8>)>,
+    /// To browsers: JSON text, shared by everyone who gets the same view.
+    pub web: Vec<(ClientId, Arc<str>)>,
     /// Connections to close (after their last message has gone out).
     pub disconnect: Vec<ClientId>,
 }
@@ -115,14 +132,45 @@ impl HostCore {
     }
 
     pub fn connect(&mut self, client: ClientId, now: Duration) {
+        self.connect_link(client, LinkKind::Udp, now);
+    }
+
+    /// A new connection of either kind. Refused (false) when the id is already in use: native
+    /// clients choose their own ids, and one must never stand in for another link.
+    pub fn connect_link(&mut self, client: ClientId, kind: LinkKind, now: Duration) -> bool {
+        if self.conns.contains_key(&client) {
+            return false;
+        }
         self.conns.insert(
             client,
             Conn {
                 seat: None,
+                kind,
+                watching: false,
                 window_start: now,
                 messages: 0,
             },
         );
+        true
+    }
+
+    /// Makes a connection a projector: it gets the public view (no briefing of any role) and
+    /// can say nothing.
+    pub fn watch(&mut self, client: ClientId) {
+        if let Some(c) = self.conns.get_mut(&client)
+            && c.seat.is_none()
+        {
+            c.watching = true;
+            self.dirty = true;
+            self.urgent = true;
+        }
+    }
+
+    /// Whether a connection is a browser's.
+    pub fn is_web(&self, client: ClientId) -> bool {
+        self.conns
+            .get(&client)
+            .is_some_and(|c| c.kind == LinkKind::Web)
     }
 
     pub fn disconnect(&mut self, client: ClientId) {
@@ -134,10 +182,11 @@ impl HostCore {
         }
     }
 
-    /// One message from one client.
-    pub fn receive(&mut self, client: ClientId, bytes: &[u8], now: Duration) {
+    /// Counts a message against the sender's budget; false (and the connection refused) when
+    /// it floods.
+    fn within_budget(&mut self, client: ClientId, now: Duration) -> bool {
         let Some(conn) = self.conns.get_mut(&client) else {
-            return;
+            return false;
         };
         if now.saturating_sub(conn.window_start) >= Duration::from_secs(1) {
             conn.window_start = now;
@@ -146,15 +195,42 @@ impl HostCore {
         conn.messages += 1;
         if conn.messages > MAX_CLIENT_MESSAGES_PER_SEC {
             self.refuse(client, Refusal::Flooding);
+            return false;
+        }
+        true
+    }
+
+    /// One message from one native client.
+    pub fn receive(&mut self, client: ClientId, bytes: &[u8], now: Duration) {
+        if !self.within_budget(client, now) {
             return;
         }
-        let msg = match protocol::decode_client(bytes) {
-            Ok(m) => m,
-            Err(_) => {
-                self.refuse(client, Refusal::Malformed);
-                return;
-            }
-        };
+        match protocol::decode_client(bytes) {
+            Ok(msg) => self.gate(client, msg),
+            Err(_) => self.refuse(client, Refusal::Malformed),
+        }
+    }
+
+    /// One text frame from a browser, after the door let it in with the right code. It becomes
+    /// the same `ClientMsg` and passes the same gate as a native client's.
+    pub fn receive_web(&mut self, client: ClientId, text: &str, now: Duration) {
+        if !self.within_budget(client, now) {
+            return;
+        }
+        let watching = self.conns.get(&client).is_some_and(|c| c.watching);
+        match protocol::decode_browser(text) {
+            Ok(BrowserMsg::Watch { .. }) => self.watch(client),
+            // A projector page says nothing after it is let in.
+            Ok(_) if watching => self.refuse(client, Refusal::Malformed),
+            Ok(msg) => match msg.into_client_msg() {
+                Some(msg) => self.gate(client, msg),
+                None => self.refuse(client, Refusal::Malformed),
+            },
+            Err(_) => self.refuse(client, Refusal::Malformed),
+        }
+    }
+
+    fn gate(&mut self, client: ClientId, msg: ClientMsg) {
         match self.verify(client, msg) {
             Ok(Verified::Hello { name, role, rejoin }) => self.hello(client, name, role, rejoin),
             Ok(Verified::Intent(sender, intent)) => {
@@ -198,7 +274,33 @@ impl HostCore {
     }
 
     fn hello(&mut self, client: ClientId, name: String, role: Option<String>, rejoin: Option<u64>) {
-        if self.conns.get(&client).is_some_and(|c| c.seat.is_some()) {
+        if self
+            .conns
+            .get(&client)
+            .is_some_and(|c| c.seat.is_some() || c.watching)
+        {
+            return;
+        }
+        // A seat token takes its seat back whatever the name, from any device: a reloaded page,
+        // a phone that slept, a laptop on a new connection. The stale connection goes.
+        let by_token = rejoin.and_then(|secret| {
+            self.rejoin
+                .iter()
+                .find(|(seat, s)| **s == secret && self.session.seats.contains_key(seat))
+                .map(|(seat, _)| *seat)
+        });
+        if let Some(seat) = by_token {
+            let stale: Vec<ClientId> = self
+                .conns
+                .iter()
+                .filter(|(id, c)| **id != client && c.seat == Some(seat))
+                .map(|(id, _)| *id)
+                .collect();
+            for old in stale {
+                self.conns.remove(&old);
+                self.out.disconnect.push(old);
+            }
+            self.seat(client, seat);
             return;
         }
         let name = name.trim().to_string();
@@ -252,6 +354,11 @@ impl HostCore {
                 }
             }
         };
+        self.seat(client, seat);
+    }
+
+    /// Puts a connection in its seat and tells it the seat's token.
+    fn seat(&mut self, client: ClientId, seat: SeatId) {
         if let Some(c) = self.conns.get_mut(&client) {
             c.seat = Some(seat);
         }
@@ -366,7 +473,14 @@ impl HostCore {
     }
 
     fn send(&mut self, client: ClientId, msg: &HostMsg) {
-        self.out.messages.push((client, protocol::encode(msg)));
+        match self.conns.get(&client).map(|c| c.kind) {
+            Some(LinkKind::Web) => self
+                .out
+                .web
+                .push((client, Arc::from(protocol::browser_json(msg)))),
+            // A refused connection is already gone from `conns`; native ones still get told.
+            _ => self.out.messages.push((client, protocol::encode(msg))),
+        }
     }
 
     /// Everything to send now: direct replies, then fresh views if anything changed. Each view is
@@ -383,22 +497,44 @@ impl HostCore {
             self.urgent = false;
             self.last_broadcast = Some(now);
             let connected = self.connected_seats();
-            let mut encoded: HashMap<Option<RoleIdx>, std::rc::Rc<Vec<u8>>> = HashMap::new();
-            let seated: Vec<(ClientId, SeatId)> = self
+            // One view per role, encoded once per kind of link and shared by all who get it.
+            let mut states: HashMap<Option<RoleIdx>, HostMsg> = HashMap::new();
+            let mut native: HashMap<Option<RoleIdx>, Vec<u8>> = HashMap::new();
+            let mut web: HashMap<Option<RoleIdx>, Arc<str>> = HashMap::new();
+            let listening: Vec<(ClientId, LinkKind, Option<RoleIdx>)> = self
                 .conns
                 .iter()
-                .filter_map(|(id, c)| c.seat.map(|s| (*id, s)))
+                .filter_map(|(id, c)| match (c.seat, c.watching) {
+                    // A projector sees what a seat without a role sees: the general briefing.
+                    (_, true) => Some((*id, c.kind, None)),
+                    (Some(seat), _) => Some((
+                        *id,
+                        c.kind,
+                        self.session.seats.get(&seat).and_then(|s| s.role),
+                    )),
+                    (None, false) => None,
+                })
                 .collect();
-            for (client, seat) in seated {
-                let role = self.session.seats.get(&seat).and_then(|s| s.role);
-                let bytes = encoded.entry(role).or_insert_with(|| {
-                    std::rc::Rc::new(protocol::encode(&HostMsg::State {
-                        view: Box::new(view(&self.session, Viewer::Role(role))),
-                        connected: connected.clone(),
-                        timer_left: self.timer_left,
-                    }))
+            for (client, kind, role) in listening {
+                let state = states.entry(role).or_insert_with(|| HostMsg::State {
+                    view: Box::new(view(&self.session, Viewer::Role(role))),
+                    connected: connected.clone(),
+                    timer_left: self.timer_left,
                 });
-                self.out.messages.push((client, bytes.as_ref().clone()));
+                match kind {
+                    LinkKind::Udp => {
+                        let bytes = native
+                            .entry(role)
+                            .or_insert_with(|| protocol::encode(state));
+                        self.out.messages.push((client, bytes.clone()));
+                    }
+                    LinkKind::Web => {
+                        let text = web
+                            .entry(role)
+                            .or_insert_with(|| Arc::from(protocol::browser_json(state)));
+                        self.out.web.push((client, text.clone()));
+                    }
+                }
             }
         }
         std::mem::take(&mut self.out)

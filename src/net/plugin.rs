@@ -12,12 +12,13 @@ use renetcode::{ClientAuthentication, ServerAuthentication, ServerConfig};
 use super::client::ClientCore;
 use super::code::{self, JoinCode};
 use super::director::Director;
-use super::host::{ClientId, HostCore};
+use super::host::{ClientId, HostCore, LinkKind};
 use super::info::{self, HostInfo, InfoPort};
 use super::protocol::{self, Channel, PROTOCOL_ID};
 use super::transport::{
     ClientTransport, ClientTransportPlugin, ServerTransport, ServerTransportPlugin,
 };
+use super::web::{WebEdge, WebEvent};
 
 /// netcode's own ceiling on connections per host.
 pub const MAX_CLIENTS: usize = 1024;
@@ -45,6 +46,20 @@ pub struct HostConfig {
     pub announce: Option<SocketAddr>,
     /// Extra addresses clients may know the host by (a relay in tests).
     pub extra_public: Vec<SocketAddr>,
+    /// Where to serve the browser players' page; `None` for no page.
+    pub web: Option<SocketAddr>,
+}
+
+impl HostConfig {
+    /// The web address that goes with a game address: two ports up, or any free port when the
+    /// game port is chosen by the system.
+    pub fn web_next_to(bind: SocketAddr) -> SocketAddr {
+        let port = match bind.port() {
+            0 => 0,
+            p => p.wrapping_add(super::web::WEB_PORT_OFFSET),
+        };
+        SocketAddr::new(bind.ip(), port)
+    }
 }
 
 #[derive(Resource)]
@@ -60,6 +75,10 @@ pub struct HostLink {
     last_beacon: Option<Instant>,
     kicks: Vec<(ClientId, Instant)>,
     start: Instant,
+    /// The browser players' door, when the page is served.
+    pub web: Option<WebEdge>,
+    /// What players type or scan to join from a browser.
+    pub web_url: Option<String>,
 }
 
 impl HostLink {
@@ -144,6 +163,11 @@ pub fn start_host(
         }
         None => None,
     };
+    let web = match cfg.web {
+        Some(bind) => Some(WebEdge::start(bind, cfg.code.clone())?),
+        None => None,
+    };
+    let web_url = web.as_ref().map(|w| super::web::join_url(w.local_addr()));
     world.insert_resource(RenetServer::new(protocol::connection_config()));
     world.insert_resource(transport);
     world.insert_resource(HostLink {
@@ -158,6 +182,8 @@ pub fn start_host(
         last_beacon: None,
         kicks: Vec::new(),
         start: Instant::now(),
+        web,
+        web_url,
     });
     Ok(local)
 }
@@ -197,13 +223,42 @@ fn on_server_event(ev: On<RenetServerEvent>, link: Option<ResMut<HostLink>>) {
     };
     let now = link.start.elapsed();
     match ev.event().0 {
-        ServerEvent::ClientConnected { client_id } => link.core.connect(client_id, now),
-        ServerEvent::ClientDisconnected { client_id, .. } => link.core.disconnect(client_id),
+        ServerEvent::ClientConnected { client_id } => {
+            // An id a browser link already has: this connection may not stand in for it.
+            if !link.core.connect_link(client_id, LinkKind::Udp, now) {
+                link.kicks.push((client_id, Instant::now()));
+            }
+        }
+        ServerEvent::ClientDisconnected { client_id, .. } => {
+            if !link.core.is_web(client_id) {
+                link.core.disconnect(client_id);
+            }
+        }
     }
 }
 
 fn host_receive(mut server: ResMut<RenetServer>, mut link: ResMut<HostLink>) {
     let now = link.start.elapsed();
+    let link = &mut *link;
+    if let Some(web) = link.web.as_mut() {
+        for ev in web.drain() {
+            match ev {
+                WebEvent::Opened { client, hello } => {
+                    if link.core.connect_link(client, LinkKind::Web, now) {
+                        link.core.receive_web(client, &hello, now);
+                    } else {
+                        web.close(client);
+                    }
+                }
+                WebEvent::Frame { client, text } => link.core.receive_web(client, &text, now),
+                WebEvent::Closed { client } => {
+                    if link.core.is_web(client) {
+                        link.core.disconnect(client);
+                    }
+                }
+            }
+        }
+    }
     for client in server.clients_id() {
         // Bounded per frame: a flooding client cannot starve the others.
         for _ in 0..protocol::MAX_CLIENT_MESSAGES_PER_SEC + 1 {
@@ -242,9 +297,20 @@ fn host_send(mut server: ResMut<RenetServer>, mut link: ResMut<HostLink>) {
             server.send_message(client, Channel::Reliable, bytes);
         }
     }
+    let link = &mut *link;
+    if let Some(web) = link.web.as_mut() {
+        for (client, text) in out.web {
+            web.send(client, text);
+        }
+    }
     let now = Instant::now();
-    link.kicks
-        .extend(out.disconnect.into_iter().map(|c| (c, now + KICK_GRACE)));
+    for client in out.disconnect {
+        match link.web.as_mut() {
+            // A browser's link closes after the frames queued before it: no grace needed.
+            Some(web) if web.knows(client) => web.close(client),
+            _ => link.kicks.push((client, now + KICK_GRACE)),
+        }
+    }
     link.kicks.retain(|(client, at)| {
         if *at <= now {
             server.disconnect(*client);

@@ -5,6 +5,7 @@ use std::time::Duration;
 use renet::{ChannelConfig, ConnectionConfig, SendType};
 use serde::{Deserialize, Serialize};
 
+use crate::rules::Text;
 use crate::rules::session::{Intent, RuleError, SeatId};
 use crate::rules::view::View;
 
@@ -165,4 +166,214 @@ pub fn decode_host(bytes: &[u8]) -> Result<HostMsg, DecodeError> {
         return Err(DecodeError::TooLarge(bytes.len()));
     }
     Ok(postcard::from_bytes(bytes)?)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The browser's wire: JSON text frames over a WebSocket, mapped onto the same `ClientMsg`.
+// ---------------------------------------------------------------------------------------------
+
+/// A browser frame longer than this is refused before parsing; a hello is under 200 bytes.
+pub const MAX_BROWSER_MESSAGE: usize = 2048;
+
+/// From a browser. Only what a player may say: a facilitator intent has no spelling here.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "t", rename_all = "snake_case", deny_unknown_fields)]
+pub enum BrowserMsg {
+    /// The first frame: the code read off the projector, a name, and the seat token from an
+    /// earlier visit, if the page kept one.
+    Hello {
+        code: String,
+        name: String,
+        #[serde(default)]
+        role: Option<String>,
+        #[serde(default)]
+        token: Option<String>,
+    },
+    /// The first frame of the projector page: the public view, read-only.
+    Watch { code: String },
+    /// Choose a role in the lobby.
+    Role { role: String },
+    /// A vote on the step the player saw.
+    Vote {
+        round: u32,
+        step: usize,
+        option: usize,
+    },
+}
+
+impl BrowserMsg {
+    /// The code a first frame carries.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            BrowserMsg::Hello { code, .. } | BrowserMsg::Watch { code } => Some(code),
+            _ => None,
+        }
+    }
+}
+
+/// A seat token as the page stores it: the rejoin secret in hex.
+pub fn token_text(secret: u64) -> String {
+    format!("{secret:016x}")
+}
+
+pub fn parse_token(text: &str) -> Option<u64> {
+    (text.len() == 16)
+        .then(|| u64::from_str_radix(text, 16).ok())
+        .flatten()
+}
+
+/// A browser frame as the host core's one gate reads it: a `ClientMsg` like any other. A hello
+/// after joining is malformed; the code was checked at the door.
+pub fn decode_browser(text: &str) -> Result<BrowserMsg, String> {
+    if text.len() > MAX_BROWSER_MESSAGE {
+        return Err(format!("message of {} bytes is over the limit", text.len()));
+    }
+    serde_json::from_str(text).map_err(|e| e.to_string())
+}
+
+impl BrowserMsg {
+    /// What the same message would be from the native client; a watch has no such message (the
+    /// door makes the link a watcher).
+    pub fn into_client_msg(self) -> Option<ClientMsg> {
+        Some(match self {
+            BrowserMsg::Hello {
+                name, role, token, ..
+            } => ClientMsg::Hello {
+                version: PROTOCOL_VERSION,
+                name,
+                role,
+                rejoin: token.as_deref().and_then(parse_token),
+            },
+            BrowserMsg::Watch { .. } => return None,
+            BrowserMsg::Role { role } => ClientMsg::Intent(Intent::ChooseRole { role }),
+            BrowserMsg::Vote {
+                round,
+                step,
+                option,
+            } => ClientMsg::Intent(Intent::Vote {
+                round,
+                step,
+                option,
+            }),
+        })
+    }
+}
+
+/// To a browser: the same messages, as JSON, with refusals already in words.
+#[derive(Serialize)]
+#[serde(tag = "t", rename_all = "snake_case")]
+pub enum ToBrowser<'a> {
+    Welcome {
+        seat: SeatId,
+        session: &'a str,
+        token: String,
+    },
+    Refused {
+        text: Text,
+        fatal: bool,
+    },
+    State {
+        view: &'a View,
+        connected: &'a [SeatId],
+        timer_left: Option<u32>,
+    },
+}
+
+pub fn browser_json(msg: &HostMsg) -> String {
+    let out = match msg {
+        HostMsg::Welcome {
+            seat,
+            session,
+            rejoin,
+        } => ToBrowser::Welcome {
+            seat: *seat,
+            session,
+            token: token_text(*rejoin),
+        },
+        HostMsg::Refused(r) => ToBrowser::Refused {
+            text: r.text(),
+            fatal: r.is_fatal(),
+        },
+        HostMsg::State {
+            view,
+            connected,
+            timer_left,
+        } => ToBrowser::State {
+            view,
+            connected,
+            timer_left: *timer_left,
+        },
+    };
+    // Serialising our own plain data types cannot fail.
+    serde_json::to_string(&out).unwrap_or_default()
+}
+
+/// A refusal said at the door (before a seat exists), in words.
+pub fn browser_refusal(text: Text) -> String {
+    serde_json::to_string(&ToBrowser::Refused { text, fatal: true }).unwrap_or_default()
+}
+
+impl Refusal {
+    /// The refusal in both languages, for a screen that shows Dutch by default.
+    pub fn text(&self) -> Text {
+        match self {
+            Refusal::VersionMismatch { host, client } => Text::new(
+                format!(
+                    "De host spreekt protocol {host}, dit programma {client}: gebruik dezelfde versie van Kantelspel als de host."
+                ),
+                self.to_string(),
+            ),
+            Refusal::NameInUse(n) => Text::new(
+                format!("Iemand met de naam ‘{n}’ is al verbonden; kies een andere naam."),
+                self.to_string(),
+            ),
+            Refusal::Rule(e) => rule_error_text(e),
+            Refusal::Malformed => Text::new("Het bericht kon niet worden gelezen.", self.to_string()),
+            Refusal::NotJoined => Text::new("Meld je eerst aan met je naam.", self.to_string()),
+            Refusal::Flooding => Text::new(
+                "Te veel berichten: de verbinding is gesloten.",
+                self.to_string(),
+            ),
+            Refusal::JournalFailed(_) => Text::new(
+                "De host kan het sessielogboek niet opslaan; zeg het tegen de facilitator.",
+                self.to_string(),
+            ),
+            Refusal::Removed => Text::new(
+                "De facilitator heeft je uit de sessie gehaald.",
+                self.to_string(),
+            ),
+        }
+    }
+}
+
+fn rule_error_text(e: &RuleError) -> Text {
+    let nl = match e {
+        RuleError::NotFacilitator => "Alleen de facilitator kan dit doen.".to_string(),
+        RuleError::UnknownSeat(s) => format!("Er is geen plaats {s} in deze sessie."),
+        RuleError::NoRole => "Je hebt nog geen rol: kies er eerst een.".to_string(),
+        RuleError::NotYourRole { expected, actual } => {
+            format!("Deze stap is voor de rol {expected}, en jij speelt {actual}.")
+        }
+        RuleError::WrongPhase { .. } => "Dat kan nu niet, in deze fase van het spel.".to_string(),
+        RuleError::StaleVote { round, step } => format!(
+            "Deze stem was voor ronde {round}, stap {}, en die is al gesloten.",
+            step + 1
+        ),
+        RuleError::UnknownOption(o) => format!("Deze stap heeft geen keuze {}.", o + 1),
+        RuleError::UnknownRole(r) => format!("Deze sessie kent geen rol ‘{r}’."),
+        RuleError::UnknownCard(c) => format!("Dit spel kent geen kaart ‘{c}’."),
+        RuleError::SessionOver => "De sessie is afgelopen.".to_string(),
+        RuleError::Paused => "De sessie staat even stil.".to_string(),
+        RuleError::NoVotes => "Er is nog niet gestemd.".to_string(),
+        RuleError::NameTaken(n) => format!("De naam ‘{n}’ is al in gebruik in deze sessie."),
+        RuleError::BadName => format!(
+            "Een naam heeft 1 tot {} tekens.",
+            crate::rules::session::MAX_NAME_CHARS
+        ),
+        RuleError::RoleFull(r) => format!("De rol ‘{r}’ is vol; kies een andere rol."),
+        RuleError::NothingToUndo => "Er is geen besluit om te wijzigen.".to_string(),
+        RuleError::BadTimer => "Een timer duurt 1 seconde tot een uur.".to_string(),
+        RuleError::CardUnderway => "Over een deel van deze kaart is al besloten.".to_string(),
+    };
+    Text::new(nl, e.to_string())
 }

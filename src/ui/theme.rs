@@ -158,3 +158,28 @@ pub fn meter(
         ui.label(RichText::new(format!("⚠ {near_word}")).color(BAD).strong());
     }
 }
+
+/// The join address as a QR code, `side` points square, dark on white with its quiet zone.
+pub fn qr(ui: &mut egui::Ui, text: &str, side: f32) {
+    let Some(m) = crate::net::qr::modules(text) else {
+        return;
+    };
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(side, side), egui::Sense::hover());
+    let painter = ui.painter_at(rect);
+    painter.rect_filled(rect, 4.0, Color32::WHITE);
+    // Four modules of quiet zone on every side, as scanners expect.
+    let cells = m.width as f32 + 8.0;
+    let cell = side / cells;
+    for y in 0..m.width {
+        for x in 0..m.width {
+            if m.is_dark(x, y) {
+                let min = rect.min + egui::vec2((x as f32 + 4.0) * cell, (y as f32 + 4.0) * cell);
+                painter.rect_filled(
+                    egui::Rect::from_min_size(min, egui::vec2(cell + 0.3, cell + 0.3)),
+                    0.0,
+                    Color32::BLACK,
+                );
+            }
+        }
+    }
+}

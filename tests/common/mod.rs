@@ -54,6 +54,7 @@ pub fn host_app(
         code: code(),
         announce: None,
         extra_public,
+        web: Some("127.0.0.1:0".parse().unwrap()),
     };
     let addr = start_host(app.world_mut(), core, director, cfg).expect("host starts");
     (app, addr)

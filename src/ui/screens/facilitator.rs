@@ -113,6 +113,10 @@ pub fn draw(
             .exact_size(ctx.content_rect().width() * 0.3)
             .show(&mut root, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| {
+                    if let Some(url) = &host.web_url {
+                        join_box(ui, &tr, url, &host.code.to_string(), 120.0, 15.0);
+                        ui.separator();
+                    }
                     controls(ui, &tr, &host, &view, &mut actions, &mut picked);
                     ui.separator();
                     ui.label(
@@ -203,6 +207,11 @@ pub fn draw(
                         ui.heading(tx(&tr, &e.message));
                     } else {
                         ui.heading(tr.t("fac.waiting"));
+                        // The room joins from the beamer: address, code and QR, large.
+                        if let (true, Some(url)) = (projector, &host.web_url) {
+                            ui.add_space(12.0);
+                            join_box(ui, &tr, url, &host.code.to_string(), 300.0, 30.0);
+                        }
                     }
                     return;
                 };
@@ -274,6 +283,23 @@ pub fn draw(
             });
         });
     Ok(())
+}
+
+/// How to join from a browser: the QR code beside the address and the join code.
+fn join_box(ui: &mut egui::Ui, tr: &Tr, url: &str, code: &str, side: f32, size: f32) {
+    ui.horizontal(|ui| {
+        theme::qr(ui, url, side);
+        ui.vertical(|ui| {
+            ui.label(egui::RichText::new(tr.t("fac.join_browser")).size(size * 0.8));
+            ui.label(egui::RichText::new(url).size(size).strong().monospace());
+            ui.label(
+                egui::RichText::new(format!("{}: {code}", tr.t("host.code")))
+                    .size(size)
+                    .strong()
+                    .monospace(),
+            );
+        });
+    });
 }
 
 fn view_timer(host: &HostLink) -> u32 {

@@ -122,9 +122,20 @@ fn lobby(ui: &mut egui::Ui, tr: &Tr, host: &HostLink, actions: &mut MessageWrite
                     .monospace()
                     .color(theme::ACCENT),
             );
+            if let Some(url) = &host.web_url {
+                ui.add_space(8.0);
+                ui.horizontal(|ui| {
+                    theme::qr(ui, url, 180.0);
+                    ui.vertical(|ui| {
+                        ui.label(egui::RichText::new(tr.t("fac.join_browser")).strong());
+                        ui.label(egui::RichText::new(url).size(26.0).monospace().strong());
+                    });
+                });
+                ui.add_space(8.0);
+            }
             ui.label(egui::RichText::new(tr.t("host.address")).strong());
             for a in lan_addresses(host.addr) {
-                ui.label(egui::RichText::new(a).size(26.0).monospace());
+                ui.label(egui::RichText::new(a).size(18.0).monospace());
             }
             ui.label(egui::RichText::new(tr.t("host.how_to_join")).color(theme::MUTED));
         });

@@ -404,8 +404,19 @@ fn open_host(
         code,
         announce: (!local_only).then(|| SocketAddr::from(([255, 255, 255, 255], DISCOVERY_PORT))),
         extra_public: Vec::new(),
+        web: Some(web_bind(SocketAddr::from((ip, port)))),
     };
     start_host(world, core, director, cfg)
+}
+
+/// The page's port next to the game's, or any free one when another program has it.
+fn web_bind(game: SocketAddr) -> SocketAddr {
+    let next = HostConfig::web_next_to(game);
+    if next.port() != 0 && std::net::TcpListener::bind(next).is_err() {
+        SocketAddr::new(next.ip(), 0)
+    } else {
+        next
+    }
 }
 
 fn port_pair_free(port: u16) -> bool {

@@ -1,0 +1,519 @@
+// Kantelspel in the browser: joins the host's session over a WebSocket and shows this player's
+// own view. The host decides everything; this page only shows what it is sent and says what the
+// player chose. No build step, no libraries: the host embeds this file as it is.
+'use strict';
+
+const WORDS = {
+  nl: {
+    join_title: 'Meedoen aan de workshop',
+    join_intro: 'Vul je naam in en de code die op het scherm van de facilitator staat.',
+    watch_title: 'Projectorweergave',
+    watch_intro: 'Vul de code in die op het scherm van de facilitator staat. Deze weergave laat zien wat de hele zaal mag zien.',
+    name: 'Je naam', code: 'Code', join: 'Meedoen', watch: 'Weergeven',
+    need_name: 'Vul je naam in, zodat de anderen weten wie je bent.',
+    need_code: 'Vul de code in.',
+    connecting: 'Verbinden…', online: 'verbonden', offline: 'verbinding kwijt, opnieuw verbinden…',
+    lost: 'De verbinding is weg. We proberen het opnieuw; je plaats blijft bewaard.',
+    choose_role: 'Kies je rol', your_role: 'Jouw rol', you_play: 'Jij speelt {role}.', change_role: 'Je kunt nog van rol wisselen tot de sessie begint.',
+    wait_start: 'De facilitator start de sessie zodra iedereen er is.',
+    players: 'Aan tafel', nobody: 'nog niemand', bot: 'bot',
+    round_of: 'Ronde {n} van {of}', paused: 'Gepauzeerd',
+    phase_Lobby: 'Wachten op de start', phase_Briefing: 'Lezen', phase_Deciding: 'Beslissen', phase_Resolved: 'Uitkomst', phase_Ended: 'Afgelopen',
+    you: 'Jij: {name} — {role}', no_role: 'nog geen rol',
+    your_briefing: 'Wat jij weet als {role}', general: 'De situatie',
+    decides: '{role} beslist', your_turn: 'Jouw rol beslist. Kies een optie.',
+    can_change: 'Je stem is binnen. Je kunt nog wisselen tot iedereen in jouw rol heeft gestemd.',
+    voted: '{n} van {of} hebben gestemd', in_role: 'In jouw rol',
+    others_decide: 'Praat mee aan tafel: {role} kiest.',
+    decided: '{role} besloot: {option}', split: 'Stemmen', votes1: 'stem', votesN: 'stemmen', abstained: '{n} niet gestemd',
+    by_Vote: 'Besloten door stemming', by_Facilitator: 'Besloten door de facilitator', by_Override: 'Aangepast door de facilitator',
+    meters: 'Stand van zaken', near: 'dicht bij het omslagpunt',
+    debrief: 'Nabespreking', chart: 'De meters per ronde', decisions: 'Alle besluiten', questions: 'Vragen voor de nabespreking',
+    round: 'ronde', earlier: 'Eerder bij deze kaart',
+    join_here: 'Doe mee op je telefoon of laptop', join_with_code: 'met de code',
+    watching: 'Meekijken', removed_hint: 'Vraag de facilitator om je weer een plaats te geven.',
+  },
+  en: {
+    join_title: 'Join the workshop',
+    join_intro: "Type your name and the code on the facilitator's screen.",
+    watch_title: 'Projector view',
+    watch_intro: "Type the code on the facilitator's screen. This view shows what the whole room may see.",
+    name: 'Your name', code: 'Code', join: 'Join', watch: 'Show',
+    need_name: 'Type your name, so the others know who you are.',
+    need_code: 'Type the code.',
+    connecting: 'Connecting…', online: 'connected', offline: 'connection lost, reconnecting…',
+    lost: 'The connection dropped. Trying again; your seat is kept.',
+    choose_role: 'Choose your role', your_role: 'Your role', you_play: 'You play {role}.', change_role: 'You can change roles until the session starts.',
+    wait_start: 'The facilitator starts the session once everyone is here.',
+    players: 'At the table', nobody: 'nobody yet', bot: 'bot',
+    round_of: 'Round {n} of {of}', paused: 'Paused',
+    phase_Lobby: 'Waiting to start', phase_Briefing: 'Reading', phase_Deciding: 'Deciding', phase_Resolved: 'Outcome', phase_Ended: 'Ended',
+    you: 'You: {name} — {role}', no_role: 'no role yet',
+    your_briefing: 'What you know as {role}', general: 'The situation',
+    decides: '{role} decides', your_turn: 'Your role decides. Choose an option.',
+    can_change: 'Your vote is in. You can still change it until everyone in your role has voted.',
+    voted: '{n} of {of} have voted', in_role: 'In your role',
+    others_decide: 'Join the talk at the table: {role} chooses.',
+    decided: '{role} decided: {option}', split: 'Votes', votes1: 'vote', votesN: 'votes', abstained: '{n} did not vote',
+    by_Vote: 'Decided by vote', by_Facilitator: 'Decided by the facilitator', by_Override: 'Changed by the facilitator',
+    meters: 'Where things stand', near: 'close to tipping',
+    debrief: 'Debrief', chart: 'The meters per round', decisions: 'Every decision', questions: 'Questions for the debrief',
+    round: 'round', earlier: 'Earlier on this card',
+    join_here: 'Join on your phone or laptop', join_with_code: 'with the code',
+    watching: 'Watching', removed_hint: 'Ask the facilitator to seat you again.',
+  },
+};
+const SERIES = ['#1f5f8b', '#c2571a', '#2e7d32', '#7b3fa0', '#b71c1c', '#00838f'];
+const STORE = 'kantelspel.seat';
+
+const S = {
+  lang: localStorage.getItem('kantelspel.lang') || 'nl',
+  projector: location.pathname === '/projector',
+  screen: 'join',
+  ws: null, open: false, fatal: false, retries: 0, retryTimer: null,
+  view: null, seat: null, session: null, connected: [],
+  timerLeft: null, timerAt: 0,
+  error: null, notice: null,
+  saved: load(),
+  votes: {},
+};
+window.kantelspel = S;
+
+function load() {
+  try { return JSON.parse(localStorage.getItem(STORE)) || {}; } catch (e) { return {}; }
+}
+function save() {
+  localStorage.setItem(STORE, JSON.stringify(S.saved));
+}
+function w(key, args) {
+  let s = (WORDS[S.lang] || WORDS.nl)[key] || WORDS.nl[key] || key;
+  for (const k in args || {}) s = s.split('{' + k + '}').join(String(args[k]));
+  return s;
+}
+function tx(t) {
+  if (!t) return '';
+  return S.lang === 'en' && t.en && t.en.trim() ? t.en : t.nl;
+}
+function el(tag, attrs, ...kids) {
+  const e = document.createElement(tag);
+  for (const k in attrs || {}) {
+    const v = attrs[k];
+    if (v === null || v === undefined || v === false) continue;
+    if (k === 'class') e.className = v;
+    // Through the CSSOM: the page's policy forbids style attributes in markup.
+    else if (k === 'style') e.style.cssText = v;
+    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else e.setAttribute(k, v === true ? '' : v);
+  }
+  for (const k of kids.flat()) {
+    if (k === null || k === undefined || k === false) continue;
+    e.append(k instanceof Node ? k : document.createTextNode(String(k)));
+  }
+  return e;
+}
+const svgNS = 'http://www.w3.org/2000/svg';
+function sv(tag, attrs, ...kids) {
+  const e = document.createElementNS(svgNS, tag);
+  for (const k in attrs) e.setAttribute(k, attrs[k]);
+  for (const k of kids) e.append(k instanceof Node ? k : document.createTextNode(String(k)));
+  return e;
+}
+
+// ------------------------------------------------------------------ connection
+
+function connect() {
+  clearTimeout(S.retryTimer);
+  if (S.ws) { S.ws.onclose = null; S.ws.close(); }
+  S.fatal = false;
+  const ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws');
+  S.ws = ws;
+  ws.onopen = () => {
+    S.open = true;
+    const hello = S.projector
+      ? { t: 'watch', code: S.saved.code }
+      : { t: 'hello', code: S.saved.code, name: S.saved.name, token: S.saved.token || null };
+    ws.send(JSON.stringify(hello));
+    status();
+  };
+  ws.onmessage = (m) => {
+    let msg;
+    try { msg = JSON.parse(m.data); } catch (e) { return; }
+    receive(msg);
+  };
+  ws.onclose = () => {
+    S.open = false;
+    S.ws = null;
+    if (S.fatal || S.screen === 'join') { S.screen = 'join'; render(); status(); return; }
+    // A reload, a sleeping phone, a Wi-Fi drop: come back with the seat token.
+    const wait = Math.min(5000, 500 * Math.pow(2, S.retries++));
+    S.retryTimer = setTimeout(connect, wait);
+    status();
+    render();
+  };
+}
+
+function receive(msg) {
+  if (msg.t === 'welcome') {
+    S.seat = msg.seat;
+    S.session = msg.session;
+    S.saved.token = msg.token;
+    S.retries = 0;
+    save();
+  } else if (msg.t === 'refused') {
+    if (msg.fatal) {
+      S.fatal = true;
+      S.error = tx(msg.text);
+      // A seat the host no longer honours: forget it, so the next try starts afresh.
+      delete S.saved.token;
+      save();
+      S.screen = 'join';
+      S.view = null;
+      render();
+      return;
+    }
+    S.notice = tx(msg.text);
+  } else if (msg.t === 'state') {
+    S.view = msg.view;
+    S.connected = msg.connected;
+    S.timerLeft = msg.timer_left;
+    S.timerAt = Date.now();
+    S.retries = 0;
+    if (S.screen !== 'play') S.screen = 'play';
+    if (S.projector) S.retries = 0;
+  }
+  render();
+  status();
+}
+
+function send(msg) {
+  if (S.ws && S.open) S.ws.send(JSON.stringify(msg));
+}
+
+function status() {
+  const s = document.getElementById('status');
+  if (S.screen === 'join') { s.hidden = true; return; }
+  s.hidden = false;
+  const ok = S.open && S.view;
+  s.textContent = ok ? w('online') : (S.view ? w('offline') : w('connecting'));
+  s.className = 'status' + (ok ? ' ok' : '');
+}
+
+// ------------------------------------------------------------------ screens
+
+function render() {
+  const app = document.getElementById('app');
+  document.documentElement.lang = S.lang;
+  document.body.classList.toggle('projector', S.projector);
+  for (const b of document.querySelectorAll('.lang')) b.setAttribute('aria-pressed', String(b.dataset.lang === S.lang));
+  if (S.screen === 'join' || !S.view) {
+    if (S.screen === 'join') { app.replaceChildren(joinForm()); return; }
+    app.replaceChildren(el('p', { class: 'muted' }, w('connecting')));
+    return;
+  }
+  const v = S.view;
+  const parts = [];
+  if (!S.open) parts.push(el('p', { class: 'notice' }, w('lost')));
+  if (S.notice) parts.push(el('p', { class: 'notice error', id: 'notice' }, S.notice));
+  if (S.projector) parts.push(...projector(v));
+  else if (v.phase === 'Lobby') parts.push(...lobby(v));
+  else if (v.phase === 'Ended') parts.push(...header(v), ...debrief(v));
+  else parts.push(...header(v), ...round(v));
+  app.replaceChildren(...parts);
+  tick();
+}
+
+function joinForm() {
+  const name = el('input', { type: 'text', id: 'name', autocomplete: 'nickname', maxlength: '40', value: S.saved.name || '' });
+  const code = el('input', { type: 'text', id: 'code', class: 'code', autocomplete: 'off', autocapitalize: 'characters', spellcheck: 'false', maxlength: '16', value: S.saved.code || '', inputmode: 'text' });
+  const err = el('p', { class: 'error', id: 'error', role: 'alert' }, S.error || '');
+  const form = el('form', { class: 'join card', novalidate: true },
+    el('h1', {}, S.projector ? w('watch_title') : w('join_title')),
+    el('p', { class: 'muted' }, S.projector ? w('watch_intro') : w('join_intro')),
+    S.projector ? null : el('label', { class: 'field' }, w('name'), name),
+    el('label', { class: 'field' }, w('code'), code),
+    err,
+    el('button', { class: 'big primary', id: 'join', type: 'submit' }, S.projector ? w('watch') : w('join')));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const n = name.value.trim();
+    const c = code.value.trim();
+    if (!S.projector && !n) { err.textContent = w('need_name'); name.focus(); return; }
+    if (!c) { err.textContent = w('need_code'); code.focus(); return; }
+    // Another name or code is another seat: the old token does not come along.
+    if (n !== S.saved.name || c.toUpperCase() !== (S.saved.code || '').toUpperCase()) delete S.saved.token;
+    if (!S.projector) S.saved.name = n;
+    S.saved.code = c;
+    save();
+    S.error = null;
+    S.notice = null;
+    S.screen = 'connecting';
+    render();
+    status();
+    connect();
+  });
+  return form;
+}
+
+function myRole(v) {
+  const s = v.seats.find((x) => x.seat === S.seat);
+  return s ? s.role : null;
+}
+function roleName(v, r) {
+  return r === null || r === undefined ? w('no_role') : tx(v.roles[r].name);
+}
+
+function header(v) {
+  const timer = el('span', { class: 'timer', id: 'timer' });
+  const top = el('div', { class: 'top' },
+    el('span', { class: 'round' }, w('round_of', { n: Math.min(v.round, v.rounds), of: v.rounds })),
+    el('span', { class: 'pill', id: 'phase' }, w('phase_' + v.phase)),
+    v.paused ? el('span', { class: 'pill paused' }, w('paused')) : null,
+    timer);
+  const out = [top];
+  if (!S.projector) {
+    out.push(el('p', { class: 'muted small', id: 'me' }, w('you', { name: S.saved.name || '', role: roleName(v, myRole(v)) })));
+  }
+  out.push(meters(v, v.last));
+  return out;
+}
+
+function meters(v, last) {
+  const box = el('div', { class: 'meters', 'aria-label': w('meters') });
+  v.meters.forEach((m, i) => {
+    const span = Math.max(1, m.max - m.min);
+    const pct = (x) => ((x - m.min) / span) * 100;
+    const track = el('div', { class: 'track' });
+    if (m.end_below !== null && m.end_below !== undefined) track.append(el('div', { class: 'zone', style: `left:0;width:${pct(m.end_below)}%` }));
+    if (m.end_above !== null && m.end_above !== undefined) track.append(el('div', { class: 'zone', style: `left:${pct(m.end_above)}%;right:0` }));
+    track.append(el('div', { class: 'fill', style: `width:${Math.max(2, pct(m.value))}%` }));
+    const near = (m.end_below != null && m.value - m.end_below <= span * 0.1) || (m.end_above != null && m.end_above - m.value <= span * 0.1);
+    let delta = null;
+    if (last && (v.phase === 'Resolved' || v.phase === 'Ended')) {
+      const d = last.meters_after[i] - last.meters_before[i];
+      if (d) delta = el('span', { class: 'delta ' + (d > 0 ? 'up' : 'down') }, (d > 0 ? '+' : '−') + Math.abs(d));
+    }
+    box.append(el('div', { class: 'meter' + (near ? ' near' : ''), title: near ? w('near') : null, 'data-meter': m.id },
+      el('div', { class: 'head' }, el('span', {}, tx(m.label)), el('span', {}, delta, ' ', el('b', {}, m.value))),
+      track));
+  });
+  return box;
+}
+
+function lobby(v) {
+  const mine = myRole(v);
+  const out = [el('h1', {}, tx(v.deck_title))];
+  if (mine !== null && mine !== undefined) {
+    out.push(el('div', { class: 'card mine', id: 'my-role' },
+      el('div', { class: 'label' }, w('your_role')),
+      el('h2', {}, tx(v.roles[mine].name)),
+      el('p', { class: 'pre' }, tx(v.roles[mine].description))));
+    out.push(el('p', { class: 'muted' }, w('change_role')));
+  }
+  out.push(el('h2', {}, w('choose_role')));
+  const roles = el('div', { class: 'roles' });
+  v.roles.forEach((r, i) => {
+    const n = v.seats.filter((s) => s.role === i).length;
+    roles.append(el('button', {
+      class: 'big role-choice' + (i === mine ? ' chosen' : ''), 'aria-pressed': String(i === mine), 'data-role': r.id, type: 'button',
+      onclick: () => { S.notice = null; send({ t: 'role', role: r.id }); },
+    }, el('strong', {}, tx(r.name), n ? ` (${n})` : ''), el('small', {}, tx(r.description))));
+  });
+  out.push(roles);
+  out.push(el('p', { class: 'notice' }, w('wait_start')));
+  out.push(table(v));
+  return out;
+}
+
+function table(v) {
+  const box = el('div', {}, el('h2', {}, w('players')));
+  v.roles.forEach((r, i) => {
+    const seats = v.seats.filter((s) => s.role === i);
+    box.append(el('p', {}, el('strong', {}, tx(r.name) + ': '),
+      seats.length ? seats.map((s) => s.name + (s.bot ? ` (${w('bot')})` : '')).join(', ') : el('span', { class: 'muted' }, w('nobody'))));
+  });
+  return box;
+}
+
+function round(v) {
+  const out = [];
+  const card = v.card;
+  if (!card) return out;
+  const mine = myRole(v);
+  out.push(el('h1', { id: 'card-title' }, tx(card.title)));
+  const own = mine !== null && mine !== undefined;
+  out.push(el('div', { class: 'card' + (own ? ' mine' : ''), id: 'briefing' },
+    el('div', { class: 'label' }, own ? w('your_briefing', { role: roleName(v, mine) }) : w('general')),
+    el('p', { class: 'pre' }, tx(card.briefing))));
+  if (card.earlier.length) {
+    out.push(el('h2', {}, w('earlier')));
+    for (const d of card.earlier) out.push(decision(v, d, false));
+  }
+  if (v.phase === 'Briefing' || v.phase === 'Deciding') out.push(...step(v, card, mine));
+  if (v.phase === 'Resolved' && v.last) out.push(decision(v, v.last, true));
+  return out;
+}
+
+function step(v, card, mine) {
+  const out = [];
+  const deciding = card.deciding_role;
+  const ours = mine === deciding;
+  out.push(el('h2', {}, w('decides', { role: tx(v.roles[deciding].name) })));
+  out.push(el('p', { class: 'pre', id: 'prompt' }, el('strong', {}, tx(card.prompt))));
+  const key = `${v.round}:${card.step}`;
+  const myVote = S.votes[key];
+  const voters = v.seats.filter((s) => s.role === deciding);
+  const me = v.seats.find((s) => s.seat === S.seat);
+  const iVoted = me && me.voted;
+  if (ours) out.push(el('p', { class: 'muted' }, iVoted ? w('can_change') : w('your_turn')));
+  const list = el('div', { id: 'options' });
+  card.options.forEach((o, i) => {
+    const chosen = ours && iVoted && myVote === i;
+    const b = el('button', {
+      type: 'button', class: 'option' + (chosen ? ' chosen' : '') + (ours && !v.paused ? '' : ' readonly'),
+      'data-option': i, 'aria-pressed': ours ? String(chosen) : null, disabled: !ours || v.paused,
+      onclick: () => {
+        S.votes[key] = i;
+        sessionStorage.setItem('kantelspel.votes', JSON.stringify(S.votes));
+        S.notice = null;
+        send({ t: 'vote', round: v.round, step: card.step, option: i });
+        render();
+      },
+    }, el('span', { class: 'n' }, i + 1), el('span', {}, tx(o)));
+    list.append(b);
+  });
+  out.push(list);
+  const done = voters.filter((s) => s.voted).length;
+  out.push(el('p', { id: 'voted' }, w('voted', { n: done, of: voters.length })));
+  if (ours) {
+    out.push(el('div', { class: 'label' }, w('in_role')));
+    out.push(el('ul', { class: 'voters' }, voters.map((s) => el('li', { class: s.voted ? 'done' : '' }, (s.voted ? '✓ ' : '') + s.name + (s.seat === S.seat ? ' ★' : '')))));
+  } else {
+    out.push(el('p', { class: 'muted' }, w('others_decide', { role: tx(v.roles[deciding].name) })));
+  }
+  return out;
+}
+
+function decision(v, d, big) {
+  const role = tx(v.roles[d.role].name);
+  const box = el('div', { class: 'card' + (big ? ' outcome' : ''), id: big ? 'outcome' : null },
+    el('div', { class: 'label' }, w('by_' + d.by)),
+    el(big ? 'h2' : 'p', {}, el('strong', {}, w('decided', { role, option: tx(d.option_label) }))),
+    el('p', { class: 'pre' }, tx(d.outcome)),
+    d.chance_outcomes.map((t) => el('p', { class: 'pre' }, tx(t))));
+  const total = d.split.reduce((a, b) => a + b, 0);
+  if (total > 0) {
+    box.append(el('div', { class: 'label' }, w('split')));
+    const labels = v.card && tx(v.card.title) === tx(d.card_title) && v.card.step === d.step ? v.card.options : null;
+    box.append(el('ul', { class: 'split' }, d.split.map((n, i) => el('li', { class: i === d.option ? 'key' : '' },
+      `${i + 1}. ${labels ? tx(labels[i]) + ' — ' : ''}${n} ${n === 1 ? w('votes1') : w('votesN')}`))));
+    if (d.abstained) box.append(el('p', { class: 'muted small' }, w('abstained', { n: d.abstained })));
+  }
+  if (big) {
+    const moved = v.meters.map((m, i) => [m, d.meters_after[i] - d.meters_before[i]]).filter(([, x]) => x);
+    if (moved.length) box.append(el('p', {}, moved.map(([m, x]) => el('span', { class: 'delta ' + (x > 0 ? 'up' : 'down') }, `${tx(m.label)} ${x > 0 ? '+' : '−'}${Math.abs(x)}   `))));
+  }
+  return box;
+}
+
+function debrief(v) {
+  const out = [];
+  if (v.ending) out.push(el('div', { class: 'card outcome', id: 'ending' }, el('h1', {}, tx(v.ending.message))));
+  out.push(el('h2', {}, w('chart')), chart(v));
+  out.push(el('h2', {}, w('decisions')));
+  out.push(el('ul', { class: 'decisions', id: 'decisions' }, v.decisions.map((d) => {
+    const total = d.split.reduce((a, b) => a + b, 0);
+    return el('li', {}, el('strong', {}, `${w('round')} ${d.round} · ${tx(d.card_title)}: `),
+      w('decided', { role: tx(v.roles[d.role].name), option: tx(d.option_label) }),
+      total ? el('span', { class: 'muted' }, ` (${d.split.join('–')})`) : null);
+  })));
+  out.push(el('h2', {}, w('questions')));
+  const qs = el('div', { id: 'questions' });
+  for (const [title, questions] of v.debrief) {
+    if (!questions.length) continue;
+    qs.append(el('p', {}, el('strong', {}, tx(title))), el('ol', { class: 'questions' }, questions.map((q) => el('li', {}, tx(q)))));
+  }
+  out.push(qs);
+  return out;
+}
+
+function chart(v) {
+  const W = 700, H = 300, L = 36, R = 16, T = 14, B = 30;
+  const hist = v.meter_history;
+  const n = Math.max(1, hist.length - 1);
+  const x = (i) => L + (i / n) * (W - L - R);
+  const svg = sv('svg', { viewBox: `0 0 ${W} ${H}`, class: 'chart', role: 'img', 'aria-label': w('chart') });
+  for (let p = 0; p <= 100; p += 25) {
+    const y = T + (1 - p / 100) * (H - T - B);
+    svg.append(sv('line', { x1: L, x2: W - R, y1: y, y2: y, stroke: '#e7e2d7' }));
+    svg.append(sv('text', { x: L - 6, y: y + 4, 'text-anchor': 'end', 'font-size': 11, fill: '#5f6670' }, p + '%'));
+  }
+  for (let i = 0; i <= n; i++) {
+    svg.append(sv('text', { x: x(i), y: H - 10, 'text-anchor': 'middle', 'font-size': 11, fill: '#5f6670' }, i));
+  }
+  const legend = el('div', { class: 'legend' });
+  v.meters.forEach((m, k) => {
+    const span = Math.max(1, m.max - m.min);
+    const y = (val) => T + (1 - (val - m.min) / span) * (H - T - B);
+    const pts = hist.map((row, i) => `${x(i).toFixed(1)},${y(row[k]).toFixed(1)}`).join(' ');
+    const color = SERIES[k % SERIES.length];
+    svg.append(sv('polyline', { points: pts, fill: 'none', stroke: color, 'stroke-width': 3, 'stroke-linejoin': 'round' }));
+    const sw = el('i');
+    sw.style.background = color;
+    legend.append(el('span', {}, sw, `${tx(m.label)} ${m.value}`));
+  });
+  return el('div', {}, svg, legend);
+}
+
+function projector(v) {
+  const out = [];
+  if (v.phase === 'Lobby') {
+    out.push(el('h1', {}, tx(v.deck_title)));
+    out.push(el('div', { class: 'card joinhere' }, w('join_here'),
+      el('span', { class: 'addr' }, location.host), w('join_with_code'), el('span', { class: 'code' }, (S.saved.code || '').toUpperCase())));
+    out.push(table(v));
+    return out;
+  }
+  out.push(...header(v));
+  if (v.phase === 'Ended') return out.concat(debrief(v));
+  const card = v.card;
+  if (!card) return out;
+  out.push(el('h1', {}, tx(card.title)));
+  out.push(el('div', { class: 'card', id: 'briefing' }, el('p', { class: 'pre' }, tx(card.briefing))));
+  for (const d of card.earlier) out.push(decision(v, d, false));
+  if (v.phase === 'Briefing' || v.phase === 'Deciding') out.push(...step(v, card, null));
+  if (v.phase === 'Resolved' && v.last) out.push(decision(v, v.last, true));
+  return out;
+}
+
+// ------------------------------------------------------------------ the clock
+
+function tick() {
+  const t = document.getElementById('timer');
+  if (!t) return;
+  if (!S.view || S.view.phase !== 'Deciding' || S.timerLeft === null || S.timerLeft === undefined) { t.textContent = ''; return; }
+  const left = S.view.paused ? S.timerLeft : Math.max(0, S.timerLeft - Math.floor((Date.now() - S.timerAt) / 1000));
+  t.textContent = `⏱ ${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`;
+  t.classList.toggle('low', left <= 15);
+}
+setInterval(tick, 1000);
+
+for (const b of document.querySelectorAll('.lang')) {
+  b.addEventListener('click', () => {
+    S.lang = b.dataset.lang;
+    localStorage.setItem('kantelspel.lang', S.lang);
+    render();
+    status();
+  });
+}
+
+// Remember the votes of this page across a reload: the host knows that we voted, not what.
+try { S.votes = JSON.parse(sessionStorage.getItem('kantelspel.votes')) || {}; } catch (e) { S.votes = {}; }
+window.addEventListener('pagehide', () => sessionStorage.setItem('kantelspel.votes', JSON.stringify(S.votes)));
+
+// Back in the seat after a reload: the page kept the code, the name and the seat token.
+if (S.saved.code && (S.projector || S.saved.token)) {
+  S.screen = 'connecting';
+  connect();
+}
+render();
+status();

@@ -1,0 +1,483 @@
+//! The browser players' door: an HTTP and WebSocket server on a runtime of its own that hands
+//! frames to the one host core and carries its answers back. It holds no game state.
+//!
+//! The door checks the join code (rate-limited per address) before a link exists; after that
+//! every frame goes to `HostCore::receive_web`, the same gate as the native client's. What the
+//! door itself guards against is what a socket can do: oversized, binary or endless frames,
+//! links that never say hello, requests that never finish, more connections than the host has
+//! room for.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr, TcpListener as StdListener};
+use std::sync::mpsc::{Receiver, Sender};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderValue, Request, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use bytes::Bytes;
+use futures_util::{SinkExt, StreamExt};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::sync::{Semaphore, mpsc, oneshot};
+
+use super::code::{JoinCode, random_client_id};
+use super::host::ClientId;
+use super::page;
+use super::protocol::{self, MAX_BROWSER_MESSAGE, MAX_CLIENT_MESSAGES_PER_SEC};
+use crate::rules::Text;
+
+/// The web port sits two above the game port (the info port is one above).
+pub const WEB_PORT_OFFSET: u16 = 2;
+/// Open TCP connections the door holds at once; more are closed on arrival.
+pub const MAX_CONNECTIONS: usize = 4096;
+/// A link that has not said hello with a code by then is closed.
+pub const HELLO_WAIT: Duration = Duration::from_secs(10);
+/// An HTTP request whose headers have not arrived by then is closed.
+pub const HEADER_WAIT: Duration = Duration::from_secs(5);
+/// The door pings every link this often; one silent for `SILENCE_LIMIT` is gone (a phone that
+/// slept, Wi-Fi that dropped) and shows offline on the facilitator's roster.
+const PING_EVERY: Duration = Duration::from_secs(5);
+const SILENCE_LIMIT: Duration = Duration::from_secs(20);
+/// A browser that cannot take a frame within this long is too slow to keep.
+const SEND_WAIT: Duration = Duration::from_secs(10);
+/// Frames queued for one browser; a fuller queue means it does not read, and it is closed.
+const OUTBOX_DEPTH: usize = 64;
+/// Wrong codes an address may try per minute before it has to wait.
+pub const CODE_TRIES_PER_MINUTE: u32 = 5;
+/// Frames per second the door passes on before it closes a link itself (the host core's own
+/// budget is half of this): a flood never piles up between the two threads.
+const DOOR_FLOOD: u32 = MAX_CLIENT_MESSAGES_PER_SEC * 2;
+/// Web links get ids with the top bit set, so they are easy to tell apart in a log.
+const WEB_ID_BIT: u64 = 1 << 63;
+
+/// What the door tells the host.
+#[derive(Debug)]
+pub enum WebEvent {
+    /// A browser came in with the right code; `hello` is its first frame (hello or watch).
+    Opened { client: ClientId, hello: String },
+    /// A later text frame.
+    Frame { client: ClientId, text: String },
+    /// The link is gone.
+    Closed { client: ClientId },
+}
+
+enum Outbound {
+    Text(Utf8Bytes),
+    Close,
+}
+
+#[derive(Default)]
+struct Tries {
+    since: Option<Instant>,
+    wrong: u32,
+}
+
+/// What the server tasks share with the host's side.
+struct Door {
+    code: JoinCode,
+    events: Mutex<Sender<WebEvent>>,
+    links: Mutex<HashMap<ClientId, mpsc::Sender<Outbound>>>,
+    tries: Mutex<HashMap<IpAddr, Tries>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic elsewhere never leaves these maps half-written: keep serving.
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Door {
+    fn tell(&self, ev: WebEvent) {
+        let _ = lock(&self.events).send(ev);
+    }
+
+    /// Whether `typed` is this session's code, counting wrong tries per address.
+    fn check_code(&self, ip: IpAddr, typed: &str) -> Result<(), Text> {
+        let mut tries = lock(&self.tries);
+        let now = Instant::now();
+        let t = tries.entry(ip).or_default();
+        if t.since.is_none_or(|s| now.duration_since(s) >= Duration::from_secs(60)) {
+            *t = Tries {
+                since: Some(now),
+                wrong: 0,
+            };
+        }
+        if t.wrong >= CODE_TRIES_PER_MINUTE {
+            let wait = 60 - now.duration_since(t.since.unwrap_or(now)).as_secs();
+            return Err(Text::new(
+                format!("Te veel verkeerde codes vanaf dit apparaat. Probeer het over {wait} s opnieuw."),
+                format!("Too many wrong codes from this device. Try again in {wait} s."),
+            ));
+        }
+        if JoinCode::parse(typed).is_ok_and(|c| c == self.code) {
+            return Ok(());
+        }
+        t.wrong += 1;
+        // Keep the table small under a spray of addresses.
+        if tries.len() > 10_000 {
+            tries.retain(|_, t| t.since.is_some_and(|s| now.duration_since(s) < Duration::from_secs(60)));
+        }
+        Err(Text::new(
+            "Deze code klopt niet. Kijk nog eens naar de code op het scherm van de facilitator.",
+            "That code is not right. Check the code on the facilitator's screen.",
+        ))
+    }
+}
+
+/// The host's handle on the door: events in, frames out. Dropping it stops the server.
+pub struct WebEdge {
+    door: Arc<Door>,
+    /// In a mutex only so the handle can live in a Bevy resource (which must be `Sync`).
+    events: Mutex<Receiver<WebEvent>>,
+    addr: SocketAddr,
+    /// Links the host closed itself (too slow to read), to report as closed.
+    dropped: Vec<ClientId>,
+    stop: Option<oneshot::Sender<()>>,
+}
+
+impl WebEdge {
+    /// Opens the door on `bind` for a session with `code`.
+    pub fn start(bind: SocketAddr, code: JoinCode) -> Result<WebEdge, String> {
+        let listener =
+            StdListener::bind(bind).map_err(|e| format!("cannot listen on {bind} (the web page): {e}"))?;
+        listener
+            .set_nonblocking(true)
+            .map_err(|e| format!("cannot listen on {bind}: {e}"))?;
+        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        let (tx, events) = std::sync::mpsc::channel();
+        let door = Arc::new(Door {
+            code,
+            events: Mutex::new(tx),
+            links: Mutex::new(HashMap::new()),
+            tries: Mutex::new(HashMap::new()),
+        });
+        let (stop, stopped) = oneshot::channel();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| format!("cannot start the web server: {e}"))?;
+        let shared = door.clone();
+        std::thread::Builder::new()
+            .name("kantelspel-web".into())
+            .spawn(move || runtime.block_on(serve(listener, shared, stopped)))
+            .map_err(|e| format!("cannot start the web server: {e}"))?;
+        Ok(WebEdge {
+            door,
+            events: Mutex::new(events),
+            addr,
+            dropped: Vec::new(),
+            stop: Some(stop),
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// What happened at the door since the last call.
+    pub fn drain(&mut self) -> Vec<WebEvent> {
+        let mut out: Vec<WebEvent> = self
+            .dropped
+            .drain(..)
+            .map(|client| WebEvent::Closed { client })
+            .collect();
+        out.extend(lock(&self.events).try_iter());
+        out
+    }
+
+    /// Whether the door has a live link by this id.
+    pub fn knows(&self, client: ClientId) -> bool {
+        lock(&self.door.links).contains_key(&client)
+    }
+
+    /// Queues one frame for a browser. One that does not keep up is closed.
+    pub fn send(&mut self, client: ClientId, text: Arc<str>) {
+        let Ok(frame) = Utf8Bytes::try_from(Bytes::from_owner(ArcText(text))) else {
+            return;
+        };
+        let mut links = lock(&self.door.links);
+        if let Some(tx) = links.get(&client)
+            && tx.try_send(Outbound::Text(frame)).is_err()
+        {
+            links.remove(&client);
+            self.dropped.push(client);
+        }
+    }
+
+    /// Closes a link after the frames already queued for it.
+    pub fn close(&mut self, client: ClientId) {
+        if let Some(tx) = lock(&self.door.links).remove(&client) {
+            let _ = tx.try_send(Outbound::Close);
+        }
+    }
+}
+
+impl Drop for WebEdge {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// Shares one encoded view between every browser that gets it, without copying.
+struct ArcText(Arc<str>);
+
+impl AsRef<[u8]> for ArcText {
+    fn as_ref(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+}
+
+async fn serve(listener: StdListener, door: Arc<Door>, mut stopped: oneshot::Receiver<()>) {
+    let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
+        return;
+    };
+    let room = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let app = router(door);
+    loop {
+        let (stream, peer) = tokio::select! {
+            _ = &mut stopped => return,
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(_) => {
+                    // Out of file descriptors, most likely: let some close first.
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+        };
+        let Ok(permit) = room.clone().try_acquire_owned() else {
+            drop(stream);
+            continue;
+        };
+        let _ = stream.set_nodelay(true);
+        let app = app.clone();
+        tokio::spawn(async move {
+            let _permit = permit;
+            let service = hyper::service::service_fn(move |mut req: Request<hyper::body::Incoming>| {
+                req.extensions_mut().insert(ConnectInfo(peer));
+                let mut app = app.clone();
+                async move {
+                    use tower_service::Service;
+                    app.call(req.map(Body::new)).await
+                }
+            });
+            let _ = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEADER_WAIT)
+                .max_buf_size(16 * 1024)
+                .serve_connection(TokioIo::new(stream), service)
+                .with_upgrades()
+                .await;
+        });
+    }
+}
+
+fn router(door: Arc<Door>) -> Router {
+    Router::new()
+        .route("/", get(|| async { asset(page::INDEX_HTML, "text/html; charset=utf-8") }))
+        .route(
+            "/projector",
+            get(|| async { asset(page::INDEX_HTML, "text/html; charset=utf-8") }),
+        )
+        .route(
+            "/app.js",
+            get(|| async { asset(page::APP_JS, "text/javascript; charset=utf-8") }),
+        )
+        .route(
+            "/style.css",
+            get(|| async { asset(page::STYLE_CSS, "text/css; charset=utf-8") }),
+        )
+        .route("/ws", get(upgrade))
+        .fallback(|| async { (StatusCode::NOT_FOUND, "not found") })
+        .with_state(door)
+}
+
+fn asset(body: &'static str, kind: &'static str) -> Response {
+    let mut r = body.into_response();
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    // Nothing from outside the room: the page loads only what this host serves.
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self'; script-src 'self'",
+        ),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    r
+}
+
+async fn upgrade(
+    State(door): State<Arc<Door>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ws: WebSocketUpgrade,
+) -> Response {
+    ws.max_message_size(MAX_BROWSER_MESSAGE)
+        .max_frame_size(MAX_BROWSER_MESSAGE)
+        .on_upgrade(move |socket| link(door, peer.ip(), socket))
+}
+
+async fn say_and_close(socket: &mut WebSocket, text: Option<String>, code: u16, reason: &'static str) {
+    if let Some(t) = text {
+        let _ = tokio::time::timeout(SEND_WAIT, socket.send(Message::Text(t.into()))).await;
+    }
+    let _ = tokio::time::timeout(
+        SEND_WAIT,
+        socket.send(Message::Close(Some(CloseFrame {
+            code,
+            reason: Utf8Bytes::from_static(reason),
+        }))),
+    )
+    .await;
+}
+
+/// WebSocket close codes the page tells apart.
+const CLOSE_POLICY: u16 = 1008;
+const CLOSE_UNSUPPORTED: u16 = 1003;
+
+async fn link(door: Arc<Door>, ip: IpAddr, mut socket: WebSocket) {
+    // The door: a first text frame with the code, within HELLO_WAIT.
+    let first = match tokio::time::timeout(HELLO_WAIT, socket.recv()).await {
+        Ok(Some(Ok(Message::Text(t)))) => t,
+        Ok(Some(Ok(Message::Binary(_)))) => {
+            say_and_close(&mut socket, None, CLOSE_UNSUPPORTED, "text frames only").await;
+            return;
+        }
+        _ => {
+            say_and_close(&mut socket, None, CLOSE_POLICY, "say hello first").await;
+            return;
+        }
+    };
+    let code = match protocol::decode_browser(&first) {
+        Ok(msg) => msg.code().map(str::to_string),
+        Err(_) => None,
+    };
+    let Some(code) = code else {
+        let text = protocol::browser_refusal(Text::new(
+            "Het eerste bericht moet een aanmelding met de code zijn.",
+            "The first message must be a hello with the code.",
+        ));
+        say_and_close(&mut socket, Some(text), CLOSE_POLICY, "say hello first").await;
+        return;
+    };
+    if let Err(why) = door.check_code(ip, &code) {
+        let text = protocol::browser_refusal(why);
+        say_and_close(&mut socket, Some(text), CLOSE_POLICY, "wrong code").await;
+        return;
+    }
+    let (tx, mut rx) = mpsc::channel(OUTBOX_DEPTH);
+    let client = {
+        let mut links = lock(&door.links);
+        let mut id = random_client_id() | WEB_ID_BIT;
+        while links.contains_key(&id) {
+            id = random_client_id() | WEB_ID_BIT;
+        }
+        links.insert(id, tx);
+        id
+    };
+    door.tell(WebEvent::Opened {
+        client,
+        hello: first.to_string(),
+    });
+    let (mut sink, mut stream) = socket.split();
+    let mut ping = tokio::time::interval(PING_EVERY);
+    ping.tick().await;
+    let mut heard = Instant::now();
+    let (mut window, mut frames) = (Instant::now(), 0u32);
+    let mut close: Option<(u16, &'static str)> = None;
+    loop {
+        tokio::select! {
+            out = rx.recv() => match out {
+                Some(Outbound::Text(t)) => {
+                    let sent = tokio::time::timeout(SEND_WAIT, sink.send(Message::Text(t))).await;
+                    if !matches!(sent, Ok(Ok(()))) {
+                        break;
+                    }
+                }
+                Some(Outbound::Close) | None => {
+                    close = Some((CLOSE_POLICY, "closed by the host"));
+                    break;
+                }
+            },
+            incoming = stream.next() => {
+                heard = Instant::now();
+                match incoming {
+                    Some(Ok(Message::Text(text))) => {
+                        if window.elapsed() >= Duration::from_secs(1) {
+                            window = Instant::now();
+                            frames = 0;
+                        }
+                        frames += 1;
+                        if frames > DOOR_FLOOD {
+                            close = Some((CLOSE_POLICY, "too many messages"));
+                            break;
+                        }
+                        door.tell(WebEvent::Frame { client, text: text.to_string() });
+                    }
+                    Some(Ok(Message::Binary(_))) => {
+                        close = Some((CLOSE_UNSUPPORTED, "text frames only"));
+                        break;
+                    }
+                    Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
+                    // A close, an oversized frame, a broken stream.
+                    Some(Ok(Message::Close(_)) | Err(_)) | None => break,
+                }
+            },
+            _ = ping.tick() => {
+                if heard.elapsed() > SILENCE_LIMIT {
+                    break;
+                }
+                let sent = tokio::time::timeout(SEND_WAIT, sink.send(Message::Ping(Bytes::new()))).await;
+                if !matches!(sent, Ok(Ok(()))) {
+                    break;
+                }
+            },
+        }
+    }
+    lock(&door.links).remove(&client);
+    door.tell(WebEvent::Closed { client });
+    if let Some((code, reason)) = close {
+        let frame = Message::Close(Some(CloseFrame {
+            code,
+            reason: Utf8Bytes::from_static(reason),
+        }));
+        let _ = tokio::time::timeout(SEND_WAIT, sink.send(frame)).await;
+    }
+}
+
+/// The address a person types or scans: this laptop's LAN address, not the bind address.
+pub fn join_url(web: SocketAddr) -> String {
+    let ip = if web.ip().is_unspecified() {
+        lan_ip().unwrap_or(web.ip())
+    } else {
+        web.ip()
+    };
+    format!("http://{}:{}", ip, web.port())
+}
+
+/// This laptop's address on the room's network: a private IPv4 address when it has one.
+pub fn lan_ip() -> Option<IpAddr> {
+    let ifaces = if_addrs::get_if_addrs().ok()?;
+    let v4: Vec<std::net::Ipv4Addr> = ifaces
+        .iter()
+        .filter(|i| !i.is_loopback())
+        .filter_map(|i| match i.ip() {
+            IpAddr::V4(a) => Some(a),
+            IpAddr::V6(_) => None,
+        })
+        .collect();
+    v4.iter()
+        .find(|a| a.is_private())
+        .or(v4.first())
+        .map(|a| IpAddr::V4(*a))
+}
