@@ -328,7 +328,9 @@ impl Refusal {
                 self.to_string(),
             ),
             Refusal::Rule(e) => rule_error_text(e),
-            Refusal::Malformed => Text::new("Het bericht kon niet worden gelezen.", self.to_string()),
+            Refusal::Malformed => {
+                Text::new("Het bericht kon niet worden gelezen.", self.to_string())
+            }
             Refusal::NotJoined => Text::new("Meld je eerst aan met je naam.", self.to_string()),
             Refusal::Flooding => Text::new(
                 "Te veel berichten: de verbinding is gesloten.",

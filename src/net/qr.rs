@@ -20,7 +20,11 @@ pub fn modules(text: &str) -> Option<Modules> {
     let code = QrCode::with_error_correction_level(text, EcLevel::M).ok()?;
     Some(Modules {
         width: code.width(),
-        dark: code.to_colors().into_iter().map(|c| c == Color::Dark).collect(),
+        dark: code
+            .to_colors()
+            .into_iter()
+            .map(|c| c == Color::Dark)
+            .collect(),
     })
 }
 

@@ -100,7 +100,9 @@ impl Door {
         let mut tries = lock(&self.tries);
         let now = Instant::now();
         let t = tries.entry(ip).or_default();
-        if t.since.is_none_or(|s| now.duration_since(s) >= Duration::from_secs(60)) {
+        if t.since
+            .is_none_or(|s| now.duration_since(s) >= Duration::from_secs(60))
+        {
             *t = Tries {
                 since: Some(now),
                 wrong: 0,
@@ -109,7 +111,9 @@ impl Door {
         if t.wrong >= CODE_TRIES_PER_MINUTE {
             let wait = 60 - now.duration_since(t.since.unwrap_or(now)).as_secs();
             return Err(Text::new(
-                format!("Te veel verkeerde codes vanaf dit apparaat. Probeer het over {wait} s opnieuw."),
+                format!(
+                    "Te veel verkeerde codes vanaf dit apparaat. Probeer het over {wait} s opnieuw."
+                ),
                 format!("Too many wrong codes from this device. Try again in {wait} s."),
             ));
         }
@@ -119,7 +123,10 @@ impl Door {
         t.wrong += 1;
         // Keep the table small under a spray of addresses.
         if tries.len() > 10_000 {
-            tries.retain(|_, t| t.since.is_some_and(|s| now.duration_since(s) < Duration::from_secs(60)));
+            tries.retain(|_, t| {
+                t.since
+                    .is_some_and(|s| now.duration_since(s) < Duration::from_secs(60))
+            });
         }
         Err(Text::new(
             "Deze code klopt niet. Kijk nog eens naar de code op het scherm van de facilitator.",
@@ -142,8 +149,8 @@ pub struct WebEdge {
 impl WebEdge {
     /// Opens the door on `bind` for a session with `code`.
     pub fn start(bind: SocketAddr, code: JoinCode) -> Result<WebEdge, String> {
-        let listener =
-            StdListener::bind(bind).map_err(|e| format!("cannot listen on {bind} (the web page): {e}"))?;
+        let listener = StdListener::bind(bind)
+            .map_err(|e| format!("cannot listen on {bind} (the web page): {e}"))?;
         listener
             .set_nonblocking(true)
             .map_err(|e| format!("cannot listen on {bind}: {e}"))?;
@@ -259,14 +266,15 @@ async fn serve(listener: StdListener, door: Arc<Door>, mut stopped: oneshot::Rec
         let app = app.clone();
         tokio::spawn(async move {
             let _permit = permit;
-            let service = hyper::service::service_fn(move |mut req: Request<hyper::body::Incoming>| {
-                req.extensions_mut().insert(ConnectInfo(peer));
-                let mut app = app.clone();
-                async move {
-                    use tower_service::Service;
-                    app.call(req.map(Body::new)).await
-                }
-            });
+            let service =
+                hyper::service::service_fn(move |mut req: Request<hyper::body::Incoming>| {
+                    req.extensions_mut().insert(ConnectInfo(peer));
+                    let mut app = app.clone();
+                    async move {
+                        use tower_service::Service;
+                        app.call(req.map(Body::new)).await
+                    }
+                });
             let _ = hyper::server::conn::http1::Builder::new()
                 .timer(TokioTimer::new())
                 .header_read_timeout(HEADER_WAIT)
@@ -280,7 +288,10 @@ async fn serve(listener: StdListener, door: Arc<Door>, mut stopped: oneshot::Rec
 
 fn router(door: Arc<Door>) -> Router {
     Router::new()
-        .route("/", get(|| async { asset(page::INDEX_HTML, "text/html; charset=utf-8") }))
+        .route(
+            "/",
+            get(|| async { asset(page::INDEX_HTML, "text/html; charset=utf-8") }),
+        )
         .route(
             "/projector",
             get(|| async { asset(page::INDEX_HTML, "text/html; charset=utf-8") }),
@@ -327,7 +338,12 @@ async fn upgrade(
         .on_upgrade(move |socket| link(door, peer.ip(), socket))
 }
 
-async fn say_and_close(socket: &mut WebSocket, text: Option<String>, code: u16, reason: &'static str) {
+async fn say_and_close(
+    socket: &mut WebSocket,
+    text: Option<String>,
+    code: u16,
+    reason: &'static str,
+) {
     if let Some(t) = text {
         let _ = tokio::time::timeout(SEND_WAIT, socket.send(Message::Text(t.into()))).await;
     }

@@ -236,3 +236,93 @@ impl Drop for Relay {
         }
     }
 }
+
+/// A job the test hands to a host running on its own thread.
+pub type HostJob = Box<dyn FnOnce(&mut HostLink) + Send>;
+
+/// A host app pumped on a thread of its own, so async clients (WebSockets, a browser) can talk
+/// to it from the test. Stopping it returns the final session.
+pub struct HostThread {
+    pub udp: SocketAddr,
+    pub web: SocketAddr,
+    jobs: std::sync::mpsc::Sender<HostJob>,
+    stop: Arc<AtomicBool>,
+    handle: Option<JoinHandle<Session>>,
+}
+
+impl HostThread {
+    pub fn start(core: HostCore, director: Director) -> HostThread {
+        let (tx, rx) = std::sync::mpsc::channel::<HostJob>();
+        let (addrs_tx, addrs_rx) = std::sync::mpsc::channel();
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopping = Arc::clone(&stop);
+        let handle = std::thread::spawn(move || {
+            let (mut app, udp) = host_app(core, director, Vec::new());
+            let web = hostlink(&app).web.as_ref().unwrap().local_addr();
+            addrs_tx.send((udp, web)).unwrap();
+            let deadline = Instant::now() + Duration::from_secs(300);
+            while !stopping.load(Ordering::Relaxed) && Instant::now() < deadline {
+                app.update();
+                while let Ok(job) = rx.try_recv() {
+                    job(&mut host_mut(&mut app));
+                }
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            hostlink(&app).core.session().clone()
+        });
+        let (udp, web) = addrs_rx.recv().unwrap();
+        HostThread {
+            udp,
+            web,
+            jobs: tx,
+            stop,
+            handle: Some(handle),
+        }
+    }
+
+    /// Runs `f` on the host between two frames and returns what it returns.
+    pub fn with<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut HostLink) -> R + Send + 'static,
+    ) -> R {
+        let (tx, rx) = std::sync::mpsc::channel();
+        self.jobs
+            .send(Box::new(move |link: &mut HostLink| {
+                let _ = tx.send(f(link));
+            }))
+            .unwrap();
+        rx.recv_timeout(Duration::from_secs(30))
+            .expect("the host answers")
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.web)
+    }
+
+    pub fn stop(mut self) -> Session {
+        self.stop.store(true, Ordering::Relaxed);
+        self.handle
+            .take()
+            .unwrap()
+            .join()
+            .expect("the host thread did not panic")
+    }
+}
+
+impl Drop for HostThread {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+/// The first card whose first step is for `role`, to make a test's player decide at once.
+pub fn card_for(role: &str) -> String {
+    let deck = Deck::default_deck().unwrap();
+    let r = deck.roles.iter().position(|x| x.id == role).unwrap();
+    deck.cards
+        .iter()
+        .find(|c| c.steps[0].role == r && c.steps.len() == 1)
+        .or_else(|| deck.cards.iter().find(|c| c.steps[0].role == r))
+        .map(|c| c.id.clone())
+        .unwrap()
+}

@@ -1,0 +1,638 @@
+//! Browser players: the host core with web links (one gate, one view function, seat tokens),
+//! and the real door over loopback TCP with a plain WebSocket client (wrong codes, hostile
+//! frames, idle and slow connections, path tricks, native and browser players in one role).
+
+mod common;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures_util::{SinkExt, StreamExt};
+use kantelspel::net::director::Director;
+use kantelspel::net::host::{HostCore, LinkKind, Outgoing};
+use kantelspel::net::page;
+use kantelspel::net::plugin::HostLink;
+use kantelspel::net::web::{CODE_TRIES_PER_MINUTE, HEADER_WAIT, HELLO_WAIT};
+use kantelspel::rules::Session;
+use kantelspel::rules::bot::Strategy;
+use kantelspel::rules::deck::Deck;
+use kantelspel::rules::session::{Intent, Phase, Sender};
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio_tungstenite::tungstenite::Message;
+
+use common::{HostThread, card_for, code, fast_pace};
+
+const T: Duration = Duration::ZERO;
+const ROLES: [&str; 4] = common::ROLES;
+
+fn core() -> HostCore {
+    let session = Session::new(Arc::new(Deck::default_deck().unwrap()), 11, 6);
+    HostCore::new(session, None, "web".into())
+}
+
+fn hello(name: &str, role: Option<&str>, token: Option<&str>) -> String {
+    json!({"t": "hello", "code": "TEST42", "name": name, "role": role, "token": token}).to_string()
+}
+
+/// The JSON frames sent to `client`.
+fn frames(out: &Outgoing, client: u64) -> Vec<Value> {
+    out.web
+        .iter()
+        .filter(|(c, _)| *c == client)
+        .map(|(_, t)| serde_json::from_str(t).unwrap())
+        .collect()
+}
+
+fn refused(out: &Outgoing, client: u64) -> Vec<String> {
+    frames(out, client)
+        .into_iter()
+        .filter(|f| f["t"] == "refused")
+        .map(|f| f["text"]["nl"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// A core with a browser in every role (web links 1 to 4) and the first card on the table.
+fn seated() -> HostCore {
+    let mut h = core();
+    for (i, role) in ROLES.iter().enumerate() {
+        let c = i as u64 + 1;
+        assert!(h.connect_link(c, LinkKind::Web, T));
+        h.receive_web(c, &hello(&format!("p{c}"), Some(role), None), T);
+    }
+    h.facilitate(&Intent::ChooseNext {
+        card: "twee-buren".into(),
+    })
+    .unwrap();
+    h.facilitate(&Intent::Start).unwrap();
+    h
+}
+
+#[test]
+fn each_browser_gets_only_its_own_roles_briefing_on_the_bytes() {
+    let mut h = seated();
+    let out = h.take_outgoing(T);
+    let deck = h.session().deck().clone();
+    let card = &deck.cards[h.session().current.as_ref().unwrap().card];
+    let mut checked = 0;
+    for (mine, _) in ROLES.iter().enumerate() {
+        let bytes: String = out
+            .web
+            .iter()
+            .filter(|(c, _)| *c == mine as u64 + 1)
+            .map(|(_, t)| t.to_string())
+            .collect();
+        assert!(bytes.contains("\"t\":\"state\""), "role {mine} got no view");
+        for (other, briefing) in card.briefings.iter().enumerate() {
+            let Some(b) = briefing else { continue };
+            let theirs = b.nl.replace('"', "\\\"");
+            if other == mine || card.briefing_for(mine) == b {
+                assert!(bytes.contains(&theirs[..40.min(theirs.len())]));
+            } else {
+                assert!(
+                    !bytes.contains(&theirs),
+                    "role {mine} received the briefing of role {other}"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 6, "the card must hide briefings between roles");
+}
+
+#[test]
+fn a_browser_cannot_express_a_facilitator_intent_and_bad_frames_change_nothing() {
+    let mut h = seated();
+    h.take_outgoing(T);
+    let before = h.session().clone();
+    for frame in [
+        r#"{"t":"start"}"#.to_string(),
+        r#"{"t":"end"}"#.to_string(),
+        r#"{"Intent":"End"}"#.to_string(),
+        r#"{"t":"vote","round":1,"step":0,"option":0,"as":"facilitator"}"#.to_string(),
+        r#"{"t":"vote","round":1,"step":0,"option":99}"#.to_string(),
+        r#"{"t":"vote","round":7,"step":0,"option":0}"#.to_string(),
+        "not json at all".to_string(),
+        "x".repeat(5000),
+    ] {
+        h.receive_web(3, &frame, T);
+        let out = h.take_outgoing(T);
+        assert!(
+            !refused(&out, 3).is_empty(),
+            "no refusal for {}",
+            &frame[..frame.len().min(60)]
+        );
+        assert_eq!(h.session(), &before, "`{frame:.60}` changed the session");
+    }
+    // A vote out of role is refused by the rules, in Dutch.
+    let deciding = h.session().deciding_role().unwrap();
+    let other = (deciding + 1) % 4;
+    h.receive_web(
+        other as u64 + 1,
+        &json!({"t":"vote","round":1,"step":0,"option":0}).to_string(),
+        T,
+    );
+    let out = h.take_outgoing(T);
+    let r = refused(&out, other as u64 + 1);
+    assert!(
+        r.iter().any(|t| t.contains("Deze stap is voor de rol")),
+        "{r:?}"
+    );
+    // The deciding role's vote is the same intent as from a native client, and it counts.
+    h.receive_web(
+        deciding as u64 + 1,
+        &json!({"t":"vote","round":1,"step":0,"option":1}).to_string(),
+        T,
+    );
+    assert_eq!(h.session().phase, Phase::Resolved);
+    assert_eq!(h.session().decisions[0].option, 1);
+}
+
+#[test]
+fn a_seat_token_takes_the_seat_back_and_a_name_alone_does_not_take_a_live_seat() {
+    let mut h = core();
+    h.connect_link(1, LinkKind::Web, T);
+    h.receive_web(1, &hello("Ans", Some("raadslid"), None), T);
+    let out = h.take_outgoing(T);
+    let welcome = frames(&out, 1)
+        .into_iter()
+        .find(|f| f["t"] == "welcome")
+        .unwrap();
+    let token = welcome["token"].as_str().unwrap().to_string();
+    let seat = welcome["seat"].as_u64().unwrap() as u32;
+    // Someone else typing Ans's name while Ans is online is refused.
+    h.connect_link(2, LinkKind::Web, T);
+    h.receive_web(2, &hello("ans", None, Some("0123456789abcdef")), T);
+    let out = h.take_outgoing(T);
+    assert!(
+        refused(&out, 2)[0].contains("al verbonden"),
+        "{:?}",
+        refused(&out, 2)
+    );
+    // The page reloads: a new link with the token, even before the old one has timed out.
+    h.connect_link(3, LinkKind::Web, T);
+    h.receive_web(3, &hello("Ans", None, Some(&token)), T);
+    let out = h.take_outgoing(T);
+    let back = frames(&out, 3);
+    assert!(
+        back.iter()
+            .any(|f| f["t"] == "welcome" && f["seat"] == seat)
+    );
+    assert!(out.disconnect.contains(&1), "the stale link is closed");
+    assert_eq!(h.connected_seats(), vec![seat]);
+    assert_eq!(h.session().seats[&seat].role, Some(0));
+    assert_eq!(h.session().seats.len(), 1);
+    // The state it gets is its role's view.
+    let state = back.iter().find(|f| f["t"] == "state").unwrap();
+    assert_eq!(state["view"]["seats"][0]["role"], 0);
+}
+
+#[test]
+fn a_watcher_sees_the_public_view_and_may_say_nothing() {
+    let mut h = seated();
+    h.connect_link(9, LinkKind::Web, T);
+    h.receive_web(9, &json!({"t":"watch","code":"TEST42"}).to_string(), T);
+    let out = h.take_outgoing(T);
+    let state = frames(&out, 9)
+        .into_iter()
+        .find(|f| f["t"] == "state")
+        .unwrap();
+    let deck = h.session().deck().clone();
+    let card = &deck.cards[h.session().current.as_ref().unwrap().card];
+    assert_eq!(state["view"]["card"]["briefing"]["nl"], card.briefing.nl);
+    assert_eq!(state["view"]["card"]["all_briefings"], json!([]));
+    let before = h.session().clone();
+    h.receive_web(
+        9,
+        &json!({"t":"vote","round":1,"step":0,"option":0}).to_string(),
+        T,
+    );
+    let out = h.take_outgoing(T);
+    assert!(!refused(&out, 9).is_empty());
+    assert_eq!(h.session(), &before);
+    assert!(h.connected_seats().len() == 4, "a watcher takes no seat");
+}
+
+#[test]
+fn the_page_is_small_and_needs_nothing_from_outside() {
+    assert!(
+        page::page_weight() <= 150 * 1024,
+        "{} bytes",
+        page::page_weight()
+    );
+    for text in [page::INDEX_HTML, page::APP_JS, page::STYLE_CSS] {
+        for outside in ["http://", "https://", "//cdn", "@import"] {
+            let hits: Vec<&str> = text
+                .lines()
+                .filter(|l| l.contains(outside) && !l.contains("w3.org/2000/svg"))
+                .collect();
+            assert!(hits.is_empty(), "the page reaches outside: {hits:?}");
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The real door over loopback
+// ---------------------------------------------------------------------------------------------
+
+type Ws =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+fn host(auto: bool) -> HostThread {
+    let pace = kantelspel::net::director::Pace {
+        briefing: Duration::from_millis(50),
+        decide: Duration::from_secs(60),
+        outcome: Duration::from_millis(50),
+        ..fast_pace()
+    };
+    HostThread::start(core(), Director::new(auto, pace, Strategy::First))
+}
+
+async fn ws(web: SocketAddr) -> Ws {
+    let (ws, _) = tokio_tungstenite::connect_async(format!("ws://{web}/ws"))
+        .await
+        .expect("the door opens");
+    ws
+}
+
+/// The next JSON frame, or `None` when the link closed or `wait` passed.
+async fn next(ws: &mut Ws, wait: Duration) -> Option<Value> {
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        match tokio::time::timeout_at(deadline, ws.next()).await {
+            Ok(Some(Ok(Message::Text(t)))) => return serde_json::from_str(&t).ok(),
+            Ok(Some(Ok(Message::Ping(_) | Message::Pong(_)))) => continue,
+            _ => return None,
+        }
+    }
+}
+
+/// Reads frames until one satisfies `want`.
+async fn until(ws: &mut Ws, wait: Duration, want: impl Fn(&Value) -> bool) -> Option<Value> {
+    let deadline = Instant::now() + wait;
+    while Instant::now() < deadline {
+        match next(ws, deadline - Instant::now()).await {
+            Some(v) if want(&v) => return Some(v),
+            Some(_) => {}
+            None => return None,
+        }
+    }
+    None
+}
+
+/// Whether the server closed the link within `wait`.
+async fn closed(ws: &mut Ws, wait: Duration) -> bool {
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        match tokio::time::timeout_at(deadline, ws.next()).await {
+            Ok(None | Some(Err(_)) | Some(Ok(Message::Close(_)))) => return true,
+            Ok(Some(Ok(_))) => continue,
+            Err(_) => return false,
+        }
+    }
+}
+
+async fn join(web: SocketAddr, name: &str, role: &str) -> (Ws, Value) {
+    let mut ws = ws(web).await;
+    ws.send(Message::text(hello(name, Some(role), None)))
+        .await
+        .unwrap();
+    let welcome = until(&mut ws, Duration::from_secs(5), |v| v["t"] == "welcome")
+        .await
+        .expect("welcome");
+    (ws, welcome)
+}
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+fn add_bots(host: &HostThread, roles: &[&str]) {
+    let roles: Vec<String> = roles.iter().map(|r| r.to_string()).collect();
+    host.with(move |link: &mut HostLink| {
+        for r in roles {
+            link.core
+                .act(
+                    Sender::Host,
+                    &Intent::AddSeat {
+                        name: format!("bot-{r}"),
+                        role: Some(r),
+                        bot: true,
+                    },
+                )
+                .unwrap();
+        }
+    });
+}
+
+#[test]
+fn a_wrong_code_is_refused_in_words_within_a_second_and_guessing_is_rate_limited() {
+    let host = host(false);
+    rt().block_on(async {
+        for i in 0..CODE_TRIES_PER_MINUTE {
+            let mut ws = ws(host.web).await;
+            let t = Instant::now();
+            ws.send(Message::text(
+                json!({"t":"hello","code":format!("WRONG{i}"),"name":"x"}).to_string(),
+            ))
+            .await
+            .unwrap();
+            let r = next(&mut ws, Duration::from_secs(1))
+                .await
+                .expect("an answer");
+            assert!(t.elapsed() < Duration::from_secs(1));
+            assert_eq!(r["t"], "refused");
+            assert!(
+                r["text"]["nl"]
+                    .as_str()
+                    .unwrap()
+                    .contains("code klopt niet")
+            );
+            assert!(
+                r["text"]["en"]
+                    .as_str()
+                    .unwrap()
+                    .contains("code is not right")
+            );
+            assert!(closed(&mut ws, Duration::from_secs(2)).await);
+        }
+        // From this address even the right code now waits.
+        let mut ws = ws(host.web).await;
+        ws.send(Message::text(hello("x", None, None)))
+            .await
+            .unwrap();
+        let r = next(&mut ws, Duration::from_secs(1)).await.unwrap();
+        assert!(
+            r["text"]["nl"]
+                .as_str()
+                .unwrap()
+                .contains("Te veel verkeerde codes")
+        );
+    });
+    assert!(host.stop().seats.is_empty(), "nobody got in");
+}
+
+#[test]
+fn browser_and_native_players_share_a_role_and_the_browser_keeps_its_seat_across_a_reload() {
+    let host = host(false);
+    let card = card_for("raadslid");
+    // A native player in the same role as the browser.
+    let mut native = common::idle_app(host.udp, code(), "Nadia", "raadslid");
+    let ok = common::pump(&mut [&mut native], Duration::from_secs(20), |apps| {
+        common::link(apps[0]).core.seat.is_some()
+    });
+    assert!(ok, "the native player joins");
+    rt().block_on(async {
+        let (mut ws, welcome) = join(host.web, "Bram", "raadslid").await;
+        let token = welcome["token"].as_str().unwrap().to_string();
+        add_bots(&host, &["wethouder", "ambtenaar", "wijkteamprofessional"]);
+        let c = card.clone();
+        host.with(move |link: &mut HostLink| {
+            link.core
+                .facilitate(&Intent::ChooseNext { card: c })
+                .unwrap();
+            link.core.facilitate(&Intent::Start).unwrap();
+        });
+        let state = until(&mut ws, Duration::from_secs(5), |v| {
+            v["t"] == "state" && v["view"]["phase"] == "Briefing"
+        })
+        .await
+        .expect("the round opens");
+        assert_eq!(state["view"]["card"]["id"], card);
+        // The browser votes, then reloads: a new link with the token gets the seat and the vote.
+        ws.send(Message::text(
+            json!({"t":"vote","round":1,"step":0,"option":1}).to_string(),
+        ))
+        .await
+        .unwrap();
+        until(&mut ws, Duration::from_secs(5), |v| {
+            v["t"] == "state"
+                && v["view"]["seats"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|s| s["name"] == "Bram" && s["voted"] == true)
+        })
+        .await
+        .expect("the vote shows");
+        drop(ws);
+        let mut again = self::ws(host.web).await;
+        again
+            .send(Message::text(hello("Bram", None, Some(&token))))
+            .await
+            .unwrap();
+        let back = until(&mut again, Duration::from_secs(5), |v| v["t"] == "welcome")
+            .await
+            .unwrap();
+        assert_eq!(back["seat"], welcome["seat"]);
+        let state = until(&mut again, Duration::from_secs(5), |v| v["t"] == "state")
+            .await
+            .unwrap();
+        let me = state["view"]["seats"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"] == "Bram")
+            .unwrap()
+            .clone();
+        assert_eq!(me["role"], 0);
+        assert_eq!(me["voted"], true, "the vote survived the reload");
+        // The native player votes too: the role's two votes decide, split 1–1 recorded.
+        let ok = common::pump(&mut [&mut native], Duration::from_secs(10), |apps| {
+            common::link(apps[0]).core.my_turn().is_some()
+        });
+        assert!(ok, "the native player sees the open step");
+        native
+            .world_mut()
+            .resource_mut::<kantelspel::net::plugin::ClientLink>()
+            .core
+            .vote(0);
+        let resolved = async {
+            loop {
+                native.update();
+                if let Some(v) = next(&mut again, Duration::from_millis(20)).await
+                    && v["t"] == "state"
+                    && v["view"]["phase"] == "Resolved"
+                {
+                    return v;
+                }
+            }
+        };
+        let v = tokio::time::timeout(Duration::from_secs(10), resolved)
+            .await
+            .expect("the step resolves");
+        let split: Vec<u64> = v["view"]["last"]["split"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_u64().unwrap())
+            .collect();
+        assert_eq!(split.iter().sum::<u64>(), 2, "{split:?}");
+        assert_eq!(split[0], 1);
+        assert_eq!(split[1], 1);
+    });
+    let session = host.stop();
+    assert_eq!(session.decisions.len(), 1);
+    assert_eq!(session.seats.len(), 5, "the reload made no new seat");
+}
+
+#[test]
+fn hostile_frames_and_connections_are_closed_and_everyone_else_is_served() {
+    let host = host(false);
+    rt().block_on(async {
+        let (mut good, _) = join(host.web, "Goed", "wethouder").await;
+        let mut n = 0u32;
+        // After each attack the good player still sees the room change.
+        let mut still_served = async |good: &mut Ws, host: &HostThread| {
+            n += 1;
+            let name = format!("bot-{n}");
+            let who = name.clone();
+            host.with(move |link: &mut HostLink| {
+                link.core
+                    .act(
+                        Sender::Host,
+                        &Intent::AddSeat {
+                            name: who,
+                            role: Some("ambtenaar".into()),
+                            bot: true,
+                        },
+                    )
+                    .unwrap();
+            });
+            until(good, Duration::from_secs(5), |v| {
+                v["t"] == "state"
+                    && v["view"]["seats"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|s| s["name"] == name.as_str())
+            })
+            .await
+            .expect("the good player is still served");
+        };
+
+        // Binary frames, first or later.
+        let mut bad = ws(host.web).await;
+        bad.send(Message::binary(vec![0u8, 1, 2, 3])).await.unwrap();
+        assert!(closed(&mut bad, Duration::from_secs(2)).await);
+        let (mut bad, _) = join(host.web, "Bin", "ambtenaar").await;
+        bad.send(Message::binary(vec![7u8; 100])).await.unwrap();
+        assert!(closed(&mut bad, Duration::from_secs(2)).await);
+        still_served(&mut good, &host).await;
+
+        // An oversized frame.
+        let (mut bad, _) = join(host.web, "Groot", "ambtenaar").await;
+        let _ = bad.send(Message::text("x".repeat(64 * 1024))).await;
+        assert!(closed(&mut bad, Duration::from_secs(2)).await);
+        still_served(&mut good, &host).await;
+
+        // Malformed frames are refused in words and the link stays.
+        let (mut odd, _) = join(host.web, "Raar", "ambtenaar").await;
+        odd.send(Message::text("{\"t\":")).await.unwrap();
+        let r = until(&mut odd, Duration::from_secs(2), |v| v["t"] == "refused")
+            .await
+            .unwrap();
+        assert_eq!(r["fatal"], false);
+        still_served(&mut odd, &host).await;
+
+        // A flood.
+        let (mut flood, _) = join(host.web, "Vloed", "ambtenaar").await;
+        for _ in 0..2000 {
+            if flood
+                .send(Message::text(r#"{"t":"role","role":"ambtenaar"}"#))
+                .await
+                .is_err()
+            {
+                break;
+            }
+        }
+        assert!(closed(&mut flood, Duration::from_secs(5)).await);
+        still_served(&mut good, &host).await;
+
+        // A thousand idle connections, a WebSocket that never says hello, a request that
+        // never finishes: all closed by the door's clocks, while the game goes on.
+        let mut idle = Vec::new();
+        for _ in 0..1000 {
+            if let Ok(s) = tokio::net::TcpStream::connect(host.web).await {
+                idle.push(s);
+            }
+        }
+        let mut slow = tokio::net::TcpStream::connect(host.web).await.unwrap();
+        slow.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n")
+            .await
+            .unwrap();
+        let mut silent = ws(host.web).await;
+        still_served(&mut good, &host).await;
+        let opened = Instant::now();
+        assert!(closed(&mut silent, HELLO_WAIT + Duration::from_secs(5)).await);
+        let mut buf = [0u8; 64];
+        let left = (HEADER_WAIT + Duration::from_secs(5)).saturating_sub(opened.elapsed());
+        let n = tokio::time::timeout(left.max(Duration::from_secs(1)), slow.read(&mut buf))
+            .await
+            .expect("the slow request is closed");
+        assert!(
+            n.map(|n| n == 0 || buf.starts_with(b"HTTP/1.1 408"))
+                .unwrap_or(true)
+        );
+        let mut open_idle = 0;
+        for s in &mut idle {
+            let mut b = [0u8; 8];
+            match tokio::time::timeout(Duration::from_millis(200), s.read(&mut b)).await {
+                Ok(Ok(0)) | Ok(Err(_)) => {}
+                _ => open_idle += 1,
+            }
+        }
+        assert_eq!(open_idle, 0, "idle connections are closed");
+        still_served(&mut good, &host).await;
+    });
+    let session = host.stop();
+    assert!(session.seats.values().any(|s| s.name == "Goed"));
+}
+
+#[test]
+fn path_tricks_find_nothing_but_the_page() {
+    let host = host(false);
+    rt().block_on(async {
+        let get = async |path: &str| -> String {
+            let mut s = tokio::net::TcpStream::connect(host.web).await.unwrap();
+            s.write_all(
+                format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes(),
+            )
+            .await
+            .unwrap();
+            let mut out = Vec::new();
+            let _ = tokio::time::timeout(Duration::from_secs(5), s.read_to_end(&mut out)).await;
+            String::from_utf8_lossy(&out).to_string()
+        };
+        let page = get("/").await;
+        assert!(page.starts_with("HTTP/1.1 200"), "{page:.80}");
+        assert!(
+            page.contains("Content-Security-Policy") || page.contains("content-security-policy")
+        );
+        for path in [
+            "/../Cargo.toml",
+            "/%2e%2e/%2e%2e/etc/passwd",
+            "//etc/passwd",
+            "/app.js/../../src/main.rs",
+            "/ws/../../etc/passwd",
+            "/..%2f..%2fCargo.toml",
+            "/\\..\\Cargo.toml",
+        ] {
+            let r = get(path).await;
+            assert!(
+                r.starts_with("HTTP/1.1 404") || r.starts_with("HTTP/1.1 400"),
+                "{path}: {r:.80}"
+            );
+            assert!(
+                !r.contains("[package]") && !r.contains("root:"),
+                "{path} leaked a file"
+            );
+        }
+        assert!(get("/app.js").await.contains("kantelspel"));
+    });
+    drop(host);
+}
