@@ -1,0 +1,530 @@
+//! Players in a real browser: headless Chromium driven over WebDriver joins a real host with the
+//! code, picks a role, reads its briefing, votes, sees the outcome, reloads and keeps its seat;
+//! and two browsers with two native bots play a whole session to the same end.
+//!
+//! Needs Debian's `chromium` and `chromium-driver` (`.ci/run` installs them). Without them the
+//! tests say so loudly and pass, unless `KANTELSPEL_REQUIRE_BROWSER` is set, as CI sets it.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use kantelspel::net::director::{Director, Pace};
+use kantelspel::net::host::HostCore;
+use kantelspel::net::journal_file::JournalFile;
+use kantelspel::net::plugin::{ClientLink, HostLink};
+use kantelspel::rules::bot::Strategy;
+use kantelspel::rules::journal::{self, JOURNAL_VERSION, JournalHeader};
+use kantelspel::rules::session::{Intent, Phase, Sender};
+use serde_json::{Value, json};
+
+use common::{HostThread, card_for, code, session, temp_dir};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// Whether the browser tests can run here; panics on CI when they cannot.
+fn browser_available() -> bool {
+    let have =
+        std::path::Path::new(CHROMIUM).exists() && std::path::Path::new(CHROMEDRIVER).exists();
+    if !have {
+        if std::env::var_os("KANTELSPEL_REQUIRE_BROWSER").is_some() {
+            panic!("{CHROMIUM} or {CHROMEDRIVER} is missing: install chromium and chromium-driver");
+        }
+        eprintln!(
+            "\n*** browser tests NOT RUN: {CHROMIUM} or {CHROMEDRIVER} is missing (apt-get install chromium chromium-driver) ***\n"
+        );
+    }
+    have
+}
+
+// ---------------------------------------------------------------------------------------------
+// A WebDriver client in a few lines: JSON over HTTP/1.1 to chromedriver on loopback.
+// ---------------------------------------------------------------------------------------------
+
+struct Driver {
+    port: u16,
+    child: Child,
+}
+
+impl Driver {
+    fn start() -> Driver {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts");
+        let d = Driver { port, child };
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(20) {
+            if let Ok(v) = http(port, "GET", "/status", None)
+                && v["ready"] == true
+            {
+                return d;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("chromedriver did not come up");
+    }
+
+    fn browser(&self, width: u32, height: u32) -> Browser {
+        let profile = temp_dir(&format!("chromium-{}", rand_suffix()));
+        let caps = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": CHROMIUM,
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--no-first-run", "--disable-quic", "--disable-extensions",
+                    format!("--window-size={width},{height}"),
+                    format!("--user-data-dir={}", profile.display()),
+                ]
+            }
+        }}});
+        let v = http(self.port, "POST", "/session", Some(caps)).expect("a browser session");
+        let id = v["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no session: {v}"))
+            .to_string();
+        Browser {
+            port: self.port,
+            id,
+        }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn rand_suffix() -> u64 {
+    kantelspel::net::code::random_client_id() % 1_000_000
+}
+
+/// One WebDriver call; the `value` of its answer, or the error it reported.
+fn http(port: u16, method: &str, path: &str, body: Option<Value>) -> Result<Value, String> {
+    let body = body.map(|b| b.to_string()).unwrap_or_default();
+    let mut s = TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
+    s.set_read_timeout(Some(Duration::from_secs(60))).ok();
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .map_err(|e| e.to_string())?;
+    // chromedriver keeps the connection open: read the head, then as much body as it says.
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 16 * 1024];
+    let complete = |raw: &[u8]| -> bool {
+        let text = String::from_utf8_lossy(raw);
+        let Some((head, rest)) = text.split_once("\r\n\r\n") else {
+            return false;
+        };
+        let head = head.to_ascii_lowercase();
+        if let Some(len) = head
+            .lines()
+            .find_map(|l| l.strip_prefix("content-length:"))
+            .and_then(|n| n.trim().parse::<usize>().ok())
+        {
+            return rest.len() >= len;
+        }
+        rest.ends_with("0\r\n\r\n")
+    };
+    while !complete(&raw) {
+        let n = s.read(&mut buf).map_err(|e| e.to_string())?;
+        if n == 0 {
+            break;
+        }
+        raw.extend_from_slice(&buf[..n]);
+    }
+    let text = String::from_utf8_lossy(&raw);
+    let (head, rest) = text.split_once("\r\n\r\n").ok_or("no answer")?;
+    let payload = if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        dechunk(rest)
+    } else {
+        rest.to_string()
+    };
+    let v: Value = serde_json::from_str(&payload).map_err(|e| format!("{e}: {payload:.200}"))?;
+    let value = v["value"].clone();
+    if value.get("error").is_some() {
+        return Err(value.to_string());
+    }
+    Ok(value)
+}
+
+fn dechunk(mut rest: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, tail)) = rest.split_once("\r\n") {
+        let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+        if n == 0 || tail.len() < n {
+            break;
+        }
+        out.push_str(&tail[..n]);
+        rest = tail[n..].trim_start_matches("\r\n");
+    }
+    out
+}
+
+struct Browser {
+    port: u16,
+    id: String,
+}
+
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+impl Browser {
+    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value, String> {
+        http(
+            self.port,
+            method,
+            &format!("/session/{}{path}", self.id),
+            body,
+        )
+    }
+
+    fn goto(&self, url: &str) {
+        self.call("POST", "/url", Some(json!({ "url": url })))
+            .expect("the page opens");
+    }
+
+    fn find(&self, css: &str) -> Option<String> {
+        let v = self
+            .call(
+                "POST",
+                "/element",
+                Some(json!({"using": "css selector", "value": css})),
+            )
+            .ok()?;
+        v[ELEMENT].as_str().map(str::to_string)
+    }
+
+    /// Waits for an element to appear.
+    fn wait(&self, css: &str, secs: u64) -> String {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(secs) {
+            if let Some(e) = self.find(css) {
+                return e;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!(
+            "`{css}` did not appear; the page shows: {}",
+            self.js("return document.body.innerText")
+                .as_str()
+                .unwrap_or("")
+        );
+    }
+
+    fn type_into(&self, el: &str, text: &str) {
+        let _ = self.call("POST", &format!("/element/{el}/clear"), Some(json!({})));
+        self.call(
+            "POST",
+            &format!("/element/{el}/value"),
+            Some(json!({ "text": text })),
+        )
+        .expect("typing");
+    }
+
+    fn click(&self, el: &str) -> Result<Value, String> {
+        self.call("POST", &format!("/element/{el}/click"), Some(json!({})))
+    }
+
+    fn text(&self, css: &str) -> String {
+        let el = self.wait(css, 10);
+        self.call("GET", &format!("/element/{el}/text"), None)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    }
+
+    fn js(&self, script: &str) -> Value {
+        self.call(
+            "POST",
+            "/execute/sync",
+            Some(json!({"script": script, "args": []})),
+        )
+        .unwrap_or(Value::Null)
+    }
+
+    fn refresh(&self) {
+        self.call("POST", "/refresh", Some(json!({})))
+            .expect("reload");
+    }
+
+    fn join(&self, url: &str, name: &str, role: &str) {
+        self.goto(url);
+        let n = self.wait("#name", 20);
+        self.type_into(&n, name);
+        let c = self.wait("#code", 5);
+        self.type_into(&c, "test-42");
+        let go = self.wait("#join", 5);
+        self.click(&go).unwrap();
+        let pick = self.wait(&format!(".role-choice[data-role='{role}']"), 20);
+        self.click(&pick).unwrap();
+        self.wait("#my-role", 10);
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = http(self.port, "DELETE", &format!("/session/{}", self.id), None);
+    }
+}
+
+fn add_bots(host: &HostThread, roles: &[&str]) {
+    let roles: Vec<String> = roles.iter().map(|r| r.to_string()).collect();
+    host.with(move |link: &mut HostLink| {
+        for r in roles {
+            link.core
+                .act(
+                    Sender::Host,
+                    &Intent::AddSeat {
+                        name: format!("bot-{r}"),
+                        role: Some(r),
+                        bot: true,
+                    },
+                )
+                .unwrap();
+        }
+    });
+}
+
+#[test]
+fn a_player_joins_in_a_real_browser_votes_sees_the_outcome_and_keeps_the_seat_after_a_reload() {
+    if !browser_available() {
+        return;
+    }
+    let driver = Driver::start();
+    let core = HostCore::new(session(21, 5), None, "browser".into());
+    let host = HostThread::start(
+        core,
+        Director::new(false, common::fast_pace(), Strategy::First),
+    );
+    let phone = driver.browser(390, 844);
+
+    // A wrong code first: refused in words.
+    phone.goto(&host.url());
+    let n = phone.wait("#name", 20);
+    phone.type_into(&n, "Fatima");
+    let c = phone.wait("#code", 5);
+    phone.type_into(&c, "NOPE99");
+    phone.click(&phone.wait("#join", 5)).unwrap();
+    let start = Instant::now();
+    while !phone.text("#error").contains("code klopt niet") {
+        assert!(start.elapsed() < Duration::from_secs(3), "no refusal shown");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    phone.join(&host.url(), "Fatima", "raadslid");
+    add_bots(&host, &["wethouder", "ambtenaar", "wijkteamprofessional"]);
+    let card = card_for("raadslid");
+    let c = card.clone();
+    host.with(move |link: &mut HostLink| {
+        link.core
+            .facilitate(&Intent::ChooseNext { card: c })
+            .unwrap();
+        link.core.facilitate(&Intent::Start).unwrap();
+    });
+    let deck = kantelspel::rules::Deck::default_deck().unwrap();
+    let the_card = deck.cards.iter().find(|x| x.id == card).unwrap();
+    let mine = the_card.briefing_for(0).nl.clone();
+    phone.wait("#briefing", 10);
+    let shown = phone.text("#briefing");
+    let first_line = mine.lines().next().unwrap().trim();
+    assert!(
+        shown.contains(&first_line[..first_line.len().min(40)]),
+        "the raadslid's briefing is shown: {shown:.200}"
+    );
+    // Another role's briefing is not on the page.
+    for (r, b) in the_card.briefings.iter().enumerate() {
+        if let Some(b) = b
+            && r != 0
+            && b.nl != mine
+        {
+            let page = phone.js("return document.body.innerText").to_string();
+            assert!(!page.contains(b.nl.lines().next().unwrap().trim()));
+        }
+    }
+    // Vote with a real click; the only raadslid's vote decides.
+    let option = phone.wait(".option[data-option='1']", 10);
+    phone.click(&option).unwrap();
+    phone.wait("#outcome", 10);
+    let outcome = phone.text("#outcome");
+    let expected = &the_card.steps[0].options[1].outcome.nl;
+    assert!(
+        outcome.contains(expected.lines().next().unwrap().trim()),
+        "{outcome:.200}"
+    );
+    let seat = phone.js("return window.kantelspel.seat");
+    assert!(seat.is_u64());
+
+    // English on the page, then a reload: still seated, same seat, same outcome.
+    phone
+        .click(&phone.wait(".lang[data-lang='en']", 5))
+        .unwrap();
+    assert!(phone.text("#phase").contains("Outcome"));
+    phone.refresh();
+    phone.wait("#outcome", 20);
+    assert_eq!(phone.js("return window.kantelspel.seat"), seat);
+    assert!(phone.text("#me").contains("Fatima"));
+    assert!(
+        phone.text("#phase").contains("Outcome"),
+        "the language is kept"
+    );
+    let (seats, online) = host.with(|link: &mut HostLink| {
+        (
+            link.core.session().seats.len(),
+            link.core.connected_seats().len(),
+        )
+    });
+    assert_eq!(seats, 4, "the reload made no new seat");
+    assert_eq!(online, 1, "the reloaded page is online in its seat");
+    let session = host.stop();
+    assert_eq!(session.decisions.len(), 1);
+    assert_eq!(session.decisions[0].option, 1);
+}
+
+#[test]
+fn two_browsers_and_two_native_bots_play_a_session_to_the_same_end() {
+    if !browser_available() {
+        return;
+    }
+    let driver = Driver::start();
+    let dir = temp_dir("browser-journal");
+    let header = JournalHeader {
+        version: JOURNAL_VERSION,
+        deck_name: kantelspel::rules::deck::DEFAULT_DECK_NAME.into(),
+        deck_source: kantelspel::rules::deck::DEFAULT_DECK.into(),
+        seed: 5,
+        rounds: 3,
+        created_unix: 1,
+        join_code: code().to_string(),
+    };
+    let file = JournalFile::create(&dir, &header).unwrap();
+    let journal_path: PathBuf = file.path().to_path_buf();
+    let core = HostCore::new(session(5, 3), Some(file), "mixed".into());
+    let pace = Pace {
+        briefing: Duration::from_millis(300),
+        decide: Duration::from_secs(30),
+        outcome: Duration::from_millis(400),
+        bot_delay: Duration::ZERO,
+    };
+    let host = HostThread::start(core, Director::new(true, pace, Strategy::First));
+    let a = driver.browser(390, 844);
+    let b = driver.browser(1366, 768);
+    a.join(&host.url(), "Anouk", "raadslid");
+    b.join(&host.url(), "Bas", "wethouder");
+    let mut bots = [
+        common::player_app(host.udp, code(), "Cem", "ambtenaar"),
+        common::player_app(host.udp, code(), "Dewi", "wijkteamprofessional"),
+    ];
+    // The browsers vote when their role decides, as a player would: a click on an option.
+    let my_turn = "const S = window.kantelspel; const v = S.view; if (!v || !v.card) return null; \
+        const me = v.seats.find(s => s.seat === S.seat); \
+        if (!me || me.voted || me.role !== v.card.deciding_role) return null; \
+        if (v.phase !== 'Briefing' && v.phase !== 'Deciding') return null; \
+        return v.card.options.length;";
+    let start = Instant::now();
+    let mut clicks = 0;
+    loop {
+        for app in bots.iter_mut() {
+            app.update();
+        }
+        for (i, browser) in [&a, &b].into_iter().enumerate() {
+            if let Some(n) = browser.js(my_turn).as_u64()
+                && let Some(el) =
+                    browser.find(&format!(".option[data-option='{}']", (i + 1) % n as usize))
+                && browser.click(&el).is_ok()
+            {
+                clicks += 1;
+            }
+        }
+        let phase = host.with(|link: &mut HostLink| link.core.session().phase);
+        if phase == Phase::Ended {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(180),
+            "the session did not end"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // Let the last views arrive everywhere.
+    let settle = Instant::now();
+    while settle.elapsed() < Duration::from_secs(2) {
+        for app in bots.iter_mut() {
+            app.update();
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let session = host.stop();
+    assert!(clicks >= 1, "the browsers decided something");
+    let meters: Vec<i64> = session.meters.iter().map(|m| *m as i64).collect();
+    for browser in [&a, &b] {
+        let shown = browser.js("return window.kantelspel.view.meters.map(m => m.value)");
+        let shown: Vec<i64> = shown
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_i64().unwrap())
+            .collect();
+        assert_eq!(shown, meters, "a browser ends where the host ends");
+        assert_eq!(
+            browser.js("return window.kantelspel.view.decisions.length"),
+            json!(session.decisions.len())
+        );
+        assert_eq!(
+            browser.js("return window.kantelspel.view.phase"),
+            json!("Ended")
+        );
+        browser.wait("#ending", 5);
+        browser.wait("#questions li", 5);
+    }
+    for app in &bots {
+        let view = app
+            .world()
+            .resource::<ClientLink>()
+            .core
+            .view
+            .clone()
+            .unwrap();
+        let shown: Vec<i64> = view.meters.iter().map(|m| m.value as i64).collect();
+        assert_eq!(shown, meters, "a native bot ends where the host ends");
+        assert_eq!(view.decisions.len(), session.decisions.len());
+    }
+    // The journal replays to the very same session.
+    let text = std::fs::read_to_string(&journal_path).unwrap();
+    let parsed = journal::parse(&text).unwrap();
+    let replayed = journal::replay(
+        journal::deck_of(&parsed.header).unwrap(),
+        &parsed.header,
+        &parsed.entries,
+    )
+    .unwrap();
+    assert_eq!(replayed.meters, session.meters);
+    assert_eq!(replayed.decisions, session.decisions);
+    assert!(
+        session
+            .decisions
+            .iter()
+            .any(|d| d.role <= 1 && d.split.iter().sum::<u32>() > 0),
+        "a browser role decided by vote"
+    );
+}
