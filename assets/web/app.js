@@ -29,7 +29,7 @@ const WORDS = {
     by_Vote: 'Besloten door stemming', by_Facilitator: 'Besloten door de facilitator', by_Override: 'Aangepast door de facilitator',
     meters: 'Stand van zaken', near: 'dicht bij het omslagpunt',
     debrief: 'Nabespreking', chart: 'De meters per ronde', decisions: 'Alle besluiten', questions: 'Vragen voor de nabespreking',
-    round: 'ronde', earlier: 'Eerder bij deze kaart',
+    round: 'ronde', time_left: 'nog', earlier: 'Eerder bij deze kaart',
     join_here: 'Doe mee op je telefoon of laptop', join_with_code: 'met de code',
     watching: 'Meekijken', removed_hint: 'Vraag de facilitator om je weer een plaats te geven.',
   },
@@ -58,7 +58,7 @@ const WORDS = {
     by_Vote: 'Decided by vote', by_Facilitator: 'Decided by the facilitator', by_Override: 'Changed by the facilitator',
     meters: 'Where things stand', near: 'close to tipping',
     debrief: 'Debrief', chart: 'The meters per round', decisions: 'Every decision', questions: 'Questions for the debrief',
-    round: 'round', earlier: 'Earlier on this card',
+    round: 'round', time_left: 'left', earlier: 'Earlier on this card',
     join_here: 'Join on your phone or laptop', join_with_code: 'with the code',
     watching: 'Watching', removed_hint: 'Ask the facilitator to seat you again.',
   },
@@ -203,7 +203,7 @@ function status() {
 function render() {
   const app = document.getElementById('app');
   document.documentElement.lang = S.lang;
-  document.body.classList.toggle('projector', S.projector);
+  document.documentElement.classList.toggle('projector', S.projector);
   for (const b of document.querySelectorAll('.lang')) b.setAttribute('aria-pressed', String(b.dataset.lang === S.lang));
   if (S.screen === 'join' || !S.view) {
     if (S.screen === 'join') { app.replaceChildren(joinForm()); return; }
@@ -288,15 +288,26 @@ function meters(v, last) {
     track.append(el('div', { class: 'fill', style: `width:${Math.max(2, pct(m.value))}%` }));
     const near = (m.end_below != null && m.value - m.end_below <= span * 0.1) || (m.end_above != null && m.end_above - m.value <= span * 0.1);
     let delta = null;
-    if (last && (v.phase === 'Resolved' || v.phase === 'Ended')) {
+    if (last && v.phase === 'Resolved') {
       const d = last.meters_after[i] - last.meters_before[i];
-      if (d) delta = el('span', { class: 'delta ' + (d > 0 ? 'up' : 'down') }, (d > 0 ? '+' : '−') + Math.abs(d));
+      if (d) delta = el('span', { class: 'delta ' + (worse(m, d) ? 'down' : 'up') }, (d > 0 ? '+' : '−') + Math.abs(d));
     }
     box.append(el('div', { class: 'meter' + (near ? ' near' : ''), title: near ? w('near') : null, 'data-meter': m.id },
       el('div', { class: 'head' }, el('span', {}, tx(m.label)), el('span', {}, delta, ' ', el('b', {}, m.value))),
       track));
   });
   return box;
+}
+
+// Whether a change moves a meter towards the threshold that would end the session: willekeur
+// going up is bad news, budget going up is good news.
+function worse(m, d) {
+  const below = m.end_below !== null && m.end_below !== undefined;
+  const above = m.end_above !== null && m.end_above !== undefined;
+  if (above && !below) return d > 0;
+  if (below && !above) return d < 0;
+  if (above && below) return d > 0 ? m.end_above - m.value < m.value - m.end_below : m.value - m.end_below <= m.end_above - m.value;
+  return false;
 }
 
 function lobby(v) {
@@ -410,14 +421,14 @@ function decision(v, d, big) {
   }
   if (big) {
     const moved = v.meters.map((m, i) => [m, d.meters_after[i] - d.meters_before[i]]).filter(([, x]) => x);
-    if (moved.length) box.append(el('p', {}, moved.map(([m, x]) => el('span', { class: 'delta ' + (x > 0 ? 'up' : 'down') }, `${tx(m.label)} ${x > 0 ? '+' : '−'}${Math.abs(x)}   `))));
+    if (moved.length) box.append(el('ul', { class: 'moved' }, moved.map(([m, x]) => el('li', {}, tx(m.label) + ' ', el('span', { class: 'delta ' + (worse(m, x) ? 'down' : 'up') }, `${x > 0 ? '+' : '−'}${Math.abs(x)}`)))));
   }
   return box;
 }
 
 function debrief(v) {
   const out = [];
-  if (v.ending) out.push(el('div', { class: 'card outcome', id: 'ending' }, el('h1', {}, tx(v.ending.message))));
+  if (v.ending) out.push(el('div', { class: 'card outcome', id: 'ending' }, el('div', { class: 'label' }, w('debrief')), el('h2', {}, tx(v.ending.message))));
   out.push(el('h2', {}, w('chart')), chart(v));
   out.push(el('h2', {}, w('decisions')));
   out.push(el('ul', { class: 'decisions', id: 'decisions' }, v.decisions.map((d) => {
@@ -437,7 +448,7 @@ function debrief(v) {
 }
 
 function chart(v) {
-  const W = 700, H = 300, L = 36, R = 16, T = 14, B = 30;
+  const W = 420, H = 240, L = 40, R = 10, T = 12, B = 26;
   const hist = v.meter_history;
   const n = Math.max(1, hist.length - 1);
   const x = (i) => L + (i / n) * (W - L - R);
@@ -445,10 +456,10 @@ function chart(v) {
   for (let p = 0; p <= 100; p += 25) {
     const y = T + (1 - p / 100) * (H - T - B);
     svg.append(sv('line', { x1: L, x2: W - R, y1: y, y2: y, stroke: '#e7e2d7' }));
-    svg.append(sv('text', { x: L - 6, y: y + 4, 'text-anchor': 'end', 'font-size': 11, fill: '#5f6670' }, p + '%'));
+    svg.append(sv('text', { x: L - 6, y: y + 4, 'text-anchor': 'end', 'font-size': 13, fill: '#5f6670' }, p + '%'));
   }
   for (let i = 0; i <= n; i++) {
-    svg.append(sv('text', { x: x(i), y: H - 10, 'text-anchor': 'middle', 'font-size': 11, fill: '#5f6670' }, i));
+    svg.append(sv('text', { x: x(i), y: H - 10, 'text-anchor': 'middle', 'font-size': 13, fill: '#5f6670' }, i));
   }
   const legend = el('div', { class: 'legend' });
   v.meters.forEach((m, k) => {
@@ -492,7 +503,8 @@ function tick() {
   if (!t) return;
   if (!S.view || S.view.phase !== 'Deciding' || S.timerLeft === null || S.timerLeft === undefined) { t.textContent = ''; return; }
   const left = S.view.paused ? S.timerLeft : Math.max(0, S.timerLeft - Math.floor((Date.now() - S.timerAt) / 1000));
-  t.textContent = `⏱ ${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`;
+  const clock = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`;
+  t.textContent = S.lang === 'en' ? `${clock} ${w('time_left')}` : `${w('time_left')} ${clock}`;
   t.classList.toggle('low', left <= 15);
 }
 setInterval(tick, 1000);

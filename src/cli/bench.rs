@@ -57,7 +57,7 @@ pub struct Figures {
 }
 
 /// CPU time of the calling thread, from the kernel's accounting.
-fn thread_cpu() -> Duration {
+pub(crate) fn thread_cpu() -> Duration {
     let Ok(stat) = std::fs::read_to_string("/proc/thread-self/stat") else {
         return Duration::ZERO;
     };
@@ -129,7 +129,7 @@ pub fn run(args: BenchNetArgs) -> i32 {
     0
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
+pub(crate) fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
     }

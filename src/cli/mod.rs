@@ -1,6 +1,7 @@
 //! The command line: argument parsing and the headless commands. The window is the default.
 
 pub mod bench;
+pub mod bench_web;
 pub mod bot;
 pub mod deck;
 pub mod report;
@@ -74,6 +75,9 @@ pub enum Command {
 pub enum BenchCommand {
     /// A host and N players over loopback UDP: resolution latency, idle host CPU, bytes per round.
     Net(bench::BenchNetArgs),
+    /// A host and N browser players over loopback WebSockets: resolution to the last player,
+    /// bytes per player per round, host CPU.
+    Web(bench_web::BenchWebArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -121,6 +125,7 @@ pub fn run(cli: Cli) -> i32 {
         Some(Command::Bot(args)) => bot::run(args),
         Some(Command::Sessions(args)) => sessions::run(args),
         Some(Command::Bench(BenchCommand::Net(args))) => bench::run(args),
+        Some(Command::Bench(BenchCommand::Web(args))) => bench_web::run(args),
         Some(Command::Report(args)) => report::run_report(args),
         Some(Command::Replay(args)) => report::run_replay(args),
         None => {

@@ -1,0 +1,401 @@
+//! `kantelspel bench web`: a host and N browser players over loopback WebSockets. The players
+//! are plain WebSocket clients speaking the page's JSON; the figures are the ones a room feels:
+//! how long until the last phone shows a resolution, bytes per phone per round, host CPU.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use bevy::prelude::*;
+use futures_util::{SinkExt, StreamExt};
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::Deserialize;
+use tokio_tungstenite::tungstenite::Message;
+
+use super::bench::{percentile, thread_cpu};
+use crate::net::code::JoinCode;
+use crate::net::director::{Director, Pace};
+use crate::net::host::HostCore;
+use crate::net::plugin::{HostConfig, HostLink, HostPlugin, start_host};
+use crate::rules::Session;
+use crate::rules::bot::Strategy;
+use crate::rules::deck::Deck;
+use crate::rules::session::Phase;
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct BenchWebArgs {
+    /// Numbers of browser players to measure, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "25,100,200,500")]
+    pub clients: Vec<usize>,
+    /// Rounds per session; sessions are played until `--resolutions` have been measured.
+    #[arg(long, default_value_t = 30)]
+    pub rounds: u32,
+    /// Resolutions to measure at least, for percentiles that mean something.
+    #[arg(long, default_value_t = 50)]
+    pub resolutions: usize,
+    /// Host loop period in milliseconds (as `serve --tick-ms`).
+    #[arg(long, default_value_t = 10)]
+    pub tick_ms: u64,
+    /// Give up on one session after this many seconds.
+    #[arg(long, default_value_t = 600)]
+    pub timeout_secs: u64,
+}
+
+/// What a bench player reads of a view: the rest of the JSON is skipped unread.
+#[derive(Deserialize)]
+struct Frame {
+    t: String,
+    #[serde(default)]
+    seat: Option<u32>,
+    #[serde(default)]
+    view: Option<ViewLite>,
+}
+
+#[derive(Deserialize)]
+struct ViewLite {
+    round: u32,
+    phase: Phase,
+    seats: Vec<SeatLite>,
+    card: Option<CardLite>,
+    last: Option<LastLite>,
+}
+
+#[derive(Deserialize)]
+struct SeatLite {
+    seat: u32,
+    role: Option<usize>,
+    voted: bool,
+}
+
+#[derive(Deserialize)]
+struct CardLite {
+    step: usize,
+    deciding_role: usize,
+    options: Vec<serde::de::IgnoredAny>,
+}
+
+#[derive(Deserialize)]
+struct LastLite {
+    round: u32,
+    step: usize,
+}
+
+#[derive(Default)]
+struct Shared {
+    resolved: HashMap<(u32, usize), Instant>,
+    rounds_played: u32,
+    ended: bool,
+    /// CPU time of the host's two threads (game loop and web server) while playing.
+    host_cpu: Duration,
+    played_for: Duration,
+}
+
+struct Run {
+    latencies: Vec<f64>,
+    bytes: u64,
+    rounds: u32,
+    cpu_pct: f64,
+}
+
+pub fn run(args: BenchWebArgs) -> i32 {
+    println!(
+        "kantelspel bench web: host and browser players over loopback WebSockets, at least {} resolutions each, host tick {} ms",
+        args.resolutions, args.tick_ms
+    );
+    println!(
+        "{:>8} {:>12} {:>10} {:>10} {:>10} {:>14} {:>18}",
+        "players", "resolutions", "p50 ms", "p99 ms", "max ms", "host CPU", "bytes/player/round"
+    );
+    for &n in &args.clients {
+        let n = n.max(4);
+        let mut all = Vec::new();
+        let (mut bytes, mut rounds, mut cpu, mut runs) = (0u64, 0u32, 0.0, 0);
+        let mut seed = 17;
+        while all.len() < args.resolutions {
+            match measure(n, seed, &args) {
+                Ok(r) => {
+                    all.extend(r.latencies);
+                    bytes += r.bytes;
+                    rounds += r.rounds;
+                    cpu += r.cpu_pct;
+                    runs += 1;
+                }
+                Err(e) => {
+                    eprintln!("{n} players: {e}");
+                    return 1;
+                }
+            }
+            seed += 1;
+        }
+        all.sort_by(|a, b| a.total_cmp(b));
+        println!(
+            "{:>8} {:>12} {:>10.1} {:>10.1} {:>10.1} {:>13.1}% {:>18.0}",
+            n,
+            all.len(),
+            percentile(&all, 0.5),
+            percentile(&all, 0.99),
+            all.last().copied().unwrap_or(0.0),
+            cpu / f64::from(runs.max(1)),
+            bytes as f64 / n as f64 / f64::from(rounds.max(1)),
+        );
+    }
+    0
+}
+
+/// CPU time of this process's thread with the given name.
+fn named_thread_cpu(name: &str) -> Duration {
+    let Ok(dir) = std::fs::read_dir("/proc/self/task") else {
+        return Duration::ZERO;
+    };
+    for task in dir.flatten() {
+        let comm = std::fs::read_to_string(task.path().join("comm")).unwrap_or_default();
+        if comm.trim() == name {
+            let stat = std::fs::read_to_string(task.path().join("stat")).unwrap_or_default();
+            let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+            let f: Vec<u64> = rest
+                .split_whitespace()
+                .map(|x| x.parse().unwrap_or(0))
+                .collect();
+            let ticks = f.get(11).copied().unwrap_or(0) + f.get(12).copied().unwrap_or(0);
+            return Duration::from_millis(ticks * 10);
+        }
+    }
+    Duration::ZERO
+}
+
+fn measure(n: usize, seed: u64, args: &BenchWebArgs) -> Result<Run, String> {
+    let deck = Arc::new(Deck::default_deck().map_err(|e| e.to_string())?);
+    let mut taken = vec![0u32; deck.roles.len()];
+    let mut roles: Vec<String> = Vec::with_capacity(n);
+    for i in 0..n {
+        let r = (0..deck.roles.len())
+            .map(|k| (i + k) % deck.roles.len())
+            .find(|r| deck.roles[*r].max_players.is_none_or(|m| taken[*r] < m))
+            .ok_or("every role is full")?;
+        taken[r] += 1;
+        roles.push(deck.roles[r].id.clone());
+    }
+    let session = Session::new(Arc::clone(&deck), seed, args.rounds);
+    let code = JoinCode::parse("BENCH1").map_err(|e| e.to_string())?;
+    let shared = Arc::new(Mutex::new(Shared::default()));
+    let stop = Arc::new(AtomicBool::new(false));
+    let go = Arc::new(AtomicBool::new(false));
+    let (addr_tx, addr_rx) = std::sync::mpsc::channel();
+    let host_thread = {
+        let (shared, stop, go, code) = (
+            Arc::clone(&shared),
+            Arc::clone(&stop),
+            Arc::clone(&go),
+            code.clone(),
+        );
+        let tick = Duration::from_millis(args.tick_ms.max(1));
+        std::thread::spawn(move || {
+            let pace = Pace {
+                briefing: Duration::ZERO,
+                decide: Duration::from_secs(30),
+                outcome: Duration::from_millis(200),
+                bot_delay: Duration::ZERO,
+            };
+            let mut app = App::new();
+            app.add_plugins(MinimalPlugins).add_plugins(HostPlugin);
+            let cfg = HostConfig {
+                bind: "127.0.0.1:0".parse().expect("constant"),
+                code,
+                announce: None,
+                extra_public: Vec::new(),
+                web: Some("127.0.0.1:0".parse().expect("constant")),
+            };
+            let started = start_host(
+                app.world_mut(),
+                HostCore::new(session, None, "bench".into()),
+                Director::new(false, pace, Strategy::First),
+                cfg,
+            )
+            .and_then(|_| {
+                app.world()
+                    .resource::<HostLink>()
+                    .web
+                    .as_ref()
+                    .map(|w| w.local_addr())
+                    .ok_or_else(|| "no web server".to_string())
+            });
+            let failed = started.is_err();
+            let _ = addr_tx.send(started);
+            if failed {
+                return;
+            }
+            let mut decisions = 0;
+            let mut playing: Option<(Instant, Duration)> = None;
+            while !stop.load(Ordering::Relaxed) {
+                let frame = Instant::now();
+                app.update();
+                let world = app.world_mut();
+                if go.load(Ordering::Relaxed) && playing.is_none() {
+                    world.resource_mut::<HostLink>().director.auto = true;
+                    playing = Some((
+                        Instant::now(),
+                        thread_cpu() + named_thread_cpu("kantelspel-web"),
+                    ));
+                }
+                let s = world.resource::<HostLink>().core.session();
+                if s.decisions.len() > decisions {
+                    let now = Instant::now();
+                    if let Ok(mut sh) = shared.lock() {
+                        for d in &s.decisions[decisions..] {
+                            sh.resolved.insert((d.round, d.step), now);
+                        }
+                    }
+                    decisions = s.decisions.len();
+                }
+                if s.phase == Phase::Ended
+                    && let Ok(mut sh) = shared.lock()
+                    && !sh.ended
+                {
+                    sh.ended = true;
+                    sh.rounds_played = s.meter_history.len().saturating_sub(1) as u32;
+                    if let Some((t0, cpu0)) = playing {
+                        sh.host_cpu = (thread_cpu() + named_thread_cpu("kantelspel-web"))
+                            .saturating_sub(cpu0);
+                        sh.played_for = t0.elapsed();
+                    }
+                }
+                std::thread::sleep(tick.saturating_sub(frame.elapsed()));
+            }
+        })
+    };
+    let web = addr_rx
+        .recv()
+        .map_err(|_| "the host thread died".to_string())??;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let timeout = Duration::from_secs(args.timeout_secs);
+    let result = runtime.block_on(async {
+        let seated = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let mut tasks = Vec::new();
+        for (i, role) in roles.iter().enumerate() {
+            let url = format!("ws://{web}/ws");
+            let hello = serde_json::json!({"t": "hello", "code": "BENCH1", "name": format!("speler-{i}"), "role": role}).to_string();
+            let seated = Arc::clone(&seated);
+            tasks.push(tokio::spawn(async move {
+                player(url, hello, i as u64, seated).await
+            }));
+            // Join in a steady stream, as a room does.
+            if i % 50 == 49 {
+                tokio::task::yield_now().await;
+            }
+        }
+        let t0 = Instant::now();
+        while seated.load(Ordering::Relaxed) < n {
+            if t0.elapsed() > timeout {
+                return Err(format!("only {} of {n} seated", seated.load(Ordering::Relaxed)));
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        go.store(true, Ordering::Relaxed);
+        let mut seen = Vec::with_capacity(n);
+        let mut bytes = 0;
+        for t in tasks {
+            match tokio::time::timeout(timeout, t).await {
+                Ok(Ok(Ok((s, b)))) => {
+                    seen.push(s);
+                    bytes += b;
+                }
+                Ok(Ok(Err(e))) => return Err(e),
+                _ => return Err("a player never saw the end".to_string()),
+            }
+        }
+        Ok((seen, bytes))
+    });
+    stop.store(true, Ordering::Relaxed);
+    let _ = host_thread.join();
+    let (seen, bytes) = result?;
+    let sh = shared.lock().map_err(|_| "poisoned".to_string())?;
+    let latencies = sh
+        .resolved
+        .iter()
+        .filter_map(|(key, at)| {
+            let last = seen.iter().filter_map(|p| p.get(key)).max()?;
+            Some(last.saturating_duration_since(*at).as_secs_f64() * 1000.0)
+        })
+        .collect();
+    Ok(Run {
+        latencies,
+        bytes,
+        rounds: sh.rounds_played.max(1),
+        cpu_pct: 100.0 * sh.host_cpu.as_secs_f64() / sh.played_for.as_secs_f64().max(1e-9),
+    })
+}
+
+type Seen = HashMap<(u32, usize), Instant>;
+
+/// One browser player: joins, votes at random when its role decides, notes when it saw each
+/// resolution, and counts the bytes it received while playing.
+async fn player(
+    url: String,
+    hello: String,
+    id: u64,
+    seated: Arc<std::sync::atomic::AtomicUsize>,
+) -> Result<(Seen, u64), String> {
+    let (mut ws, _) = tokio_tungstenite::connect_async(url.as_str())
+        .await
+        .map_err(|e| format!("cannot connect: {e}"))?;
+    ws.send(Message::text(hello))
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut rng = ChaCha8Rng::seed_from_u64(id);
+    let mut seat = None;
+    let mut counted = false;
+    let mut seen = Seen::new();
+    let mut bytes = 0u64;
+    let mut voted_on = None;
+    while let Some(msg) = ws.next().await {
+        let Ok(Message::Text(text)) = msg else {
+            if msg.is_err() {
+                return Err("the host closed the link".into());
+            }
+            continue;
+        };
+        let Ok(frame) = serde_json::from_str::<Frame>(&text) else {
+            continue;
+        };
+        if frame.t == "welcome" {
+            seat = frame.seat;
+            continue;
+        }
+        let Some(v) = frame.view else { continue };
+        if !counted && seat.is_some() {
+            counted = true;
+            seated.fetch_add(1, Ordering::Relaxed);
+        }
+        if v.phase != Phase::Lobby {
+            bytes += text.len() as u64;
+        }
+        if matches!(v.phase, Phase::Resolved | Phase::Ended)
+            && let Some(d) = &v.last
+        {
+            seen.entry((d.round, d.step)).or_insert_with(Instant::now);
+        }
+        if v.phase == Phase::Ended {
+            return Ok((seen, bytes));
+        }
+        let me = v.seats.iter().find(|s| Some(s.seat) == seat);
+        if let (Some(card), Some(me)) = (&v.card, me)
+            && matches!(v.phase, Phase::Briefing | Phase::Deciding)
+            && me.role == Some(card.deciding_role)
+            && !me.voted
+            && voted_on != Some((v.round, card.step))
+        {
+            voted_on = Some((v.round, card.step));
+            let option = rng.random_range(0..card.options.len().max(1));
+            let vote = serde_json::json!({"t": "vote", "round": v.round, "step": card.step, "option": option});
+            ws.send(Message::text(vote.to_string()))
+                .await
+                .map_err(|e| e.to_string())?;
+        }
+    }
+    Err("the link closed before the end".into())
+}
