@@ -421,3 +421,88 @@ fn a_host_announces_itself_and_sessions_lists_it() {
     assert_eq!(found[0].session, "Raadszaal Noord");
     assert_eq!(found[0].deck, "De Kanteling");
 }
+
+/// netcode's packet path holds no panic at all, caught or not: datagrams of every length with
+/// every first byte, from a connected player's own address to the host and from the host's to
+/// a player, while a session plays on to its end.
+#[test]
+fn every_length_with_every_prefix_through_a_real_connection_panics_nowhere() {
+    use bevy_renet::{RenetClient, RenetServer};
+    use kantelspel::net::transport::{ClientTransport, ServerTransport};
+    use rand::{RngExt, SeedableRng};
+
+    let core = HostCore::new(session(13, 3), None, "t".into());
+    let (mut host, addr) = host_app(core, auto_director(), Vec::new());
+    let mut players: Vec<App> = ROLES
+        .iter()
+        .map(|r| player_app(addr, code(), r, r))
+        .collect();
+    let mut all: Vec<&mut App> = std::iter::once(&mut host)
+        .chain(players.iter_mut())
+        .collect();
+    assert!(
+        pump(&mut all, Duration::from_secs(30), |apps| apps[1..]
+            .iter()
+            .all(|a| link(a).core.seat.is_some())),
+        "everyone joins"
+    );
+    let client = host.world().resource::<RenetServer>().clients_id()[0];
+    let from = host
+        .world()
+        .resource::<ServerTransport>()
+        .client_addr(client)
+        .expect("netcode knows the player's address");
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+    let mut datagram = Vec::with_capacity(1400);
+    for len in 0..=1400usize {
+        for prefix in 0..=255u8 {
+            datagram.clear();
+            if len > 0 {
+                datagram.push(prefix);
+                datagram.extend((1..len).map(|_| rng.random::<u8>()));
+            }
+            host.world_mut()
+                .resource_scope(|world, mut transport: Mut<ServerTransport>| {
+                    transport.process_datagram(
+                        from,
+                        &datagram,
+                        &mut world.resource_mut::<RenetServer>(),
+                    );
+                });
+            players[1]
+                .world_mut()
+                .resource_scope(|world, mut transport: Mut<ClientTransport>| {
+                    transport.process_datagram(&datagram, &mut world.resource_mut::<RenetClient>());
+                });
+        }
+        if len % 50 == 0 {
+            host.update();
+            for p in players.iter_mut() {
+                p.update();
+            }
+        }
+    }
+    let mut all: Vec<&mut App> = std::iter::once(&mut host)
+        .chain(players.iter_mut())
+        .collect();
+    let ended = pump(&mut all, Duration::from_secs(60), |apps| {
+        apps[1..].iter().all(|a| {
+            link(a)
+                .core
+                .view
+                .as_ref()
+                .is_some_and(|v| v.phase == Phase::Ended)
+        })
+    });
+    assert_eq!(
+        host.world().resource::<ServerTransport>().panics,
+        0,
+        "a panic in the host's netcode"
+    );
+    assert_eq!(
+        players[1].world().resource::<ClientTransport>().panics,
+        0,
+        "a panic in the client's netcode"
+    );
+    assert!(ended, "the session plays on to its end");
+}

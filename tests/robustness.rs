@@ -34,8 +34,14 @@ fn the_datagram_that_crashes_renetcode_is_caught_before_it() {
     host.feed(&selector_host);
     let mut client = ClientRig::new();
     client.feed(&selector_host);
-    // Every length of a legal prefix passes the guard.
-    assert!(well_formed(&[0x84, 0, 0]));
+    // A legal prefix passes the guard once there is room for its sequence number and MAC.
+    assert!(well_formed(&[0x84; 1 + 8 + 16]));
+    assert!(!well_formed(&[0x84; 1 + 8 + 15]));
+    assert!(!well_formed(&[0x14; 17]));
+    assert!(well_formed(&[0x14; 18]));
+    // Unknown packet types and short connection requests never reach netcode.
+    assert!(!well_formed(&[0x07; 100]));
+    assert!(!well_formed(&[0x00; 100]));
     assert!(!well_formed(&[]));
 }
 

@@ -9,27 +9,27 @@ const WORDS = {
     join_intro: 'Vul je naam in en de code die op het scherm van de facilitator staat.',
     watch_title: 'Projectorweergave',
     watch_intro: 'Vul de code in die op het scherm van de facilitator staat. Deze weergave laat zien wat de hele zaal mag zien.',
-    name: 'Je naam', code: 'Code', join: 'Meedoen', watch: 'Weergeven',
+    name: 'Je naam', code: 'Code', join: 'Meedoen', watch: 'Toon op dit scherm',
     need_name: 'Vul je naam in, zodat de anderen weten wie je bent.',
     need_code: 'Vul de code in.',
     connecting: 'Verbinden…', online: 'verbonden', offline: 'verbinding kwijt, opnieuw verbinden…',
     lost: 'De verbinding is weg. We proberen het opnieuw; je plaats blijft bewaard.',
-    choose_role: 'Kies je rol', your_role: 'Jouw rol', you_play: 'Jij speelt {role}.', change_role: 'Je kunt nog van rol wisselen tot de sessie begint.',
+    choose_role: 'Kies je rol', other_role: 'Andere rol kiezen', your_role: 'Jouw rol', you_play: 'Jij speelt {role}.', change_role: 'Je kunt nog van rol wisselen tot de sessie begint.',
     wait_start: 'De facilitator start de sessie zodra iedereen er is.',
-    players: 'Aan tafel', nobody: 'nog niemand', bot: 'bot',
+    players: 'Aan tafel', nobody: 'nog niemand', bot: 'bot', player1: 'speler', playerN: 'spelers',
     round_of: 'Ronde {n} van {of}', paused: 'Gepauzeerd',
-    phase_Lobby: 'Wachten op de start', phase_Briefing: 'Lezen', phase_Deciding: 'Beslissen', phase_Resolved: 'Uitkomst', phase_Ended: 'Afgelopen',
-    you: 'Jij: {name} — {role}', no_role: 'nog geen rol',
-    your_briefing: 'Wat jij weet als {role}', general: 'De situatie',
-    decides: '{role} beslist', your_turn: 'Jouw rol beslist. Kies een optie.',
-    can_change: 'Je stem is binnen. Je kunt nog wisselen tot iedereen in jouw rol heeft gestemd.',
-    voted: '{n} van {of} hebben gestemd', in_role: 'In jouw rol',
-    others_decide: 'Praat mee aan tafel: {role} kiest.',
-    decided: '{role} besloot: {option}', split: 'Stemmen', votes1: 'stem', votesN: 'stemmen', abstained: '{n} niet gestemd',
-    by_Vote: 'Besloten door stemming', by_Facilitator: 'Besloten door de facilitator', by_Override: 'Aangepast door de facilitator',
-    meters: 'Stand van zaken', near: 'dicht bij het omslagpunt',
-    debrief: 'Nabespreking', chart: 'De meters per ronde', decisions: 'Alle besluiten', questions: 'Vragen voor de nabespreking',
-    round: 'ronde', time_left: 'nog', earlier: 'Eerder bij deze kaart',
+    phase_Lobby: 'Wachten op de start', phase_Briefing: 'Inlezen', phase_Deciding: 'Beslissen', phase_Resolved: 'Uitkomst', phase_Ended: 'Afgelopen',
+    you: '{name} · {role}', no_role: 'nog geen rol',
+    your_briefing: 'Alleen voor jou ({role})', general: 'De situatie',
+    decides: 'Aan zet: {role}', your_turn: 'Jouw rol is aan zet: kies een optie.',
+    can_change: '✓ Je stem is binnen. Je kunt nog een andere optie kiezen tot iedereen met jouw rol gestemd heeft.',
+    voted: 'Gestemd: {n} van {of}', in_role: 'Met jouw rol',
+    others_decide: 'Aan zet: {role}. Jij stemt nu niet mee, maar praat wel mee aan tafel.',
+    decided: '{role} koos: {option}', split: 'Stemverdeling', votes1: 'stem', votesN: 'stemmen', abstained: 'Niet gestemd: {n}', tie: 'Gelijke stand: de optie die als eerste op dit aantal kwam, telt.',
+    by_Vote: 'Uitkomst van de stemming', by_Facilitator: 'Besloten door de facilitator', by_Override: 'Door de facilitator gewijzigd',
+    meters: 'Stand van zaken', near: 'dicht bij het omslagpunt', zones: 'Rood gebied: het omslagpunt. Komt een meter daarin, dan kantelt het spel.',
+    debrief: 'Nabespreking', ending: 'Zo liep het af', chart: 'De meters per ronde', decisions: 'Alle besluiten', questions: 'Vragen voor de nabespreking',
+    round: 'Ronde', time_left: 'Nog', votes_word: 'stemmen', earlier: 'Eerder in deze casus',
     join_here: 'Doe mee op je telefoon of laptop', join_with_code: 'met de code',
     watching: 'Meekijken', removed_hint: 'Vraag de facilitator om je weer een plaats te geven.',
   },
@@ -38,27 +38,27 @@ const WORDS = {
     join_intro: "Type your name and the code on the facilitator's screen.",
     watch_title: 'Projector view',
     watch_intro: "Type the code on the facilitator's screen. This view shows what the whole room may see.",
-    name: 'Your name', code: 'Code', join: 'Join', watch: 'Show',
+    name: 'Your name', code: 'Code', join: 'Join', watch: 'Show on this screen',
     need_name: 'Type your name, so the others know who you are.',
     need_code: 'Type the code.',
     connecting: 'Connecting…', online: 'connected', offline: 'connection lost, reconnecting…',
     lost: 'The connection dropped. Trying again; your seat is kept.',
-    choose_role: 'Choose your role', your_role: 'Your role', you_play: 'You play {role}.', change_role: 'You can change roles until the session starts.',
+    choose_role: 'Choose your role', other_role: 'Choose another role', your_role: 'Your role', you_play: 'You play {role}.', change_role: 'You can change roles until the session starts.',
     wait_start: 'The facilitator starts the session once everyone is here.',
-    players: 'At the table', nobody: 'nobody yet', bot: 'bot',
+    players: 'At the table', nobody: 'nobody yet', bot: 'bot', player1: 'player', playerN: 'players',
     round_of: 'Round {n} of {of}', paused: 'Paused',
     phase_Lobby: 'Waiting to start', phase_Briefing: 'Reading', phase_Deciding: 'Deciding', phase_Resolved: 'Outcome', phase_Ended: 'Ended',
-    you: 'You: {name} — {role}', no_role: 'no role yet',
-    your_briefing: 'What you know as {role}', general: 'The situation',
-    decides: '{role} decides', your_turn: 'Your role decides. Choose an option.',
-    can_change: 'Your vote is in. You can still change it until everyone in your role has voted.',
-    voted: '{n} of {of} have voted', in_role: 'In your role',
-    others_decide: 'Join the talk at the table: {role} chooses.',
-    decided: '{role} decided: {option}', split: 'Votes', votes1: 'vote', votesN: 'votes', abstained: '{n} did not vote',
-    by_Vote: 'Decided by vote', by_Facilitator: 'Decided by the facilitator', by_Override: 'Changed by the facilitator',
-    meters: 'Where things stand', near: 'close to tipping',
-    debrief: 'Debrief', chart: 'The meters per round', decisions: 'Every decision', questions: 'Questions for the debrief',
-    round: 'round', time_left: 'left', earlier: 'Earlier on this card',
+    you: '{name} · {role}', no_role: 'no role yet',
+    your_briefing: 'Only for you ({role})', general: 'The situation',
+    decides: "{role}'s turn", your_turn: 'Your role is up: choose an option.',
+    can_change: '✓ Your vote is in. You can still choose another option until everyone in your role has voted.',
+    voted: 'Voted: {n} of {of}', in_role: 'In your role',
+    others_decide: "{role}'s turn. You don't vote now, but join the discussion at your table.",
+    decided: '{role} chose: {option}', split: 'Vote count', votes1: 'vote', votesN: 'votes', abstained: 'Did not vote: {n}', tie: 'A tie: the option that reached this count first wins.',
+    by_Vote: 'Result of the vote', by_Facilitator: 'Decided by the facilitator', by_Override: 'Overruled by the facilitator',
+    meters: 'Where things stand', near: 'close to the tipping point', zones: 'Red area: the tipping point. Once a meter is in it, the game tips over.',
+    debrief: 'Debrief', ending: 'How it ended', chart: 'Meters by round', decisions: 'All decisions', questions: 'Questions for the debrief',
+    round: 'Round', time_left: 'left', votes_word: 'votes', earlier: 'Earlier in this case',
     join_here: 'Join on your phone or laptop', join_with_code: 'with the code',
     watching: 'Watching', removed_hint: 'Ask the facilitator to seat you again.',
   },
@@ -207,7 +207,7 @@ function render() {
   for (const b of document.querySelectorAll('.lang')) b.setAttribute('aria-pressed', String(b.dataset.lang === S.lang));
   if (S.screen === 'join' || !S.view) {
     if (S.screen === 'join') { app.replaceChildren(joinForm()); return; }
-    app.replaceChildren(el('p', { class: 'muted' }, w('connecting')));
+    app.replaceChildren(el('p', { class: 'muted' }, w('connecting')), S.notice ? el('p', { class: 'notice error', id: 'notice' }, S.notice) : null);
     return;
   }
   const v = S.view;
@@ -271,7 +271,8 @@ function header(v) {
     timer);
   const out = [top];
   if (!S.projector) {
-    out.push(el('p', { class: 'muted small', id: 'me' }, w('you', { name: S.saved.name || '', role: roleName(v, myRole(v)) })));
+    const me = v.seats.find((x) => x.seat === S.seat);
+    out.push(el('p', { class: 'muted small', id: 'me' }, w('you', { name: me ? me.name : (S.saved.name || ''), role: roleName(v, myRole(v)) })));
   }
   out.push(meters(v, v.last));
   return out;
@@ -283,9 +284,9 @@ function meters(v, last) {
     const span = Math.max(1, m.max - m.min);
     const pct = (x) => ((x - m.min) / span) * 100;
     const track = el('div', { class: 'track' });
+    track.append(el('div', { class: 'fill', style: `width:${Math.max(2, pct(m.value))}%` }));
     if (m.end_below !== null && m.end_below !== undefined) track.append(el('div', { class: 'zone', style: `left:0;width:${pct(m.end_below)}%` }));
     if (m.end_above !== null && m.end_above !== undefined) track.append(el('div', { class: 'zone', style: `left:${pct(m.end_above)}%;right:0` }));
-    track.append(el('div', { class: 'fill', style: `width:${Math.max(2, pct(m.value))}%` }));
     const near = (m.end_below != null && m.value - m.end_below <= span * 0.1) || (m.end_above != null && m.end_above - m.value <= span * 0.1);
     let delta = null;
     if (last && v.phase === 'Resolved') {
@@ -293,10 +294,10 @@ function meters(v, last) {
       if (d) delta = el('span', { class: 'delta ' + (worse(m, d) ? 'down' : 'up') }, (d > 0 ? '+' : '−') + Math.abs(d));
     }
     box.append(el('div', { class: 'meter' + (near ? ' near' : ''), title: near ? w('near') : null, 'data-meter': m.id },
-      el('div', { class: 'head' }, el('span', {}, tx(m.label)), el('span', {}, delta, ' ', el('b', {}, m.value))),
+      el('div', { class: 'head' }, el('span', {}, (near ? '⚠ ' : '') + tx(m.label)), el('span', {}, el('b', {}, m.value), delta ? ' (' : null, delta, delta ? ')' : null)),
       track));
   });
-  return box;
+  return el('div', {}, box, el('p', { class: 'muted small zones-note' }, w('zones')));
 }
 
 // Whether a change moves a meter towards the threshold that would end the session: willekeur
@@ -320,14 +321,14 @@ function lobby(v) {
       el('p', { class: 'pre' }, tx(v.roles[mine].description))));
     out.push(el('p', { class: 'muted' }, w('change_role')));
   }
-  out.push(el('h2', {}, w('choose_role')));
+  out.push(el('h2', {}, mine !== null && mine !== undefined ? w('other_role') : w('choose_role')));
   const roles = el('div', { class: 'roles' });
   v.roles.forEach((r, i) => {
     const n = v.seats.filter((s) => s.role === i).length;
     roles.append(el('button', {
       class: 'big role-choice' + (i === mine ? ' chosen' : ''), 'aria-pressed': String(i === mine), 'data-role': r.id, type: 'button',
       onclick: () => { S.notice = null; send({ t: 'role', role: r.id }); },
-    }, el('strong', {}, tx(r.name), n ? ` (${n})` : ''), el('small', {}, tx(r.description))));
+    }, el('strong', {}, tx(r.name), n ? ` · ${n} ${n === 1 ? w('player1') : w('playerN')}` : ''), i === mine ? null : el('small', {}, tx(r.description))));
   });
   out.push(roles);
   out.push(el('p', { class: 'notice' }, w('wait_start')));
@@ -375,14 +376,15 @@ function step(v, card, mine) {
   const voters = v.seats.filter((s) => s.role === deciding);
   const me = v.seats.find((s) => s.seat === S.seat);
   const iVoted = me && me.voted;
-  if (ours) out.push(el('p', { class: 'muted' }, iVoted ? w('can_change') : w('your_turn')));
+  if (ours) out.push(el('p', { class: 'turn' + (iVoted ? ' done' : ''), id: 'turn' }, iVoted ? w('can_change') : w('your_turn')));
   const list = el('div', { id: 'options' });
   card.options.forEach((o, i) => {
     const chosen = ours && iVoted && myVote === i;
     const b = el('button', {
-      type: 'button', class: 'option' + (chosen ? ' chosen' : '') + (ours && !v.paused ? '' : ' readonly'),
-      'data-option': i, 'aria-pressed': ours ? String(chosen) : null, disabled: !ours || v.paused,
+      type: 'button', class: 'option' + (chosen ? ' chosen' : '') + (ours && !v.paused && S.open ? '' : ' readonly'),
+      'data-option': i, 'aria-pressed': ours ? String(chosen) : null, disabled: !ours || v.paused || !S.open,
       onclick: () => {
+        if (!S.open) return;
         S.votes[key] = i;
         sessionStorage.setItem('kantelspel.votes', JSON.stringify(S.votes));
         S.notice = null;
@@ -418,6 +420,8 @@ function decision(v, d, big) {
     box.append(el('ul', { class: 'split' }, d.split.map((n, i) => el('li', { class: i === d.option ? 'key' : '' },
       `${i + 1}. ${labels ? tx(labels[i]) + ' — ' : ''}${n} ${n === 1 ? w('votes1') : w('votesN')}`))));
     if (d.abstained) box.append(el('p', { class: 'muted small' }, w('abstained', { n: d.abstained })));
+    const top = Math.max(...d.split);
+    if (d.by === 'Vote' && d.split.filter((n) => n === top).length > 1) box.append(el('p', { class: 'muted small' }, w('tie')));
   }
   if (big) {
     const moved = v.meters.map((m, i) => [m, d.meters_after[i] - d.meters_before[i]]).filter(([, x]) => x);
@@ -428,14 +432,14 @@ function decision(v, d, big) {
 
 function debrief(v) {
   const out = [];
-  if (v.ending) out.push(el('div', { class: 'card outcome', id: 'ending' }, el('div', { class: 'label' }, w('debrief')), el('h2', {}, tx(v.ending.message))));
+  if (v.ending) out.push(el('div', { class: 'card ending', id: 'ending' }, el('div', { class: 'label' }, w('ending')), el('h2', {}, tx(v.ending.message))));
   out.push(el('h2', {}, w('chart')), chart(v));
   out.push(el('h2', {}, w('decisions')));
   out.push(el('ul', { class: 'decisions', id: 'decisions' }, v.decisions.map((d) => {
     const total = d.split.reduce((a, b) => a + b, 0);
     return el('li', {}, el('strong', {}, `${w('round')} ${d.round} · ${tx(d.card_title)}: `),
       w('decided', { role: tx(v.roles[d.role].name), option: tx(d.option_label) }),
-      total ? el('span', { class: 'muted' }, ` (${d.split.join('–')})`) : null);
+      total ? el('span', { class: 'muted' }, ` (${w('votes_word')} ${d.split.join('–')})`) : null);
   })));
   out.push(el('h2', {}, w('questions')));
   const qs = el('div', { id: 'questions' });
@@ -448,7 +452,7 @@ function debrief(v) {
 }
 
 function chart(v) {
-  const W = 420, H = 240, L = 40, R = 10, T = 12, B = 26;
+  const W = 420, H = 240, L = 48, R = 10, T = 12, B = 26;
   const hist = v.meter_history;
   const n = Math.max(1, hist.length - 1);
   const x = (i) => L + (i / n) * (W - L - R);
@@ -465,6 +469,10 @@ function chart(v) {
   v.meters.forEach((m, k) => {
     const span = Math.max(1, m.max - m.min);
     const y = (val) => T + (1 - (val - m.min) / span) * (H - T - B);
+    const color0 = SERIES[k % SERIES.length];
+    for (const t of [m.end_below, m.end_above]) {
+      if (t !== null && t !== undefined) svg.append(sv('line', { x1: L, x2: W - R, y1: y(t), y2: y(t), stroke: color0, 'stroke-dasharray': '4 4', 'stroke-width': 1, opacity: 0.6 }));
+    }
     const pts = hist.map((row, i) => `${x(i).toFixed(1)},${y(row[k]).toFixed(1)}`).join(' ');
     const color = SERIES[k % SERIES.length];
     svg.append(sv('polyline', { points: pts, fill: 'none', stroke: color, 'stroke-width': 3, 'stroke-linejoin': 'round' }));
@@ -479,8 +487,11 @@ function projector(v) {
   const out = [];
   if (v.phase === 'Lobby') {
     out.push(el('h1', {}, tx(v.deck_title)));
-    out.push(el('div', { class: 'card joinhere' }, w('join_here'),
-      el('span', { class: 'addr' }, location.host), w('join_with_code'), el('span', { class: 'code' }, (S.saved.code || '').toUpperCase())));
+    out.push(el('div', { class: 'card joinhere' }, el('img', { src: '/qr.svg', alt: '', class: 'qr', width: '240', height: '240' }),
+      el('div', {}, w('join_here'), el('span', { class: 'addr', id: 'join-url' }, S.joinUrl || location.host),
+        w('join_with_code'), el('span', { class: 'code' }, (S.saved.code || '').toUpperCase()))));
+    // The host knows its address on the room's network; this page may be open on localhost.
+    if (!S.joinUrl) fetch('/join').then((r) => r.json()).then((j) => { S.joinUrl = j.url.replace(/^http:\/\//, ''); render(); }).catch(() => {});
     out.push(table(v));
     return out;
   }
@@ -513,6 +524,10 @@ for (const b of document.querySelectorAll('.lang')) {
   b.addEventListener('click', () => {
     S.lang = b.dataset.lang;
     localStorage.setItem('kantelspel.lang', S.lang);
+    // Keep what was typed on the join form.
+    const n = document.getElementById('name'), c = document.getElementById('code');
+    if (n) S.saved.name = n.value;
+    if (c) S.saved.code = c.value;
     render();
     status();
   });

@@ -167,7 +167,7 @@ pub fn start_host(
         Some(bind) => Some(WebEdge::start(bind, cfg.code.clone())?),
         None => None,
     };
-    let web_url = web.as_ref().map(|w| super::web::join_url(w.local_addr()));
+    let web_url = web.as_ref().map(|w| w.join_url().to_string());
     world.insert_resource(RenetServer::new(protocol::connection_config()));
     world.insert_resource(transport);
     world.insert_resource(HostLink {

@@ -55,6 +55,23 @@ pub fn terminal(text: &str) -> Option<String> {
     Some(out)
 }
 
+/// The code as a small SVG image with its quiet zone, for the projector page.
+pub fn svg(text: &str) -> Option<String> {
+    let m = modules(text)?;
+    let side = m.width + 8;
+    let mut path = String::new();
+    for y in 0..m.width {
+        for x in 0..m.width {
+            if m.is_dark(x, y) {
+                path.push_str(&format!("M{} {}h1v1h-1z", x + 4, y + 4));
+            }
+        }
+    }
+    Some(format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {side} {side}\" shape-rendering=\"crispEdges\"><rect width=\"{side}\" height=\"{side}\" fill=\"#fff\"/><path d=\"{path}\" fill=\"#000\"/></svg>"
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -80,6 +80,9 @@ struct Tries {
 /// What the server tasks share with the host's side.
 struct Door {
     code: JoinCode,
+    /// What a person types or scans, and its QR code, for the projector page.
+    join_url: String,
+    qr_svg: String,
     events: Mutex<Sender<WebEvent>>,
     links: Mutex<HashMap<ClientId, mpsc::Sender<Outbound>>>,
     tries: Mutex<HashMap<IpAddr, Tries>>,
@@ -156,8 +159,11 @@ impl WebEdge {
             .map_err(|e| format!("cannot listen on {bind}: {e}"))?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
         let (tx, events) = std::sync::mpsc::channel();
+        let join_url = join_url(addr);
         let door = Arc::new(Door {
             code,
+            qr_svg: super::qr::svg(&join_url).unwrap_or_default(),
+            join_url,
             events: Mutex::new(tx),
             links: Mutex::new(HashMap::new()),
             tries: Mutex::new(HashMap::new()),
@@ -183,6 +189,11 @@ impl WebEdge {
 
     pub fn local_addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The address players open: this laptop's LAN address and the page's port.
+    pub fn join_url(&self) -> &str {
+        &self.door.join_url
     }
 
     /// What happened at the door since the last call.
@@ -304,12 +315,29 @@ fn router(door: Arc<Door>) -> Router {
             "/style.css",
             get(|| async { asset(page::STYLE_CSS, "text/css; charset=utf-8") }),
         )
+        .route(
+            "/join",
+            get(|State(door): State<Arc<Door>>| async move {
+                let body = serde_json::json!({ "url": door.join_url }).to_string();
+                asset_owned(body, "application/json")
+            }),
+        )
+        .route(
+            "/qr.svg",
+            get(|State(door): State<Arc<Door>>| async move {
+                asset_owned(door.qr_svg.clone(), "image/svg+xml")
+            }),
+        )
         .route("/ws", get(upgrade))
         .fallback(|| async { (StatusCode::NOT_FOUND, "not found") })
         .with_state(door)
 }
 
 fn asset(body: &'static str, kind: &'static str) -> Response {
+    asset_owned(body.to_string(), kind)
+}
+
+fn asset_owned(body: String, kind: &'static str) -> Response {
     let mut r = body.into_response();
     let h = r.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
