@@ -489,7 +489,7 @@ function projector(v) {
     out.push(el('h1', {}, tx(v.deck_title)));
     out.push(el('div', { class: 'card joinhere' }, el('img', { src: '/qr.svg', alt: '', class: 'qr', width: '240', height: '240' }),
       el('div', {}, w('join_here'), el('span', { class: 'addr', id: 'join-url' }, S.joinUrl || location.host),
-        w('join_with_code'), el('span', { class: 'code' }, (S.saved.code || '').toUpperCase()))));
+        w('join_with_code'), el('span', { class: 'code' }, (S.saved.code || '').replace(/[^A-Za-z0-9]/g, '').toUpperCase().replace(/(.{3})(?=.)/g, '$1-')))));
     // The host knows its address on the room's network; this page may be open on localhost.
     if (!S.joinUrl) fetch('/join').then((r) => r.json()).then((j) => { S.joinUrl = j.url.replace(/^http:\/\//, ''); render(); }).catch(() => {});
     out.push(table(v));
