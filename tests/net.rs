@@ -26,6 +26,7 @@ fn journal_header(seed: u64, rounds: u32) -> JournalHeader {
         rounds,
         created_unix: 1,
         join_code: code().to_string(),
+        seat_secret: 7,
     }
 }
 
@@ -275,6 +276,8 @@ fn a_dropped_player_reconnects_into_their_seat_with_their_vote() {
             .has_voted()));
     }
     let anna_seat = link(&anna).core.seat.unwrap();
+    let anna_token = link(&anna).core.token();
+    assert!(anna_token.is_some(), "the host gave her seat's token");
 
     // 1. The Wi-Fi drops and comes back before the host notices: the same program connects
     //    anew and takes its seat back from the stale connection with its rejoin secret.
@@ -328,8 +331,38 @@ fn a_dropped_player_reconnects_into_their_seat_with_their_vote() {
         "her vote stays: {votes:?}"
     );
 
-    // She starts the program again and joins with her name and the code.
-    let mut anna = idle_app(addr, code(), "Anna", "raadslid");
+    // Someone else types her name: a name alone never takes a seat, even an empty one.
+    let mut stranger = idle_app(addr, code(), "anna", "raadslid");
+    {
+        let mut apps = [&mut host, &mut stranger];
+        assert!(pump(&mut apps, Duration::from_secs(10), |a| link(a[1])
+            .core
+            .fatal
+            .is_some()));
+    }
+    assert!(
+        matches!(
+            link(&stranger).core.fatal,
+            Some(kantelspel::net::protocol::Refusal::SeatNeedsToken(_))
+        ),
+        "{:?}",
+        link(&stranger).core.fatal
+    );
+    drop(stranger);
+
+    // She starts the program again; it kept her seat token (the window keeps it in the
+    // user's data folder) and joins with it and the code.
+    let mut anna = App::new();
+    anna.add_plugins(MinimalPlugins)
+        .add_plugins(kantelspel::net::plugin::ClientPlugin);
+    kantelspel::net::plugin::connect_client(
+        anna.world_mut(),
+        addr,
+        code(),
+        kantelspel::net::client::ClientCore::new("Anna", Some("raadslid".into()))
+            .with_token(anna_token),
+    )
+    .unwrap();
     {
         let mut apps = [&mut host, &mut anna];
         assert!(pump(&mut apps, Duration::from_secs(10), |a| link(a[1])

@@ -95,6 +95,7 @@ proptest! {
             rounds: 5,
             created_unix: 0,
         join_code: String::new(),
+        seat_secret: 7,
         };
         let mut session = Session::new(Arc::clone(&deck), seed, 5);
         let mut entries = Vec::new();

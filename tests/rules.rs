@@ -578,6 +578,7 @@ fn replaying_the_journal_rebuilds_the_session_exactly() {
         rounds: 5,
         created_unix: 0,
         join_code: String::new(),
+        seat_secret: 7,
     };
     let mut s = Session::new(Arc::clone(&deck), header.seed, header.rounds);
     let mut entries = Vec::new();

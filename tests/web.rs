@@ -636,3 +636,57 @@ fn path_tricks_find_nothing_but_the_page() {
     });
     drop(host);
 }
+
+#[test]
+fn a_resumed_host_honours_the_seat_tokens_its_players_hold_and_names_alone_take_nothing() {
+    use kantelspel::net::journal_file::JournalFile;
+    use kantelspel::rules::journal::{JOURNAL_VERSION, JournalHeader};
+    let dir = common::temp_dir("web-resume");
+    let header = JournalHeader {
+        version: JOURNAL_VERSION,
+        deck_name: kantelspel::rules::deck::DEFAULT_DECK_NAME.into(),
+        deck_source: kantelspel::rules::deck::DEFAULT_DECK.into(),
+        seed: 3,
+        rounds: 4,
+        created_unix: 2,
+        join_code: "TEST42".into(),
+        seat_secret: 0x5eed,
+    };
+    let file = JournalFile::create(&dir, &header).unwrap();
+    let path = file.path().to_path_buf();
+    let session = Session::new(Arc::new(Deck::default_deck().unwrap()), 3, 4);
+    let mut h = HostCore::new(session, Some(file), "t".into());
+    h.connect_link(1, LinkKind::Web, T);
+    h.receive_web(1, &hello("Ans", Some("raadslid"), None), T);
+    let out = h.take_outgoing(T);
+    let welcome = frames(&out, 1)
+        .into_iter()
+        .find(|f| f["t"] == "welcome")
+        .unwrap();
+    let token = welcome["token"].as_str().unwrap().to_string();
+    drop(h);
+
+    // The host crashed; it comes back from its journal.
+    let mut h = kantelspel::net::host::resume(&path, None, None)
+        .unwrap()
+        .core;
+    h.connect_link(2, LinkKind::Web, T);
+    h.receive_web(2, &hello("Ans", None, None), T);
+    let out = h.take_outgoing(T);
+    assert!(
+        refused(&out, 2)[0].contains("sleutel"),
+        "a name alone is refused: {:?}",
+        refused(&out, 2)
+    );
+    h.connect_link(3, LinkKind::Web, T);
+    h.receive_web(3, &hello("wie dan ook", None, Some(&token)), T);
+    let out = h.take_outgoing(T);
+    let back = frames(&out, 3);
+    assert!(
+        back.iter()
+            .any(|f| f["t"] == "welcome" && f["seat"] == welcome["seat"]),
+        "{back:?}"
+    );
+    assert_eq!(h.session().seats.len(), 1);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -146,6 +146,7 @@ pub fn prepare(args: &ServeArgs) -> Result<Prepared, String> {
         rounds: args.rounds.unwrap_or(deck.rounds),
         created_unix: unix_now(),
         join_code: code.to_string(),
+        seat_secret: crate::net::code::random_client_id(),
     };
     let dir = args.journal.clone().unwrap_or_else(default_journal_dir);
     let file = JournalFile::create(&dir, &header).map_err(|e| e.to_string())?;

@@ -39,6 +39,17 @@ impl ClientCore {
         }
     }
 
+    /// Starts with a seat token kept from an earlier run, to take that seat back.
+    pub fn with_token(mut self, token: Option<u64>) -> ClientCore {
+        self.rejoin = token;
+        self
+    }
+
+    /// The seat token the host gave, to keep for a later run.
+    pub fn token(&self) -> Option<u64> {
+        self.rejoin
+    }
+
     /// The connection is up: introduce ourselves (again, after a reconnect).
     pub fn on_connected(&mut self) {
         self.outbox.clear();

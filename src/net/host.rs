@@ -60,8 +60,9 @@ pub struct HostCore {
     journal: Option<JournalFile>,
     name: String,
     conns: BTreeMap<ClientId, Conn>,
-    /// Per seat, the secret that lets its player take the seat back from a stale connection.
-    rejoin: HashMap<SeatId, u64>,
+    /// The secret every seat's token is derived from (kept in the journal's header, so a
+    /// resumed host honours the tokens its players hold).
+    seat_secret: u64,
     out: Outgoing,
     /// The views need sending again.
     dirty: bool,
@@ -78,12 +79,17 @@ impl HostCore {
     pub fn new(session: Session, journal: Option<JournalFile>, name: String) -> HostCore {
         use rand::SeedableRng;
         let seed = session.seed;
+        let seat_secret = journal
+            .as_ref()
+            .map(JournalFile::seat_secret)
+            .filter(|s| *s != 0)
+            .unwrap_or_else(super::code::random_client_id);
         HostCore {
             session,
             journal,
             name,
             conns: BTreeMap::new(),
-            rejoin: HashMap::new(),
+            seat_secret,
             out: Outgoing::default(),
             dirty: true,
             urgent: true,
@@ -283,10 +289,11 @@ impl HostCore {
         }
         // A seat token takes its seat back whatever the name, from any device: a reloaded page,
         // a phone that slept, a laptop on a new connection. The stale connection goes.
-        let by_token = rejoin.and_then(|secret| {
-            self.rejoin
+        let by_token = rejoin.and_then(|token| {
+            self.session
+                .seats
                 .iter()
-                .find(|(seat, s)| **s == secret && self.session.seats.contains_key(seat))
+                .find(|(seat, s)| !s.bot && self.token(**seat) == token)
                 .map(|(seat, _)| *seat)
         });
         if let Some(seat) = by_token {
@@ -321,17 +328,15 @@ impl HostCore {
                     .iter()
                     .find(|(id, c)| **id != client && c.seat == Some(seat))
                     .map(|(id, _)| *id);
-                if let Some(old) = holder {
-                    if rejoin.is_some() && rejoin == self.rejoin.get(&seat).copied() {
-                        // The same laptop back on a new connection: the old one is stale.
-                        self.conns.remove(&old);
-                        self.out.disconnect.push(old);
-                    } else {
-                        self.refuse(client, Refusal::NameInUse(name));
-                        return;
-                    }
+                // A seat belongs to its token: a name alone never takes it, whether its player
+                // is online or not. One who lost the token joins under another name and the
+                // facilitator moves them into the role.
+                if holder.is_some() {
+                    self.refuse(client, Refusal::NameInUse(name));
+                } else {
+                    self.refuse(client, Refusal::SeatNeedsToken(name));
                 }
-                seat
+                return;
             }
             None => {
                 let intent = Intent::AddSeat {
@@ -357,21 +362,32 @@ impl HostCore {
         self.seat(client, seat);
     }
 
+    /// A seat's token: a hash of the host's secret and the seat. Seat ids are never reused, so
+    /// a removed seat's token opens nothing.
+    pub fn token(&self, seat: SeatId) -> u64 {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        h.update(b"kantelspel seat token");
+        h.update(self.seat_secret.to_le_bytes());
+        h.update(seat.to_le_bytes());
+        let d = h.finalize();
+        let mut b = [0u8; 8];
+        b.copy_from_slice(&d[..8]);
+        u64::from_le_bytes(b)
+    }
+
     /// Puts a connection in its seat and tells it the seat's token.
     fn seat(&mut self, client: ClientId, seat: SeatId) {
         if let Some(c) = self.conns.get_mut(&client) {
             c.seat = Some(seat);
         }
-        let secret = *self
-            .rejoin
-            .entry(seat)
-            .or_insert_with(super::code::random_client_id);
+        let token = self.token(seat);
         self.send(
             client,
             &HostMsg::Welcome {
                 seat,
                 session: self.name.clone(),
-                rejoin: secret,
+                rejoin: token,
             },
         );
         self.dirty = true;
@@ -394,7 +410,6 @@ impl HostCore {
         for e in &events {
             match e {
                 Event::SeatRemoved { seat } => {
-                    self.rejoin.remove(seat);
                     let held: Vec<ClientId> = self
                         .conns
                         .iter()

@@ -12,6 +12,7 @@ pub struct JournalFile {
     file: File,
     path: PathBuf,
     next_seq: u64,
+    seat_secret: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -58,6 +59,7 @@ impl JournalFile {
             file,
             path,
             next_seq: 0,
+            seat_secret: header.seat_secret,
         })
     }
 
@@ -95,6 +97,7 @@ impl JournalFile {
                 file,
                 path: path.to_path_buf(),
                 next_seq,
+                seat_secret: parsed.header.seat_secret,
             },
             parsed,
         ))
@@ -102,6 +105,11 @@ impl JournalFile {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The secret seat tokens are derived from; 0 when the journal has none.
+    pub fn seat_secret(&self) -> u64 {
+        self.seat_secret
     }
 
     /// Appends one accepted intent and waits until it is on the disk.

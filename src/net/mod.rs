@@ -12,5 +12,6 @@ pub mod page;
 pub mod plugin;
 pub mod protocol;
 pub mod qr;
+pub mod seat_store;
 pub mod transport;
 pub mod web;

@@ -11,7 +11,7 @@ use crate::rules::view::View;
 
 /// Bumped whenever a message changes shape. Part of the netcode protocol id, so clients of
 /// another version cannot connect by accident; the info port tells them why.
-pub const PROTOCOL_VERSION: u16 = 1;
+pub const PROTOCOL_VERSION: u16 = 2;
 /// "KANTEL" in ASCII, then the version.
 pub const PROTOCOL_ID: u64 = 0x4b41_4e54_454c_0000 | PROTOCOL_VERSION as u64;
 
@@ -107,6 +107,10 @@ pub enum Refusal {
     VersionMismatch { host: u16, client: u16 },
     #[error("someone called `{0}` is already connected; choose another name")]
     NameInUse(String),
+    #[error(
+        "`{0}` already has a seat in this session, and this device does not hold its token; join under another name and ask the facilitator to move you into your role"
+    )]
+    SeatNeedsToken(String),
     #[error("{0}")]
     Rule(RuleError),
     #[error("the message could not be read")]
@@ -127,6 +131,7 @@ impl Refusal {
         match self {
             Refusal::VersionMismatch { .. }
             | Refusal::NameInUse(_)
+            | Refusal::SeatNeedsToken(_)
             | Refusal::Flooding
             | Refusal::Removed => true,
             // Refused while joining: there is no seat to go back to.
@@ -325,6 +330,12 @@ impl Refusal {
             ),
             Refusal::NameInUse(n) => Text::new(
                 format!("Iemand met de naam ‘{n}’ is al verbonden; kies een andere naam."),
+                self.to_string(),
+            ),
+            Refusal::SeatNeedsToken(n) => Text::new(
+                format!(
+                    "‘{n}’ heeft al een plaats in deze sessie, maar dit apparaat heeft de sleutel van die plaats niet. Doe mee onder een andere naam en vraag de facilitator je in je rol te zetten."
+                ),
                 self.to_string(),
             ),
             Refusal::Rule(e) => rule_error_text(e),

@@ -25,6 +25,10 @@ pub struct JournalHeader {
     /// The join code, so a restarted host takes its players back without a new code.
     #[serde(default)]
     pub join_code: String,
+    /// The host's secret from which every seat's token is derived, so a restarted host honours
+    /// the tokens its players hold. 0 in journals from before seat tokens.
+    #[serde(default)]
+    pub seat_secret: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -127,6 +127,9 @@ pub fn run(opts: WindowOptions) -> i32 {
     if let Some(replay) = opts.replay.clone() {
         app.insert_resource(replay);
     }
+    if opts.screenshot.is_none() {
+        app.insert_resource(screens::SeatMemory(crate::net::seat_store::default_path()));
+    }
     // The first screen: what the command line asked for; a demo sets up its own.
     let first = if opts.replay.is_some() {
         Some(Screen::Debrief)

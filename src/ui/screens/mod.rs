@@ -276,6 +276,28 @@ impl Default for HostForm {
     }
 }
 
+/// Where this laptop keeps its seat tokens; `None` (tests, screenshots) keeps nothing.
+#[derive(Resource, Default)]
+pub struct SeatMemory(pub Option<std::path::PathBuf>);
+
+/// Keeps the seat token the host gave, so the window can be closed and opened again and still
+/// take its seat back.
+fn remember_seat(
+    memory: Res<SeatMemory>,
+    link: Option<Res<ClientLink>>,
+    mut saved: Local<Option<u64>>,
+) {
+    let (Some(path), Some(link)) = (&memory.0, link) else {
+        return;
+    };
+    if let Some(token) = link.core.token()
+        && *saved != Some(token)
+    {
+        crate::net::seat_store::save(path, &link.code, &link.core.name, token);
+        *saved = Some(token);
+    }
+}
+
 /// Headless logic of the screens: states, actions, transitions. Drawing is `ScreensUiPlugin`.
 pub struct ScreensPlugin;
 
@@ -287,9 +309,17 @@ impl Plugin for ScreensPlugin {
             .init_resource::<JoinForm>()
             .init_resource::<HostForm>()
             .init_resource::<Tr>()
+            .init_resource::<SeatMemory>()
             .add_systems(
                 Update,
-                (carry_out, follow_session, listen_for_sessions, finish_probe).chain(),
+                (
+                    carry_out,
+                    follow_session,
+                    listen_for_sessions,
+                    finish_probe,
+                    remember_seat,
+                )
+                    .chain(),
             )
             .add_systems(OnEnter(Screen::Host), refresh_host_form);
     }
@@ -346,6 +376,7 @@ pub fn host_session(
         rounds,
         created_unix: crate::net::code::now().as_secs(),
         join_code: code.to_string(),
+        seat_secret: crate::net::code::random_client_id(),
     };
     let journal = if setup.local_only {
         None
@@ -652,7 +683,13 @@ fn finish_probe(
         Ok((addr, code, name)) => {
             commands.queue(move |world: &mut World| {
                 leave(world);
-                match connect_client(world, addr, code, ClientCore::new(name, role)) {
+                let token = world
+                    .resource::<SeatMemory>()
+                    .0
+                    .as_deref()
+                    .and_then(|p| crate::net::seat_store::load(p, &code, &name));
+                let core = ClientCore::new(name, role).with_token(token);
+                match connect_client(world, addr, code, core) {
                     Ok(()) => world.resource_mut::<NextState<Screen>>().set(Screen::Round),
                     Err(e) => world.resource_mut::<Status>().error = Some(e),
                 }
@@ -682,7 +719,14 @@ pub fn link_words(tr: &Tr, link: &ClientLink) -> (String, bool) {
         LinkStatus::Connected => (tr.t("link.connected").to_string(), true),
         LinkStatus::Connecting => (tr.t("link.connecting").to_string(), false),
         LinkStatus::Reconnecting => (tr.t("link.reconnecting").to_string(), false),
-        LinkStatus::Failed(why) => (format!("{} {why}", tr.t("link.failed")), false),
+        // A refusal from the host in the window's language; other failures as they came.
+        LinkStatus::Failed(why) => match &link.core.fatal {
+            Some(r) => (
+                format!("{} {}", tr.t("link.failed"), r.text().get(tr.lang)),
+                false,
+            ),
+            None => (format!("{} {why}", tr.t("link.failed")), false),
+        },
     }
 }
 

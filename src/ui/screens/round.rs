@@ -128,7 +128,7 @@ pub fn draw(
                     );
                 }
                 if let Some(r) = &core.refusal {
-                    ui.colored_label(theme::BAD, r.to_string());
+                    ui.colored_label(theme::BAD, r.text().get(tr.lang));
                 }
                 if let Some(e) = &status.error {
                     ui.colored_label(theme::BAD, e);

@@ -1,0 +1,83 @@
+//! The seat tokens a player's own laptop keeps, so the program can be closed and opened again
+//! and still take its seat back (the browser keeps its token in the page's storage instead).
+//!
+//! One small RON file in the user's data folder, keyed by join code and name; only the window
+//! writes it, never a test or a headless bot.
+
+use std::path::PathBuf;
+
+use super::code::JoinCode;
+
+/// Sessions remembered at most; the oldest are forgotten first.
+const KEEP: usize = 64;
+
+/// `$XDG_DATA_HOME/kantelspel/seats.ron`, else `~/.local/share/…`, else `%APPDATA%\…`.
+pub fn default_path() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::home_dir().map(|h| h.join(".local").join("share")))
+        .or_else(|| std::env::var_os("APPDATA").map(PathBuf::from))?;
+    Some(base.join("kantelspel").join("seats.ron"))
+}
+
+fn key(code: &JoinCode, name: &str) -> String {
+    format!("{code}|{}", name.trim().to_lowercase())
+}
+
+/// Entries in the order they were written, newest last: (key, token).
+fn read(path: &std::path::Path) -> Vec<(String, u64)> {
+    std::fs::read_to_string(path)
+        .ok()
+        .and_then(|t| ron::from_str::<Vec<(String, u64)>>(&t).ok())
+        .unwrap_or_default()
+}
+
+/// The token this laptop holds for `name` in the session with `code`.
+pub fn load(path: &std::path::Path, code: &JoinCode, name: &str) -> Option<u64> {
+    let k = key(code, name);
+    read(path)
+        .into_iter()
+        .rev()
+        .find(|(x, _)| *x == k)
+        .map(|(_, t)| t)
+}
+
+/// Remembers a token. A file that cannot be written costs only the seat after a restart.
+pub fn save(path: &std::path::Path, code: &JoinCode, name: &str, token: u64) {
+    let k = key(code, name);
+    let mut entries: Vec<(String, u64)> = read(path).into_iter().filter(|(x, _)| *x != k).collect();
+    entries.push((k, token));
+    let skip = entries.len().saturating_sub(KEEP);
+    let entries: Vec<(String, u64)> = entries.into_iter().skip(skip).collect();
+    if let Some(dir) = path.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    if let Ok(text) = ron::to_string(&entries) {
+        let _ = std::fs::write(path, text);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_is_kept_per_code_and_name_and_the_newest_wins() {
+        let dir = std::env::temp_dir().join(format!("kantelspel-seats-{}", std::process::id()));
+        let path = dir.join("seats.ron");
+        let a = JoinCode::parse("KCM4TX").unwrap();
+        let b = JoinCode::parse("ABC123").unwrap();
+        assert_eq!(load(&path, &a, "Ans"), None);
+        save(&path, &a, "Ans", 1);
+        save(&path, &b, "Ans", 2);
+        save(&path, &a, " ans ", 3);
+        assert_eq!(load(&path, &a, "ANS"), Some(3));
+        assert_eq!(load(&path, &b, "Ans"), Some(2));
+        for i in 0..100 {
+            save(&path, &b, &format!("p{i}"), i);
+        }
+        assert_eq!(load(&path, &a, "Ans"), None, "old sessions are forgotten");
+        assert_eq!(load(&path, &b, "p99"), Some(99));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
