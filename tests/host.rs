@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use kantelspel::net::host::{HostCore, Outgoing};
 use kantelspel::net::protocol::{
-    self, ClientMsg, HostMsg, MAX_CLIENT_MESSAGE, PROTOCOL_VERSION, Refusal,
+    self, ClientMsg, HostMsg, MAX_CLIENT_MESSAGE, PROTOCOL_VERSION, PlayerIntent, Refusal,
 };
 use kantelspel::rules::Session;
 use kantelspel::rules::deck::Deck;
@@ -26,8 +26,21 @@ fn hello(name: &str, role: &str) -> Vec<u8> {
     })
 }
 
-fn intent(i: Intent) -> Vec<u8> {
+fn intent(i: PlayerIntent) -> Vec<u8> {
     protocol::encode(&ClientMsg::Intent(i))
+}
+
+/// The wire as it was before players had an intent type of their own: the rules' whole
+/// `Intent` where a player's goes. A facilitator's intent has no spelling any more.
+#[derive(serde::Serialize)]
+enum OldClientMsg {
+    #[allow(dead_code)]
+    Hello,
+    Intent(Intent),
+}
+
+fn rules_intent(i: Intent) -> Vec<u8> {
+    protocol::encode(&OldClientMsg::Intent(i))
 }
 
 /// The refusals sent to `client` in `out`.
@@ -87,20 +100,30 @@ fn hostile_messages_are_refused_with_a_reason_and_change_nothing() {
     // Garbage.
     check(&mut h, 1, vec![0xff; 17], &|r| *r == Refusal::Malformed);
     // A facilitator intent from a player who knows the code.
-    check(&mut h, 1, intent(Intent::End), &|r| {
-        *r == Refusal::Rule(RuleError::NotFacilitator)
+    // The wire has no spelling for them: they do not even decode.
+    check(&mut h, 1, rules_intent(Intent::End), &|r| {
+        *r == Refusal::Malformed
     });
-    check(&mut h, 2, intent(Intent::Skip), &|r| {
-        *r == Refusal::Rule(RuleError::NotFacilitator)
+    check(&mut h, 2, rules_intent(Intent::Skip), &|r| {
+        *r == Refusal::Malformed
     });
-    check(&mut h, 2, intent(Intent::Decide { option: 0 }), &|r| {
-        *r == Refusal::Rule(RuleError::NotFacilitator)
-    });
+    check(
+        &mut h,
+        2,
+        rules_intent(Intent::Decide { option: 0 }),
+        &|r| *r == Refusal::Malformed,
+    );
+    check(
+        &mut h,
+        2,
+        rules_intent(Intent::Override { option: 1 }),
+        &|r| *r == Refusal::Malformed,
+    );
     // An intent for another role: the alderman votes on the councillor's step.
     check(
         &mut h,
         2,
-        intent(Intent::Vote {
+        intent(PlayerIntent::Vote {
             round: 1,
             step: 0,
             option: 0,
@@ -111,7 +134,7 @@ fn hostile_messages_are_refused_with_a_reason_and_change_nothing() {
     check(
         &mut h,
         1,
-        intent(Intent::Vote {
+        intent(PlayerIntent::Vote {
             round: 1,
             step: 0,
             option: 9,
@@ -123,7 +146,7 @@ fn hostile_messages_are_refused_with_a_reason_and_change_nothing() {
     check(
         &mut h,
         50,
-        intent(Intent::Vote {
+        intent(PlayerIntent::Vote {
             round: 1,
             step: 0,
             option: 0,
@@ -163,7 +186,7 @@ fn a_vote_after_its_step_closed_is_refused() {
     let mut h = seated();
     h.receive(
         1,
-        &intent(Intent::Vote {
+        &intent(PlayerIntent::Vote {
             round: 1,
             step: 0,
             option: 1,
@@ -175,7 +198,7 @@ fn a_vote_after_its_step_closed_is_refused() {
     let before = h.session().clone();
     h.receive(
         1,
-        &intent(Intent::Vote {
+        &intent(PlayerIntent::Vote {
             round: 1,
             step: 0,
             option: 0,
@@ -219,7 +242,7 @@ fn a_flooding_client_is_dropped_and_the_others_stay() {
     for _ in 0..200 {
         h.receive(
             3,
-            &intent(Intent::Vote {
+            &intent(PlayerIntent::Vote {
                 round: 1,
                 step: 0,
                 option: 0,
@@ -234,7 +257,7 @@ fn a_flooding_client_is_dropped_and_the_others_stay() {
     // The others play on.
     h.receive(
         1,
-        &intent(Intent::Vote {
+        &intent(PlayerIntent::Vote {
             round: 1,
             step: 0,
             option: 0,

@@ -2,10 +2,10 @@
 //! what to send next.
 
 use crate::rules::deck::RoleIdx;
-use crate::rules::session::{Intent, Phase, SeatId};
+use crate::rules::session::{Phase, SeatId};
 use crate::rules::view::View;
 
-use super::protocol::{self, ClientMsg, HostMsg, PROTOCOL_VERSION, Refusal};
+use super::protocol::{self, ClientMsg, HostMsg, PROTOCOL_VERSION, PlayerIntent, Refusal};
 
 #[derive(Default)]
 pub struct ClientCore {
@@ -98,7 +98,7 @@ impl ClientCore {
         }
     }
 
-    pub fn send(&mut self, intent: Intent) {
+    pub fn send(&mut self, intent: PlayerIntent) {
         self.outbox
             .push(protocol::encode(&ClientMsg::Intent(intent)));
     }
@@ -178,7 +178,7 @@ impl ClientCore {
             return false;
         }
         self.sent_vote = Some((round, step, option));
-        self.send(Intent::Vote {
+        self.send(PlayerIntent::Vote {
             round,
             step,
             option,

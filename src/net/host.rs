@@ -270,7 +270,9 @@ impl HostCore {
             }
             ClientMsg::Intent(intent) => {
                 let seat = conn.seat.ok_or(Refusal::NotJoined)?;
-                // A player's laptop speaks only for its own seat: never as the facilitator.
+                // A player's device speaks only for its own seat, and only a player's intents
+                // have a spelling on the wire; the check stays as a second lock.
+                let intent = intent.into_intent();
                 if intent.is_facilitator_only() {
                     return Err(Refusal::Rule(RuleError::NotFacilitator));
                 }

@@ -75,8 +75,41 @@ pub enum ClientMsg {
         /// The secret from an earlier `Welcome`, to take the seat back after a reconnect.
         rejoin: Option<u64>,
     },
-    /// A player's intent: choose a role, vote.
-    Intent(Intent),
+    /// A player's intent: choose a role, vote. Nothing else can be said on the wire.
+    Intent(PlayerIntent),
+}
+
+/// All that a player's device can ask of the host once seated. The rules' `Intent` (start, end,
+/// override, ...) has no spelling here, so a facilitator's intent cannot even be sent; the host's
+/// `verify` maps this to the rules' `Intent` for the seat that sent it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PlayerIntent {
+    /// Pick a role in the lobby.
+    ChooseRole { role: String },
+    /// A vote on the step the player saw (round and step name it).
+    Vote {
+        round: u32,
+        step: usize,
+        option: usize,
+    },
+}
+
+impl PlayerIntent {
+    /// The rules' intent this stands for.
+    pub fn into_intent(self) -> Intent {
+        match self {
+            PlayerIntent::ChooseRole { role } => Intent::ChooseRole { role },
+            PlayerIntent::Vote {
+                round,
+                step,
+                option,
+            } => Intent::Vote {
+                round,
+                step,
+                option,
+            },
+        }
+    }
 }
 
 /// From the host to one player.
@@ -250,12 +283,12 @@ impl BrowserMsg {
                 rejoin: token.as_deref().and_then(parse_token),
             },
             BrowserMsg::Watch { .. } => return None,
-            BrowserMsg::Role { role } => ClientMsg::Intent(Intent::ChooseRole { role }),
+            BrowserMsg::Role { role } => ClientMsg::Intent(PlayerIntent::ChooseRole { role }),
             BrowserMsg::Vote {
                 round,
                 step,
                 option,
-            } => ClientMsg::Intent(Intent::Vote {
+            } => ClientMsg::Intent(PlayerIntent::Vote {
                 round,
                 step,
                 option,

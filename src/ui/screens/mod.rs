@@ -561,7 +561,8 @@ fn carry_out(
             UiAction::ChooseRole(role) => {
                 if let Some(c) = client.as_mut() {
                     c.core.role = Some(role.clone());
-                    c.core.send(Intent::ChooseRole { role });
+                    c.core
+                        .send(crate::net::protocol::PlayerIntent::ChooseRole { role });
                 }
             }
             UiAction::Vote(option) => {
