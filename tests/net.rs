@@ -331,23 +331,23 @@ fn a_dropped_player_reconnects_into_their_seat_with_their_vote() {
         "her vote stays: {votes:?}"
     );
 
-    // Someone else types her name: a name alone never takes a seat, even an empty one.
+    // Someone else types her name: a name alone never takes a seat, even an empty one. They
+    // wait at the door, where the facilitator sees who claims the seat.
     let mut stranger = idle_app(addr, code(), "anna", "raadslid");
     {
         let mut apps = [&mut host, &mut stranger];
         assert!(pump(&mut apps, Duration::from_secs(10), |a| link(a[1])
             .core
-            .fatal
-            .is_some()));
+            .waiting));
     }
+    assert_eq!(link(&stranger).core.seat, None);
     assert!(
-        matches!(
-            link(&stranger).core.fatal,
-            Some(kantelspel::net::protocol::Refusal::SeatNeedsToken(_))
-        ),
-        "{:?}",
-        link(&stranger).core.fatal
+        link(&stranger).core.view.is_none(),
+        "nothing of the session"
     );
+    let door = hostlink(&host).core.waiting().to_vec();
+    assert_eq!(door.len(), 1);
+    assert_eq!(door[0].claims, Some(anna_seat));
     drop(stranger);
 
     // She starts the program again; it kept her seat token (the window keeps it in the

@@ -81,12 +81,12 @@ fn hosting_opens_a_lobby_and_start_goes_to_the_facilitator_screen() {
     act(&mut app, UiAction::Facilitate(Intent::Start));
     assert_eq!(hostlink(&app).core.session().phase, Phase::Briefing);
     assert_eq!(screen(&app), Screen::Facilitator);
-    // A refused button press says why and changes nothing.
+    // A refused button press says why, in the window's language, and changes nothing.
     act(&mut app, UiAction::Facilitate(Intent::Revoke));
     let status = app.world().resource::<kantelspel::ui::screens::Status>();
     assert_eq!(
         status.error.as_deref(),
-        Some("there is no resolution to change")
+        Some("Er is geen besluit om te wijzigen.")
     );
     act(&mut app, UiAction::Leave);
     assert!(

@@ -674,10 +674,10 @@ fn a_resumed_host_honours_the_seat_tokens_its_players_hold_and_names_alone_take_
     h.receive_web(2, &hello("Ans", None, None), T);
     let out = h.take_outgoing(T);
     assert!(
-        refused(&out, 2)[0].contains("sleutel"),
-        "a name alone is refused: {:?}",
-        refused(&out, 2)
+        frames(&out, 2).iter().any(|f| f["t"] == "waiting"),
+        "a name alone waits for the facilitator"
     );
+    assert!(!frames(&out, 2).iter().any(|f| f["t"] == "welcome"));
     h.connect_link(3, LinkKind::Web, T);
     h.receive_web(3, &hello("wie dan ook", None, Some(&token)), T);
     let out = h.take_outgoing(T);
@@ -689,4 +689,80 @@ fn a_resumed_host_honours_the_seat_tokens_its_players_hold_and_names_alone_take_
     );
     assert_eq!(h.session().seats.len(), 1);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn after_the_start_a_newcomer_waits_sees_nothing_and_comes_in_when_let_in() {
+    let mut h = seated();
+    h.take_outgoing(T);
+    let deck = h.session().deck().clone();
+    let card = &deck.cards[h.session().current.as_ref().unwrap().card];
+    // A latecomer who read the code off the projector.
+    h.connect_link(9, LinkKind::Web, T);
+    h.receive_web(9, &hello("Laat", Some("wethouder"), None), T);
+    let out = h.take_outgoing(T);
+    let got = frames(&out, 9);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0]["t"], "waiting");
+    assert_eq!(h.waiting().len(), 1);
+    assert_eq!(h.waiting()[0].role.as_deref(), Some("wethouder"));
+    assert_eq!(h.session().seats.len(), 4, "no seat yet");
+    // The game moves on; the latecomer hears nothing of it.
+    let deciding = h.session().deciding_role().unwrap();
+    h.receive_web(
+        deciding as u64 + 1,
+        &json!({"t":"vote","round":1,"step":0,"option":0}).to_string(),
+        T,
+    );
+    let out = h.take_outgoing(T);
+    assert!(frames(&out, 9).is_empty());
+    // A vote from the door is refused: no seat.
+    h.receive_web(
+        9,
+        &json!({"t":"vote","round":1,"step":0,"option":0}).to_string(),
+        T,
+    );
+    assert!(!refused(&h.take_outgoing(T), 9).is_empty());
+    // The facilitator lets them in as ambtenaar: now they see that role's view.
+    let seat = h.admit(9, Some("ambtenaar".into())).unwrap();
+    let out = h.take_outgoing(T);
+    let got = frames(&out, 9);
+    assert!(got.iter().any(|f| f["t"] == "welcome" && f["seat"] == seat));
+    let ambtenaar = deck.roles.iter().position(|r| r.id == "ambtenaar").unwrap();
+    assert_eq!(h.session().seats[&seat].role, Some(ambtenaar));
+    assert!(h.waiting().is_empty());
+    let _ = card;
+
+    // Another is turned away, in words.
+    h.connect_link(10, LinkKind::Web, T);
+    h.receive_web(10, &hello("Nee", None, None), T);
+    h.take_outgoing(T);
+    h.turn_away(10);
+    let out = h.take_outgoing(T);
+    assert!(refused(&out, 10)[0].contains("niet toegelaten"));
+    assert!(out.disconnect.contains(&10));
+
+    // One whose phone lost its token claims their own seat; the facilitator gives it back.
+    h.disconnect(2);
+    let p2 = *h
+        .session()
+        .seats
+        .iter()
+        .find(|(_, s)| s.name == "p2")
+        .unwrap()
+        .0;
+    h.connect_link(11, LinkKind::Web, T);
+    h.receive_web(11, &hello("P2", None, None), T);
+    h.take_outgoing(T);
+    assert_eq!(h.waiting()[0].claims, Some(p2));
+    assert_eq!(h.admit(11, None).unwrap(), p2);
+    assert!(h.connected_seats().contains(&p2));
+
+    // With the room left open, a newcomer comes straight in.
+    h.set_room_open(true);
+    h.connect_link(12, LinkKind::Web, T);
+    h.receive_web(12, &hello("Open", Some("raadslid"), None), T);
+    let out = h.take_outgoing(T);
+    assert!(frames(&out, 12).iter().any(|f| f["t"] == "welcome"));
+    assert!(h.waiting().is_empty());
 }

@@ -31,6 +31,7 @@ const WORDS = {
     debrief: 'Nabespreking', ending: 'Zo liep het af', chart: 'De meters per ronde', decisions: 'Alle besluiten', questions: 'Vragen voor de nabespreking',
     round: 'Ronde', time_left: 'Nog', votes_word: 'stemmen', earlier: 'Eerder in deze casus',
     join_here: 'Doe mee op je telefoon of laptop', join_with_code: 'met de code',
+    waiting_title: 'Even geduld', waiting_text: 'De sessie is al begonnen. De facilitator ziet dat je er bent en laat je zo binnen.',
     watching: 'Meekijken', removed_hint: 'Vraag de facilitator om je weer een plaats te geven.',
   },
   en: {
@@ -60,6 +61,7 @@ const WORDS = {
     debrief: 'Debrief', ending: 'How it ended', chart: 'Meters by round', decisions: 'All decisions', questions: 'Questions for the debrief',
     round: 'Round', time_left: 'left', votes_word: 'votes', earlier: 'Earlier in this case',
     join_here: 'Join on your phone or laptop', join_with_code: 'with the code',
+    waiting_title: 'One moment', waiting_text: 'The session has already started. The facilitator sees you are here and will let you in shortly.',
     watching: 'Watching', removed_hint: 'Ask the facilitator to seat you again.',
   },
 };
@@ -154,11 +156,16 @@ function connect() {
 
 function receive(msg) {
   if (msg.t === 'welcome') {
+    S.waiting = false;
     S.seat = msg.seat;
     S.session = msg.session;
     S.saved.token = msg.token;
     S.retries = 0;
     save();
+  } else if (msg.t === 'waiting') {
+    S.session = msg.session;
+    S.waiting = true;
+    S.retries = 0;
   } else if (msg.t === 'refused') {
     if (msg.fatal) {
       S.fatal = true;
@@ -207,6 +214,7 @@ function render() {
   for (const b of document.querySelectorAll('.lang')) b.setAttribute('aria-pressed', String(b.dataset.lang === S.lang));
   if (S.screen === 'join' || !S.view) {
     if (S.screen === 'join') { app.replaceChildren(joinForm()); return; }
+    if (S.waiting) { app.replaceChildren(el('div', { class: 'card mine', id: 'waiting' }, el('h1', {}, w('waiting_title')), el('p', {}, w('waiting_text')))); return; }
     app.replaceChildren(el('p', { class: 'muted' }, w('connecting')), S.notice ? el('p', { class: 'notice error', id: 'notice' }, S.notice) : null);
     return;
   }

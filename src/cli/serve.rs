@@ -88,6 +88,10 @@ pub struct ServeArgs {
     /// Do not serve the browser players' page.
     #[arg(long)]
     pub no_web: bool,
+    /// Let newcomers in after the start without asking (always so with --auto, where nobody
+    /// is at the console to let them in).
+    #[arg(long)]
+    pub open_room: bool,
 }
 
 pub fn default_journal_dir() -> PathBuf {
@@ -118,8 +122,10 @@ pub fn prepare(args: &ServeArgs) -> Result<Prepared, String> {
         if let Some(note) = &resumed.note {
             eprintln!("note: {note}");
         }
+        let mut core = resumed.core;
+        core.set_room_open(args.open_room || args.auto);
         return Ok(Prepared {
-            core: resumed.core,
+            core,
             code: resumed.code,
         });
     }
@@ -153,6 +159,7 @@ pub fn prepare(args: &ServeArgs) -> Result<Prepared, String> {
     let session = Session::new(deck.clone(), header.seed, header.rounds);
     let name = args.name.clone().unwrap_or_else(|| deck.title.nl.clone());
     let mut core = HostCore::new(session, Some(file), name);
+    core.set_room_open(args.open_room || args.auto);
     for role in &args.bots {
         core.act(
             Sender::Host,
@@ -294,7 +301,7 @@ pub fn run(args: ServeArgs) -> i32 {
     });
     app.insert_resource(Console(Mutex::new(rx)))
         .insert_resource(ServeMode { auto: args.auto })
-        .add_systems(Update, (console, finish).chain());
+        .add_systems(Update, (console, announce_door, finish).chain());
     match app.run() {
         AppExit::Success => 0,
         AppExit::Error(code) => i32::from(code.get()),
@@ -320,7 +327,7 @@ fn console(console: Res<Console>, mut link: ResMut<HostLink>, mut exit: MessageW
     }
 }
 
-const HELP: &str = "commands: start | pause | resume | next (close the phase) | skip | next-card ID | inject ID\n  decide N | override N | revoke | timer SECS | extend SECS | move SEAT ROLE | remove SEAT\n  bot ROLE | status | end | quit";
+const HELP: &str = "commands: start | pause | resume | next (close the phase) | skip | next-card ID | inject ID\n  decide N | override N | revoke | timer SECS | extend SECS | move SEAT ROLE | remove SEAT\n  bot ROLE | door (who waits) | admit N [ROLE] | away N | room open|closed | status | end | quit";
 
 /// One facilitator command. `Ok(None)` means quit.
 fn command(line: &str, link: &mut HostLink) -> Result<Option<String>, String> {
@@ -339,6 +346,33 @@ fn command(line: &str, link: &mut HostLink) -> Result<Option<String>, String> {
         "help" | "?" => return Ok(Some(HELP.to_string())),
         "quit" | "exit" => return Ok(None),
         "status" => return Ok(Some(status(link))),
+        "door" => return Ok(Some(door(link))),
+        "room" => {
+            let open = match arg {
+                Some("open") => true,
+                Some("closed") => false,
+                _ => return Err("room open or room closed".into()),
+            };
+            link.core.set_room_open(open);
+            return Ok(Some(door(link)));
+        }
+        "admit" | "away" => {
+            let n = num(arg)? as usize;
+            let client = link
+                .core
+                .waiting()
+                .get(n.wrapping_sub(1))
+                .map(|w| w.client)
+                .ok_or("nobody waits under that number; type `door`")?;
+            if verb == "away" {
+                link.core.turn_away(client);
+            } else {
+                link.core
+                    .admit(client, words.next().map(str::to_string))
+                    .map_err(|e| e.to_string())?;
+            }
+            return Ok(Some(door(link)));
+        }
         "start" => Intent::Start,
         "pause" => Intent::Pause,
         "resume" => Intent::Resume,
@@ -373,6 +407,51 @@ fn command(line: &str, link: &mut HostLink) -> Result<Option<String>, String> {
     };
     link.core.facilitate(&intent).map_err(|e| e.to_string())?;
     Ok(Some(status(link)))
+}
+
+/// Tells the console when someone arrives at the door.
+fn announce_door(link: Res<HostLink>, mut seen: Local<Vec<u64>>) {
+    let waiting = link.core.waiting();
+    for (i, w) in waiting.iter().enumerate() {
+        if !seen.contains(&w.client) {
+            println!(
+                "at the door: {}. {} (type `admit {} ROLE`, or `away {}`)",
+                i + 1,
+                w.name,
+                i + 1,
+                i + 1
+            );
+        }
+    }
+    *seen = waiting.iter().map(|w| w.client).collect();
+}
+
+/// Who waits at the door, numbered for `admit` and `away`.
+fn door(link: &HostLink) -> String {
+    let state = if link.core.room_open() {
+        "the room is open: newcomers come in after the start"
+    } else {
+        "the room is closed after the start: newcomers wait here"
+    };
+    let waiting: Vec<String> = link
+        .core
+        .waiting()
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let wants = w.role.as_deref().unwrap_or("-");
+            let claims = w
+                .claims
+                .map(|s| format!(", claims seat #{s} (lost its token)"))
+                .unwrap_or_default();
+            format!("  {}. {} (asks for {wants}{claims})", i + 1, w.name)
+        })
+        .collect();
+    if waiting.is_empty() {
+        format!("{state}; nobody waits")
+    } else {
+        format!("{state}; waiting:\n{}", waiting.join("\n"))
+    }
 }
 
 fn status(link: &HostLink) -> String {

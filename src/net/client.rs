@@ -24,6 +24,8 @@ pub struct ClientCore {
     pub fatal: Option<Refusal>,
     /// Bumped on every new view.
     pub version: u64,
+    /// At the door after the start: the facilitator has not let us in yet.
+    pub waiting: bool,
     rejoin: Option<u64>,
     /// The vote sent on (round, step), until the host's view confirms or moves on.
     sent_vote: Option<(u32, usize, usize)>,
@@ -77,6 +79,11 @@ impl ClientCore {
                 self.session = Some(session);
                 self.rejoin = Some(rejoin);
                 self.refusal = None;
+                self.waiting = false;
+            }
+            HostMsg::Waiting { session } => {
+                self.session = Some(session);
+                self.waiting = true;
             }
             HostMsg::Refused(r) => {
                 if r.is_fatal() {

@@ -35,6 +35,17 @@ pub enum LinkKind {
     Web,
 }
 
+/// Someone at the door after the start, waiting for the facilitator.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Waiting {
+    pub client: ClientId,
+    pub name: String,
+    /// The role they asked for.
+    pub role: Option<String>,
+    /// A seat with their name whose token they do not hold: theirs, if the facilitator says so.
+    pub claims: Option<SeatId>,
+}
+
 struct Conn {
     seat: Option<SeatId>,
     kind: LinkKind,
@@ -63,6 +74,9 @@ pub struct HostCore {
     /// The secret every seat's token is derived from (kept in the journal's header, so a
     /// resumed host honours the tokens its players hold).
     seat_secret: u64,
+    /// After the start a newcomer waits for the facilitator, unless the room is left open.
+    room_open: bool,
+    waiting: Vec<Waiting>,
     out: Outgoing,
     /// The views need sending again.
     dirty: bool,
@@ -90,6 +104,8 @@ impl HostCore {
             name,
             conns: BTreeMap::new(),
             seat_secret,
+            room_open: false,
+            waiting: Vec::new(),
             out: Outgoing::default(),
             dirty: true,
             urgent: true,
@@ -186,6 +202,113 @@ impl HostCore {
             self.dirty = true;
             self.roster_version += 1;
         }
+        self.stop_waiting(client);
+    }
+
+    fn stop_waiting(&mut self, client: ClientId) {
+        let before = self.waiting.len();
+        self.waiting.retain(|w| w.client != client);
+        if self.waiting.len() != before {
+            self.roster_version += 1;
+        }
+    }
+
+    /// Whether newcomers after the start get a seat at once (open) or wait to be let in.
+    pub fn room_open(&self) -> bool {
+        self.room_open
+    }
+
+    pub fn set_room_open(&mut self, open: bool) {
+        self.room_open = open;
+        self.roster_version += 1;
+    }
+
+    /// Who waits at the door, in order of arrival.
+    pub fn waiting(&self) -> &[Waiting] {
+        &self.waiting
+    }
+
+    /// The facilitator lets a waiting player in: into the seat they claim, or a new seat in
+    /// `role` (or the role they asked for).
+    pub fn admit(&mut self, client: ClientId, role: Option<String>) -> Result<SeatId, Refusal> {
+        let w = self
+            .waiting
+            .iter()
+            .find(|w| w.client == client)
+            .cloned()
+            .ok_or(Refusal::NotJoined)?;
+        let seat = match w.claims.filter(|s| self.session.seats.contains_key(s)) {
+            Some(seat) => {
+                if let Some(r) = role {
+                    self.act(Sender::Facilitator, &Intent::MoveSeat { seat, role: r })?;
+                }
+                seat
+            }
+            None => {
+                let events = self.act(
+                    Sender::Facilitator,
+                    &Intent::AddSeat {
+                        name: w.name.clone(),
+                        role: role.or(w.role.clone()),
+                        bot: false,
+                    },
+                )?;
+                events
+                    .iter()
+                    .find_map(|e| match e {
+                        Event::SeatAdded { seat, .. } => Some(*seat),
+                        _ => None,
+                    })
+                    .ok_or(Refusal::NotJoined)?
+            }
+        };
+        self.stop_waiting(client);
+        // A stale connection on a reclaimed seat goes.
+        let stale: Vec<ClientId> = self
+            .conns
+            .iter()
+            .filter(|(id, c)| **id != client && c.seat == Some(seat))
+            .map(|(id, _)| *id)
+            .collect();
+        for old in stale {
+            self.conns.remove(&old);
+            self.out.disconnect.push(old);
+        }
+        self.seat(client, seat);
+        Ok(seat)
+    }
+
+    /// The facilitator sends a waiting player away.
+    pub fn turn_away(&mut self, client: ClientId) {
+        if self.waiting.iter().any(|w| w.client == client) {
+            self.stop_waiting(client);
+            self.refuse(client, Refusal::NotAdmitted);
+        }
+    }
+
+    fn wait_at_door(
+        &mut self,
+        client: ClientId,
+        name: String,
+        role: Option<String>,
+        claims: Option<SeatId>,
+    ) {
+        if self.waiting.iter().any(|w| w.client == client) {
+            return;
+        }
+        self.waiting.push(Waiting {
+            client,
+            name,
+            role,
+            claims,
+        });
+        self.roster_version += 1;
+        self.send(
+            client,
+            &HostMsg::Waiting {
+                session: self.name.clone(),
+            },
+        );
     }
 
     /// Counts a message against the sender's budget; false (and the connection refused) when
@@ -336,8 +459,16 @@ impl HostCore {
                 if holder.is_some() {
                     self.refuse(client, Refusal::NameInUse(name));
                 } else {
-                    self.refuse(client, Refusal::SeatNeedsToken(name));
+                    // Their device lost the token (another browser, a cleared phone): the
+                    // facilitator can see who it is and give the seat back.
+                    self.wait_at_door(client, name, role, Some(seat));
                 }
+                return;
+            }
+            None if self.session.phase != Phase::Lobby && !self.room_open => {
+                // The session has started: a newcomer waits for the facilitator and sees
+                // nothing of it until let in.
+                self.wait_at_door(client, name, role, None);
                 return;
             }
             None => {

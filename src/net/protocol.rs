@@ -130,6 +130,9 @@ pub enum HostMsg {
         /// Seconds left on the decision timer, when one runs.
         timer_left: Option<u32>,
     },
+    /// The session has started and the room is closed: the facilitator decides whether to let
+    /// this player in. Nothing of the session is sent until then.
+    Waiting { session: String },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -140,10 +143,6 @@ pub enum Refusal {
     VersionMismatch { host: u16, client: u16 },
     #[error("someone called `{0}` is already connected; choose another name")]
     NameInUse(String),
-    #[error(
-        "`{0}` already has a seat in this session, and this device does not hold its token; join under another name and ask the facilitator to move you into your role"
-    )]
-    SeatNeedsToken(String),
     #[error("{0}")]
     Rule(RuleError),
     #[error("the message could not be read")]
@@ -156,6 +155,8 @@ pub enum Refusal {
     JournalFailed(String),
     #[error("the facilitator removed you from the session")]
     Removed,
+    #[error("the facilitator did not let you in")]
+    NotAdmitted,
 }
 
 impl Refusal {
@@ -164,9 +165,9 @@ impl Refusal {
         match self {
             Refusal::VersionMismatch { .. }
             | Refusal::NameInUse(_)
-            | Refusal::SeatNeedsToken(_)
             | Refusal::Flooding
-            | Refusal::Removed => true,
+            | Refusal::Removed
+            | Refusal::NotAdmitted => true,
             // Refused while joining: there is no seat to go back to.
             Refusal::Rule(
                 RuleError::RoleFull(_)
@@ -315,6 +316,9 @@ pub enum ToBrowser<'a> {
         connected: &'a [SeatId],
         timer_left: Option<u32>,
     },
+    Waiting {
+        session: &'a str,
+    },
 }
 
 pub fn browser_json(msg: &HostMsg) -> String {
@@ -341,6 +345,7 @@ pub fn browser_json(msg: &HostMsg) -> String {
             connected,
             timer_left: *timer_left,
         },
+        HostMsg::Waiting { session } => ToBrowser::Waiting { session },
     };
     // Serialising our own plain data types cannot fail.
     serde_json::to_string(&out).unwrap_or_default()
@@ -365,12 +370,6 @@ impl Refusal {
                 format!("Iemand met de naam ‘{n}’ is al verbonden; kies een andere naam."),
                 self.to_string(),
             ),
-            Refusal::SeatNeedsToken(n) => Text::new(
-                format!(
-                    "‘{n}’ heeft al een plaats in deze sessie, maar dit apparaat heeft de sleutel van die plaats niet. Doe mee onder een andere naam en vraag de facilitator je in je rol te zetten."
-                ),
-                self.to_string(),
-            ),
             Refusal::Rule(e) => rule_error_text(e),
             Refusal::Malformed => {
                 Text::new("Het bericht kon niet worden gelezen.", self.to_string())
@@ -388,6 +387,9 @@ impl Refusal {
                 "De facilitator heeft je uit de sessie gehaald.",
                 self.to_string(),
             ),
+            Refusal::NotAdmitted => {
+                Text::new("De facilitator heeft je niet toegelaten.", self.to_string())
+            }
         }
     }
 }

@@ -170,6 +170,16 @@ pub fn setup(world: &mut World, screen: Screen) {
                         },
                     );
                 }
+                // A latecomer at the door, from a browser.
+                let now = std::time::Duration::ZERO;
+                let latecomer = 1 << 63;
+                link.core
+                    .connect_link(latecomer, crate::net::host::LinkKind::Web, now);
+                link.core.receive_web(
+                    latecomer,
+                    r#"{"t":"hello","code":"","name":"Noor","role":"raadslid"}"#,
+                    now,
+                );
             }
         }
     }

@@ -114,9 +114,10 @@ pub fn draw(
             .show(&mut root, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| {
                     if let Some(url) = &host.web_url {
-                        join_box(ui, &tr, url, &host.code.to_string(), 120.0, 15.0);
+                        join_box(ui, &tr, url, &host.code.to_string(), 120.0, 17.0);
                         ui.separator();
                     }
+                    door(ui, &tr, &host, &mut actions);
                     controls(ui, &tr, &host, &view, &mut actions, &mut picked);
                     ui.separator();
                     ui.label(
@@ -283,6 +284,68 @@ pub fn draw(
             });
         });
     Ok(())
+}
+
+/// The door after the start: whether newcomers come straight in, and who waits to be let in
+/// (into a role, or back into the seat with their name whose token their device lost).
+pub(super) fn door(
+    ui: &mut egui::Ui,
+    tr: &Tr,
+    host: &HostLink,
+    actions: &mut MessageWriter<UiAction>,
+) {
+    let mut open = host.core.room_open();
+    if ui.checkbox(&mut open, tr.t("door.open")).changed() {
+        actions.write(UiAction::SetRoomOpen(open));
+    }
+    let waiting = host.core.waiting();
+    if waiting.is_empty() {
+        return;
+    }
+    let deck = host.core.session().deck();
+    theme::card_frame().show(ui, |ui| {
+        ui.label(
+            egui::RichText::new(tr.t("door.title"))
+                .strong()
+                .color(theme::ACCENT),
+        );
+        for w in waiting {
+            ui.separator();
+            let wants = w
+                .role
+                .as_deref()
+                .and_then(|r| deck.roles.iter().find(|x| x.id == r))
+                .map(|r| r.name.get(tr.lang).to_string());
+            ui.label(egui::RichText::new(&w.name).strong());
+            if let Some(r) = &wants {
+                ui.label(tr.f("door.wants", &[("role", r)]));
+            }
+            ui.horizontal_wrapped(|ui| {
+                if w.claims.is_some() {
+                    ui.label(tr.t("door.claims"));
+                    if ui.button(tr.t("door.give_back")).clicked() {
+                        actions.write(UiAction::Admit {
+                            client: w.client,
+                            role: None,
+                        });
+                    }
+                } else {
+                    ui.label(tr.t("door.admit_as"));
+                    for role in &deck.roles {
+                        if ui.button(role.name.get(tr.lang)).clicked() {
+                            actions.write(UiAction::Admit {
+                                client: w.client,
+                                role: Some(role.id.clone()),
+                            });
+                        }
+                    }
+                }
+                if ui.button(tr.t("door.turn_away")).clicked() {
+                    actions.write(UiAction::TurnAway(w.client));
+                }
+            });
+        }
+    });
 }
 
 /// How to join from a browser: the QR code beside the address and the join code.

@@ -167,6 +167,7 @@ fn lobby(ui: &mut egui::Ui, tr: &Tr, host: &HostLink, actions: &mut MessageWrite
                         ui.end_row();
                     }
                 });
+            super::facilitator::door(ui, tr, host, actions);
             ui.separator();
             ui.label(tr.t("host.fill_with_bots"));
             ui.horizontal_wrapped(|ui| {

@@ -103,6 +103,15 @@ pub enum UiAction {
     ChooseRole(String),
     Vote(usize),
     Facilitate(Intent),
+    /// The door after the start: let a waiting player in (into `role`, or what they asked for,
+    /// or the seat they claim), or send them away.
+    Admit {
+        client: u64,
+        role: Option<String>,
+    },
+    TurnAway(u64),
+    /// Let newcomers in without asking, or not.
+    SetRoomOpen(bool),
     /// Leave the session (or stop hosting) and go back to the start.
     Leave,
     Export,
@@ -574,10 +583,27 @@ fn carry_out(
                 if let Some(h) = host.as_mut()
                     && let Err(e) = h.core.facilitate(&intent)
                 {
-                    status.error = Some(e.to_string());
+                    status.error = Some(e.text().get(tr.lang).to_string());
                 }
                 if matches!(intent, Intent::Start) && status.error.is_none() {
                     next.set(Screen::Facilitator);
+                }
+            }
+            UiAction::Admit { client, role } => {
+                if let Some(h) = host.as_mut()
+                    && let Err(e) = h.core.admit(client, role)
+                {
+                    status.error = Some(e.text().get(tr.lang).to_string());
+                }
+            }
+            UiAction::TurnAway(client) => {
+                if let Some(h) = host.as_mut() {
+                    h.core.turn_away(client);
+                }
+            }
+            UiAction::SetRoomOpen(open) => {
+                if let Some(h) = host.as_mut() {
+                    h.core.set_room_open(open);
                 }
             }
             UiAction::Leave => {

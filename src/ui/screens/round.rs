@@ -85,9 +85,13 @@ pub fn draw(
     });
     let Some(view) = core.view.as_ref() else {
         egui::CentralPanel::default().show(&mut root, |ui| {
-            ui.heading(words.clone());
+            if core.waiting && core.fatal.is_none() {
+                ui.heading(tr.t("round.waiting_door"));
+            } else {
+                ui.heading(words.clone());
+            }
             if let Some(r) = &core.fatal {
-                ui.colored_label(theme::BAD, r.to_string());
+                ui.colored_label(theme::BAD, r.text().get(tr.lang));
             }
         });
         return Ok(());
