@@ -1,7 +1,11 @@
 //! Rigs that push arbitrary bytes through the host's and the client's receive paths, for the
 //! fuzz targets in `fuzz/` and the robustness property tests.
+//!
+//! Each rig holds a real netcode connection (a client that completed the handshake over
+//! loopback), so bytes arrive from a connected player's own address and reach netcode's
+//! decryption; sealed with the connection's key, they reach renet's packet parser behind it.
 
-use std::net::SocketAddr;
+use std::net::{SocketAddr, UdpSocket};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -17,12 +21,86 @@ use crate::rules::Session;
 use crate::rules::deck::Deck;
 use crate::rules::session::Intent;
 
-/// A host with a seated player (client 1) and a stranger (client 2, no hello yet).
+/// A host and a client whose netcode handshake completed over loopback.
+pub struct Connection {
+    pub host: ServerTransport,
+    pub server: RenetServer,
+    pub player: ClientTransport,
+    pub client: RenetClient,
+    /// The client's id and address, as the host knows them.
+    pub client_id: u64,
+    pub client_addr: SocketAddr,
+}
+
+impl Connection {
+    /// Connects; `None` only when loopback is unusable.
+    pub fn open() -> Option<Connection> {
+        let host_socket = UdpSocket::bind("127.0.0.1:0").ok()?;
+        let host_addr = host_socket.local_addr().ok()?;
+        let code = JoinCode::parse("FUZZ42").ok()?;
+        let host = ServerTransport::new(
+            ServerConfig {
+                current_time: code::now(),
+                max_clients: 16,
+                protocol_id: PROTOCOL_ID,
+                public_addresses: vec![host_addr],
+                authentication: ServerAuthentication::Secure {
+                    private_key: code.key(),
+                },
+            },
+            host_socket,
+        )
+        .ok()?;
+        let client_socket = UdpSocket::bind("127.0.0.1:0").ok()?;
+        let client_addr = client_socket.local_addr().ok()?;
+        let token = code::connect_token(&code, 7, host_addr).ok()?;
+        let player = ClientTransport::new(
+            code::now(),
+            ClientAuthentication::Secure {
+                connect_token: token,
+            },
+            client_socket,
+        )
+        .ok()?;
+        let mut c = Connection {
+            host,
+            server: RenetServer::new(protocol::connection_config()),
+            player,
+            client: RenetClient::new(protocol::connection_config()),
+            client_id: 7,
+            client_addr,
+        };
+        for _ in 0..2000 {
+            c.pump();
+            if c.is_up() {
+                return Some(c);
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        None
+    }
+
+    /// One round of both sides' sockets.
+    pub fn pump(&mut self) {
+        let dt = Duration::from_millis(5);
+        self.client.update(dt);
+        self.player.update(dt, &mut self.client);
+        self.server.update(dt);
+        self.host.update(dt, &mut self.server);
+        self.host.send_packets(&mut self.server);
+        self.player.send_packets(&mut self.client);
+    }
+
+    pub fn is_up(&self) -> bool {
+        self.player.is_connected() && self.server.clients_id().contains(&self.client_id)
+    }
+}
+
+/// A host with a seated player (client 1, connected in netcode too) and a stranger (client 2,
+/// no hello yet).
 pub struct HostRig {
-    transport: ServerTransport,
-    server: RenetServer,
+    link: Connection,
     core: HostCore,
-    seated: SocketAddr,
     stranger: SocketAddr,
     tick: u64,
 }
@@ -33,75 +111,81 @@ impl Default for HostRig {
     }
 }
 
+fn seated_core() -> HostCore {
+    let deck = Arc::new(Deck::default_deck().expect("the default deck is valid"));
+    let mut core = HostCore::new(Session::new(deck, 1, 3), None, "fuzz".into());
+    core.connect(1, Duration::ZERO);
+    core.connect(2, Duration::ZERO);
+    core.receive(
+        1,
+        &protocol::encode(&ClientMsg::Hello {
+            version: PROTOCOL_VERSION,
+            name: "speler".into(),
+            role: Some("raadslid".into()),
+            rejoin: None,
+        }),
+        Duration::ZERO,
+    );
+    let _ = core.facilitate(&Intent::Start);
+    core
+}
+
 impl HostRig {
     pub fn new() -> HostRig {
-        let socket = std::net::UdpSocket::bind("127.0.0.1:0").expect("loopback");
-        let addr = socket.local_addr().expect("bound");
-        let code = JoinCode::parse("FUZZ42").expect("valid");
-        let transport = ServerTransport::new(
-            ServerConfig {
-                current_time: code::now(),
-                max_clients: 16,
-                protocol_id: PROTOCOL_ID,
-                public_addresses: vec![addr],
-                authentication: ServerAuthentication::Secure {
-                    private_key: code.key(),
-                },
-            },
-            socket,
-        )
-        .expect("transport");
-        let deck = Arc::new(Deck::default_deck().expect("the default deck is valid"));
-        let mut core = HostCore::new(Session::new(deck, 1, 3), None, "fuzz".into());
-        core.connect(1, Duration::ZERO);
-        core.connect(2, Duration::ZERO);
-        core.receive(
-            1,
-            &protocol::encode(&ClientMsg::Hello {
-                version: PROTOCOL_VERSION,
-                name: "speler".into(),
-                role: Some("raadslid".into()),
-                rejoin: None,
-            }),
-            Duration::ZERO,
-        );
-        let _ = core.facilitate(&Intent::Start);
         HostRig {
-            transport,
-            server: RenetServer::new(protocol::connection_config()),
-            core,
-            seated: "127.0.0.1:40001".parse().expect("constant"),
+            link: Connection::open().expect("a loopback connection"),
+            core: seated_core(),
             stranger: "127.0.0.1:40002".parse().expect("constant"),
             tick: 0,
         }
     }
 
-    /// The first byte picks the path: the raw datagram path from either address, or the host
-    /// core's message path from the seated player or the stranger.
+    /// Panics netcode caught in the host's transport (none, unless the guard missed a case).
+    pub fn panics(&self) -> u64 {
+        self.link.host.panics
+    }
+
+    /// The first byte picks the path: the raw datagram path from the connected player's address
+    /// or a stranger's, a payload sealed with the connection's key (into renet's parser), or the
+    /// host core's message path from the seated player or the stranger.
     pub fn feed(&mut self, data: &[u8]) {
         let Some((&selector, rest)) = data.split_first() else {
             return;
         };
         self.tick += 1;
         let now = Duration::from_millis(self.tick);
-        match selector % 4 {
-            0 => self
-                .transport
-                .process_datagram(self.seated, rest, &mut self.server),
-            1 => self
-                .transport
-                .process_datagram(self.stranger, rest, &mut self.server),
-            2 => self.core.receive(1, rest, now),
+        let l = &mut self.link;
+        match selector % 5 {
+            0 => l.host.process_datagram(l.client_addr, rest, &mut l.server),
+            1 => l.host.process_datagram(self.stranger, rest, &mut l.server),
+            2 => {
+                if let Some(sealed) = l.player.seal(rest) {
+                    l.host
+                        .process_datagram(l.client_addr, &sealed, &mut l.server);
+                }
+            }
+            3 => self.core.receive(1, rest, now),
             _ => self.core.receive(2, rest, now),
         }
+        while let Some(bytes) = l
+            .server
+            .receive_message(l.client_id, protocol::Channel::Reliable)
+        {
+            self.core.receive(1, &bytes, now);
+        }
         let _ = self.core.take_outgoing(now);
+        // renet drops a connection that sent it garbage: connect again, to keep the depth.
+        if !l.server.clients_id().contains(&l.client_id)
+            && let Some(fresh) = Connection::open()
+        {
+            self.link = fresh;
+        }
     }
 }
 
-/// A player connected (in netcode's eyes, connecting) to a host address.
+/// A player connected (in netcode's eyes too) to a host.
 pub struct ClientRig {
-    transport: ClientTransport,
-    client: RenetClient,
+    link: Connection,
     core: ClientCore,
 }
 
@@ -113,34 +197,44 @@ impl Default for ClientRig {
 
 impl ClientRig {
     pub fn new() -> ClientRig {
-        let socket = std::net::UdpSocket::bind("127.0.0.1:0").expect("loopback");
-        let host: SocketAddr = "127.0.0.1:40003".parse().expect("constant");
-        let code = JoinCode::parse("FUZZ42").expect("valid");
-        let token = code::connect_token(&code, 7, host).expect("token");
         ClientRig {
-            transport: ClientTransport::new(
-                code::now(),
-                ClientAuthentication::Secure {
-                    connect_token: token,
-                },
-                socket,
-            )
-            .expect("transport"),
-            client: RenetClient::new(protocol::connection_config()),
+            link: Connection::open().expect("a loopback connection"),
             core: ClientCore::new("speler", Some("raadslid".into())),
         }
     }
 
+    /// Panics netcode caught in the client's transport.
+    pub fn panics(&self) -> u64 {
+        self.link.player.panics
+    }
+
+    /// The first byte picks the path: a raw datagram from the host's address, a payload sealed
+    /// with the connection's key (into renet's parser), or the client core's message path.
     pub fn feed(&mut self, data: &[u8]) {
         let Some((&selector, rest)) = data.split_first() else {
             return;
         };
-        if selector % 2 == 0 {
-            self.transport.process_datagram(rest, &mut self.client);
-        } else {
-            self.core.receive(rest);
-            let _ = self.core.my_turn();
-            let _ = self.core.seconds_left();
+        let l = &mut self.link;
+        match selector % 3 {
+            0 => l.player.process_datagram(rest, &mut l.client),
+            1 => {
+                if let Some(sealed) = l.host.seal(l.client_id, rest) {
+                    l.player.process_datagram(&sealed, &mut l.client);
+                }
+            }
+            _ => {
+                self.core.receive(rest);
+                let _ = self.core.my_turn();
+                let _ = self.core.seconds_left();
+            }
+        }
+        while let Some(bytes) = l.client.receive_message(protocol::Channel::Reliable) {
+            self.core.receive(&bytes);
+        }
+        if (l.client.is_disconnected() || !l.player.is_connected())
+            && let Some(fresh) = Connection::open()
+        {
+            self.link = fresh;
         }
     }
 }

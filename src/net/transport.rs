@@ -84,6 +84,15 @@ impl ServerTransport {
         self.netcode.client_addr(client)
     }
 
+    /// `payload` as the datagram netcode would send `client`: encrypted and authenticated with
+    /// the connection's key. For the fuzz rigs, to reach past netcode into renet.
+    pub fn seal(&mut self, client: u64, payload: &[u8]) -> Option<Vec<u8>> {
+        self.netcode
+            .generate_payload_packet(client, payload)
+            .ok()
+            .map(|(_, p)| p.to_vec())
+    }
+
     /// Feeds one datagram from `from` to netcode and renet, as if it came off the socket: the
     /// entry the fuzz target and the robustness tests drive.
     pub fn process_datagram(
@@ -212,6 +221,19 @@ impl ClientTransport {
             buffer: Box::new([0; NETCODE_MAX_PACKET_BYTES]),
             panics: 0,
         })
+    }
+
+    /// `payload` as the datagram netcode would send the host. For the fuzz rigs.
+    pub fn seal(&mut self, payload: &[u8]) -> Option<Vec<u8>> {
+        self.netcode
+            .generate_payload_packet(payload)
+            .ok()
+            .map(|(_, p)| p.to_vec())
+    }
+
+    /// Whether netcode's handshake is done.
+    pub fn is_connected(&self) -> bool {
+        self.netcode.is_connected()
     }
 
     /// How long the host has been silent. It sends a keep-alive four times a second.
