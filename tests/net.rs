@@ -128,10 +128,27 @@ fn play_full_session(name: &str, weather: Option<Weather>) {
         );
     }
     let session = hostlink(&host).core.session().clone();
+    let players_said: Vec<String> = players
+        .iter()
+        .map(|p| {
+            let l = link(p);
+            format!(
+                "{:?} seat {:?} fatal {:?} waiting {}",
+                l.status, l.core.seat, l.core.fatal, l.core.waiting
+            )
+        })
+        .collect();
+    let transport = host
+        .world()
+        .resource::<kantelspel::net::transport::ServerTransport>();
     assert!(
         finished,
-        "the session did not finish; host at round {} {:?}",
-        session.round, session.phase
+        "the session did not finish; host at round {} {:?}; {} seats, {} connected; netcode panics {}; players: {players_said:#?}",
+        session.round,
+        session.phase,
+        session.seats.len(),
+        hostlink(&host).core.connected_seats().len(),
+        transport.panics,
     );
     assert!(extended, "the facilitator's intent was applied");
     assert!(session.decisions.len() >= 4);

@@ -13,13 +13,10 @@ use bevy::prelude::*;
 use crate::net::code::JoinCode;
 use crate::net::director::{Director, Pace};
 use crate::net::host::HostCore;
-use crate::net::journal_file::JournalFile;
 use crate::net::plugin::{HostConfig, HostLink, HostPlugin, start_host};
 use crate::net::protocol::{DEFAULT_PORT, DISCOVERY_PORT};
 use crate::rules::bot::Strategy;
-use crate::rules::deck::Deck;
-use crate::rules::journal::{JOURNAL_VERSION, JournalHeader};
-use crate::rules::session::{Intent, Phase, Sender, Session};
+use crate::rules::session::{Intent, Phase, Session};
 use crate::rules::view::ending_message;
 use crate::rules::{Lang, Text};
 
@@ -94,20 +91,6 @@ pub struct ServeArgs {
     pub open_room: bool,
 }
 
-pub fn default_journal_dir() -> PathBuf {
-    std::env::home_dir()
-        .unwrap_or_else(|| PathBuf::from("."))
-        .join("kantelspel-journals")
-}
-
-fn random_seed() -> u64 {
-    crate::net::code::random_client_id()
-}
-
-fn unix_now() -> u64 {
-    crate::net::code::now().as_secs()
-}
-
 /// Everything `serve` needs before the app starts: the session, its journal and the code.
 pub struct Prepared {
     pub core: HostCore,
@@ -129,48 +112,24 @@ pub fn prepare(args: &ServeArgs) -> Result<Prepared, String> {
             code: resumed.code,
         });
     }
-    let (deck_name, source) = match &args.deck {
-        Some(p) => (
-            p.display().to_string(),
-            std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?,
-        ),
-        None => (
-            crate::rules::deck::DEFAULT_DECK_NAME.to_string(),
-            crate::rules::deck::DEFAULT_DECK.to_string(),
-        ),
-    };
-    let deck = std::sync::Arc::new(Deck::from_ron(&deck_name, &source).map_err(|e| e.to_string())?);
     let code = match &args.code {
-        Some(c) => JoinCode::parse(c).map_err(|e| e.to_string())?,
-        None => JoinCode::generate(),
+        Some(c) => Some(JoinCode::parse(c).map_err(|e| e.to_string())?),
+        None => None,
     };
-    let header = JournalHeader {
-        version: JOURNAL_VERSION,
-        deck_name,
-        deck_source: source,
-        seed: args.seed.unwrap_or_else(random_seed),
-        rounds: args.rounds.unwrap_or(deck.rounds),
-        created_unix: unix_now(),
-        join_code: code.to_string(),
-        seat_secret: crate::net::code::random_client_id(),
-    };
-    let dir = args.journal.clone().unwrap_or_else(default_journal_dir);
-    let file = JournalFile::create(&dir, &header).map_err(|e| e.to_string())?;
-    let session = Session::new(deck.clone(), header.seed, header.rounds);
-    let name = args.name.clone().unwrap_or_else(|| deck.title.nl.clone());
-    let mut core = HostCore::new(session, Some(file), name);
+    let dir = args
+        .journal
+        .clone()
+        .unwrap_or_else(crate::net::journal_file::default_dir);
+    let (mut core, code) = crate::net::host::new_session(crate::net::host::NewSession {
+        deck: args.deck.as_deref(),
+        seed: args.seed,
+        rounds: args.rounds,
+        code,
+        journal_dir: Some(&dir),
+        name: args.name.clone(),
+        bots: &args.bots,
+    })?;
     core.set_room_open(args.open_room || args.auto);
-    for role in &args.bots {
-        core.act(
-            Sender::Host,
-            &Intent::AddSeat {
-                name: format!("bot-{role}"),
-                role: Some(role.clone()),
-                bot: true,
-            },
-        )
-        .map_err(|e| format!("--bots {role}: {e}"))?;
-    }
     Ok(Prepared { core, code })
 }
 

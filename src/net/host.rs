@@ -698,6 +698,70 @@ enum Verified {
     Intent(Sender, Intent),
 }
 
+/// What a new session is made of; left-out parts get their defaults.
+#[derive(Default)]
+pub struct NewSession<'a> {
+    /// A deck file; the embedded default deck when `None`.
+    pub deck: Option<&'a Path>,
+    pub seed: Option<u64>,
+    /// The deck's own number when `None`.
+    pub rounds: Option<u32>,
+    pub code: Option<JoinCode>,
+    /// Where the journal goes; no journal when `None` (practice, tests).
+    pub journal_dir: Option<&'a Path>,
+    /// The session's name on the LAN; the deck's title when `None`.
+    pub name: Option<String>,
+    /// Roles to fill with bots.
+    pub bots: &'a [String],
+}
+
+/// Starts a session: the deck read the one way decks are read, a journal with its header
+/// (seed, code, seat secret), the seats for bots. `serve`, the window and practice all come here;
+/// a session continued from its journal comes through `resume`.
+pub fn new_session(spec: NewSession<'_>) -> Result<(HostCore, JoinCode), String> {
+    use crate::rules::deck::{DEFAULT_DECK, DEFAULT_DECK_NAME, Deck};
+    use crate::rules::journal::{JOURNAL_VERSION, JournalHeader};
+    let (deck_name, source) = match spec.deck {
+        Some(p) => Deck::read_source(p).map_err(|e| e.to_string())?,
+        None => (DEFAULT_DECK_NAME.to_string(), DEFAULT_DECK.to_string()),
+    };
+    let deck = std::sync::Arc::new(Deck::from_ron(&deck_name, &source).map_err(|e| e.to_string())?);
+    let code = spec.code.unwrap_or_else(JoinCode::generate);
+    let random = super::code::random_client_id;
+    let header = JournalHeader {
+        version: JOURNAL_VERSION,
+        deck_name,
+        deck_source: source,
+        seed: spec.seed.unwrap_or_else(random),
+        rounds: spec
+            .rounds
+            .unwrap_or(deck.rounds)
+            .clamp(1, crate::rules::session::MAX_ROUNDS),
+        created_unix: super::code::now().as_secs(),
+        join_code: code.to_string(),
+        seat_secret: random(),
+    };
+    let journal = match spec.journal_dir {
+        Some(dir) => Some(JournalFile::create(dir, &header).map_err(|e| e.to_string())?),
+        None => None,
+    };
+    let session = Session::new(deck.clone(), header.seed, header.rounds);
+    let name = spec.name.unwrap_or_else(|| deck.title.nl.clone());
+    let mut core = HostCore::new(session, journal, name);
+    for role in spec.bots {
+        core.act(
+            Sender::Host,
+            &Intent::AddSeat {
+                name: format!("bot-{role}"),
+                role: Some(role.clone()),
+                bot: true,
+            },
+        )
+        .map_err(|e| format!("a bot for {role}: {e}"))?;
+    }
+    Ok((core, code))
+}
+
 /// A session rebuilt from its journal, ready to host again.
 pub struct Resumed {
     pub core: HostCore,

@@ -8,6 +8,13 @@ use std::path::{Path, PathBuf};
 use crate::rules::journal::{self, JournalEntry, JournalHeader, ParsedJournal};
 use crate::rules::session::{Intent, Sender};
 
+/// Where journals go unless told otherwise: `~/kantelspel-journals`.
+pub fn default_dir() -> PathBuf {
+    std::env::home_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join("kantelspel-journals")
+}
+
 pub struct JournalFile {
     file: File,
     path: PathBuf,

@@ -362,6 +362,13 @@ impl Deck {
 
     /// Reads and checks a deck file.
     pub fn load(path: &std::path::Path) -> Result<Deck, DeckError> {
+        let (name, source) = Deck::read_source(path)?;
+        Deck::from_ron(&name, &source)
+    }
+
+    /// A deck file's name and text, with the size cap and the folder, missing-file and UTF-8
+    /// messages: the one way every command and screen reads a deck file.
+    pub fn read_source(path: &std::path::Path) -> Result<(String, String), DeckError> {
         let name = path.display().to_string();
         let fail = |message: String| DeckError::single(&name, message);
         let meta =
@@ -382,7 +389,7 @@ impl Deck {
                 e.utf8_error().valid_up_to()
             ))
         })?;
-        Deck::from_ron(&name, &source)
+        Ok((name, source))
     }
 
     /// Parses and checks deck source text. `name` is used in error messages.

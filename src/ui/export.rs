@@ -38,7 +38,7 @@ pub fn export(core: &HostCore) -> Result<PathBuf, String> {
                 .map_or("kantelspel".into(), |s| s.to_string_lossy().to_string()),
         ),
         None => (
-            crate::cli::serve::default_journal_dir(),
+            crate::net::journal_file::default_dir(),
             format!("kantelspel-{now}"),
         ),
     };
@@ -59,7 +59,7 @@ pub fn export_view(view: &View) -> Result<PathBuf, String> {
         warning: None,
     };
     write_all(
-        &crate::cli::serve::default_journal_dir(),
+        &crate::net::journal_file::default_dir(),
         &format!("kantelspel-{now}"),
         view,
         &meta,
@@ -69,7 +69,7 @@ pub fn export_view(view: &View) -> Result<PathBuf, String> {
 /// A replayed journal's export: the whole record, named after the deck and the session's date.
 pub fn export_record(record: &View, meta: &Meta) -> Result<PathBuf, String> {
     write_all(
-        &crate::cli::serve::default_journal_dir(),
+        &crate::net::journal_file::default_dir(),
         &format!("kantelspel-{}", meta.created_unix),
         record,
         meta,

@@ -11,7 +11,7 @@ pub mod start;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::mpsc::Receiver;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use bevy::prelude::*;
@@ -21,16 +21,14 @@ use crate::net::code::JoinCode;
 use crate::net::director::{Director, Pace};
 use crate::net::host::HostCore;
 use crate::net::info::{self, Found, ProbeError};
-use crate::net::journal_file::JournalFile;
 use crate::net::plugin::{
     ClientLink, HostConfig, HostLink, LinkStatus, connect_client, start_host,
 };
 use crate::net::protocol::{DEFAULT_PORT, DISCOVERY_PORT};
 use crate::net::transport::{ClientTransport, ServerTransport};
 use crate::rules::bot::Strategy;
-use crate::rules::deck::{DEFAULT_DECK, DEFAULT_DECK_NAME, Deck};
-use crate::rules::journal::{JOURNAL_VERSION, JournalHeader};
-use crate::rules::session::{Intent, Phase, Sender, Session};
+use crate::rules::deck::Deck;
+use crate::rules::session::{Intent, Phase};
 use crate::rules::view::{View, Viewer, view};
 use crate::rules::{Lang, Text};
 
@@ -208,7 +206,7 @@ const RESUMABLE_LOOKED_AT: usize = 20;
 fn refresh_host_form(mut form: ResMut<HostForm>, host: Option<Res<HostLink>>) {
     if host.is_none() {
         form.found_decks = scenario_files();
-        form.unfinished = unfinished_sessions(&crate::cli::serve::default_journal_dir());
+        form.unfinished = unfinished_sessions(&crate::net::journal_file::default_dir());
     }
 }
 
@@ -354,18 +352,6 @@ impl Plugin for ScreensUiPlugin {
     }
 }
 
-fn load_deck(setup: &HostSetup) -> Result<(String, String, Arc<Deck>), String> {
-    let (name, source) = match &setup.deck {
-        Some(p) => (
-            p.display().to_string(),
-            std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?,
-        ),
-        None => (DEFAULT_DECK_NAME.to_string(), DEFAULT_DECK.to_string()),
-    };
-    let deck = Deck::from_ron(&name, &source).map_err(|e| e.to_string())?;
-    Ok((name, source, Arc::new(deck)))
-}
-
 /// Builds a host for `setup` in `world`; returns its address.
 pub fn host_session(
     world: &mut World,
@@ -373,44 +359,17 @@ pub fn host_session(
     auto: bool,
     bots: &[String],
 ) -> Result<SocketAddr, String> {
-    let (deck_name, source, deck) = load_deck(setup)?;
-    let code = JoinCode::generate();
-    let seed = crate::net::code::random_client_id();
-    let rounds = setup.rounds.clamp(1, crate::rules::session::MAX_ROUNDS);
-    let header = JournalHeader {
-        version: JOURNAL_VERSION,
-        deck_name,
-        deck_source: source,
-        seed,
-        rounds,
-        created_unix: crate::net::code::now().as_secs(),
-        join_code: code.to_string(),
-        seat_secret: crate::net::code::random_client_id(),
-    };
-    let journal = if setup.local_only {
-        None
-    } else {
-        Some(
-            JournalFile::create(&crate::cli::serve::default_journal_dir(), &header)
-                .map_err(|e| e.to_string())?,
-        )
-    };
-    let session = Session::new(Arc::clone(&deck), seed, rounds);
-    let mut core = HostCore::new(session, journal, deck.title.nl.clone());
+    let dir = crate::net::journal_file::default_dir();
+    let (mut core, code) = crate::net::host::new_session(crate::net::host::NewSession {
+        deck: setup.deck.as_deref(),
+        rounds: Some(setup.rounds),
+        journal_dir: (!setup.local_only).then_some(dir.as_path()),
+        bots,
+        ..Default::default()
+    })?;
     let _ = core.facilitate(&Intent::SetTimer {
         secs: setup.timer_secs.clamp(10, 3600),
     });
-    for role in bots {
-        core.act(
-            Sender::Host,
-            &Intent::AddSeat {
-                name: format!("bot-{role}"),
-                role: Some(role.clone()),
-                bot: true,
-            },
-        )
-        .map_err(|e| e.to_string())?;
-    }
     open_host(world, core, code, setup.timer_secs, setup.local_only, auto)
 }
 
