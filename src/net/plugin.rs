@@ -33,6 +33,14 @@ pub const CONNECT_WAIT: Duration = Duration::from_secs(6);
 const SILENCE_LIMIT: Duration = Duration::from_secs(3);
 /// Pause between reconnection attempts after a dropped connection.
 const RETRY_EVERY: Duration = Duration::from_millis(1500);
+/// First connections tried at most this often while the host's info port vouches for the code:
+/// a handshake lost on a busy network is tried again, a wrong code is not.
+const FIRST_ATTEMPTS: u32 = 5;
+/// ...and this often when the info port does not answer either (its answer may be lost too;
+/// an address where no host runs says so after these).
+const FIRST_ATTEMPTS_UNANSWERED: u32 = 3;
+/// How long the info port gets to vouch for the code between first attempts.
+const PROBE_WAIT: Duration = Duration::from_secs(2);
 
 // ---------------------------------------------------------------------------------------------
 // Host
@@ -374,6 +382,10 @@ pub struct ClientLink {
     offline: bool,
     attempt_started: Instant,
     next_retry: Option<Instant>,
+    /// First-connection attempts so far.
+    attempts: u32,
+    /// The info port's answer on whether to try a first connection again.
+    probe: Option<std::sync::Mutex<std::sync::mpsc::Receiver<Result<(), super::info::ProbeError>>>>,
 }
 
 pub fn client_resources(
@@ -417,6 +429,8 @@ pub fn connect_client(
         offline: false,
         attempt_started: Instant::now(),
         next_retry: None,
+        attempts: 1,
+        probe: None,
     });
     Ok(())
 }
@@ -433,6 +447,8 @@ impl ClientLink {
             offline: true,
             attempt_started: Instant::now(),
             next_retry: None,
+            attempts: 1,
+            probe: None,
         }
     }
 }
@@ -499,11 +515,47 @@ fn client_watch(
             retry = true;
         }
         LinkStatus::Connecting if link.attempt_started.elapsed() > CONNECT_WAIT || disconnected => {
-            let addr = link.addr;
-            link.status = LinkStatus::Failed(format!(
-                "no connection to {addr} within {} s: wrong join code, or the host is not reachable",
-                CONNECT_WAIT.as_secs()
-            ));
+            // The handshake did not finish. On a busy network its datagrams may simply have
+            // been lost: ask the info port whether the host is there and takes this code, and
+            // if so try again; a wrong code or an absent host ends it.
+            let answer = link
+                .probe
+                .as_ref()
+                .and_then(|rx| rx.lock().ok().and_then(|rx| rx.try_recv().ok()));
+            let again = |answer: &Result<(), super::info::ProbeError>, attempts: u32| match answer {
+                Ok(()) => attempts < FIRST_ATTEMPTS,
+                Err(super::info::ProbeError::NoAnswer(_) | super::info::ProbeError::Io(_)) => {
+                    attempts < FIRST_ATTEMPTS_UNANSWERED
+                }
+                Err(_) => false,
+            };
+            match answer {
+                Some(answer) if again(&answer, link.attempts) => {
+                    link.probe = None;
+                    link.attempts += 1;
+                    retry = true;
+                }
+                Some(answer) => {
+                    let addr = link.addr;
+                    link.probe = None;
+                    link.status = LinkStatus::Failed(match answer {
+                        Err(why) => why.to_string(),
+                        Ok(()) => format!(
+                            "no connection to {addr} after {FIRST_ATTEMPTS} tries: the network loses too much"
+                        ),
+                    });
+                }
+                None if link.probe.is_none() => {
+                    let (tx, rx) = std::sync::mpsc::channel();
+                    let (addr, code) = (link.addr, link.code.clone());
+                    std::thread::spawn(move || {
+                        let answer = super::info::probe(addr, Some(&code), PROBE_WAIT).map(|_| ());
+                        let _ = tx.send(answer);
+                    });
+                    link.probe = Some(std::sync::Mutex::new(rx));
+                }
+                None => {}
+            }
         }
         LinkStatus::Reconnecting => {
             let due = link.next_retry.is_none_or(|t| Instant::now() >= t);

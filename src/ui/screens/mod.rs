@@ -10,8 +10,8 @@ pub mod start;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::mpsc::Receiver;
 use std::sync::Mutex;
+use std::sync::mpsc::Receiver;
 use std::time::Duration;
 
 use bevy::prelude::*;
