@@ -170,8 +170,9 @@ function receive(msg) {
     if (msg.fatal) {
       S.fatal = true;
       S.error = tx(msg.text);
-      // A seat the host no longer honours: forget it, so the next try starts afresh.
-      delete S.saved.token;
+      // A seat the host no longer honours: forget it, so the next try starts afresh. A seat
+      // opened on another device is still ours: keep the token for a click on Meedoen.
+      if (!msg.replaced) delete S.saved.token;
       save();
       S.screen = 'join';
       S.view = null;

@@ -374,7 +374,7 @@ fn announce_door(link: Res<HostLink>, mut seen: Local<Vec<u64>>) {
     for (i, w) in waiting.iter().enumerate() {
         if !seen.contains(&w.client) {
             println!(
-                "at the door: {}. {} (type `admit {} ROLE`, or `away {}`)",
+                "at the door: {}. {:?} (type `admit {} ROLE`, or `away {}`)",
                 i + 1,
                 w.name,
                 i + 1,
@@ -403,7 +403,7 @@ fn door(link: &HostLink) -> String {
                 .claims
                 .map(|s| format!(", claims seat #{s} (lost its token)"))
                 .unwrap_or_default();
-            format!("  {}. {} (asks for {wants}{claims})", i + 1, w.name)
+            format!("  {}. {:?} (asks for {wants}{claims})", i + 1, w.name)
         })
         .collect();
     if waiting.is_empty() {

@@ -179,8 +179,10 @@ impl HostCore {
     /// Makes a connection a projector: it gets the public view (no briefing of any role) and
     /// can say nothing.
     pub fn watch(&mut self, client: ClientId) {
+        let waiting = self.waiting.iter().any(|w| w.client == client);
         if let Some(c) = self.conns.get_mut(&client)
             && c.seat.is_none()
+            && !waiting
         {
             c.watching = true;
             self.dirty = true;
@@ -237,6 +239,10 @@ impl HostCore {
             .find(|w| w.client == client)
             .cloned()
             .ok_or(Refusal::NotJoined)?;
+        if !self.conns.contains_key(&client) {
+            self.stop_waiting(client);
+            return Err(Refusal::NotJoined);
+        }
         let seat = match w.claims.filter(|s| self.session.seats.contains_key(s)) {
             Some(seat) => {
                 if let Some(r) = role {
@@ -262,18 +268,7 @@ impl HostCore {
                     .ok_or(Refusal::NotJoined)?
             }
         };
-        self.stop_waiting(client);
-        // A stale connection on a reclaimed seat goes.
-        let stale: Vec<ClientId> = self
-            .conns
-            .iter()
-            .filter(|(id, c)| **id != client && c.seat == Some(seat))
-            .map(|(id, _)| *id)
-            .collect();
-        for old in stale {
-            self.conns.remove(&old);
-            self.out.disconnect.push(old);
-        }
+        self.replace_holders(client, seat);
         self.seat(client, seat);
         Ok(seat)
     }
@@ -286,6 +281,20 @@ impl HostCore {
         }
     }
 
+    /// Any other connection in `seat` is told it was taken over and closed: without the
+    /// word it would reconnect with the same token and take the seat back, forever.
+    fn replace_holders(&mut self, client: ClientId, seat: SeatId) {
+        let stale: Vec<ClientId> = self
+            .conns
+            .iter()
+            .filter(|(id, c)| **id != client && c.seat == Some(seat))
+            .map(|(id, _)| *id)
+            .collect();
+        for old in stale {
+            self.refuse(old, Refusal::Replaced);
+        }
+    }
+
     fn wait_at_door(
         &mut self,
         client: ClientId,
@@ -294,6 +303,14 @@ impl HostCore {
         claims: Option<SeatId>,
     ) {
         if self.waiting.iter().any(|w| w.client == client) {
+            return;
+        }
+        // The same check as a seat's name: the facilitator's list and console show it.
+        if name.is_empty()
+            || name.chars().count() > crate::rules::session::MAX_NAME_CHARS
+            || name.chars().any(char::is_control)
+        {
+            self.refuse(client, Refusal::Rule(RuleError::BadName));
             return;
         }
         self.waiting.push(Waiting {
@@ -409,6 +426,7 @@ impl HostCore {
             .conns
             .get(&client)
             .is_some_and(|c| c.seat.is_some() || c.watching)
+            || self.waiting.iter().any(|w| w.client == client)
         {
             return;
         }
@@ -422,16 +440,7 @@ impl HostCore {
                 .map(|(seat, _)| *seat)
         });
         if let Some(seat) = by_token {
-            let stale: Vec<ClientId> = self
-                .conns
-                .iter()
-                .filter(|(id, c)| **id != client && c.seat == Some(seat))
-                .map(|(id, _)| *id)
-                .collect();
-            for old in stale {
-                self.conns.remove(&old);
-                self.out.disconnect.push(old);
-            }
+            self.replace_holders(client, seat);
             self.seat(client, seat);
             return;
         }
@@ -511,8 +520,10 @@ impl HostCore {
 
     /// Puts a connection in its seat and tells it the seat's token.
     fn seat(&mut self, client: ClientId, seat: SeatId) {
+        self.stop_waiting(client);
         if let Some(c) = self.conns.get_mut(&client) {
             c.seat = Some(seat);
+            c.watching = false;
         }
         let token = self.token(seat);
         self.send(
@@ -616,6 +627,7 @@ impl HostCore {
                 self.dirty = true;
                 self.roster_version += 1;
             }
+            self.stop_waiting(client);
             self.out.disconnect.push(client);
         }
     }

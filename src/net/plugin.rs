@@ -307,6 +307,7 @@ fn host_send(mut server: ResMut<RenetServer>, mut link: ResMut<HostLink>) {
     }
     let link = &mut *link;
     if let Some(web) = link.web.as_mut() {
+        web.catch_up();
         for (client, text) in out.web {
             web.send(client, text);
         }

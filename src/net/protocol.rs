@@ -157,6 +157,8 @@ pub enum Refusal {
     Removed,
     #[error("the facilitator did not let you in")]
     NotAdmitted,
+    #[error("your seat was opened on another device; this one has let it go")]
+    Replaced,
 }
 
 impl Refusal {
@@ -167,7 +169,8 @@ impl Refusal {
             | Refusal::NameInUse(_)
             | Refusal::Flooding
             | Refusal::Removed
-            | Refusal::NotAdmitted => true,
+            | Refusal::NotAdmitted
+            | Refusal::Replaced => true,
             // Refused while joining: there is no seat to go back to.
             Refusal::Rule(
                 RuleError::RoleFull(_)
@@ -310,6 +313,10 @@ pub enum ToBrowser<'a> {
     Refused {
         text: Text,
         fatal: bool,
+        /// The seat was taken over by another device with its token: keep the token, do not
+        /// reconnect by yourself.
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        replaced: bool,
     },
     State {
         view: &'a View,
@@ -335,6 +342,7 @@ pub fn browser_json(msg: &HostMsg) -> String {
         HostMsg::Refused(r) => ToBrowser::Refused {
             text: r.text(),
             fatal: r.is_fatal(),
+            replaced: *r == Refusal::Replaced,
         },
         HostMsg::State {
             view,
@@ -353,7 +361,12 @@ pub fn browser_json(msg: &HostMsg) -> String {
 
 /// A refusal said at the door (before a seat exists), in words.
 pub fn browser_refusal(text: Text) -> String {
-    serde_json::to_string(&ToBrowser::Refused { text, fatal: true }).unwrap_or_default()
+    serde_json::to_string(&ToBrowser::Refused {
+        text,
+        fatal: true,
+        replaced: false,
+    })
+    .unwrap_or_default()
 }
 
 impl Refusal {
@@ -390,6 +403,10 @@ impl Refusal {
             Refusal::NotAdmitted => {
                 Text::new("De facilitator heeft je niet toegelaten.", self.to_string())
             }
+            Refusal::Replaced => Text::new(
+                "Je plaats is op een ander apparaat geopend; hier is de verbinding gesloten.",
+                self.to_string(),
+            ),
         }
     }
 }

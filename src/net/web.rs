@@ -49,13 +49,22 @@ const SEND_WAIT: Duration = Duration::from_secs(10);
 const OUTBOX_DEPTH: usize = 64;
 /// Wrong codes an address may try per minute before it has to wait.
 pub const CODE_TRIES_PER_MINUTE: u32 = 5;
+/// Wrong codes the whole door takes per minute, however many addresses they come from.
+const CODE_TRIES_PER_MINUTE_ALL: u32 = 200;
+/// Open connections one device may hold (a phone needs one or two). Loopback is exempt: the
+/// benchmark's players and the facilitator's own projector page live there.
+pub const CONNECTIONS_PER_ADDRESS: usize = 32;
+/// Frames waiting for the host at once, all links together; a link whose frame does not fit
+/// is closed.
+const FRAMES_QUEUED: usize = 65_536;
 /// Frames per second the door passes on before it closes a link itself (the host core's own
 /// budget is half of this): a flood never piles up between the two threads.
 const DOOR_FLOOD: u32 = MAX_CLIENT_MESSAGES_PER_SEC * 2;
 /// Web links get ids with the top bit set, so they are easy to tell apart in a log.
 const WEB_ID_BIT: u64 = 1 << 63;
 
-/// What the door tells the host.
+/// What the door tells the host. Openings and closings come on a channel of their own (at most
+/// one each per link); frames on a bounded one.
 #[derive(Debug)]
 pub enum WebEvent {
     /// A browser came in with the right code; `hello` is its first frame (hello or watch).
@@ -77,9 +86,30 @@ struct Tries {
     wrong: u32,
 }
 
+/// Whom the code counter and the connection cap count as one: an IPv4 address, or an IPv6
+/// /64 (a device can take any address in its network's /64).
+fn device(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let mut o = v6.octets();
+                o[8..].fill(0);
+                IpAddr::V6(std::net::Ipv6Addr::from(o))
+            }
+        },
+        v4 => v4,
+    }
+}
+
 /// What the server tasks share with the host's side.
 struct Door {
     code: JoinCode,
+    frames: std::sync::mpsc::SyncSender<WebEvent>,
+    /// Open TCP connections per device.
+    open: Mutex<HashMap<IpAddr, usize>>,
+    /// Wrong codes at the whole door this minute.
+    all_wrong: Mutex<Tries>,
     /// What a person types or scans, and its QR code, for the projector page.
     join_url: String,
     qr_svg: String,
@@ -98,11 +128,61 @@ impl Door {
         let _ = lock(&self.events).send(ev);
     }
 
-    /// Whether `typed` is this session's code, counting wrong tries per address.
+    /// Passes a frame to the host; false when the queue is full (the link is then closed).
+    fn pass(&self, ev: WebEvent) -> bool {
+        self.frames.try_send(ev).is_ok()
+    }
+
+    /// Counts a new connection from `ip`; false when that device already holds its share.
+    fn arrive(&self, ip: IpAddr) -> bool {
+        if ip.is_loopback() {
+            return true;
+        }
+        let mut open = lock(&self.open);
+        let n = open.entry(device(ip)).or_default();
+        if *n >= CONNECTIONS_PER_ADDRESS {
+            return false;
+        }
+        *n += 1;
+        true
+    }
+
+    fn leave(&self, ip: IpAddr) {
+        if ip.is_loopback() {
+            return;
+        }
+        let mut open = lock(&self.open);
+        let key = device(ip);
+        if let Some(n) = open.get_mut(&key) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                open.remove(&key);
+            }
+        }
+    }
+
+    /// Whether `typed` is this session's code, counting wrong tries per device and in all.
     fn check_code(&self, ip: IpAddr, typed: &str) -> Result<(), Text> {
         let mut tries = lock(&self.tries);
         let now = Instant::now();
-        let t = tries.entry(ip).or_default();
+        let minute = Duration::from_secs(60);
+        let busy = Text::new(
+            "Er worden te veel verkeerde codes geprobeerd. Wacht een minuut en probeer het opnieuw.",
+            "Too many wrong codes are being tried. Wait a minute and try again.",
+        );
+        {
+            let mut all = lock(&self.all_wrong);
+            if all.since.is_none_or(|s| now.duration_since(s) >= minute) {
+                *all = Tries {
+                    since: Some(now),
+                    wrong: 0,
+                };
+            }
+            if all.wrong >= CODE_TRIES_PER_MINUTE_ALL {
+                return Err(busy);
+            }
+        }
+        let t = tries.entry(device(ip)).or_default();
         if t.since
             .is_none_or(|s| now.duration_since(s) >= Duration::from_secs(60))
         {
@@ -124,6 +204,7 @@ impl Door {
             return Ok(());
         }
         t.wrong += 1;
+        lock(&self.all_wrong).wrong += 1;
         // Keep the table small under a spray of addresses.
         if tries.len() > 10_000 {
             tries.retain(|_, t| {
@@ -143,9 +224,12 @@ pub struct WebEdge {
     door: Arc<Door>,
     /// In a mutex only so the handle can live in a Bevy resource (which must be `Sync`).
     events: Mutex<Receiver<WebEvent>>,
+    frames: Mutex<Receiver<WebEvent>>,
     addr: SocketAddr,
     /// Links the host closed itself (too slow to read), to report as closed.
     dropped: Vec<ClientId>,
+    /// Frames for browsers whose queue was full, newest view only.
+    behind: HashMap<ClientId, Behind>,
     stop: Option<oneshot::Sender<()>>,
 }
 
@@ -159,9 +243,13 @@ impl WebEdge {
             .map_err(|e| format!("cannot listen on {bind}: {e}"))?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
         let (tx, events) = std::sync::mpsc::channel();
+        let (frames, frames_rx) = std::sync::mpsc::sync_channel(FRAMES_QUEUED);
         let join_url = join_url(addr);
         let door = Arc::new(Door {
             code,
+            frames,
+            open: Mutex::new(HashMap::new()),
+            all_wrong: Mutex::new(Tries::default()),
             qr_svg: super::qr::svg(&join_url).unwrap_or_default(),
             join_url,
             events: Mutex::new(tx),
@@ -181,8 +269,10 @@ impl WebEdge {
         Ok(WebEdge {
             door,
             events: Mutex::new(events),
+            frames: Mutex::new(frames_rx),
             addr,
             dropped: Vec::new(),
+            behind: HashMap::new(),
             stop: Some(stop),
         })
     }
@@ -203,7 +293,16 @@ impl WebEdge {
             .drain(..)
             .map(|client| WebEvent::Closed { client })
             .collect();
-        out.extend(lock(&self.events).try_iter());
+        // Openings first, so a link's frames find it; a closing makes later frames moot.
+        let mut closed = Vec::new();
+        for ev in lock(&self.events).try_iter() {
+            match ev {
+                WebEvent::Closed { .. } => closed.push(ev),
+                _ => out.push(ev),
+            }
+        }
+        out.extend(lock(&self.frames).try_iter());
+        out.extend(closed);
         out
     }
 
@@ -213,16 +312,58 @@ impl WebEdge {
     }
 
     /// Queues one frame for a browser. One that does not keep up is closed.
+    /// A browser that has fallen behind (a slow phone, a tab in the background) does not get
+    /// every view queued: a newer view replaces the one still waiting, so it catches up with
+    /// the latest state. One that stays behind for `SEND_WAIT` is closed.
     pub fn send(&mut self, client: ClientId, text: Arc<str>) {
-        let Ok(frame) = Utf8Bytes::try_from(Bytes::from_owner(ArcText(text))) else {
+        if let Some(b) = self.behind.get_mut(&client) {
+            if is_view(&text) {
+                b.frames.retain(|f| !is_view(f));
+            }
+            b.frames.push(text);
+            return;
+        }
+        let links = lock(&self.door.links);
+        let Some(tx) = links.get(&client) else {
             return;
         };
+        if tx.try_send(Outbound::Text(frame(&text))).is_err() {
+            drop(links);
+            self.behind.insert(
+                client,
+                Behind {
+                    since: Instant::now(),
+                    frames: vec![text],
+                },
+            );
+        }
+    }
+
+    /// Hands what waited to the browsers that have caught up; closes those too far behind.
+    pub fn catch_up(&mut self) {
         let mut links = lock(&self.door.links);
-        if let Some(tx) = links.get(&client)
-            && tx.try_send(Outbound::Text(frame)).is_err()
-        {
-            links.remove(&client);
-            self.dropped.push(client);
+        let mut done = Vec::new();
+        for (client, b) in self.behind.iter_mut() {
+            let Some(tx) = links.get(client) else {
+                done.push(*client);
+                continue;
+            };
+            while let Some(text) = b.frames.first() {
+                if tx.try_send(Outbound::Text(frame(text))).is_err() {
+                    break;
+                }
+                b.frames.remove(0);
+            }
+            if b.frames.is_empty() {
+                done.push(*client);
+            } else if b.since.elapsed() > SEND_WAIT {
+                links.remove(client);
+                self.dropped.push(*client);
+                done.push(*client);
+            }
+        }
+        for client in done {
+            self.behind.remove(&client);
         }
     }
 
@@ -242,6 +383,22 @@ impl Drop for WebEdge {
     }
 }
 
+struct Behind {
+    since: Instant,
+    frames: Vec<Arc<str>>,
+}
+
+/// Whether a frame is a view (which a newer view makes moot).
+fn is_view(text: &str) -> bool {
+    text.starts_with(r#"{"t":"state""#)
+}
+
+/// One encoded frame as the socket takes it, sharing the text instead of copying it.
+fn frame(text: &Arc<str>) -> Utf8Bytes {
+    Utf8Bytes::try_from(Bytes::from_owner(ArcText(text.clone())))
+        .unwrap_or_else(|_| Utf8Bytes::from_static(""))
+}
+
 /// Shares one encoded view between every browser that gets it, without copying.
 struct ArcText(Arc<str>);
 
@@ -251,12 +408,21 @@ impl AsRef<[u8]> for ArcText {
     }
 }
 
+/// Counts a connection out when its task ends, however it ends.
+struct Left(Arc<Door>, IpAddr);
+
+impl Drop for Left {
+    fn drop(&mut self) {
+        self.0.leave(self.1);
+    }
+}
+
 async fn serve(listener: StdListener, door: Arc<Door>, mut stopped: oneshot::Receiver<()>) {
     let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
         return;
     };
     let room = Arc::new(Semaphore::new(MAX_CONNECTIONS));
-    let app = router(door);
+    let app = router(door.clone());
     loop {
         let (stream, peer) = tokio::select! {
             _ = &mut stopped => return,
@@ -273,10 +439,16 @@ async fn serve(listener: StdListener, door: Arc<Door>, mut stopped: oneshot::Rec
             drop(stream);
             continue;
         };
+        if !door.arrive(peer.ip()) {
+            drop(stream);
+            continue;
+        }
+        let leaving = door.clone();
         let _ = stream.set_nodelay(true);
         let app = app.clone();
         tokio::spawn(async move {
             let _permit = permit;
+            let _left = Left(leaving, peer.ip());
             let service =
                 hyper::service::service_fn(move |mut req: Request<hyper::body::Incoming>| {
                     req.extensions_mut().insert(ConnectInfo(peer));
@@ -359,8 +531,23 @@ fn asset_owned(body: String, kind: &'static str) -> Response {
 async fn upgrade(
     State(door): State<Arc<Door>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: axum::http::HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
+    // A page from elsewhere (another site the phone has open) may not open a link here.
+    let origin = headers
+        .get(header::ORIGIN)
+        .and_then(|o| o.to_str().ok())
+        .map(|o| {
+            o.trim_start_matches("http://")
+                .trim_start_matches("https://")
+        });
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    if let (Some(origin), Some(host)) = (origin, host)
+        && origin != host
+    {
+        return (StatusCode::FORBIDDEN, "another site's page may not join").into_response();
+    }
     ws.max_message_size(MAX_BROWSER_MESSAGE)
         .max_frame_size(MAX_BROWSER_MESSAGE)
         .on_upgrade(move |socket| link(door, peer.ip(), socket))
@@ -466,7 +653,10 @@ async fn link(door: Arc<Door>, ip: IpAddr, mut socket: WebSocket) {
                             close = Some((CLOSE_POLICY, "too many messages"));
                             break;
                         }
-                        door.tell(WebEvent::Frame { client, text: text.to_string() });
+                        if !door.pass(WebEvent::Frame { client, text: text.to_string() }) {
+                            close = Some((CLOSE_POLICY, "the host is busy"));
+                            break;
+                        }
                     }
                     Some(Ok(Message::Binary(_))) => {
                         close = Some((CLOSE_UNSUPPORTED, "text frames only"));
