@@ -79,6 +79,7 @@ pub fn draw(
                         .strong()
                         .monospace(),
                 );
+
                 // On the projector the bar is zoomed and full; the box alone (with its name on
                 // hover) leaves room for the timer.
                 let label = if form.projector {
@@ -273,6 +274,15 @@ pub fn draw(
                 }
                 if let (Phase::Resolved | Phase::Ended, Some(d)) = (view.phase, &view.last) {
                     decided(ui, &tr, &view, d);
+                }
+                // Latecomers and reconnecting phones read the address off the beamer too.
+                if let (true, Some(url)) = (projector, &host.web_url) {
+                    ui.add_space(16.0);
+                    ui.label(
+                        egui::RichText::new(format!("{} {url}", tr.t("fac.join_at")))
+                            .size(20.0)
+                            .color(theme::MUTED),
+                    );
                 }
                 if !projector && !card.debrief.is_empty() {
                     egui::CollapsingHeader::new(tr.t("fac.debrief_questions")).show(ui, |ui| {
