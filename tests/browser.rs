@@ -19,10 +19,10 @@ use kantelspel::net::journal_file::JournalFile;
 use kantelspel::net::plugin::{ClientLink, HostLink};
 use kantelspel::rules::bot::Strategy;
 use kantelspel::rules::journal::{self, JOURNAL_VERSION, JournalHeader};
-use kantelspel::rules::session::{Intent, Phase, Sender};
+use kantelspel::rules::session::{Intent, Phase};
 use serde_json::{Value, json};
 
-use common::{HostThread, card_for, code, session, temp_dir};
+use common::{HostThread, add_bots, card_for, code, session, temp_dir};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -299,24 +299,6 @@ impl Drop for Browser {
     fn drop(&mut self) {
         let _ = http(self.port, "DELETE", &format!("/session/{}", self.id), None);
     }
-}
-
-fn add_bots(host: &HostThread, roles: &[&str]) {
-    let roles: Vec<String> = roles.iter().map(|r| r.to_string()).collect();
-    host.with(move |link: &mut HostLink| {
-        for r in roles {
-            link.core
-                .act(
-                    Sender::Host,
-                    &Intent::AddSeat {
-                        name: format!("bot-{r}"),
-                        role: Some(r),
-                        bot: true,
-                    },
-                )
-                .unwrap();
-        }
-    });
 }
 
 #[test]

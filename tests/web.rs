@@ -22,7 +22,7 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio_tungstenite::tungstenite::Message;
 
-use common::{HostThread, card_for, code, fast_pace};
+use common::{HostThread, add_bots, card_for, code, fast_pace};
 
 const T: Duration = Duration::ZERO;
 const ROLES: [&str; 4] = common::ROLES;
@@ -330,24 +330,6 @@ fn rt() -> tokio::runtime::Runtime {
         .enable_all()
         .build()
         .unwrap()
-}
-
-fn add_bots(host: &HostThread, roles: &[&str]) {
-    let roles: Vec<String> = roles.iter().map(|r| r.to_string()).collect();
-    host.with(move |link: &mut HostLink| {
-        for r in roles {
-            link.core
-                .act(
-                    Sender::Host,
-                    &Intent::AddSeat {
-                        name: format!("bot-{r}"),
-                        role: Some(r),
-                        bot: true,
-                    },
-                )
-                .unwrap();
-        }
-    });
 }
 
 #[test]

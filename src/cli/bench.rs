@@ -129,6 +129,21 @@ pub fn run(args: BenchNetArgs) -> i32 {
     0
 }
 
+/// The roles of `n` players spread over the deck's roles, minding each role's maximum.
+pub(crate) fn spread_roles(deck: &Deck, n: usize) -> Result<Vec<String>, String> {
+    let mut taken = vec![0u32; deck.roles.len()];
+    let mut roles = Vec::with_capacity(n);
+    for i in 0..n {
+        let r = (0..deck.roles.len())
+            .map(|k| (i + k) % deck.roles.len())
+            .find(|r| deck.roles[*r].max_players.is_none_or(|m| taken[*r] < m))
+            .ok_or("every role is full")?;
+        taken[r] += 1;
+        roles.push(deck.roles[r].id.clone());
+    }
+    Ok(roles)
+}
+
 pub(crate) fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
@@ -138,17 +153,7 @@ pub(crate) fn percentile(sorted: &[f64], p: f64) -> f64 {
 
 pub fn measure(n: usize, args: &BenchNetArgs) -> Result<Figures, String> {
     let deck = Arc::new(Deck::default_deck().map_err(|e| e.to_string())?);
-    // Spread players over the roles, minding each role's maximum.
-    let mut taken = vec![0u32; deck.roles.len()];
-    let mut roles: Vec<String> = Vec::with_capacity(n);
-    for i in 0..n {
-        let r = (0..deck.roles.len())
-            .map(|k| (i + k) % deck.roles.len())
-            .find(|r| deck.roles[*r].max_players.is_none_or(|m| taken[*r] < m))
-            .ok_or("every role is full")?;
-        taken[r] += 1;
-        roles.push(deck.roles[r].id.clone());
-    }
+    let roles = spread_roles(&deck, n)?;
     let session = Session::new(Arc::clone(&deck), 17, args.rounds);
     let code = JoinCode::parse("BENCH1").map_err(|e| e.to_string())?;
     let shared = Arc::new(Mutex::new(Shared::default()));

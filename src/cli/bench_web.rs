@@ -14,7 +14,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::Deserialize;
 use tokio_tungstenite::tungstenite::Message;
 
-use super::bench::{percentile, thread_cpu};
+use super::bench::{percentile, spread_roles, thread_cpu};
 use crate::net::code::JoinCode;
 use crate::net::director::{Director, Pace};
 use crate::net::host::HostCore;
@@ -167,16 +167,7 @@ fn named_thread_cpu(name: &str) -> Duration {
 
 fn measure(n: usize, seed: u64, args: &BenchWebArgs) -> Result<Run, String> {
     let deck = Arc::new(Deck::default_deck().map_err(|e| e.to_string())?);
-    let mut taken = vec![0u32; deck.roles.len()];
-    let mut roles: Vec<String> = Vec::with_capacity(n);
-    for i in 0..n {
-        let r = (0..deck.roles.len())
-            .map(|k| (i + k) % deck.roles.len())
-            .find(|r| deck.roles[*r].max_players.is_none_or(|m| taken[*r] < m))
-            .ok_or("every role is full")?;
-        taken[r] += 1;
-        roles.push(deck.roles[r].id.clone());
-    }
+    let roles = spread_roles(&deck, n)?;
     let session = Session::new(Arc::clone(&deck), seed, args.rounds);
     let code = JoinCode::parse("BENCH1").map_err(|e| e.to_string())?;
     let shared = Arc::new(Mutex::new(Shared::default()));

@@ -315,6 +315,25 @@ impl Drop for HostThread {
     }
 }
 
+/// Bots for `roles`, seated by the host.
+pub fn add_bots(host: &HostThread, roles: &[&str]) {
+    let roles: Vec<String> = roles.iter().map(|r| r.to_string()).collect();
+    host.with(move |link: &mut HostLink| {
+        for r in roles {
+            link.core
+                .act(
+                    kantelspel::rules::session::Sender::Host,
+                    &kantelspel::rules::session::Intent::AddSeat {
+                        name: format!("bot-{r}"),
+                        role: Some(r),
+                        bot: true,
+                    },
+                )
+                .unwrap();
+        }
+    });
+}
+
 /// The first card whose first step is for `role`, to make a test's player decide at once.
 pub fn card_for(role: &str) -> String {
     let deck = Deck::default_deck().unwrap();
