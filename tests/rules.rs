@@ -512,7 +512,25 @@ fn timers_are_bounded_and_extend() {
     let mut s = started();
     ok(&mut s, F, Intent::SetTimer { secs: 120 });
     ok(&mut s, F, Intent::ExtendTimer { secs: 60 });
-    assert_eq!(s.timer_secs, 180);
+    ok(&mut s, F, Intent::ExtendTimer { secs: 30 });
+    assert_eq!(s.decision_secs(), 210, "this decision gets +90 s");
+    assert_eq!(s.timer_secs, 120, "the timer itself stays");
+    // Once decided, the next decision has the timer as set, not the extension.
+    let role = s.deck().cards[s.current.as_ref().unwrap().card].steps[0].role;
+    let who = *s
+        .seats
+        .iter()
+        .find(|(_, seat)| seat.role == Some(role))
+        .unwrap()
+        .0;
+    ok(&mut s, F, Intent::Advance);
+    cast(&mut s, Sender::Seat(who), 0);
+    assert_eq!(s.decisions.len(), 1, "Anna alone decides for role a");
+    assert_eq!(
+        s.decision_secs(),
+        120,
+        "the extension ends with its decision"
+    );
     assert_eq!(
         refused(&mut s, F, Intent::SetTimer { secs: 0 }),
         RuleError::BadTimer

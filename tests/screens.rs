@@ -309,13 +309,25 @@ fn a_crashed_session_is_resumed_from_the_host_screen_with_its_own_code() {
     assert_eq!((found[0].round, found[0].players), (1, 2));
 
     let mut app = app();
-    act(&mut app, UiAction::Resume(path.clone()));
+    act(
+        &mut app,
+        UiAction::Resume {
+            path: path.clone(),
+            local_only: true,
+        },
+    );
     assert_eq!(
         screen(&app),
         Screen::Facilitator,
         "a started session resumes at the controls"
     );
     let host = hostlink(&app);
+    // A test's host stays on this machine: loopback, no beacon, the page on loopback too.
+    assert!(host.addr.ip().is_loopback(), "bound to {}", host.addr);
+    assert!(!host.announces());
+    if let Some(web) = &host.web {
+        assert!(web.local_addr().ip().is_loopback());
+    }
     assert_eq!(
         host.code.to_string(),
         "KCM-4TX",

@@ -179,7 +179,9 @@ pub fn run(args: ServeArgs) -> i32 {
         }
     };
     let strategy: Strategy = args.strategy.parse().unwrap_or_default();
-    let secs = |s: f64| Duration::from_secs_f64(s.clamp(0.0, 3600.0));
+    let secs = |s: f64| {
+        Duration::from_secs_f64(s.clamp(0.0, f64::from(crate::rules::session::MAX_TIMER_SECS)))
+    };
     let pace = Pace {
         briefing: secs(args.pace),
         decide: secs(args.timer),

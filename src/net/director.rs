@@ -74,7 +74,7 @@ impl Director {
         }
         let phase = s.phase;
         let decide = if s.timer_secs > 0 {
-            Duration::from_secs(u64::from(s.timer_secs))
+            Duration::from_secs(u64::from(s.decision_secs()))
         } else {
             self.pace.decide
         };
@@ -93,7 +93,12 @@ impl Director {
         let phase = host.session().phase;
         match phase {
             Phase::Lobby if self.auto && host.every_role_filled() => {
-                let secs = self.pace.decide.as_secs().clamp(1, 3600) as u32;
+                let secs = self
+                    .pace
+                    .decide
+                    .as_secs()
+                    .clamp(1, u64::from(crate::rules::session::MAX_TIMER_SECS))
+                    as u32;
                 let _ = host.facilitate(&Intent::SetTimer { secs });
                 let _ = host.act(Sender::Host, &Intent::Start);
             }

@@ -149,6 +149,19 @@ pub enum ProbeError {
     Io(String),
 }
 
+/// The local address a socket that talks to `target` binds: loopback for a host on this machine
+/// (tests, practice), so that traffic never leaves it; any interface otherwise.
+pub fn local_bind_for(target: SocketAddr) -> SocketAddr {
+    use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+    let ip = match (target.ip().is_loopback(), target.is_ipv4()) {
+        (true, true) => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        (true, false) => IpAddr::V6(Ipv6Addr::LOCALHOST),
+        (false, true) => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+        (false, false) => IpAddr::V6(Ipv6Addr::UNSPECIFIED),
+    };
+    SocketAddr::new(ip, 0)
+}
+
 /// Asks the host at `game` about itself and, with a code, whether the code is right.
 pub fn probe(
     game: SocketAddr,
@@ -157,14 +170,7 @@ pub fn probe(
 ) -> Result<InfoReply, ProbeError> {
     let io = |e: std::io::Error| ProbeError::Io(e.to_string());
     let target = info_addr(game);
-    let bind: SocketAddr = if target.is_ipv4() {
-        "0.0.0.0:0"
-    } else {
-        "[::]:0"
-    }
-    .parse()
-    .expect("constant address");
-    let socket = UdpSocket::bind(bind).map_err(io)?;
+    let socket = UdpSocket::bind(local_bind_for(target)).map_err(io)?;
     socket
         .set_read_timeout(Some(Duration::from_millis(250)))
         .map_err(io)?;

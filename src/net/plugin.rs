@@ -90,6 +90,11 @@ pub struct HostLink {
 }
 
 impl HostLink {
+    /// Whether this host tells the LAN it exists (never for a test's or a demo's host).
+    pub fn announces(&self) -> bool {
+        self.announce.is_some()
+    }
+
     pub fn info(&self) -> HostInfo {
         HostInfo {
             session: self.core.name().to_string(),
@@ -393,12 +398,8 @@ pub fn client_resources(
     addr: SocketAddr,
     code: &JoinCode,
 ) -> Result<(RenetClient, ClientTransport), String> {
-    let bind = if addr.is_ipv4() {
-        "0.0.0.0:0"
-    } else {
-        "[::]:0"
-    };
-    let socket = UdpSocket::bind(bind).map_err(|e| format!("cannot open a network socket: {e}"))?;
+    let socket = UdpSocket::bind(info::local_bind_for(addr))
+        .map_err(|e| format!("cannot open a network socket: {e}"))?;
     let token = code::connect_token(code, code::random_client_id(), addr)?;
     let transport = ClientTransport::new(
         code::now(),

@@ -683,8 +683,15 @@ fn compile(name: &str, source: &str, file: &DeckFile) -> Result<Deck, DeckError>
             );
         }
     }
-    if file.rounds == 0 || file.rounds > 200 {
-        ck.report(top, "rounds", "rounds must be between 1 and 200");
+    if file.rounds == 0 || file.rounds > crate::rules::session::MAX_ROUNDS {
+        ck.report(
+            top,
+            "rounds",
+            format!(
+                "rounds must be between 1 and {}",
+                crate::rules::session::MAX_ROUNDS
+            ),
+        );
     }
 
     // Roles.

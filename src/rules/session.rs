@@ -334,7 +334,10 @@ pub struct Session {
     pub round: u32,
     pub phase: Phase,
     pub paused: bool,
+    /// The decision timer, for every decision from now on.
     pub timer_secs: u32,
+    /// Seconds added to the decision under way only ("+60 s"); gone when it is decided.
+    pub extra_secs: u32,
     pub meters: Vec<i32>,
     pub flags: Vec<bool>,
     pub seats: BTreeMap<SeatId, Seat>,
@@ -353,6 +356,11 @@ pub struct Session {
 }
 
 impl Session {
+    /// How long the decision under way may take: the timer plus what was added to this one.
+    pub fn decision_secs(&self) -> u32 {
+        self.timer_secs.saturating_add(self.extra_secs)
+    }
+
     pub fn new(deck: Arc<Deck>, seed: u64, rounds: u32) -> Session {
         let meters: Vec<i32> = deck.meters.iter().map(|m| m.start).collect();
         Session {
@@ -362,6 +370,7 @@ impl Session {
             phase: Phase::Lobby,
             paused: false,
             timer_secs: 0,
+            extra_secs: 0,
             flags: vec![false; deck.flags.len()],
             seats: BTreeMap::new(),
             current: None,
@@ -468,12 +477,14 @@ impl Session {
                 ev.push(Event::TimerSet { secs: *secs });
             }
             Intent::ExtendTimer { secs } => {
-                let total = self.timer_secs.saturating_add(*secs);
-                if *secs == 0 || total > MAX_TIMER_SECS {
+                let extra = self.extra_secs.saturating_add(*secs);
+                if *secs == 0 || self.timer_secs.saturating_add(extra) > MAX_TIMER_SECS {
                     return Err(RuleError::BadTimer);
                 }
-                self.timer_secs = total;
-                ev.push(Event::TimerSet { secs: total });
+                self.extra_secs = extra;
+                ev.push(Event::TimerSet {
+                    secs: self.decision_secs(),
+                });
             }
             Intent::Advance => self.advance(&mut ev)?,
             Intent::Skip => {
@@ -870,6 +881,7 @@ impl Session {
 
     fn open_card(&mut self, card: CardIdx, ev: &mut Vec<Event>) {
         self.played[card] += 1;
+        self.extra_secs = 0;
         let first = self.deck.cards[card]
             .steps
             .iter()
@@ -986,6 +998,7 @@ impl Session {
         let in_role = self.seats_in_role(step.role).count() as u32;
         let voted = cur.votes.len() as u32;
         let before = self.meters.clone();
+        self.extra_secs = 0;
         let mut chances = Vec::new();
         self.apply_effects(&step.options[option].effects, &mut chances, ev);
         if let Some(c) = self.current.as_mut() {

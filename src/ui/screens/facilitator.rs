@@ -423,6 +423,21 @@ fn controls(
             }
         }
     });
+    // The timer for every later decision; "+60 s" above is for this one only.
+    if view.phase != Phase::Ended {
+        ui.horizontal(|ui| {
+            ui.label(format!("{}: {} s", tr.t("fac.timer"), view.timer_secs));
+            let t = view.timer_secs;
+            if ui.button("−30 s").clicked() && t > 30 {
+                act(Intent::SetTimer { secs: t - 30 });
+            }
+            if ui.button("+30 s").clicked() {
+                act(Intent::SetTimer {
+                    secs: (t + 30).min(crate::rules::session::MAX_TIMER_SECS),
+                });
+            }
+        });
+    }
     if let Some(card) = &view.card
         && matches!(view.phase, Phase::Briefing | Phase::Deciding)
     {

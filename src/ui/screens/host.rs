@@ -102,7 +102,10 @@ fn setup(ui: &mut egui::Ui, tr: &Tr, form: &mut HostForm, actions: &mut MessageW
                 ],
             );
             if ui.button(line).clicked() {
-                actions.write(UiAction::Resume(u.path.clone()));
+                actions.write(UiAction::Resume {
+                    path: u.path.clone(),
+                    local_only: false,
+                });
             }
         }
     });

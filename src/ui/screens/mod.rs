@@ -28,7 +28,7 @@ use crate::net::protocol::{DEFAULT_PORT, DISCOVERY_PORT};
 use crate::net::transport::{ClientTransport, ServerTransport};
 use crate::rules::bot::Strategy;
 use crate::rules::deck::Deck;
-use crate::rules::session::{Intent, Phase};
+use crate::rules::session::{Intent, MAX_TIMER_SECS, Phase};
 use crate::rules::view::{View, Viewer, view};
 use crate::rules::{Lang, Text};
 
@@ -87,8 +87,12 @@ pub enum UiAction {
     GoTo(Screen),
     SetLang(Lang),
     Host(HostSetup),
-    /// Host a session again from its journal (the facilitator's laptop crashed or restarted).
-    Resume(PathBuf),
+    /// Host a session again from its journal (the facilitator's laptop crashed or restarted);
+    /// `local_only` as in [`HostSetup`].
+    Resume {
+        path: PathBuf,
+        local_only: bool,
+    },
     Practise {
         name: String,
         role: String,
@@ -234,14 +238,18 @@ pub fn unfinished_sessions(dir: &std::path::Path) -> Vec<Unfinished> {
 }
 
 /// Hosts the session in `path` again, with its own join code; returns the screen to show.
-pub fn resume_session(world: &mut World, path: &std::path::Path) -> Result<Screen, String> {
+pub fn resume_session(
+    world: &mut World,
+    path: &std::path::Path,
+    local_only: bool,
+) -> Result<Screen, String> {
     let resumed = crate::net::host::resume(path, None, None)?;
     if let Some(note) = resumed.note {
         world.resource_mut::<Status>().info = Some(note);
     }
     let lobby = resumed.core.session().phase == Phase::Lobby;
     let timer = resumed.core.session().timer_secs;
-    open_host(world, resumed.core, resumed.code, timer, false, false)?;
+    open_host(world, resumed.core, resumed.code, timer, local_only, false)?;
     Ok(if lobby {
         Screen::Host
     } else {
@@ -368,7 +376,7 @@ pub fn host_session(
         ..Default::default()
     })?;
     let _ = core.facilitate(&Intent::SetTimer {
-        secs: setup.timer_secs.clamp(10, 3600),
+        secs: setup.timer_secs.clamp(10, MAX_TIMER_SECS),
     });
     open_host(world, core, code, setup.timer_secs, setup.local_only, auto)
 }
@@ -383,7 +391,7 @@ fn open_host(
     auto: bool,
 ) -> Result<SocketAddr, String> {
     let pace = Pace {
-        decide: Duration::from_secs(u64::from(timer_secs.clamp(10, 3600))),
+        decide: Duration::from_secs(u64::from(timer_secs.clamp(10, MAX_TIMER_SECS))),
         ..Pace::default()
     };
     let director = Director::new(auto, pace, Strategy::Steady);
@@ -462,10 +470,10 @@ fn carry_out(
                     }
                 });
             }
-            UiAction::Resume(path) => {
+            UiAction::Resume { path, local_only } => {
                 commands.queue(move |world: &mut World| {
                     leave(world);
-                    match resume_session(world, &path) {
+                    match resume_session(world, &path, local_only) {
                         Ok(screen) => world.resource_mut::<NextState<Screen>>().set(screen),
                         Err(e) => world.resource_mut::<Status>().error = Some(e),
                     }
