@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use kantelspel::rules::bot::Strategy;
 use kantelspel::rules::deck::{self, Deck};
+use kantelspel::rules::lint::{self, FindingKind};
 use kantelspel::rules::simulate;
 
 fn files(dir: &str, ext: &str) -> Vec<PathBuf> {
@@ -50,12 +51,10 @@ fn every_shipped_deck_checks_and_simulates() {
                 c.id
             );
         }
-        assert!(
-            simulate::dominant_options(&deck).is_empty(),
-            "{}: options best on every meter: {:?}",
-            path.display(),
-            simulate::dominant_options(&deck)
-        );
+        // Every option has a price, none is beaten on every meter, every flag and card counts.
+        if let Err(e) = lint::check_strict(&path) {
+            panic!("`deck check --strict` refuses a shipped deck:\n{e}");
+        }
     }
 }
 
@@ -121,22 +120,125 @@ fn the_default_deck_is_balanced() {
     assert!(random.never_drawn(&deck).is_empty());
 }
 
+fn findings_on(deck: &Deck, card: usize) -> Vec<(FindingKind, String)> {
+    lint::lint_static(deck, &deck::Places::default())
+        .into_iter()
+        .filter(|f| f.path.starts_with(&format!("cards[{card}].")))
+        .map(|f| (f.kind, f.path))
+        .collect()
+}
+
 #[test]
-fn an_option_that_wins_on_every_meter_is_reported() {
+fn free_and_dominated_options_are_found_and_a_price_later_or_by_chance_counts() {
     let source = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/decks/good/mini.ron"),
     )
     .unwrap();
     let deck = Deck::from_ron("mini.ron", &source).unwrap();
-    // In the mini deck "x" (+10 now, -5 later on a meter that ends the session low) beats "y"
-    // (-45) and "z" (only moves a meter without a tipping point).
-    assert!(simulate::dominant_options(&deck).contains(&"eerste/x".to_string()));
-    // Give "y" a reason to be chosen: x no longer wins everywhere.
+    // In the mini deck "x" (+10 now, -5 later on `m`, which ends the session low) beats "y"
+    // (-45 on `m`); "z" only moves `n`, a meter without a tipping point: it costs nothing.
+    let x = "cards[0].steps[0].options[0]".to_string();
+    let y = "cards[0].steps[0].options[1]".to_string();
+    let z = "cards[0].steps[0].options[2]".to_string();
+    let found = findings_on(&deck, 0);
+    assert!(found.contains(&(FindingKind::DominatedOption, y.clone())));
+    assert!(found.contains(&(FindingKind::FreeOption, z.clone())));
+    // x pays later: a gain now does not make a later loss free.
+    assert!(!found.iter().any(|(_, p)| *p == x), "{found:?}");
+
+    // Give "y" a reason to be chosen and "z" a price by chance: the step is a dilemma.
     let mut fixed = deck.clone();
-    fixed.cards[0].steps[0].options[1]
+    let opts = &mut fixed.cards[0].steps[0].options;
+    opts[1].effects.push(deck::Effect::Later {
+        meter: 1,
+        by: 3,
+        rounds: 1,
+    });
+    opts[1]
         .effects
-        .push(deck::Effect::Meter { meter: 0, by: 100 });
-    assert!(!simulate::dominant_options(&fixed).contains(&"eerste/x".to_string()));
+        .push(deck::Effect::Meter { meter: 0, by: 60 });
+    opts[2].effects.push(deck::Effect::Chance {
+        percent: 10,
+        effects: vec![deck::Effect::Meter { meter: 0, by: -20 }],
+        outcome: Default::default(),
+    });
+    assert_eq!(findings_on(&fixed, 0), vec![]);
+    // A price whose chance is small still counts, but an option that is worse in expectation on
+    // every meter than another is still dominated however it is paid.
+    let e = lint::expected(&fixed, &fixed.cards[0].steps[0].options[2].effects);
+    assert_eq!(e.price[0], 2.0);
+    assert_eq!(e.net, vec![-2.0, 1.0]);
+}
+
+#[test]
+fn the_lints_find_flags_that_lead_nowhere_and_cards_past_the_end() {
+    let source = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/decks/good/mini.ron"),
+    )
+    .unwrap();
+    // "klaar" is set by an option and read by `hoog`'s not_flags; "hoog" by a threshold.
+    let (deck, places) = Deck::check_source("mini.ron", &source).unwrap();
+    let flagged = |d: &Deck, p: &deck::Places| -> Vec<FindingKind> {
+        lint::lint_static(d, p)
+            .into_iter()
+            .map(|f| f.kind)
+            .filter(|k| {
+                matches!(
+                    k,
+                    FindingKind::FlagNeverRead
+                        | FindingKind::FlagNeverSet
+                        | FindingKind::BeyondTheEnd
+                )
+            })
+            .collect()
+    };
+    assert_eq!(flagged(&deck, &places), vec![]);
+    let unread = source.replace("not_flags: [\"klaar\"]", "");
+    let (d, p) = Deck::check_source("mini.ron", &unread).unwrap();
+    assert_eq!(flagged(&d, &p), vec![FindingKind::FlagNeverRead]);
+    let unset = source.replace("SetFlag(\"klaar\")", "Meter(meter: \"n\", by: 1)");
+    let (d, p) = Deck::check_source("mini.ron", &unset).unwrap();
+    assert_eq!(flagged(&d, &p), vec![FindingKind::FlagNeverSet]);
+    // `m` ends the session below 10: a card that needs m at most 9 comes too late.
+    let late = source.replace(
+        "when: (from_round: 2)",
+        "when: (from_round: 2, meters: {\"m\": (max: 9)})",
+    );
+    let (d, p) = Deck::check_source("mini.ron", &late).unwrap();
+    assert_eq!(flagged(&d, &p), vec![FindingKind::BeyondTheEnd]);
+    let edge = source.replace(
+        "when: (from_round: 2)",
+        "when: (from_round: 2, meters: {\"m\": (max: 10)})",
+    );
+    let (d, p) = Deck::check_source("mini.ron", &edge).unwrap();
+    assert_eq!(flagged(&d, &p), vec![], "at 10 the session still runs");
+}
+
+#[test]
+fn deck_check_strict_turns_warnings_into_a_failing_exit() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let warned = root.join("tests/decks/broken/lint-free-option.ron");
+    let run = |strict: bool| {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let code =
+            kantelspel::cli::deck::check(std::slice::from_ref(&warned), strict, &mut out, &mut err);
+        (
+            code,
+            String::from_utf8(out).unwrap(),
+            String::from_utf8(err).unwrap(),
+        )
+    };
+    let (code, out, err) = run(false);
+    assert_eq!(code, 0, "a warning alone does not fail the check");
+    assert!(out.contains("ok") && out.contains("1 warning"), "{out}");
+    assert!(
+        err.contains("lint-free-option.ron:26:26: warning: "),
+        "{err}"
+    );
+    let (code, out, err) = run(true);
+    assert_eq!(code, 1);
+    assert!(!out.contains("ok"), "{out}");
+    assert!(err.contains("--strict"), "{err}");
 }
 
 #[test]
@@ -167,7 +269,19 @@ fn every_broken_deck_fails_with_its_stored_message() {
     for path in broken {
         let expected = std::fs::read_to_string(path.with_extension("expected"))
             .unwrap_or_else(|_| panic!("{} has no .expected file beside it", path.display()));
-        let err = Deck::load(&path).expect_err(&format!("{} should fail", path.display()));
+        // Mistakes fail any check; lint findings (`lint-*.ron`) fail `deck check --strict`.
+        let err = lint::check_strict(&path).expect_err(&format!("{} should fail", path.display()));
+        let lint_only = path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("lint-");
+        assert_eq!(
+            Deck::load(&path).is_ok(),
+            lint_only,
+            "{}: only a lint-*.ron deck may load and still fail --strict",
+            path.display()
+        );
         let text = err.to_string();
         assert!(
             text.contains(expected.trim()),

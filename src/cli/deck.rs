@@ -7,28 +7,54 @@ use std::time::Instant;
 
 use crate::rules::bot::Strategy;
 use crate::rules::deck::{self, Deck, DeckError};
+use crate::rules::lint::{self, Finding};
 use crate::rules::simulate;
 
-/// Checks each file; writes summaries to `out` and problems to `err`. Returns the exit code:
-/// 0 only when every deck is valid.
-pub fn check(files: &[std::path::PathBuf], out: &mut impl Write, err: &mut impl Write) -> i32 {
+/// Checks and lints each file; writes summaries to `out` and problems and warnings to `err`.
+/// Returns the exit code: 0 only when every deck is valid (and, with `strict`, has no warning).
+pub fn check(
+    files: &[std::path::PathBuf],
+    strict: bool,
+    out: &mut impl Write,
+    err: &mut impl Write,
+) -> i32 {
+    let plural = |n: usize, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "s" });
     let mut failed = false;
-    let mut report = |name: &str, result: Result<Deck, DeckError>| match result {
-        Ok(d) => {
-            let _ = writeln!(out, "{name}: ok — {}", deck::summary(&d));
+    let mut report = |name: &str, result: Result<(Arc<Deck>, Vec<Finding>), DeckError>| match result
+    {
+        Ok((d, found)) if found.is_empty() || !strict => {
+            let _ = write!(err, "{}", lint::warnings(name, &found));
+            let warned = if found.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", plural(found.len(), "warning"))
+            };
+            let _ = writeln!(out, "{name}: ok — {}{warned}", deck::summary(&d));
+        }
+        Ok((_, found)) => {
+            failed = true;
+            let _ = write!(err, "{}", lint::warnings(name, &found));
+            let _ = writeln!(
+                err,
+                "{name}: {} (--strict makes them errors)",
+                plural(found.len(), "warning")
+            );
         }
         Err(e) => {
             failed = true;
             let _ = writeln!(err, "{e}");
-            let n = e.diagnostics.len();
-            let _ = writeln!(err, "{name}: {n} problem{}", if n == 1 { "" } else { "s" });
+            let _ = writeln!(err, "{name}: {}", plural(e.diagnostics.len(), "problem"));
         }
     };
     if files.is_empty() {
-        report(deck::DEFAULT_DECK_NAME, Deck::default_deck());
+        report(
+            deck::DEFAULT_DECK_NAME,
+            lint::check(deck::DEFAULT_DECK_NAME, deck::DEFAULT_DECK),
+        );
     }
     for f in files {
-        report(&f.display().to_string(), Deck::load(f));
+        let result = Deck::read_source(f).and_then(|(name, source)| lint::check(&name, &source));
+        report(&f.display().to_string(), result);
     }
     i32::from(failed)
 }

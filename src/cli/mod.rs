@@ -82,10 +82,14 @@ pub enum BenchCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum DeckCommand {
-    /// Validate deck files; prints a summary per valid deck, every problem of an invalid one.
+    /// Validate deck files; prints a summary per valid deck, every problem of an invalid one,
+    /// and warnings: free or dominated options, flags that lead nowhere, cards that never come up.
     Check {
         /// Deck files (.ron). Without any, the embedded default deck is checked.
         files: Vec<PathBuf>,
+        /// Treat warnings as errors (exit 1), as the shipped decks are held to.
+        #[arg(long)]
+        strict: bool,
     },
     /// Play many sessions with bots and print a balance report.
     Simulate {
@@ -109,10 +113,10 @@ pub enum DeckCommand {
 /// Runs the parsed command line; returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
-        Some(Command::Deck(DeckCommand::Check { files })) => {
+        Some(Command::Deck(DeckCommand::Check { files, strict })) => {
             let mut out = std::io::stdout().lock();
             let mut err = std::io::stderr().lock();
-            deck::check(&files, &mut out, &mut err)
+            deck::check(&files, strict, &mut out, &mut err)
         }
         Some(Command::Deck(DeckCommand::Simulate {
             file,

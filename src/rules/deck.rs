@@ -394,6 +394,12 @@ impl Deck {
 
     /// Parses and checks deck source text. `name` is used in error messages.
     pub fn from_ron(name: &str, source: &str) -> Result<Deck, DeckError> {
+        Deck::check_source(name, source).map(|(deck, _)| deck)
+    }
+
+    /// Like [`Deck::from_ron`], and also where each card, option and flag stands in the text,
+    /// for the lints that come after the checks.
+    pub fn check_source(name: &str, source: &str) -> Result<(Deck, Places), DeckError> {
         let file = parse(name, source)?;
         compile(name, source, &file)
     }
@@ -454,6 +460,16 @@ pub struct Diagnostic {
     /// Where in the deck, e.g. `cards[3].steps[0].options[1]`.
     pub path: String,
     pub message: String,
+}
+
+/// Where the parts of a checked deck stand in its file (line, column), for later findings.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Places {
+    pub cards: Vec<(usize, usize)>,
+    /// [card][step][option].
+    pub options: Vec<Vec<Vec<(usize, usize)>>>,
+    /// Where each flag is first named.
+    pub flags: Vec<(usize, usize)>,
 }
 
 /// Everything wrong with one deck file.
@@ -658,7 +674,7 @@ fn index_of(ids: &HashMap<&str, usize>, id: &str) -> Option<usize> {
     ids.get(id).copied()
 }
 
-fn compile(name: &str, source: &str, file: &DeckFile) -> Result<Deck, DeckError> {
+fn compile(name: &str, source: &str, file: &DeckFile) -> Result<(Deck, Places), DeckError> {
     let mut ck = Checker {
         source,
         problems: Vec::new(),
@@ -840,7 +856,9 @@ fn compile(name: &str, source: &str, file: &DeckFile) -> Result<Deck, DeckError>
     }
 
     let mut cards = Vec::new();
+    let mut option_at: Vec<Vec<Vec<(usize, usize)>>> = Vec::new();
     for (i, card) in file.cards.iter().enumerate() {
+        let mut card_options = Vec::new();
         let (l, c, byte) = card_at[i];
         let at = (l, c);
         let path = format!("cards[{i}]");
@@ -992,10 +1010,12 @@ fn compile(name: &str, source: &str, file: &DeckFile) -> Result<Deck, DeckError>
                 }
             }
             let mut options = Vec::new();
+            let mut step_options = Vec::new();
             for (o, opt) in step.options.iter().enumerate() {
                 let (ol, oc, ob) = ck.locate(&opt.id, cursor);
                 cursor = ob;
                 let oat = (ol, oc);
+                step_options.push(oat);
                 let opath = format!("{spath}.options[{o}]");
                 ck.check_id(&opt.id, oat, &opath, "option");
                 if seen_options.iter().any(|(x, _, _)| x == &opt.id) {
@@ -1035,6 +1055,7 @@ fn compile(name: &str, source: &str, file: &DeckFile) -> Result<Deck, DeckError>
                 only_if,
                 options,
             });
+            card_options.push(step_options);
         }
         for (q, text) in card.debrief.iter().enumerate() {
             ck.require_dutch(
@@ -1044,6 +1065,7 @@ fn compile(name: &str, source: &str, file: &DeckFile) -> Result<Deck, DeckError>
                 "the debrief question",
             );
         }
+        option_at.push(card_options);
         cards.push(Card {
             id: card.id.clone(),
             title: card.title.clone(),
@@ -1073,7 +1095,19 @@ fn compile(name: &str, source: &str, file: &DeckFile) -> Result<Deck, DeckError>
     check_reachability(&mut ck, &deck, &card_at);
 
     if ck.problems.is_empty() {
-        Ok(deck)
+        let places = Places {
+            cards: card_at.iter().map(|&(l, c, _)| (l, c)).collect(),
+            options: option_at,
+            flags: deck
+                .flags
+                .iter()
+                .map(|f| {
+                    let (l, c, _) = ck.locate(f, 0);
+                    (l, c)
+                })
+                .collect(),
+        };
+        Ok((deck, places))
     } else {
         Err(DeckError {
             file: name.to_string(),

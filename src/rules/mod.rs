@@ -4,6 +4,7 @@
 pub mod bot;
 pub mod deck;
 pub mod journal;
+pub mod lint;
 pub mod session;
 pub mod simulate;
 pub mod text;

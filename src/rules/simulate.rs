@@ -7,7 +7,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use super::bot::{self, Strategy};
-use super::deck::{Bound, Deck, Effect, Then};
+use super::deck::Deck;
 use super::session::{Ending, Intent, Phase, Sender, Session};
 
 /// Rounds after which an ending no longer counts as "early" in the balance targets.
@@ -212,94 +212,14 @@ impl Balance {
         } else {
             let _ = writeln!(out, "\nNever played: {}", never.join(", "));
         }
-        let dominant = dominant_options(deck);
-        if dominant.is_empty() {
-            let _ = writeln!(
-                out,
-                "No option is best on every meter: each choice costs something."
-            );
-        } else {
-            let _ = writeln!(
-                out,
-                "Best on every meter (nobody has a reason to choose otherwise): {}",
-                dominant.join(", ")
-            );
-        }
+        let findings = super::lint::lint_static(deck, &super::deck::Places::default());
+        let _ = writeln!(
+            out,
+            "\nPrices and flags (deck check --strict refuses these):"
+        );
+        out.push_str(&super::lint::report(&findings));
         out
     }
-}
-
-/// Which way is good for each meter: +1 when higher is safer, -1 when lower is, 0 when the deck
-/// does not say (no threshold on that meter, or tipping points on both sides).
-fn meter_directions(deck: &Deck) -> Vec<i32> {
-    deck.meters
-        .iter()
-        .map(|m| {
-            let ends = |f: fn(&Bound) -> bool| {
-                m.thresholds
-                    .iter()
-                    .any(|t| t.then == Then::EndSession && f(&t.when))
-            };
-            let warns = |f: fn(&Bound) -> bool| m.thresholds.iter().any(|t| f(&t.when));
-            let below = |b: &Bound| matches!(b, Bound::Below(_));
-            let above = |b: &Bound| matches!(b, Bound::Above(_));
-            // A tipping point says it best; without one, a warning flag says which way is bad.
-            match (ends(below), ends(above), warns(below), warns(above)) {
-                (true, false, _, _) | (false, false, true, false) => 1,
-                (false, true, _, _) | (false, false, false, true) => -1,
-                _ => 0,
-            }
-        })
-        .collect()
-}
-
-/// What an option does to each meter on average: now, later, and weighted by its chances.
-fn expected_moves(effects: &[Effect], share: f64, out: &mut [f64]) {
-    for e in effects {
-        match e {
-            Effect::Meter { meter, by } | Effect::Later { meter, by, .. } => {
-                out[*meter] += share * f64::from(*by);
-            }
-            Effect::Chance {
-                percent, effects, ..
-            } => expected_moves(effects, share * f64::from(*percent) / 100.0, out),
-            Effect::SetFlag(_) | Effect::ClearFlag(_) | Effect::FollowUp { .. } => {}
-        }
-    }
-}
-
-/// Options that are at least as good as every other option of their step on every meter, and
-/// better on one: a dilemma without a dilemma. Named `card/option`.
-pub fn dominant_options(deck: &Deck) -> Vec<String> {
-    let good = meter_directions(deck);
-    let mut found = Vec::new();
-    for card in &deck.cards {
-        for step in &card.steps {
-            let moves: Vec<Vec<f64>> = step
-                .options
-                .iter()
-                .map(|o| {
-                    let mut m = vec![0.0; deck.meters.len()];
-                    expected_moves(&o.effects, 1.0, &mut m);
-                    m.iter()
-                        .zip(&good)
-                        .map(|(v, g)| v * f64::from(*g))
-                        .collect()
-                })
-                .collect();
-            for (i, mine) in moves.iter().enumerate() {
-                let beats_all = moves.iter().enumerate().all(|(j, other)| {
-                    i == j
-                        || (mine.iter().zip(other).all(|(a, b)| a >= b)
-                            && mine.iter().zip(other).any(|(a, b)| a > b))
-                });
-                if beats_all && moves.len() > 1 {
-                    found.push(format!("{}/{}", card.id, step.options[i].id));
-                }
-            }
-        }
-    }
-    found
 }
 
 /// Plays one complete session with a bot in every role.
