@@ -102,7 +102,13 @@ proptest! {
         for (sender, intent) in steps {
             let before = session.clone();
             match session.apply(sender, &intent) {
-                Ok(_) => entries.push(JournalEntry { seq: entries.len() as u64, sender, intent, resolved: None }),
+                Ok(_) => {
+                    let entry = JournalEntry::new(entries.len() as u64, sender, &intent, None);
+                    // The journal's own record says exactly what the rules accepted.
+                    prop_assert_eq!(Intent::from(&entry.intent), intent.clone());
+                    prop_assert_eq!(Sender::from(entry.sender), sender);
+                    entries.push(entry);
+                }
                 Err(_) => prop_assert_eq!(&session, &before, "a refusal changed the state"),
             }
             for (m, value) in deck.meters.iter().zip(&session.meters) {

@@ -126,12 +126,7 @@ impl JournalFile {
         intent: &Intent,
         resolved: Option<String>,
     ) -> std::io::Result<()> {
-        let entry = JournalEntry {
-            seq: self.next_seq,
-            sender,
-            intent: intent.clone(),
-            resolved,
-        };
+        let entry = JournalEntry::new(self.next_seq, sender, intent, resolved);
         let mut line = journal::entry_line(&entry);
         line.push('\n');
         self.file.write_all(line.as_bytes())?;

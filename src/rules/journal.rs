@@ -34,11 +34,171 @@ pub struct JournalHeader {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JournalEntry {
     pub seq: u64,
-    pub sender: Sender,
-    pub intent: Intent,
+    pub sender: Who,
+    pub intent: Record,
     /// For people reading the journal: what this intent resolved, if anything. Replay ignores it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved: Option<String>,
+}
+
+/// Who sent an intent, as the journal writes it.
+///
+/// The journal's own types, not the rules': a journal written today must replay after the rules
+/// change. The names of variants and fields are the file format of `JOURNAL_VERSION` 1: add new
+/// ones, never rename or remove one (the fixture in `tests/journals/` keeps us honest).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Who {
+    Facilitator,
+    Host,
+    Seat(u32),
+}
+
+/// An accepted intent, as the journal writes it (see [`Who`] on why it is a type of its own).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Record {
+    AddSeat {
+        name: String,
+        role: Option<String>,
+        bot: bool,
+    },
+    ChooseRole {
+        role: String,
+    },
+    Vote {
+        round: u32,
+        step: usize,
+        option: usize,
+    },
+    MoveSeat {
+        seat: u32,
+        role: String,
+    },
+    RemoveSeat {
+        seat: u32,
+    },
+    Start,
+    Pause,
+    Resume,
+    SetTimer {
+        secs: u32,
+    },
+    ExtendTimer {
+        secs: u32,
+    },
+    Advance,
+    Skip,
+    ChooseNext {
+        card: String,
+    },
+    Inject {
+        card: String,
+    },
+    Decide {
+        option: usize,
+    },
+    Override {
+        option: usize,
+    },
+    Revoke,
+    End,
+}
+
+impl From<Sender> for Who {
+    fn from(s: Sender) -> Who {
+        match s {
+            Sender::Facilitator => Who::Facilitator,
+            Sender::Host => Who::Host,
+            Sender::Seat(n) => Who::Seat(n),
+        }
+    }
+}
+
+impl From<Who> for Sender {
+    fn from(w: Who) -> Sender {
+        match w {
+            Who::Facilitator => Sender::Facilitator,
+            Who::Host => Sender::Host,
+            Who::Seat(n) => Sender::Seat(n),
+        }
+    }
+}
+
+impl From<&Intent> for Record {
+    fn from(i: &Intent) -> Record {
+        match i.clone() {
+            Intent::AddSeat { name, role, bot } => Record::AddSeat { name, role, bot },
+            Intent::ChooseRole { role } => Record::ChooseRole { role },
+            Intent::Vote {
+                round,
+                step,
+                option,
+            } => Record::Vote {
+                round,
+                step,
+                option,
+            },
+            Intent::MoveSeat { seat, role } => Record::MoveSeat { seat, role },
+            Intent::RemoveSeat { seat } => Record::RemoveSeat { seat },
+            Intent::Start => Record::Start,
+            Intent::Pause => Record::Pause,
+            Intent::Resume => Record::Resume,
+            Intent::SetTimer { secs } => Record::SetTimer { secs },
+            Intent::ExtendTimer { secs } => Record::ExtendTimer { secs },
+            Intent::Advance => Record::Advance,
+            Intent::Skip => Record::Skip,
+            Intent::ChooseNext { card } => Record::ChooseNext { card },
+            Intent::Inject { card } => Record::Inject { card },
+            Intent::Decide { option } => Record::Decide { option },
+            Intent::Override { option } => Record::Override { option },
+            Intent::Revoke => Record::Revoke,
+            Intent::End => Record::End,
+        }
+    }
+}
+
+impl From<&Record> for Intent {
+    fn from(r: &Record) -> Intent {
+        match r.clone() {
+            Record::AddSeat { name, role, bot } => Intent::AddSeat { name, role, bot },
+            Record::ChooseRole { role } => Intent::ChooseRole { role },
+            Record::Vote {
+                round,
+                step,
+                option,
+            } => Intent::Vote {
+                round,
+                step,
+                option,
+            },
+            Record::MoveSeat { seat, role } => Intent::MoveSeat { seat, role },
+            Record::RemoveSeat { seat } => Intent::RemoveSeat { seat },
+            Record::Start => Intent::Start,
+            Record::Pause => Intent::Pause,
+            Record::Resume => Intent::Resume,
+            Record::SetTimer { secs } => Intent::SetTimer { secs },
+            Record::ExtendTimer { secs } => Intent::ExtendTimer { secs },
+            Record::Advance => Intent::Advance,
+            Record::Skip => Intent::Skip,
+            Record::ChooseNext { card } => Intent::ChooseNext { card },
+            Record::Inject { card } => Intent::Inject { card },
+            Record::Decide { option } => Intent::Decide { option },
+            Record::Override { option } => Intent::Override { option },
+            Record::Revoke => Intent::Revoke,
+            Record::End => Intent::End,
+        }
+    }
+}
+
+impl JournalEntry {
+    /// The entry for an intent the rules accepted.
+    pub fn new(seq: u64, sender: Sender, intent: &Intent, resolved: Option<String>) -> Self {
+        JournalEntry {
+            seq,
+            sender: sender.into(),
+            intent: intent.into(),
+            resolved,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -149,7 +309,7 @@ pub fn replay(
     let mut session = Session::new(deck, header.seed, header.rounds);
     for e in entries {
         session
-            .apply(e.sender, &e.intent)
+            .apply(e.sender.into(), &Intent::from(&e.intent))
             .map_err(|error| JournalError::Refused { seq: e.seq, error })?;
     }
     Ok(session)
@@ -189,7 +349,7 @@ pub fn recover(text: &str) -> Result<Recovered, JournalError> {
     }
     let mut applied = 0;
     for e in &parsed.entries {
-        if let Err(error) = session.apply(e.sender, &e.intent) {
+        if let Err(error) = session.apply(e.sender.into(), &Intent::from(&e.intent)) {
             notes.push(format!(
                 "entry {} does not fit the rules ({error}); everything after it is left out",
                 e.seq
