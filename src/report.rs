@@ -351,6 +351,17 @@ pub fn html(view: &View, meta: &Meta, lang: Lang) -> String {
             "Questions for the debrief"
         )
     );
+    if !view.key_questions.is_empty() {
+        let _ = write!(
+            h,
+            "<h3>{}</h3><ol class=\"key\">",
+            t(lang, "Kernvragen", "Key questions")
+        );
+        for (card, q) in &view.key_questions {
+            let _ = write!(h, "<li><strong>{}</strong>: {}</li>", tx(card), tx(q));
+        }
+        h.push_str("</ol>");
+    }
     for (card, questions) in &view.debrief {
         if questions.is_empty() {
             continue;
@@ -412,6 +423,19 @@ pub fn json(view: &View, meta: &Meta, lang: Lang) -> String {
         "meter_history": view.meter_history,
         "decisions": rows(view, lang),
         "ending": view.ending.as_ref().map(|e| e.message.get(lang)),
+        "key_questions": view
+            .key_questions
+            .iter()
+            .map(|(card, q)| serde_json::json!({"card": card.get(lang), "question": q.get(lang)}))
+            .collect::<Vec<_>>(),
+        "questions": view
+            .debrief
+            .iter()
+            .map(|(card, qs)| serde_json::json!({
+                "card": card.get(lang),
+                "questions": qs.iter().map(|q| q.get(lang)).collect::<Vec<_>>(),
+            }))
+            .collect::<Vec<_>>(),
     });
     serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
 }

@@ -28,7 +28,7 @@ const WORDS = {
     decided: '{role} koos: {option}', split: 'Stemverdeling', votes1: 'stem', votesN: 'stemmen', abstained: 'Niet gestemd: {n}', tie: 'Gelijke stand: de optie die als eerste op dit aantal kwam, telt.',
     by_Vote: 'Uitkomst van de stemming', by_Facilitator: 'Besloten door de facilitator', by_Override: 'Door de facilitator gewijzigd',
     meters: 'Stand van zaken', near: 'dicht bij het omslagpunt', zones: 'Rood gebied: het omslagpunt. Komt een meter daarin, dan kantelt het spel.',
-    debrief: 'Nabespreking', ending: 'Zo liep het af', chart: 'De meters per ronde', decisions: 'Alle besluiten', questions: 'Vragen voor de nabespreking',
+    debrief: 'Nabespreking', ending: 'Zo liep het af', chart: 'De meters per ronde', decisions: 'Alle besluiten', questions: 'Vragen voor de nabespreking', key_questions: 'Kernvragen',
     round: 'Ronde', time_left: 'Nog', votes_word: 'stemmen', earlier: 'Eerder in deze casus',
     join_here: 'Doe mee op je telefoon of laptop', join_with_code: 'met de code',
     waiting_title: 'Even geduld', waiting_text: 'De sessie is al begonnen. De facilitator ziet dat je er bent en laat je zo binnen.',
@@ -58,7 +58,7 @@ const WORDS = {
     decided: '{role} chose: {option}', split: 'Vote count', votes1: 'vote', votesN: 'votes', abstained: 'Did not vote: {n}', tie: 'A tie: the option that reached this count first wins.',
     by_Vote: 'Result of the vote', by_Facilitator: 'Decided by the facilitator', by_Override: 'Overruled by the facilitator',
     meters: 'Where things stand', near: 'close to the tipping point', zones: 'Red area: the tipping point. Once a meter is in it, the game tips over.',
-    debrief: 'Debrief', ending: 'How it ended', chart: 'Meters by round', decisions: 'All decisions', questions: 'Questions for the debrief',
+    debrief: 'Debrief', ending: 'How it ended', chart: 'Meters by round', decisions: 'All decisions', questions: 'Questions for the debrief', key_questions: 'Key questions',
     round: 'Round', time_left: 'left', votes_word: 'votes', earlier: 'Earlier in this case',
     join_here: 'Join on your phone or laptop', join_with_code: 'with the code',
     waiting_title: 'One moment', waiting_text: 'The session has already started. The facilitator sees you are here and will let you in shortly.',
@@ -450,6 +450,11 @@ function debrief(v) {
       w('decided', { role: tx(v.roles[d.role].name), option: tx(d.option_label) }),
       total ? el('span', { class: 'muted' }, ` (${w('votes_word')} ${d.split.join('–')})`) : null);
   })));
+  if ((v.key_questions || []).length) {
+    out.push(el('h2', {}, w('key_questions')));
+    out.push(el('ol', { class: 'questions key', id: 'key-questions' }, v.key_questions.map(([title, q]) =>
+      el('li', {}, el('strong', {}, `${tx(title)}: `), tx(q)))));
+  }
   out.push(el('h2', {}, w('questions')));
   const qs = el('div', { id: 'questions' });
   for (const [title, questions] of v.debrief) {

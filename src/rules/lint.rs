@@ -93,6 +93,7 @@ pub enum FindingKind {
     FlagNeverSet,
     BeyondTheEnd,
     NeverDrawn,
+    NoKeyQuestion,
 }
 
 impl Finding {
@@ -119,6 +120,20 @@ pub fn lint_static(deck: &Deck, places: &Places) -> Vec<Finding> {
     prices(deck, places, &mut found);
     flags(deck, places, &mut found);
     beyond_the_end(deck, places, &mut found);
+    for (c, card) in deck.cards.iter().enumerate() {
+        if card.key_question.is_none() {
+            found.push(Finding {
+                kind: FindingKind::NoKeyQuestion,
+                path: format!("cards[{c}]"),
+                at: places.cards.get(c).copied().unwrap_or((0, 0)),
+                message: format!(
+                    "`{}` has no `key_question`: the one question to ask first about this card \
+                     in the debrief",
+                    card.id
+                ),
+            });
+        }
+    }
     found
 }
 
@@ -343,7 +358,7 @@ pub fn report(findings: &[Finding]) -> String {
         let _ = writeln!(
             out,
             "Every option has a price, none is beaten on every meter, every flag is read, \
-             every card comes up."
+             every card comes up and has a key question."
         );
     }
     for f in findings {

@@ -41,6 +41,9 @@ pub struct View {
     pub decisions: Vec<DecisionView>,
     /// The debrief questions of every card played, in order of play: once the session has ended.
     pub debrief: Vec<(Text, Vec<Text>)>,
+    /// The key question of every card played (card title, question), asked first.
+    #[serde(default)]
+    pub key_questions: Vec<(Text, Text)>,
     pub ending: Option<EndingView>,
     pub can_undo: bool,
 }
@@ -89,6 +92,8 @@ pub struct CardView {
     /// What was decided earlier in this card.
     pub earlier: Vec<DecisionView>,
     pub debrief: Vec<Text>,
+    #[serde(default)]
+    pub key_question: Option<Text>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -124,6 +129,8 @@ pub fn view(session: &Session, viewer: Viewer) -> View {
             .as_ref()
             .is_some_and(|c| c.votes.iter().any(|(s, _)| s == seat))
     };
+    let for_debrief =
+        matches!(viewer, Viewer::Facilitator | Viewer::Record) || session.phase == Phase::Ended;
     let card = session.current.as_ref().map(|cur| {
         let c = &deck.cards[cur.card];
         let step = &c.steps[cur.step];
@@ -158,13 +165,12 @@ pub fn view(session: &Session, viewer: Viewer) -> View {
             prompt: step.prompt.clone(),
             options: step.options.iter().map(|o| o.label.clone()).collect(),
             earlier,
-            debrief: if matches!(viewer, Viewer::Facilitator | Viewer::Record)
-                || session.phase == Phase::Ended
-            {
+            debrief: if for_debrief {
                 c.debrief.clone()
             } else {
                 Vec::new()
             },
+            key_question: c.key_question.clone().filter(|_| for_debrief),
         }
     });
     let last = match session.phase {
@@ -182,6 +188,7 @@ pub fn view(session: &Session, viewer: Viewer) -> View {
         Vec::new()
     };
     let mut debrief: Vec<(Text, Vec<Text>)> = Vec::new();
+    let mut key_questions: Vec<(Text, Text)> = Vec::new();
     if whole_story {
         let mut seen = Vec::new();
         for d in &session.decisions {
@@ -189,6 +196,9 @@ pub fn view(session: &Session, viewer: Viewer) -> View {
                 seen.push(d.card);
                 let c = &deck.cards[d.card];
                 debrief.push((c.title.clone(), c.debrief.clone()));
+                if let Some(k) = &c.key_question {
+                    key_questions.push((c.title.clone(), k.clone()));
+                }
             }
         }
     }
@@ -254,6 +264,7 @@ pub fn view(session: &Session, viewer: Viewer) -> View {
         last,
         decisions,
         debrief,
+        key_questions,
         ending: session.ending.clone().map(|ending| EndingView {
             message: ending_message(session, &ending),
             ending,
@@ -352,6 +363,7 @@ pub fn at_round(record: &View, round: u32) -> View {
         .cloned()
         .collect();
     v.debrief = debrief;
+    v.key_questions.retain(|(title, _)| played.contains(&title));
     v.round = r as u32;
     v.last = v.decisions.last().cloned();
     if r < last {

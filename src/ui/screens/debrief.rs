@@ -64,6 +64,15 @@ pub fn draw(
         .exact_size(ctx.content_rect().width() * 0.32)
         .show(&mut root, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
+                if !view.key_questions.is_empty() {
+                    ui.heading(tr.t("debrief.key_questions"));
+                    for (title, q) in &view.key_questions {
+                        ui.label(egui::RichText::new(tx(&tr, title)).strong());
+                        ui.label(egui::RichText::new(format!("★ {}", tx(&tr, q))).size(17.0));
+                        ui.add_space(4.0);
+                    }
+                    ui.add_space(10.0);
+                }
                 ui.heading(tr.t("debrief.questions"));
                 for (title, qs) in &view.debrief {
                     if qs.is_empty() {

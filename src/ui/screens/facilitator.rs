@@ -284,8 +284,11 @@ pub fn draw(
                             .color(theme::MUTED),
                     );
                 }
-                if !projector && !card.debrief.is_empty() {
+                if !projector && (!card.debrief.is_empty() || card.key_question.is_some()) {
                     egui::CollapsingHeader::new(tr.t("fac.debrief_questions")).show(ui, |ui| {
+                        if let Some(k) = &card.key_question {
+                            ui.label(egui::RichText::new(format!("★ {}", tx(&tr, k))).strong());
+                        }
                         for q in &card.debrief {
                             ui.label(format!("• {}", tx(&tr, q)));
                         }

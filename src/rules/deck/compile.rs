@@ -1,0 +1,675 @@
+//! From the file to the deck the rules run on: every name resolved to an index, every mistake
+//! collected with its place, so a trainer sees all problems of a deck in one run.
+
+use std::collections::{HashMap, HashSet};
+
+use super::diagnostics::{DeckError, Diagnostic, Places};
+use super::format::*;
+use super::*;
+
+struct Checker<'a> {
+    source: &'a str,
+    problems: Vec<Diagnostic>,
+    flags: Vec<String>,
+}
+
+impl<'a> Checker<'a> {
+    /// Finds where `needle` (usually an id in quotes) stands, searching from byte `from`.
+    fn locate(&self, needle: &str, from: usize) -> (usize, usize, usize) {
+        let quoted = format!("\"{needle}\"");
+        let at = self.source[from.min(self.source.len())..]
+            .find(&quoted)
+            .map(|i| i + from)
+            .unwrap_or(from.min(self.source.len()));
+        let before = &self.source[..at];
+        let line = before.matches('\n').count() + 1;
+        let col = before.len() - before.rfind('\n').map(|i| i + 1).unwrap_or(0) + 1;
+        (line, col, at)
+    }
+
+    fn report(&mut self, at: (usize, usize), path: impl Into<String>, message: impl Into<String>) {
+        self.problems.push(Diagnostic {
+            line: at.0,
+            col: at.1,
+            path: path.into(),
+            message: message.into(),
+        });
+    }
+
+    fn flag(&mut self, name: &str) -> FlagIdx {
+        if let Some(i) = self.flags.iter().position(|f| f == name) {
+            return i;
+        }
+        self.flags.push(name.to_string());
+        self.flags.len() - 1
+    }
+
+    fn require_dutch(&mut self, text: &Text, at: (usize, usize), path: String, what: &str) {
+        if text.nl.trim().is_empty() {
+            self.report(at, path, format!("{what} has no Dutch text (`nl`)"));
+        }
+    }
+
+    fn check_id(&mut self, id: &str, at: (usize, usize), path: &str, what: &str) {
+        let ok = !id.is_empty()
+            && id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !ok {
+            self.report(
+                at,
+                path.to_string(),
+                format!("the {what} id `{id}` must be letters, digits, `-` or `_`"),
+            );
+        }
+    }
+}
+
+fn index_of(ids: &HashMap<&str, usize>, id: &str) -> Option<usize> {
+    ids.get(id).copied()
+}
+
+pub(super) fn compile(name: &str, source: &str, file: &DeckFile) -> Result<(Deck, Places), DeckError> {
+    let mut ck = Checker {
+        source,
+        problems: Vec::new(),
+        flags: Vec::new(),
+    };
+    let top = (1, 1);
+    ck.check_id(&file.id, top, "id", "deck");
+    ck.require_dutch(&file.title, top, "title".into(), "the deck title");
+    if !file.languages.iter().any(|l| l == "nl") {
+        ck.report(
+            top,
+            "languages",
+            "the languages must include \"nl\" (Dutch)",
+        );
+    }
+    for l in &file.languages {
+        if l != "nl" && l != "en" {
+            ck.report(
+                top,
+                "languages",
+                format!("unknown language `{l}`; use \"nl\" and \"en\""),
+            );
+        }
+    }
+    if file.rounds == 0 || file.rounds > crate::rules::session::MAX_ROUNDS {
+        ck.report(
+            top,
+            "rounds",
+            format!(
+                "rounds must be between 1 and {}",
+                crate::rules::session::MAX_ROUNDS
+            ),
+        );
+    }
+
+    // Roles.
+    let mut role_ids: HashMap<&str, usize> = HashMap::new();
+    let mut roles = Vec::new();
+    if file.roles.is_empty() {
+        ck.report(top, "roles", "the deck has no roles");
+    }
+    for (i, r) in file.roles.iter().enumerate() {
+        let (l, c, _) = ck.locate(&r.id, 0);
+        let path = format!("roles[{i}]");
+        ck.check_id(&r.id, (l, c), &path, "role");
+        if role_ids.insert(&r.id, i).is_some() {
+            ck.report(
+                (l, c),
+                path.clone(),
+                format!("the role id `{}` is used twice", r.id),
+            );
+        }
+        ck.require_dutch(&r.name, (l, c), format!("{path}.name"), "the role name");
+        roles.push(Role {
+            id: r.id.clone(),
+            name: r.name.clone(),
+            description: r.description.clone(),
+            max_players: r.max_players,
+        });
+        if r.max_players == Some(0) {
+            ck.report(
+                (l, c),
+                format!("{path}.max_players"),
+                "max_players must be 1 or more",
+            );
+        }
+    }
+
+    // Meters.
+    let mut meter_ids: HashMap<&str, usize> = HashMap::new();
+    let mut meters = Vec::new();
+    if file.meters.is_empty() {
+        ck.report(top, "meters", "the deck has no meters");
+    }
+    for (i, m) in file.meters.iter().enumerate() {
+        let (l, c, _) = ck.locate(&m.id, 0);
+        let at = (l, c);
+        let path = format!("meters[{i}]");
+        ck.check_id(&m.id, at, &path, "meter");
+        if meter_ids.insert(&m.id, i).is_some() {
+            ck.report(
+                at,
+                path.clone(),
+                format!("the meter id `{}` is used twice", m.id),
+            );
+        }
+        ck.require_dutch(&m.label, at, format!("{path}.label"), "the meter label");
+        if m.min >= m.max {
+            ck.report(
+                at,
+                path.clone(),
+                format!("min ({}) must be below max ({})", m.min, m.max),
+            );
+        }
+        if m.start < m.min || m.start > m.max {
+            ck.report(
+                at,
+                format!("{path}.start"),
+                format!(
+                    "start {} is outside the range {}..{}",
+                    m.start, m.min, m.max
+                ),
+            );
+        }
+        let mut thresholds = Vec::new();
+        for (t, th) in m.thresholds.iter().enumerate() {
+            let tpath = format!("{path}.thresholds[{t}]");
+            let v = match th.when {
+                Bound::Below(v) | Bound::Above(v) => v,
+            };
+            let reachable = match th.when {
+                Bound::Below(v) => v > m.min,
+                Bound::Above(v) => v < m.max,
+            };
+            if v < m.min || v > m.max || !reachable {
+                ck.report(
+                    at,
+                    tpath.clone(),
+                    format!(
+                        "the threshold {v} can never be crossed: the meter only goes from {} to {}",
+                        m.min, m.max
+                    ),
+                );
+            }
+            if th.when.crossed_by(m.start) {
+                ck.report(
+                    at,
+                    tpath.clone(),
+                    format!(
+                        "the threshold is already crossed by the start value {}",
+                        m.start
+                    ),
+                );
+            }
+            ck.require_dutch(
+                &th.message,
+                at,
+                format!("{tpath}.message"),
+                "the threshold message",
+            );
+            let then = match &th.then {
+                ThresholdDo::EndSession => Then::EndSession,
+                ThresholdDo::SetFlag(f) => Then::SetFlag(ck.flag(f)),
+            };
+            thresholds.push(Threshold {
+                when: th.when,
+                then,
+                message: th.message.clone(),
+            });
+        }
+        meters.push(Meter {
+            id: m.id.clone(),
+            label: m.label.clone(),
+            description: m.description.clone(),
+            min: m.min,
+            max: m.max,
+            start: m.start,
+            thresholds,
+        });
+    }
+
+    // Card ids first: follow-ups may point forward.
+    let mut card_ids: HashMap<&str, usize> = HashMap::new();
+    let mut card_at = Vec::new();
+    for (i, card) in file.cards.iter().enumerate() {
+        let (l, c, byte) = ck.locate(&card.id, 0);
+        card_at.push((l, c, byte));
+        ck.check_id(&card.id, (l, c), &format!("cards[{i}]"), "card");
+        if card_ids.insert(&card.id, i).is_some() {
+            ck.report(
+                (l, c),
+                format!("cards[{i}]"),
+                format!("the card id `{}` is used twice", card.id),
+            );
+        }
+    }
+    if file.cards.is_empty() {
+        ck.report(top, "cards", "the deck has no cards");
+    }
+
+    let mut cards = Vec::new();
+    let mut option_at: Vec<Vec<Vec<(usize, usize)>>> = Vec::new();
+    for (i, card) in file.cards.iter().enumerate() {
+        let mut card_options = Vec::new();
+        let (l, c, byte) = card_at[i];
+        let at = (l, c);
+        let path = format!("cards[{i}]");
+        ck.require_dutch(&card.title, at, format!("{path}.title"), "the card title");
+        if card.briefing.is_empty() && card.briefings.is_empty() {
+            ck.report(
+                at,
+                path.clone(),
+                "the card has no briefing (`briefing` or `briefings`)",
+            );
+        } else if !card.briefing.is_empty() {
+            ck.require_dutch(
+                &card.briefing,
+                at,
+                format!("{path}.briefing"),
+                "the briefing",
+            );
+        }
+        let mut briefings = vec![None; roles.len()];
+        for (role, text) in &card.briefings {
+            match index_of(&role_ids, role) {
+                Some(r) => briefings[r] = Some(text.clone()),
+                None => ck.report(
+                    at,
+                    format!("{path}.briefings"),
+                    format!("unknown role `{role}` in briefings"),
+                ),
+            }
+            ck.require_dutch(text, at, format!("{path}.briefings.{role}"), "the briefing");
+        }
+        if !(card.weight.is_finite() && card.weight >= 0.0) {
+            ck.report(
+                at,
+                format!("{path}.weight"),
+                "the weight must be a number of 0 or more",
+            );
+        }
+        let mut weight_per_point = Vec::new();
+        for (meter, w) in &card.weight_per_point {
+            match index_of(&meter_ids, meter) {
+                Some(m) if w.is_finite() => weight_per_point.push((m, *w)),
+                Some(_) => ck.report(at, format!("{path}.weight_per_point"), "not a number"),
+                None => ck.report(
+                    at,
+                    format!("{path}.weight_per_point"),
+                    format!("unknown meter `{meter}`"),
+                ),
+            }
+        }
+
+        // Conditions.
+        let mut when = Cond {
+            from_round: card.when.from_round.unwrap_or(1),
+            until_round: card.when.until_round.unwrap_or(u32::MAX),
+            ..Cond::default()
+        };
+        let wpath = format!("{path}.when");
+        for (meter, range) in &card.when.meters {
+            let Some(m) = index_of(&meter_ids, meter) else {
+                ck.report(
+                    at,
+                    wpath.clone(),
+                    format!("unknown meter `{meter}` in the conditions"),
+                );
+                continue;
+            };
+            let def = &meters[m];
+            let lo = range.min.unwrap_or(def.min);
+            let hi = range.max.unwrap_or(def.max);
+            if lo > hi || hi < def.min || lo > def.max {
+                ck.report(
+                    at,
+                    format!("{wpath}.meters.{meter}"),
+                    format!(
+                        "the condition {lo}..{hi} can never hold: `{meter}` only goes from {} to {}",
+                        def.min, def.max
+                    ),
+                );
+            }
+            when.meters.push((m, lo, hi));
+        }
+        if when.from_round > when.until_round {
+            ck.report(
+                at,
+                wpath.clone(),
+                format!(
+                    "from_round {} comes after until_round {}: the card can never be drawn",
+                    when.from_round, when.until_round
+                ),
+            );
+        }
+        for f in &card.when.flags {
+            if card.when.not_flags.contains(f) {
+                ck.report(
+                    at,
+                    wpath.clone(),
+                    format!(
+                        "the flag `{f}` is both required and forbidden: the card can never be drawn"
+                    ),
+                );
+            }
+            when.flags.push(ck.flag(f));
+        }
+        for f in &card.when.not_flags {
+            when.not_flags.push(ck.flag(f));
+        }
+
+        // Steps.
+        if card.steps.is_empty() {
+            ck.report(at, path.clone(), "the card has no steps");
+        }
+        let mut steps: Vec<Step> = Vec::new();
+        let mut seen_options: Vec<(String, usize, usize)> = Vec::new();
+        let mut cursor = byte;
+        for (s, step) in card.steps.iter().enumerate() {
+            let spath = format!("{path}.steps[{s}]");
+            let role = match index_of(&role_ids, &step.role) {
+                Some(r) => r,
+                None => {
+                    ck.report(at, spath.clone(), format!("unknown role `{}`", step.role));
+                    0
+                }
+            };
+            ck.require_dutch(
+                &step.prompt,
+                at,
+                format!("{spath}.prompt"),
+                "the step prompt",
+            );
+            if step.options.len() < MIN_OPTIONS || step.options.len() > MAX_OPTIONS {
+                ck.report(
+                    at,
+                    spath.clone(),
+                    format!(
+                        "a step needs {MIN_OPTIONS} to {MAX_OPTIONS} options; this one has {}",
+                        step.options.len()
+                    ),
+                );
+            }
+            let mut only_if = Vec::new();
+            for id in &step.only_if {
+                match seen_options.iter().find(|(o, _, _)| o == id) {
+                    Some((_, st, op)) => only_if.push((*st, *op)),
+                    None => ck.report(
+                        at,
+                        format!("{spath}.only_if"),
+                        format!("`{id}` is not an option of an earlier step of this card"),
+                    ),
+                }
+            }
+            let mut options = Vec::new();
+            let mut step_options = Vec::new();
+            for (o, opt) in step.options.iter().enumerate() {
+                let (ol, oc, ob) = ck.locate(&opt.id, cursor);
+                cursor = ob;
+                let oat = (ol, oc);
+                step_options.push(oat);
+                let opath = format!("{spath}.options[{o}]");
+                ck.check_id(&opt.id, oat, &opath, "option");
+                if seen_options.iter().any(|(x, _, _)| x == &opt.id) {
+                    ck.report(
+                        oat,
+                        opath.clone(),
+                        format!("the option id `{}` is used twice in this card", opt.id),
+                    );
+                }
+                seen_options.push((opt.id.clone(), s, o));
+                ck.require_dutch(
+                    &opt.label,
+                    oat,
+                    format!("{opath}.label"),
+                    "the option label",
+                );
+                ck.require_dutch(&opt.outcome, oat, format!("{opath}.outcome"), "the outcome");
+                if opt.effects.is_empty() {
+                    ck.report(
+                        oat,
+                        opath.clone(),
+                        "the option has no effect: every choice should change something",
+                    );
+                }
+                let effects =
+                    compile_effects(&mut ck, &opt.effects, oat, &opath, &meter_ids, &card_ids);
+                options.push(Choice {
+                    id: opt.id.clone(),
+                    label: opt.label.clone(),
+                    effects,
+                    outcome: opt.outcome.clone(),
+                });
+            }
+            steps.push(Step {
+                role,
+                prompt: step.prompt.clone(),
+                only_if,
+                options,
+            });
+            card_options.push(step_options);
+        }
+        if !card.key_question.is_empty() {
+            ck.require_dutch(
+                &card.key_question,
+                at,
+                format!("{path}.key_question"),
+                "the key question",
+            );
+        }
+        for (q, text) in card.debrief.iter().enumerate() {
+            ck.require_dutch(
+                text,
+                at,
+                format!("{path}.debrief[{q}]"),
+                "the debrief question",
+            );
+        }
+        option_at.push(card_options);
+        cards.push(Card {
+            id: card.id.clone(),
+            title: card.title.clone(),
+            briefing: card.briefing.clone(),
+            briefings,
+            when,
+            weight: card.weight,
+            weight_per_point,
+            repeatable: card.repeatable,
+            follow_up_only: card.follow_up_only,
+            steps,
+            debrief: card.debrief.clone(),
+            key_question: (!card.key_question.is_empty()).then(|| card.key_question.clone()),
+        });
+    }
+
+    let deck = Deck {
+        id: file.id.clone(),
+        title: file.title.clone(),
+        description: file.description.clone(),
+        languages: file.languages.clone(),
+        rounds: file.rounds,
+        roles,
+        meters,
+        cards,
+        flags: ck.flags.clone(),
+    };
+    check_reachability(&mut ck, &deck, &card_at);
+
+    if ck.problems.is_empty() {
+        let places = Places {
+            cards: card_at.iter().map(|&(l, c, _)| (l, c)).collect(),
+            options: option_at,
+            flags: deck
+                .flags
+                .iter()
+                .map(|f| {
+                    let (l, c, _) = ck.locate(f, 0);
+                    (l, c)
+                })
+                .collect(),
+        };
+        Ok((deck, places))
+    } else {
+        Err(DeckError {
+            file: name.to_string(),
+            diagnostics: ck.problems,
+        })
+    }
+}
+
+fn compile_effects(
+    ck: &mut Checker<'_>,
+    defs: &[EffectDef],
+    at: (usize, usize),
+    path: &str,
+    meter_ids: &HashMap<&str, usize>,
+    card_ids: &HashMap<&str, usize>,
+) -> Vec<Effect> {
+    let mut out = Vec::new();
+    for (e, def) in defs.iter().enumerate() {
+        let epath = format!("{path}.effects[{e}]");
+        let meter = |ck: &mut Checker<'_>, id: &str| {
+            let m = index_of(meter_ids, id);
+            if m.is_none() {
+                ck.report(at, epath.clone(), format!("unknown meter `{id}`"));
+            }
+            m
+        };
+        match def {
+            EffectDef::Meter { meter: id, by } => {
+                if let Some(m) = meter(ck, id) {
+                    out.push(Effect::Meter { meter: m, by: *by });
+                }
+            }
+            EffectDef::Later {
+                meter: id,
+                by,
+                rounds,
+            } => {
+                if *rounds == 0 {
+                    ck.report(
+                        at,
+                        epath.clone(),
+                        "a later effect needs rounds of 1 or more (use Meter for now)",
+                    );
+                }
+                if let Some(m) = meter(ck, id) {
+                    out.push(Effect::Later {
+                        meter: m,
+                        by: *by,
+                        rounds: *rounds,
+                    });
+                }
+            }
+            EffectDef::SetFlag(f) => out.push(Effect::SetFlag(ck.flag(f))),
+            EffectDef::ClearFlag(f) => out.push(Effect::ClearFlag(ck.flag(f))),
+            EffectDef::FollowUp { card, rounds } => match index_of(card_ids, card) {
+                Some(c) => out.push(Effect::FollowUp {
+                    card: c,
+                    rounds: *rounds,
+                }),
+                None => ck.report(
+                    at,
+                    epath.clone(),
+                    format!("unknown card `{card}` in FollowUp"),
+                ),
+            },
+            EffectDef::Chance {
+                percent,
+                effects,
+                outcome,
+            } => {
+                if *percent == 0 || *percent >= 100 {
+                    ck.report(
+                        at,
+                        epath.clone(),
+                        format!("a chance must be between 1 and 99 percent, not {percent}"),
+                    );
+                }
+                if effects.is_empty() {
+                    ck.report(at, epath.clone(), "the chance has no effects");
+                }
+                if !outcome.is_empty() {
+                    ck.require_dutch(
+                        outcome,
+                        at,
+                        format!("{epath}.outcome"),
+                        "the chance outcome",
+                    );
+                }
+                let inner = compile_effects(ck, effects, at, &epath, meter_ids, card_ids);
+                out.push(Effect::Chance {
+                    percent: *percent,
+                    effects: inner,
+                    outcome: outcome.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
+fn for_each_effect(effects: &[Effect], f: &mut impl FnMut(&Effect)) {
+    for e in effects {
+        f(e);
+        if let Effect::Chance { effects, .. } = e {
+            for_each_effect(effects, f);
+        }
+    }
+}
+
+/// Cards that can never come into play: follow-up-only cards nothing points to, and cards that
+/// need a flag nothing sets.
+fn check_reachability(ck: &mut Checker<'_>, deck: &Deck, card_at: &[(usize, usize, usize)]) {
+    let mut followed: HashSet<CardIdx> = HashSet::new();
+    let mut set_flags: HashSet<FlagIdx> = HashSet::new();
+    for m in &deck.meters {
+        for t in &m.thresholds {
+            if let Then::SetFlag(f) = t.then {
+                set_flags.insert(f);
+            }
+        }
+    }
+    for card in &deck.cards {
+        for step in &card.steps {
+            for opt in &step.options {
+                for_each_effect(&opt.effects, &mut |e| match e {
+                    Effect::FollowUp { card, .. } => {
+                        followed.insert(*card);
+                    }
+                    Effect::SetFlag(f) => {
+                        set_flags.insert(*f);
+                    }
+                    _ => {}
+                });
+            }
+        }
+    }
+    for (i, card) in deck.cards.iter().enumerate() {
+        let Some(&(l, c, _)) = card_at.get(i) else {
+            continue;
+        };
+        if card.follow_up_only && !followed.contains(&i) {
+            ck.report(
+                (l, c),
+                format!("cards[{i}]"),
+                format!(
+                    "`{}` is follow_up_only but no option schedules it: it can never be played",
+                    card.id
+                ),
+            );
+        }
+        for f in &card.when.flags {
+            if !set_flags.contains(f) {
+                ck.report(
+                    (l, c),
+                    format!("cards[{i}].when.flags"),
+                    format!("the flag `{}` is never set by any option or threshold: the card can never be drawn", deck.flags[*f]),
+                );
+            }
+        }
+    }
+}

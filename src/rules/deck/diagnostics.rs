@@ -1,0 +1,158 @@
+//! Reading a deck's text, and saying what is wrong with it in sentences a trainer understands.
+
+use serde::Deserialize;
+
+use super::format::DeckFile;
+use super::{MAX_DECK_BYTES, MAX_NESTING};
+
+/// One problem in a deck: where it is and what is wrong, in a sentence a trainer understands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub line: usize,
+    pub col: usize,
+    /// Where in the deck, e.g. `cards[3].steps[0].options[1]`.
+    pub path: String,
+    pub message: String,
+}
+
+/// Where the parts of a checked deck stand in its file (line, column), for later findings.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Places {
+    pub cards: Vec<(usize, usize)>,
+    /// [card][step][option].
+    pub options: Vec<Vec<Vec<(usize, usize)>>>,
+    /// Where each flag is first named.
+    pub flags: Vec<(usize, usize)>,
+}
+
+/// Everything wrong with one deck file.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub struct DeckError {
+    pub file: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl DeckError {
+    pub(super) fn single(file: &str, message: String) -> Self {
+        DeckError {
+            file: file.to_string(),
+            diagnostics: vec![Diagnostic {
+                line: 0,
+                col: 0,
+                path: String::new(),
+                message,
+            }],
+        }
+    }
+}
+
+impl std::fmt::Display for DeckError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, d) in self.diagnostics.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{}", self.file)?;
+            if d.line > 0 {
+                write!(f, ":{}:{}", d.line, d.col)?;
+            }
+            if d.path.is_empty() {
+                write!(f, ": {}", d.message)?;
+            } else {
+                write!(f, ": {}: {}", d.path, d.message)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn ron_options() -> ron::Options {
+    // Trainers write `min: 40`, not `min: Some(40)`.
+    ron::Options::default()
+        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+        .with_recursion_limit(MAX_NESTING)
+}
+
+pub(super) fn parse(name: &str, source: &str) -> Result<DeckFile, DeckError> {
+    if source.trim().is_empty() {
+        return Err(DeckError::single(
+            name,
+            "the file is empty; a deck starts with `(` and an `id:`".into(),
+        ));
+    }
+    if source.len() > MAX_DECK_BYTES {
+        return Err(DeckError::single(
+            name,
+            format!("a deck may be at most {MAX_DECK_BYTES} bytes"),
+        ));
+    }
+    let options = ron_options();
+    let mut de = ron::Deserializer::from_str_with_options(source, &options)
+        .map_err(|e| spanned_error(name, &e, String::new()))?;
+    let mut track = serde_path_to_error::Track::new();
+    let result = DeckFile::deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track));
+    match result {
+        Ok(file) => match de.end() {
+            Ok(()) => Ok(file),
+            Err(e) => Err(spanned_error(
+                name,
+                &de.span_error(e),
+                "after the deck".into(),
+            )),
+        },
+        Err(e) => {
+            // serde_path_to_error writes `?` for a position it could not name.
+            let path = track.path().to_string();
+            let path = path.trim_end_matches(".?").trim_end_matches('?');
+            let path = if path == "." {
+                String::new()
+            } else {
+                path.to_string()
+            };
+            Err(spanned_error(name, &de.span_error(e), path))
+        }
+    }
+}
+
+fn spanned_error(name: &str, e: &ron::error::SpannedError, path: String) -> DeckError {
+    DeckError {
+        file: name.to_string(),
+        diagnostics: vec![Diagnostic {
+            line: e.span.start.line,
+            col: e.span.start.col,
+            path,
+            message: explain_ron(&e.code),
+        }],
+    }
+}
+
+/// Turns a RON error into a sentence for someone who does not read Rust.
+fn explain_ron(e: &ron::Error) -> String {
+    use ron::Error as E;
+    match e {
+        E::ExceededRecursionLimit => {
+            format!("the brackets are nested deeper than {MAX_NESTING} levels")
+        }
+        E::Eof => "the file ends too early: a bracket or quote is not closed".into(),
+        E::ExpectedStructLikeEnd | E::ExpectedArrayEnd | E::ExpectedMapEnd => {
+            format!("{e}: check for a missing comma or closing bracket")
+        }
+        E::NoSuchStructField {
+            expected, found, ..
+        } => format!(
+            "unknown field `{found}`; allowed here: {}",
+            expected.join(", ")
+        ),
+        E::MissingStructField { field, .. } => format!("the required field `{field}` is missing"),
+        E::DuplicateStructField { field, .. } => format!("the field `{field}` is given twice"),
+        E::NoSuchEnumVariant {
+            expected, found, ..
+        } => format!(
+            "unknown kind `{found}`; use one of: {}",
+            expected.join(", ")
+        ),
+        E::ExpectedComma => "a comma is missing before this".into(),
+        E::IntegerOutOfBounds => "this number is too large or too small".into(),
+        other => other.to_string(),
+    }
+}
