@@ -232,7 +232,7 @@ fn deck_check_strict_turns_warnings_into_a_failing_exit() {
     assert_eq!(code, 0, "a warning alone does not fail the check");
     assert!(out.contains("ok") && out.contains("1 warning"), "{out}");
     assert!(
-        err.contains("lint-free-option.ron:26:26: warning: "),
+        err.contains("lint-free-option.ron:27:26: warning: "),
         "{err}"
     );
     let (code, out, err) = run(true);
@@ -347,4 +347,62 @@ fn hostile_files_get_a_clear_error() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("cannot read the file"), "{err}");
+}
+
+/// The debrief asks each played card's key question first: the record lists them in order of
+/// play, and the report puts them above the other questions.
+#[test]
+fn key_questions_come_first_in_the_debrief_and_the_report() {
+    let source = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/decks/good/mini.ron"),
+    )
+    .unwrap()
+    .replace(
+        "debrief: [(nl: \"Vraag?\", en: \"Question?\")],",
+        "debrief: [(nl: \"Vraag?\", en: \"Question?\")],\n            key_question: (nl: \"Kern?\", en: \"Key?\"),",
+    );
+    let deck = Arc::new(Deck::from_ron("mini.ron", &source).unwrap());
+    assert!(deck.cards[0].key_question.is_some());
+    let session = simulate::play_one(&deck, 3, 5, Strategy::Random);
+    let record = kantelspel::report::view_of(&session);
+    let mut played = Vec::new();
+    for d in &session.decisions {
+        if !played.contains(&d.card) {
+            played.push(d.card);
+        }
+    }
+    let expected: Vec<String> = played
+        .iter()
+        .filter_map(|c| deck.cards[*c].key_question.as_ref())
+        .map(|q| q.nl.clone())
+        .collect();
+    let got: Vec<String> = record
+        .key_questions
+        .iter()
+        .map(|(_, q)| q.nl.clone())
+        .collect();
+    assert_eq!(got, expected);
+    assert_eq!(
+        got,
+        ["Kern?"],
+        "`eerste` is played in round 1 and has the only key question"
+    );
+    let meta = kantelspel::report::Meta {
+        deck_name: "mini.ron".into(),
+        created_unix: 0,
+        warning: None,
+    };
+    let html = kantelspel::report::html(&record, &meta, kantelspel::rules::Lang::Nl);
+    let key = html
+        .find("Kern?")
+        .expect("the key question is in the report");
+    let other = html
+        .find("Vraag?")
+        .expect("the other question is in the report");
+    assert!(key < other, "the key question comes first");
+    let json = kantelspel::report::json(&record, &meta, kantelspel::rules::Lang::En);
+    assert!(
+        json.contains("\"key_questions\"") && json.contains("Key?"),
+        "{json}"
+    );
 }

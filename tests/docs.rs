@@ -15,5 +15,8 @@ fn the_example_deck_in_the_format_guide_checks() {
         .expect("the example is a code block");
     let deck = Deck::from_ron("docs/deck-format.md", example).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(deck.cards.len(), 2);
+    // And it is a game: `deck check --strict` has nothing to say about it.
+    let (_, found) = kantelspel::rules::lint::check("docs/deck-format.md", example).unwrap();
+    assert!(found.is_empty(), "{found:#?}");
     assert!(deck.cards[1].follow_up_only);
 }

@@ -69,7 +69,11 @@ fn index_of(ids: &HashMap<&str, usize>, id: &str) -> Option<usize> {
     ids.get(id).copied()
 }
 
-pub(super) fn compile(name: &str, source: &str, file: &DeckFile) -> Result<(Deck, Places), DeckError> {
+pub(super) fn compile(
+    name: &str,
+    source: &str,
+    file: &DeckFile,
+) -> Result<(Deck, Places), DeckError> {
     let mut ck = Checker {
         source,
         problems: Vec::new(),
@@ -105,7 +109,82 @@ pub(super) fn compile(name: &str, source: &str, file: &DeckFile) -> Result<(Deck
         );
     }
 
-    // Roles.
+    let (role_ids, roles) = compile_roles(&mut ck, file);
+    let (meter_ids, meters) = compile_meters(&mut ck, file);
+
+    // Card ids first: follow-ups may point forward.
+    let mut card_ids: HashMap<&str, usize> = HashMap::new();
+    let mut card_at = Vec::new();
+    for (i, card) in file.cards.iter().enumerate() {
+        let (l, c, byte) = ck.locate(&card.id, 0);
+        card_at.push((l, c, byte));
+        ck.check_id(&card.id, (l, c), &format!("cards[{i}]"), "card");
+        if card_ids.insert(&card.id, i).is_some() {
+            ck.report(
+                (l, c),
+                format!("cards[{i}]"),
+                format!("the card id `{}` is used twice", card.id),
+            );
+        }
+    }
+    if file.cards.is_empty() {
+        ck.report(top, "cards", "the deck has no cards");
+    }
+
+    let ids = Ids {
+        roles: role_ids,
+        meters: meter_ids,
+        cards: card_ids,
+    };
+    let mut cards = Vec::new();
+    let mut option_at: Vec<Vec<Vec<(usize, usize)>>> = Vec::new();
+    for (i, card) in file.cards.iter().enumerate() {
+        let (compiled, places) = compile_card(&mut ck, i, card, card_at[i], &ids, &roles, &meters);
+        cards.push(compiled);
+        option_at.push(places);
+    }
+
+    let deck = Deck {
+        id: file.id.clone(),
+        title: file.title.clone(),
+        description: file.description.clone(),
+        languages: file.languages.clone(),
+        rounds: file.rounds,
+        roles,
+        meters,
+        cards,
+        flags: ck.flags.clone(),
+    };
+    check_reachability(&mut ck, &deck, &card_at);
+
+    if ck.problems.is_empty() {
+        let places = Places {
+            cards: card_at.iter().map(|&(l, c, _)| (l, c)).collect(),
+            options: option_at,
+            flags: deck
+                .flags
+                .iter()
+                .map(|f| {
+                    let (l, c, _) = ck.locate(f, 0);
+                    (l, c)
+                })
+                .collect(),
+        };
+        Ok((deck, places))
+    } else {
+        Err(DeckError {
+            file: name.to_string(),
+            diagnostics: ck.problems,
+        })
+    }
+}
+
+/// The roles, and each role's index by id.
+fn compile_roles<'f>(
+    ck: &mut Checker<'_>,
+    file: &'f DeckFile,
+) -> (HashMap<&'f str, usize>, Vec<Role>) {
+    let top = (1, 1);
     let mut role_ids: HashMap<&str, usize> = HashMap::new();
     let mut roles = Vec::new();
     if file.roles.is_empty() {
@@ -138,7 +217,15 @@ pub(super) fn compile(name: &str, source: &str, file: &DeckFile) -> Result<(Deck
         }
     }
 
-    // Meters.
+    (role_ids, roles)
+}
+
+/// The meters with their thresholds, and each meter's index by id.
+fn compile_meters<'f>(
+    ck: &mut Checker<'_>,
+    file: &'f DeckFile,
+) -> (HashMap<&'f str, usize>, Vec<Meter>) {
+    let top = (1, 1);
     let mut meter_ids: HashMap<&str, usize> = HashMap::new();
     let mut meters = Vec::new();
     if file.meters.is_empty() {
@@ -231,295 +318,268 @@ pub(super) fn compile(name: &str, source: &str, file: &DeckFile) -> Result<(Deck
         });
     }
 
-    // Card ids first: follow-ups may point forward.
-    let mut card_ids: HashMap<&str, usize> = HashMap::new();
-    let mut card_at = Vec::new();
-    for (i, card) in file.cards.iter().enumerate() {
-        let (l, c, byte) = ck.locate(&card.id, 0);
-        card_at.push((l, c, byte));
-        ck.check_id(&card.id, (l, c), &format!("cards[{i}]"), "card");
-        if card_ids.insert(&card.id, i).is_some() {
-            ck.report(
-                (l, c),
-                format!("cards[{i}]"),
-                format!("the card id `{}` is used twice", card.id),
-            );
+    (meter_ids, meters)
+}
+
+/// Ids resolved so far, for the cards that name them.
+struct Ids<'f> {
+    roles: HashMap<&'f str, usize>,
+    meters: HashMap<&'f str, usize>,
+    cards: HashMap<&'f str, usize>,
+}
+
+/// One card: its briefings, conditions and steps; also where each of its options stands.
+fn compile_card(
+    ck: &mut Checker<'_>,
+    i: usize,
+    card: &CardDef,
+    (l, c, byte): (usize, usize, usize),
+    ids: &Ids<'_>,
+    roles: &[Role],
+    meters: &[Meter],
+) -> (Card, Vec<Vec<(usize, usize)>>) {
+    let (role_ids, meter_ids) = (&ids.roles, &ids.meters);
+    let at = (l, c);
+    let path = format!("cards[{i}]");
+    ck.require_dutch(&card.title, at, format!("{path}.title"), "the card title");
+    if card.briefing.is_empty() && card.briefings.is_empty() {
+        ck.report(
+            at,
+            path.clone(),
+            "the card has no briefing (`briefing` or `briefings`)",
+        );
+    } else if !card.briefing.is_empty() {
+        ck.require_dutch(
+            &card.briefing,
+            at,
+            format!("{path}.briefing"),
+            "the briefing",
+        );
+    }
+    let mut briefings = vec![None; roles.len()];
+    for (role, text) in &card.briefings {
+        match index_of(role_ids, role) {
+            Some(r) => briefings[r] = Some(text.clone()),
+            None => ck.report(
+                at,
+                format!("{path}.briefings"),
+                format!("unknown role `{role}` in briefings"),
+            ),
+        }
+        ck.require_dutch(text, at, format!("{path}.briefings.{role}"), "the briefing");
+    }
+    if !(card.weight.is_finite() && card.weight >= 0.0) {
+        ck.report(
+            at,
+            format!("{path}.weight"),
+            "the weight must be a number of 0 or more",
+        );
+    }
+    let mut weight_per_point = Vec::new();
+    for (meter, w) in &card.weight_per_point {
+        match index_of(meter_ids, meter) {
+            Some(m) if w.is_finite() => weight_per_point.push((m, *w)),
+            Some(_) => ck.report(at, format!("{path}.weight_per_point"), "not a number"),
+            None => ck.report(
+                at,
+                format!("{path}.weight_per_point"),
+                format!("unknown meter `{meter}`"),
+            ),
         }
     }
-    if file.cards.is_empty() {
-        ck.report(top, "cards", "the deck has no cards");
-    }
 
-    let mut cards = Vec::new();
-    let mut option_at: Vec<Vec<Vec<(usize, usize)>>> = Vec::new();
-    for (i, card) in file.cards.iter().enumerate() {
-        let mut card_options = Vec::new();
-        let (l, c, byte) = card_at[i];
-        let at = (l, c);
-        let path = format!("cards[{i}]");
-        ck.require_dutch(&card.title, at, format!("{path}.title"), "the card title");
-        if card.briefing.is_empty() && card.briefings.is_empty() {
+    // Conditions.
+    let mut when = Cond {
+        from_round: card.when.from_round.unwrap_or(1),
+        until_round: card.when.until_round.unwrap_or(u32::MAX),
+        ..Cond::default()
+    };
+    let wpath = format!("{path}.when");
+    for (meter, range) in &card.when.meters {
+        let Some(m) = index_of(meter_ids, meter) else {
             ck.report(
                 at,
-                path.clone(),
-                "the card has no briefing (`briefing` or `briefings`)",
+                wpath.clone(),
+                format!("unknown meter `{meter}` in the conditions"),
             );
-        } else if !card.briefing.is_empty() {
-            ck.require_dutch(
-                &card.briefing,
-                at,
-                format!("{path}.briefing"),
-                "the briefing",
-            );
-        }
-        let mut briefings = vec![None; roles.len()];
-        for (role, text) in &card.briefings {
-            match index_of(&role_ids, role) {
-                Some(r) => briefings[r] = Some(text.clone()),
-                None => ck.report(
-                    at,
-                    format!("{path}.briefings"),
-                    format!("unknown role `{role}` in briefings"),
-                ),
-            }
-            ck.require_dutch(text, at, format!("{path}.briefings.{role}"), "the briefing");
-        }
-        if !(card.weight.is_finite() && card.weight >= 0.0) {
-            ck.report(
-                at,
-                format!("{path}.weight"),
-                "the weight must be a number of 0 or more",
-            );
-        }
-        let mut weight_per_point = Vec::new();
-        for (meter, w) in &card.weight_per_point {
-            match index_of(&meter_ids, meter) {
-                Some(m) if w.is_finite() => weight_per_point.push((m, *w)),
-                Some(_) => ck.report(at, format!("{path}.weight_per_point"), "not a number"),
-                None => ck.report(
-                    at,
-                    format!("{path}.weight_per_point"),
-                    format!("unknown meter `{meter}`"),
-                ),
-            }
-        }
-
-        // Conditions.
-        let mut when = Cond {
-            from_round: card.when.from_round.unwrap_or(1),
-            until_round: card.when.until_round.unwrap_or(u32::MAX),
-            ..Cond::default()
+            continue;
         };
-        let wpath = format!("{path}.when");
-        for (meter, range) in &card.when.meters {
-            let Some(m) = index_of(&meter_ids, meter) else {
-                ck.report(
-                    at,
-                    wpath.clone(),
-                    format!("unknown meter `{meter}` in the conditions"),
-                );
-                continue;
-            };
-            let def = &meters[m];
-            let lo = range.min.unwrap_or(def.min);
-            let hi = range.max.unwrap_or(def.max);
-            if lo > hi || hi < def.min || lo > def.max {
-                ck.report(
-                    at,
-                    format!("{wpath}.meters.{meter}"),
-                    format!(
-                        "the condition {lo}..{hi} can never hold: `{meter}` only goes from {} to {}",
-                        def.min, def.max
-                    ),
-                );
-            }
-            when.meters.push((m, lo, hi));
+        let def = &meters[m];
+        let lo = range.min.unwrap_or(def.min);
+        let hi = range.max.unwrap_or(def.max);
+        if lo > hi || hi < def.min || lo > def.max {
+            ck.report(
+                at,
+                format!("{wpath}.meters.{meter}"),
+                format!(
+                    "the condition {lo}..{hi} can never hold: `{meter}` only goes from {} to {}",
+                    def.min, def.max
+                ),
+            );
         }
-        if when.from_round > when.until_round {
+        when.meters.push((m, lo, hi));
+    }
+    if when.from_round > when.until_round {
+        ck.report(
+            at,
+            wpath.clone(),
+            format!(
+                "from_round {} comes after until_round {}: the card can never be drawn",
+                when.from_round, when.until_round
+            ),
+        );
+    }
+    for f in &card.when.flags {
+        if card.when.not_flags.contains(f) {
             ck.report(
                 at,
                 wpath.clone(),
                 format!(
-                    "from_round {} comes after until_round {}: the card can never be drawn",
-                    when.from_round, when.until_round
+                    "the flag `{f}` is both required and forbidden: the card can never be drawn"
                 ),
             );
         }
-        for f in &card.when.flags {
-            if card.when.not_flags.contains(f) {
-                ck.report(
-                    at,
-                    wpath.clone(),
-                    format!(
-                        "the flag `{f}` is both required and forbidden: the card can never be drawn"
-                    ),
-                );
-            }
-            when.flags.push(ck.flag(f));
-        }
-        for f in &card.when.not_flags {
-            when.not_flags.push(ck.flag(f));
-        }
-
-        // Steps.
-        if card.steps.is_empty() {
-            ck.report(at, path.clone(), "the card has no steps");
-        }
-        let mut steps: Vec<Step> = Vec::new();
-        let mut seen_options: Vec<(String, usize, usize)> = Vec::new();
-        let mut cursor = byte;
-        for (s, step) in card.steps.iter().enumerate() {
-            let spath = format!("{path}.steps[{s}]");
-            let role = match index_of(&role_ids, &step.role) {
-                Some(r) => r,
-                None => {
-                    ck.report(at, spath.clone(), format!("unknown role `{}`", step.role));
-                    0
-                }
-            };
-            ck.require_dutch(
-                &step.prompt,
-                at,
-                format!("{spath}.prompt"),
-                "the step prompt",
-            );
-            if step.options.len() < MIN_OPTIONS || step.options.len() > MAX_OPTIONS {
-                ck.report(
-                    at,
-                    spath.clone(),
-                    format!(
-                        "a step needs {MIN_OPTIONS} to {MAX_OPTIONS} options; this one has {}",
-                        step.options.len()
-                    ),
-                );
-            }
-            let mut only_if = Vec::new();
-            for id in &step.only_if {
-                match seen_options.iter().find(|(o, _, _)| o == id) {
-                    Some((_, st, op)) => only_if.push((*st, *op)),
-                    None => ck.report(
-                        at,
-                        format!("{spath}.only_if"),
-                        format!("`{id}` is not an option of an earlier step of this card"),
-                    ),
-                }
-            }
-            let mut options = Vec::new();
-            let mut step_options = Vec::new();
-            for (o, opt) in step.options.iter().enumerate() {
-                let (ol, oc, ob) = ck.locate(&opt.id, cursor);
-                cursor = ob;
-                let oat = (ol, oc);
-                step_options.push(oat);
-                let opath = format!("{spath}.options[{o}]");
-                ck.check_id(&opt.id, oat, &opath, "option");
-                if seen_options.iter().any(|(x, _, _)| x == &opt.id) {
-                    ck.report(
-                        oat,
-                        opath.clone(),
-                        format!("the option id `{}` is used twice in this card", opt.id),
-                    );
-                }
-                seen_options.push((opt.id.clone(), s, o));
-                ck.require_dutch(
-                    &opt.label,
-                    oat,
-                    format!("{opath}.label"),
-                    "the option label",
-                );
-                ck.require_dutch(&opt.outcome, oat, format!("{opath}.outcome"), "the outcome");
-                if opt.effects.is_empty() {
-                    ck.report(
-                        oat,
-                        opath.clone(),
-                        "the option has no effect: every choice should change something",
-                    );
-                }
-                let effects =
-                    compile_effects(&mut ck, &opt.effects, oat, &opath, &meter_ids, &card_ids);
-                options.push(Choice {
-                    id: opt.id.clone(),
-                    label: opt.label.clone(),
-                    effects,
-                    outcome: opt.outcome.clone(),
-                });
-            }
-            steps.push(Step {
-                role,
-                prompt: step.prompt.clone(),
-                only_if,
-                options,
-            });
-            card_options.push(step_options);
-        }
-        if !card.key_question.is_empty() {
-            ck.require_dutch(
-                &card.key_question,
-                at,
-                format!("{path}.key_question"),
-                "the key question",
-            );
-        }
-        for (q, text) in card.debrief.iter().enumerate() {
-            ck.require_dutch(
-                text,
-                at,
-                format!("{path}.debrief[{q}]"),
-                "the debrief question",
-            );
-        }
-        option_at.push(card_options);
-        cards.push(Card {
-            id: card.id.clone(),
-            title: card.title.clone(),
-            briefing: card.briefing.clone(),
-            briefings,
-            when,
-            weight: card.weight,
-            weight_per_point,
-            repeatable: card.repeatable,
-            follow_up_only: card.follow_up_only,
-            steps,
-            debrief: card.debrief.clone(),
-            key_question: (!card.key_question.is_empty()).then(|| card.key_question.clone()),
-        });
+        when.flags.push(ck.flag(f));
+    }
+    for f in &card.when.not_flags {
+        when.not_flags.push(ck.flag(f));
     }
 
-    let deck = Deck {
-        id: file.id.clone(),
-        title: file.title.clone(),
-        description: file.description.clone(),
-        languages: file.languages.clone(),
-        rounds: file.rounds,
-        roles,
-        meters,
-        cards,
-        flags: ck.flags.clone(),
+    let (steps, card_options) = compile_steps(ck, card, &path, (at, byte), ids);
+    if !card.key_question.is_empty() {
+        ck.require_dutch(
+            &card.key_question,
+            at,
+            format!("{path}.key_question"),
+            "the key question",
+        );
+    }
+    for (q, text) in card.debrief.iter().enumerate() {
+        ck.require_dutch(
+            text,
+            at,
+            format!("{path}.debrief[{q}]"),
+            "the debrief question",
+        );
+    }
+    let compiled = Card {
+        id: card.id.clone(),
+        title: card.title.clone(),
+        briefing: card.briefing.clone(),
+        briefings,
+        when,
+        weight: card.weight,
+        weight_per_point,
+        repeatable: card.repeatable,
+        follow_up_only: card.follow_up_only,
+        steps,
+        debrief: card.debrief.clone(),
+        key_question: (!card.key_question.is_empty()).then(|| card.key_question.clone()),
     };
-    check_reachability(&mut ck, &deck, &card_at);
-
-    if ck.problems.is_empty() {
-        let places = Places {
-            cards: card_at.iter().map(|&(l, c, _)| (l, c)).collect(),
-            options: option_at,
-            flags: deck
-                .flags
-                .iter()
-                .map(|f| {
-                    let (l, c, _) = ck.locate(f, 0);
-                    (l, c)
-                })
-                .collect(),
-        };
-        Ok((deck, places))
-    } else {
-        Err(DeckError {
-            file: name.to_string(),
-            diagnostics: ck.problems,
-        })
-    }
+    (compiled, card_options)
 }
 
+/// The steps of a card, and where each of their options stands.
+fn compile_steps(
+    ck: &mut Checker<'_>,
+    card: &CardDef,
+    path: &str,
+    (at, byte): ((usize, usize), usize),
+    ids: &Ids<'_>,
+) -> (Vec<Step>, Vec<Vec<(usize, usize)>>) {
+    let (role_ids, meter_ids, card_ids) = (&ids.roles, &ids.meters, &ids.cards);
+    let mut card_options = Vec::new();
+    if card.steps.is_empty() {
+        ck.report(at, path, "the card has no steps");
+    }
+    let mut steps: Vec<Step> = Vec::new();
+    let mut seen_options: Vec<(String, usize, usize)> = Vec::new();
+    let mut cursor = byte;
+    for (s, step) in card.steps.iter().enumerate() {
+        let spath = format!("{path}.steps[{s}]");
+        let role = match index_of(role_ids, &step.role) {
+            Some(r) => r,
+            None => {
+                ck.report(at, spath.clone(), format!("unknown role `{}`", step.role));
+                0
+            }
+        };
+        ck.require_dutch(
+            &step.prompt,
+            at,
+            format!("{spath}.prompt"),
+            "the step prompt",
+        );
+        if step.options.len() < MIN_OPTIONS || step.options.len() > MAX_OPTIONS {
+            ck.report(
+                at,
+                spath.clone(),
+                format!(
+                    "a step needs {MIN_OPTIONS} to {MAX_OPTIONS} options; this one has {}",
+                    step.options.len()
+                ),
+            );
+        }
+        let mut only_if = Vec::new();
+        for id in &step.only_if {
+            match seen_options.iter().find(|(o, _, _)| o == id) {
+                Some((_, st, op)) => only_if.push((*st, *op)),
+                None => ck.report(
+                    at,
+                    format!("{spath}.only_if"),
+                    format!("`{id}` is not an option of an earlier step of this card"),
+                ),
+            }
+        }
+        let mut options = Vec::new();
+        let mut step_options = Vec::new();
+        for (o, opt) in step.options.iter().enumerate() {
+            let (ol, oc, ob) = ck.locate(&opt.id, cursor);
+            cursor = ob;
+            let oat = (ol, oc);
+            step_options.push(oat);
+            let opath = format!("{spath}.options[{o}]");
+            ck.check_id(&opt.id, oat, &opath, "option");
+            if seen_options.iter().any(|(x, _, _)| x == &opt.id) {
+                ck.report(
+                    oat,
+                    opath.clone(),
+                    format!("the option id `{}` is used twice in this card", opt.id),
+                );
+            }
+            seen_options.push((opt.id.clone(), s, o));
+            ck.require_dutch(
+                &opt.label,
+                oat,
+                format!("{opath}.label"),
+                "the option label",
+            );
+            ck.require_dutch(&opt.outcome, oat, format!("{opath}.outcome"), "the outcome");
+            if opt.effects.is_empty() {
+                ck.report(
+                    oat,
+                    opath.clone(),
+                    "the option has no effect: every choice should change something",
+                );
+            }
+            let effects = compile_effects(ck, &opt.effects, oat, &opath, meter_ids, card_ids);
+            options.push(Choice {
+                id: opt.id.clone(),
+                label: opt.label.clone(),
+                effects,
+                outcome: opt.outcome.clone(),
+            });
+        }
+        steps.push(Step {
+            role,
+            prompt: step.prompt.clone(),
+            only_if,
+            options,
+        });
+        card_options.push(step_options);
+    }
+    (steps, card_options)
+}
 fn compile_effects(
     ck: &mut Checker<'_>,
     defs: &[EffectDef],

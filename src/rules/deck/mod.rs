@@ -25,7 +25,6 @@ mod format;
 pub use diagnostics::{DeckError, Diagnostic, Places};
 pub use format::*;
 
-
 pub type RoleIdx = usize;
 pub type MeterIdx = usize;
 pub type CardIdx = usize;
