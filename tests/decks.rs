@@ -26,8 +26,7 @@ fn every_shipped_deck_checks_and_simulates() {
     assert!(!decks.is_empty());
     for path in decks {
         let deck = Arc::new(Deck::load(&path).unwrap_or_else(|e| panic!("{e}")));
-        let mut balance =
-            simulate::simulate(&deck, 2_000, 1, deck.rounds, Strategy::Random, |_| {});
+        let mut balance = simulate::simulate(&deck, 2_000, 1, deck.rounds, Strategy::Random);
         assert_eq!(balance.runs, 2_000);
         assert!(
             balance.never_drawn(&deck).is_empty(),
@@ -108,8 +107,8 @@ fn the_default_deck_carries_a_whole_workshop() {
 fn the_default_deck_is_balanced() {
     let deck = Arc::new(Deck::default_deck().unwrap());
     const RUNS: u64 = 20_000;
-    let random = simulate::simulate(&deck, RUNS, 7, deck.rounds, Strategy::Random, |_| {});
-    let steady = simulate::simulate(&deck, RUNS, 7, deck.rounds, Strategy::Steady, |_| {});
+    let random = simulate::simulate(&deck, RUNS, 7, deck.rounds, Strategy::Random);
+    let steady = simulate::simulate(&deck, RUNS, 7, deck.rounds, Strategy::Steady);
     let share = |b: &simulate::Balance| b.ended_early() as f64 / b.runs as f64;
     assert!(
         (0.10..=0.40).contains(&share(&random)),
@@ -405,4 +404,23 @@ fn key_questions_come_first_in_the_debrief_and_the_report() {
         json.contains("\"key_questions\"") && json.contains("Key?"),
         "{json}"
     );
+}
+
+/// `deck simulate` on every core says the same as on one: run i has seed i wherever it is played.
+#[test]
+fn the_simulation_is_the_same_on_any_number_of_threads() {
+    let deck = Arc::new(Deck::default_deck().unwrap());
+    let done = std::sync::atomic::AtomicU64::new(0);
+    let one = simulate::simulate(&deck, 1_001, 5, 8, Strategy::Random);
+    for threads in [2, 3, 7] {
+        let many =
+            simulate::simulate_parallel(&deck, 1_001, 5, 8, Strategy::Random, threads, &done);
+        // Not assert_eq: the tallies hold a thousand final values each.
+        assert!(many == one, "{threads} threads tally differently");
+        assert_eq!(many.clone().report(&deck), one.clone().report(&deck));
+    }
+    assert_eq!(done.load(std::sync::atomic::Ordering::Relaxed), 3 * 1_001);
+    // A different seed plays other sessions: the comparison above could fail.
+    let other = simulate::simulate(&deck, 1_001, 6, 8, Strategy::Random);
+    assert_ne!(other.drawn, one.drawn);
 }

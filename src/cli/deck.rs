@@ -3,7 +3,10 @@
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Instant;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::rules::bot::Strategy;
 use crate::rules::deck::{self, Deck, DeckError};
@@ -66,12 +69,15 @@ fn load(file: Option<&Path>) -> Result<Deck, DeckError> {
     }
 }
 
+/// `deck simulate`: plays `runs` sessions on every core (or `threads`), prints the balance
+/// report and the throughput per thread and in all.
 pub fn simulate(
     file: Option<&Path>,
     runs: u64,
     seed: u64,
     strategy: &str,
     rounds: Option<u32>,
+    threads: Option<usize>,
 ) -> i32 {
     let strategy: Strategy = match strategy.parse() {
         Ok(s) => s,
@@ -90,28 +96,48 @@ pub fn simulate(
     let rounds = rounds
         .unwrap_or(deck.rounds)
         .clamp(1, crate::rules::session::MAX_ROUNDS);
-    let show_progress = std::io::stderr().is_terminal() && runs >= 200_000;
-    let start = Instant::now();
-    let mut balance = simulate::simulate(&deck, runs, seed, rounds, strategy, |done| {
-        if show_progress {
-            let width = 30;
-            let filled = (done * width / runs.max(1)) as usize;
-            eprint!(
-                "\r[{}{}] {done}/{runs}",
-                "#".repeat(filled),
-                "-".repeat(width as usize - filled)
-            );
-        }
+    let threads = threads
+        .or_else(|| std::thread::available_parallelism().ok().map(|n| n.get()))
+        .unwrap_or(1)
+        .clamp(1, 256);
+    let done = AtomicU64::new(0);
+    let bar = (std::io::stderr().is_terminal() && runs >= 50_000).then(|| {
+        let bar = ProgressBar::new(runs);
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} sessions  {per_sec}  about {eta} left",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar
     });
-    let secs = start.elapsed().as_secs_f64();
-    if show_progress {
-        eprintln!("\r[{}] {runs}/{runs}", "#".repeat(30));
+    let start = Instant::now();
+    let mut balance = std::thread::scope(|scope| {
+        let worker = scope.spawn(|| {
+            simulate::simulate_parallel(&deck, runs, seed, rounds, strategy, threads, &done)
+        });
+        while !worker.is_finished() {
+            if let Some(bar) = &bar {
+                bar.set_position(done.load(Ordering::Relaxed));
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        worker
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e))
+    });
+    let secs = start.elapsed().as_secs_f64().max(1e-9);
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
     }
     print!("{}", balance.report(&deck));
+    let rate = runs as f64 / secs;
     println!(
-        "\nThroughput: {runs} sessions in {secs:.2} s = {:.0} sessions/s ({:.1} million per minute, one core)",
-        runs as f64 / secs.max(1e-9),
-        runs as f64 / secs.max(1e-9) * 60.0 / 1e6
+        "\nThroughput: {runs} sessions in {secs:.2} s on {threads} thread{} = {rate:.0} sessions/s \
+         ({:.1} million per minute), {:.0} sessions/s per thread",
+        if threads == 1 { "" } else { "s" },
+        rate * 60.0 / 1e6,
+        rate / threads as f64
     );
     0
 }

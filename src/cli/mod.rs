@@ -107,6 +107,9 @@ pub enum DeckCommand {
         /// Rounds per session; the deck's own number when left out.
         #[arg(long)]
         rounds: Option<u32>,
+        /// Threads to play on; every core when left out. The report is the same for any number.
+        #[arg(long)]
+        threads: Option<usize>,
     },
 }
 
@@ -124,7 +127,8 @@ pub fn run(cli: Cli) -> i32 {
             seed,
             strategy,
             rounds,
-        })) => deck::simulate(file.as_deref(), runs, seed, &strategy, rounds),
+            threads,
+        })) => deck::simulate(file.as_deref(), runs, seed, &strategy, rounds, threads),
         Some(Command::Serve(args)) => serve::run(args),
         Some(Command::Bot(args)) => bot::run(args),
         Some(Command::Sessions(args)) => sessions::run(args),

@@ -326,14 +326,7 @@ fn beyond_the_end(deck: &Deck, places: &Places, found: &mut Vec<Finding>) {
 
 /// Cards that a quick simulation with random choices never draws.
 pub fn never_drawn(deck: &Arc<Deck>, places: &Places) -> Vec<Finding> {
-    let balance = simulate::simulate(
-        deck,
-        LINT_RUNS,
-        LINT_SEED,
-        deck.rounds,
-        Strategy::Random,
-        |_| {},
-    );
+    let balance = simulate::simulate(deck, LINT_RUNS, LINT_SEED, deck.rounds, Strategy::Random);
     deck.cards
         .iter()
         .enumerate()

@@ -82,6 +82,35 @@ impl Balance {
         worst as f64 / self.runs.max(1) as f64
     }
 
+    /// Adds the runs of `other` (same deck, rounds and strategy) to these.
+    pub fn merge(&mut self, other: Balance) {
+        self.runs += other.runs;
+        for (a, b) in self.drawn.iter_mut().zip(other.drawn) {
+            *a += b;
+        }
+        for (card, theirs) in self.chosen.iter_mut().zip(other.chosen) {
+            for (step, theirs) in card.iter_mut().zip(theirs) {
+                for (a, b) in step.iter_mut().zip(theirs) {
+                    *a += b;
+                }
+            }
+        }
+        self.completed += other.completed;
+        self.exhausted += other.exhausted;
+        for (meter, theirs) in self.ended_by.iter_mut().zip(other.ended_by) {
+            for (a, b) in meter.iter_mut().zip(theirs) {
+                a.0 += b.0;
+                a.1 += b.1;
+            }
+        }
+        for (a, b) in self.ended_in_round.iter_mut().zip(other.ended_in_round) {
+            *a += b;
+        }
+        for (a, b) in self.finals.iter_mut().zip(other.finals) {
+            a.extend(b);
+        }
+    }
+
     fn record(&mut self, session: &Session) {
         self.runs += 1;
         for (total, n) in self.drawn.iter_mut().zip(&session.played) {
@@ -255,22 +284,58 @@ pub fn play_one(deck: &Arc<Deck>, seed: u64, rounds: u32, strategy: Strategy) ->
     session
 }
 
-/// Plays `runs` sessions; `progress` is called now and then with the number done.
+/// Plays `runs` sessions on `threads` threads; `done` counts the sessions played so far, for a
+/// progress bar. Run `i` uses seed `seed + i` whichever thread plays it, and the threads' tallies
+/// are merged in order, so the result is the same for any number of threads.
+pub fn simulate_parallel(
+    deck: &Arc<Deck>,
+    runs: u64,
+    seed: u64,
+    rounds: u32,
+    strategy: Strategy,
+    threads: usize,
+    done: &std::sync::atomic::AtomicU64,
+) -> Balance {
+    use std::sync::atomic::Ordering;
+    let threads = threads.clamp(1, 256) as u64;
+    let parts: Vec<Balance> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|k| {
+                let (from, to) = (runs * k / threads, runs * (k + 1) / threads);
+                scope.spawn(move || {
+                    let mut part = Balance::new(deck, rounds, strategy);
+                    for i in from..to {
+                        part.record(&play_one(deck, seed.wrapping_add(i), rounds, strategy));
+                        if (i - from) % 256 == 255 {
+                            done.fetch_add(256, Ordering::Relaxed);
+                        }
+                    }
+                    done.fetch_add((to - from) % 256, Ordering::Relaxed);
+                    part
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            // A panic in a worker is a rules bug: pass it on as the single-threaded run would.
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    let mut total = Balance::new(deck, rounds, strategy);
+    for part in parts {
+        total.merge(part);
+    }
+    total
+}
+
+/// Plays `runs` sessions on this thread.
 pub fn simulate(
     deck: &Arc<Deck>,
     runs: u64,
     seed: u64,
     rounds: u32,
     strategy: Strategy,
-    mut progress: impl FnMut(u64),
 ) -> Balance {
-    let mut balance = Balance::new(deck, rounds, strategy);
-    for i in 0..runs {
-        let session = play_one(deck, seed.wrapping_add(i), rounds, strategy);
-        balance.record(&session);
-        if i % 65_536 == 0 {
-            progress(i);
-        }
-    }
-    balance
+    let done = std::sync::atomic::AtomicU64::new(0);
+    simulate_parallel(deck, runs, seed, rounds, strategy, 1, &done)
 }
