@@ -217,9 +217,10 @@ impl Plugin for HostPlugin {
             )
             .add_systems(
                 Update,
+                // Each checks for itself: a button may stop the host between two of them.
                 (host_direct, host_info, sync_players)
                     .chain()
-                    .run_if(resource_exists::<HostLink>),
+                    .distributive_run_if(resource_exists::<HostLink>),
             )
             .add_systems(
                 PostUpdate,

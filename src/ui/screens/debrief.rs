@@ -6,7 +6,7 @@ use bevy_egui::{EguiContexts, egui};
 use egui_plot::{Line, Plot, PlotPoint, PlotPoints};
 
 use super::round::split_words;
-use super::{Replay, Status, UiAction, facilitator_view, tx};
+use super::{ScreenStep, Status, UiAction, facilitator_view, tx};
 use crate::net::plugin::{ClientLink, HostLink};
 use crate::rules::view::{DecisionView, View};
 use crate::ui::i18n::Tr;
@@ -320,4 +320,82 @@ fn this_round(ui: &mut egui::Ui, tr: &Tr, view: &View, round: u32) {
             }
         }
     });
+}
+
+/// The debrief screen (and a replayed journal).
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(Update, act.in_set(ScreenStep::Act));
+}
+
+/// The debrief's buttons: walk through the rounds, save the report.
+pub(super) fn act(
+    mut actions: MessageReader<UiAction>,
+    mut status: ResMut<Status>,
+    tr: Res<Tr>,
+    client: Option<Res<ClientLink>>,
+    host: Option<Res<HostLink>>,
+    mut replay: Option<ResMut<Replay>>,
+) {
+    for action in actions.read() {
+        match action.clone() {
+            UiAction::ReplayRound(round) => {
+                if let Some(r) = replay.as_mut() {
+                    r.round = round.min(r.rounds());
+                }
+            }
+            UiAction::Export => {
+                // Whatever this window shows: a replayed journal, the hosted session, or what
+                // a player's laptop saw.
+                let written = if let Some(r) = replay.as_ref() {
+                    Some(crate::ui::export::export_record(&r.record, &r.meta))
+                } else if let Some(h) = host.as_ref() {
+                    Some(crate::ui::export::export(&h.core))
+                } else {
+                    client
+                        .as_ref()
+                        .and_then(|c| c.core.view.as_ref())
+                        .map(crate::ui::export::export_view)
+                };
+                match written {
+                    Some(Ok(path)) => {
+                        status.info =
+                            Some(format!("{} {}", tr.t("debrief.exported"), path.display()))
+                    }
+                    Some(Err(e)) => status.error = Some(e),
+                    None => {}
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A session read back from its journal: the debrief walks through it round by round.
+#[derive(Resource, Clone, Debug)]
+pub struct Replay {
+    pub record: View,
+    pub meta: crate::report::Meta,
+    /// The round shown: 0 is the start, `rounds()` the end.
+    pub round: u32,
+}
+
+impl Replay {
+    /// Opens at `round`, or at the end when none is given.
+    pub fn new(record: View, meta: crate::report::Meta, round: Option<u32>) -> Replay {
+        let last = crate::rules::view::rounds_recorded(&record);
+        Replay {
+            round: round.unwrap_or(last).min(last),
+            record,
+            meta,
+        }
+    }
+
+    pub fn rounds(&self) -> u32 {
+        crate::rules::view::rounds_recorded(&self.record)
+    }
+
+    /// The session as it stood after the round being shown.
+    pub fn view(&self) -> View {
+        crate::rules::view::at_round(&self.record, self.round)
+    }
 }

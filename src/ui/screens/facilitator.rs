@@ -6,7 +6,7 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, egui};
 
 use super::round::{decided, deltas, phase_words};
-use super::{HostForm, Screen, Status, UiAction, facilitator_view, tx};
+use super::{HostForm, Screen, ScreenStep, Status, UiAction, facilitator_view, tx};
 use crate::net::plugin::HostLink;
 use crate::rules::session::{Intent, Phase};
 use crate::ui::i18n::Tr;
@@ -526,3 +526,50 @@ fn controls(
 
 /// Width of a participant's role box in the controls panel.
 const ROLE_BOX_WIDTH: f32 = 150.0;
+
+/// The facilitator's screen.
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(Update, act.in_set(ScreenStep::Act));
+}
+
+/// The facilitator's buttons: the session's course, and the door after the start.
+pub(super) fn act(
+    mut actions: MessageReader<UiAction>,
+    mut next: ResMut<NextState<Screen>>,
+    mut status: ResMut<Status>,
+    tr: Res<Tr>,
+    mut host: Option<ResMut<HostLink>>,
+) {
+    for action in actions.read() {
+        match action.clone() {
+            UiAction::Facilitate(intent) => {
+                if let Some(h) = host.as_mut()
+                    && let Err(e) = h.core.facilitate(&intent)
+                {
+                    status.error = Some(e.text().get(tr.lang).to_string());
+                }
+                if matches!(intent, Intent::Start) && status.error.is_none() {
+                    next.set(Screen::Facilitator);
+                }
+            }
+            UiAction::Admit { client, role } => {
+                if let Some(h) = host.as_mut()
+                    && let Err(e) = h.core.admit(client, role)
+                {
+                    status.error = Some(e.text().get(tr.lang).to_string());
+                }
+            }
+            UiAction::TurnAway(client) => {
+                if let Some(h) = host.as_mut() {
+                    h.core.turn_away(client);
+                }
+            }
+            UiAction::SetRoomOpen(open) => {
+                if let Some(h) = host.as_mut() {
+                    h.core.set_room_open(open);
+                }
+            }
+            _ => {}
+        }
+    }
+}

@@ -4,9 +4,22 @@
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, egui};
 
-use super::{HostForm, HostSetup, Screen, Status, UiAction};
+use super::{Screen, ScreenStep, Status, UiAction, leave};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::net::client::ClientCore;
+use crate::net::code::JoinCode;
+use crate::net::director::{Director, Pace};
+use crate::net::host::HostCore;
 use crate::net::plugin::HostLink;
+use crate::net::plugin::{HostConfig, connect_client, start_host};
+use crate::net::protocol::{DEFAULT_PORT, DISCOVERY_PORT};
+use crate::rules::bot::Strategy;
+use crate::rules::deck::Deck;
 use crate::rules::session::Intent;
+use crate::rules::session::{MAX_TIMER_SECS, Phase};
 use crate::ui::i18n::Tr;
 use crate::ui::theme;
 
@@ -212,4 +225,271 @@ pub fn lan_addresses(addr: std::net::SocketAddr) -> Vec<String> {
         out.push(format!("127.0.0.1:{}", addr.port()));
     }
     out
+}
+
+/// The host screen: its form, finding decks and unfinished sessions, and hosting.
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<HostForm>()
+        .add_systems(Update, act.in_set(ScreenStep::Act))
+        .add_systems(OnEnter(Screen::Host), refresh_host_form);
+}
+
+/// The host screen's buttons: host a session, take one up again, or practise alone.
+pub(super) fn act(mut commands: Commands, mut actions: MessageReader<UiAction>) {
+    for action in actions.read() {
+        match action.clone() {
+            UiAction::Host(setup) => {
+                commands.queue(move |world: &mut World| {
+                    leave(world);
+                    match host_session(world, &setup, false, &[]) {
+                        Ok(_) => world.resource_mut::<NextState<Screen>>().set(Screen::Host),
+                        Err(e) => world.resource_mut::<Status>().error = Some(e),
+                    }
+                });
+            }
+            UiAction::Resume { path, local_only } => {
+                commands.queue(move |world: &mut World| {
+                    leave(world);
+                    match resume_session(world, &path, local_only) {
+                        Ok(screen) => world.resource_mut::<NextState<Screen>>().set(screen),
+                        Err(e) => world.resource_mut::<Status>().error = Some(e),
+                    }
+                });
+            }
+            UiAction::Practise { name, role } => {
+                commands.queue(move |world: &mut World| {
+                    leave(world);
+                    let setup = HostSetup {
+                        deck: None,
+                        rounds: 8,
+                        timer_secs: 90,
+                        local_only: true,
+                    };
+                    let roles: Vec<String> = Deck::default_deck()
+                        .map(|d| {
+                            d.roles
+                                .iter()
+                                .map(|r| r.id.clone())
+                                .filter(|r| *r != role)
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    let result = host_session(world, &setup, true, &roles).and_then(|addr| {
+                        let code = world.resource::<HostLink>().code.clone();
+                        let name = if name.trim().is_empty() {
+                            "Ik".to_string()
+                        } else {
+                            name.clone()
+                        };
+                        connect_client(world, addr, code, ClientCore::new(name, Some(role.clone())))
+                    });
+                    match result {
+                        Ok(()) => world.resource_mut::<NextState<Screen>>().set(Screen::Round),
+                        Err(e) => world.resource_mut::<Status>().error = Some(e),
+                    }
+                });
+            }
+            _ => {}
+        }
+    }
+}
+
+/// How the facilitator wants the session run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HostSetup {
+    pub deck: Option<PathBuf>,
+    pub rounds: u32,
+    pub timer_secs: u32,
+    /// Host on loopback only, without announcing (tests, demos).
+    pub local_only: bool,
+}
+
+/// The host setup form.
+#[derive(Resource)]
+pub struct HostForm {
+    pub deck_path: String,
+    pub use_file: bool,
+    pub rounds: u32,
+    pub timer_secs: u32,
+    pub practise_role: String,
+    pub practise_name: String,
+    pub projector: bool,
+    /// Deck files found in `scenarios/` next to where the game was started.
+    pub found_decks: Vec<PathBuf>,
+    /// Sessions in the journal folder that did not end: the facilitator can take them up again.
+    pub unfinished: Vec<Unfinished>,
+}
+
+/// A session that can be resumed from its journal.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Unfinished {
+    pub path: PathBuf,
+    pub deck: String,
+    pub created_unix: u64,
+    pub round: u32,
+    pub rounds: u32,
+    pub players: usize,
+}
+
+/// How many of the newest journals the host screen offers to resume, and how many it reads to
+/// find them (older sessions are for `kantelspel serve --resume`).
+const RESUMABLE_SHOWN: usize = 5;
+
+const RESUMABLE_LOOKED_AT: usize = 20;
+
+/// Looks for decks and unfinished sessions each time the host screen opens.
+fn refresh_host_form(mut form: ResMut<HostForm>, host: Option<Res<HostLink>>) {
+    if host.is_none() {
+        form.found_decks = scenario_files();
+        form.unfinished = unfinished_sessions(&crate::net::journal_file::default_dir());
+    }
+}
+
+/// The newest journals in `dir` whose session did not end, newest first.
+pub fn unfinished_sessions(dir: &std::path::Path) -> Vec<Unfinished> {
+    // Journal names start with the creation time, so the newest sort last.
+    files_ending_in(dir, "journal")
+        .into_iter()
+        .rev()
+        .take(RESUMABLE_LOOKED_AT)
+        .filter_map(|path| {
+            let text = std::fs::read_to_string(&path).ok()?;
+            let r = crate::rules::journal::recover(&text).ok()?;
+            (r.session.phase != Phase::Ended).then(|| Unfinished {
+                deck: r.session.deck().title.nl.clone(),
+                created_unix: r.header.created_unix,
+                round: r.session.round,
+                rounds: r.session.rounds,
+                players: r.session.seats.len(),
+                path,
+            })
+        })
+        .take(RESUMABLE_SHOWN)
+        .collect()
+}
+
+/// Hosts the session in `path` again, with its own join code; returns the screen to show.
+pub fn resume_session(
+    world: &mut World,
+    path: &std::path::Path,
+    local_only: bool,
+) -> Result<Screen, String> {
+    let resumed = crate::net::host::resume(path, None, None)?;
+    if let Some(note) = resumed.note {
+        world.resource_mut::<Status>().info = Some(note);
+    }
+    let lobby = resumed.core.session().phase == Phase::Lobby;
+    let timer = resumed.core.session().timer_secs;
+    open_host(world, resumed.core, resumed.code, timer, local_only, false)?;
+    Ok(if lobby {
+        Screen::Host
+    } else {
+        Screen::Facilitator
+    })
+}
+
+/// The `.ron` files in `scenarios/`, so a trainer picks a deck instead of typing its path.
+fn scenario_files() -> Vec<PathBuf> {
+    files_ending_in(std::path::Path::new("scenarios"), "ron")
+}
+
+/// The files in `dir` with this extension, sorted by name; none when `dir` cannot be read.
+fn files_ending_in(dir: &std::path::Path, extension: &str) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == extension))
+                .collect()
+        })
+        .unwrap_or_default();
+    found.sort();
+    found
+}
+
+impl Default for HostForm {
+    fn default() -> Self {
+        HostForm {
+            deck_path: String::new(),
+            use_file: false,
+            // The default deck says how long a workshop of it runs (8 rounds: 90 minutes).
+            rounds: Deck::default_deck().map_or(8, |d| d.rounds),
+            timer_secs: 120,
+            practise_role: "wethouder".into(),
+            practise_name: String::new(),
+            projector: false,
+            found_decks: Vec::new(),
+            unfinished: Vec::new(),
+        }
+    }
+}
+
+/// Builds a host for `setup` in `world`; returns its address.
+pub fn host_session(
+    world: &mut World,
+    setup: &HostSetup,
+    auto: bool,
+    bots: &[String],
+) -> Result<SocketAddr, String> {
+    let dir = crate::net::journal_file::default_dir();
+    let (mut core, code) = crate::net::host::new_session(crate::net::host::NewSession {
+        deck: setup.deck.as_deref(),
+        rounds: Some(setup.rounds),
+        journal_dir: (!setup.local_only).then_some(dir.as_path()),
+        bots,
+        ..Default::default()
+    })?;
+    let _ = core.facilitate(&Intent::SetTimer {
+        secs: setup.timer_secs.clamp(10, MAX_TIMER_SECS),
+    });
+    open_host(world, core, code, setup.timer_secs, setup.local_only, auto)
+}
+
+/// Puts a session on the network from this window: its pace, its port, its announcement.
+fn open_host(
+    world: &mut World,
+    core: HostCore,
+    code: JoinCode,
+    timer_secs: u32,
+    local_only: bool,
+    auto: bool,
+) -> Result<SocketAddr, String> {
+    let pace = Pace {
+        decide: Duration::from_secs(u64::from(timer_secs.clamp(10, MAX_TIMER_SECS))),
+        ..Pace::default()
+    };
+    let director = Director::new(auto, pace, Strategy::Steady);
+    // The usual port, unless another session on this laptop has it: then any free one.
+    let port = if local_only || !port_pair_free(DEFAULT_PORT) {
+        0
+    } else {
+        DEFAULT_PORT
+    };
+    let ip = if local_only {
+        [127, 0, 0, 1]
+    } else {
+        [0, 0, 0, 0]
+    };
+    let cfg = HostConfig {
+        bind: SocketAddr::from((ip, port)),
+        code,
+        announce: (!local_only).then(|| SocketAddr::from(([255, 255, 255, 255], DISCOVERY_PORT))),
+        extra_public: Vec::new(),
+        web: Some(web_bind(SocketAddr::from((ip, port)))),
+    };
+    start_host(world, core, director, cfg)
+}
+
+/// The page's port next to the game's, or any free one when another program has it.
+fn web_bind(game: SocketAddr) -> SocketAddr {
+    let next = HostConfig::web_next_to(game);
+    if next.port() != 0 && std::net::TcpListener::bind(next).is_err() {
+        SocketAddr::new(next.ip(), 0)
+    } else {
+        next
+    }
+}
+
+fn port_pair_free(port: u16) -> bool {
+    let free = |p: u16| std::net::UdpSocket::bind(SocketAddr::from(([0, 0, 0, 0], p))).is_ok();
+    free(port) && free(port + 1)
 }

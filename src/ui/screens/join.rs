@@ -3,7 +3,17 @@
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, egui};
 
-use super::{JoinForm, Status, UiAction};
+use super::{Screen, ScreenStep, Status, UiAction, leave};
+use std::net::SocketAddr;
+use std::sync::Mutex;
+use std::sync::mpsc::Receiver;
+use std::time::Duration;
+
+use crate::net::client::ClientCore;
+use crate::net::code::JoinCode;
+use crate::net::info::{self, Found, ProbeError};
+use crate::net::plugin::{ClientLink, connect_client};
+use crate::net::protocol::DISCOVERY_PORT;
 use crate::net::protocol::{DEFAULT_PORT, PROTOCOL_VERSION};
 use crate::ui::i18n::Tr;
 use crate::ui::theme;
@@ -118,4 +128,159 @@ pub fn parse_addr(text: &str) -> Option<std::net::SocketAddr> {
             .ok()
             .map(|ip| std::net::SocketAddr::new(ip, DEFAULT_PORT))
     })
+}
+
+/// The join screen: its form, hearing hosts announce themselves, checking the code, keeping
+/// the seat token.
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<JoinForm>()
+        .init_resource::<SeatMemory>()
+        .add_systems(Update, act.in_set(ScreenStep::Act))
+        .add_systems(
+            Update,
+            (listen_for_sessions, finish_probe, remember_seat).in_set(ScreenStep::Follow),
+        );
+}
+
+/// The join button: ask the host about the code first, off the frame.
+pub(super) fn act(
+    mut actions: MessageReader<UiAction>,
+    mut status: ResMut<Status>,
+    tr: Res<Tr>,
+    mut form: ResMut<JoinForm>,
+) {
+    for action in actions.read() {
+        let UiAction::Join { addr, code, name } = action.clone() else {
+            continue;
+        };
+        let code = match JoinCode::parse(&code) {
+            Ok(c) => c,
+            Err(e) => {
+                status.error = Some(e.to_string());
+                continue;
+            }
+        };
+        if name.trim().is_empty() {
+            status.error = Some(tr.t("join.need_name").to_string());
+            continue;
+        }
+        // Ask the host first, off the frame: a wrong code is refused in words.
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let r =
+                info::probe(addr, Some(&code), Duration::from_secs(3)).map(|_| (addr, code, name));
+            let _ = tx.send(r);
+        });
+        form.probing = Some(Mutex::new(rx));
+        status.info = Some(tr.t("join.checking").to_string());
+    }
+}
+
+/// What the background check of a host says: where to connect, with which code and name.
+type ProbeResult = Result<(SocketAddr, JoinCode, String), ProbeError>;
+
+/// The join form and what the LAN has announced.
+#[derive(Resource, Default)]
+pub struct JoinForm {
+    pub addr: String,
+    pub code: String,
+    pub name: String,
+    pub found: Vec<Found>,
+    /// A role asked for before joining (from the command line); chosen on arrival.
+    pub role: Option<String>,
+    pub probing: Option<Mutex<Receiver<ProbeResult>>>,
+    listener: Option<std::net::UdpSocket>,
+}
+
+/// Where this laptop keeps its seat tokens; `None` (tests, screenshots) keeps nothing.
+#[derive(Resource, Default)]
+pub struct SeatMemory(pub Option<std::path::PathBuf>);
+
+/// Keeps the seat token the host gave, so the window can be closed and opened again and still
+/// take its seat back.
+fn remember_seat(
+    memory: Res<SeatMemory>,
+    link: Option<Res<ClientLink>>,
+    mut saved: Local<Option<u64>>,
+) {
+    let (Some(path), Some(link)) = (&memory.0, link) else {
+        return;
+    };
+    if let Some(token) = link.core.token()
+        && *saved != Some(token)
+    {
+        crate::net::seat_store::save(path, &link.code, &link.core.name, token);
+        *saved = Some(token);
+    }
+}
+
+/// On the join screen, hears the hosts announcing themselves.
+fn listen_for_sessions(screen: Res<State<Screen>>, mut form: ResMut<JoinForm>) {
+    if *screen.get() != Screen::Join {
+        form.listener = None;
+        return;
+    }
+    if form.listener.is_none() {
+        form.listener = std::net::UdpSocket::bind(SocketAddr::from(([0, 0, 0, 0], DISCOVERY_PORT)))
+            .ok()
+            .filter(|s| s.set_nonblocking(true).is_ok());
+    }
+    let mut buf = [0u8; 1500];
+    let mut heard = Vec::new();
+    if let Some(socket) = form.listener.as_ref() {
+        while let Ok((n, from)) = socket.recv_from(&mut buf) {
+            heard.extend(info::read_beacon(&buf[..n], from));
+        }
+    }
+    for f in heard {
+        if !form.found.iter().any(|x| x.addr == f.addr) {
+            form.found.push(f);
+        }
+    }
+}
+
+/// Connects once the host has confirmed the code.
+fn finish_probe(
+    mut commands: Commands,
+    mut form: ResMut<JoinForm>,
+    mut status: ResMut<Status>,
+    tr: Res<Tr>,
+) {
+    let Some(result) = form
+        .probing
+        .as_ref()
+        .and_then(|rx| rx.lock().ok().and_then(|rx| rx.try_recv().ok()))
+    else {
+        return;
+    };
+    form.probing = None;
+    status.info = None;
+    let role = form.role.take();
+    match result {
+        Ok((addr, code, name)) => {
+            commands.queue(move |world: &mut World| {
+                leave(world);
+                let token = world
+                    .resource::<SeatMemory>()
+                    .0
+                    .as_deref()
+                    .and_then(|p| crate::net::seat_store::load(p, &code, &name));
+                let core = ClientCore::new(name, role).with_token(token);
+                match connect_client(world, addr, code, core) {
+                    Ok(()) => world.resource_mut::<NextState<Screen>>().set(Screen::Round),
+                    Err(e) => world.resource_mut::<Status>().error = Some(e),
+                }
+            });
+        }
+        Err(e) => {
+            status.error = Some(match e {
+                ProbeError::WrongCode(_) => tr.t("join.wrong_code").to_string(),
+                ProbeError::VersionMismatch { host, client } => {
+                    tr.f("join.version", &[("host", &host), ("client", &client)])
+                }
+                ProbeError::NoAnswer(a) => tr.f("join.no_answer", &[("addr", &a)]),
+                ProbeError::Io(e) => e,
+            })
+        }
+    }
 }

@@ -4,7 +4,7 @@
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, egui};
 
-use super::{Status, UiAction, link_words, tx};
+use super::{ScreenStep, Status, UiAction, link_words, tx};
 use crate::net::plugin::ClientLink;
 use crate::rules::session::Phase;
 use crate::rules::view::{DecisionView, View};
@@ -347,5 +347,31 @@ pub fn split_words(tr: &Tr, d: &DecisionView) -> String {
         }
         DecidedBy::Facilitator => tr.t("round.by_facilitator").to_string(),
         DecidedBy::Override => tr.t("round.by_override").to_string(),
+    }
+}
+
+/// A player's round screen.
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(Update, act.in_set(ScreenStep::Act));
+}
+
+/// A player's buttons: a role in the lobby, a vote on the open step.
+pub(super) fn act(mut actions: MessageReader<UiAction>, mut client: Option<ResMut<ClientLink>>) {
+    for action in actions.read() {
+        match action.clone() {
+            UiAction::ChooseRole(role) => {
+                if let Some(c) = client.as_mut() {
+                    c.core.role = Some(role.clone());
+                    c.core
+                        .send(crate::net::protocol::PlayerIntent::ChooseRole { role });
+                }
+            }
+            UiAction::Vote(option) => {
+                if let Some(c) = client.as_mut() {
+                    c.core.vote(option);
+                }
+            }
+            _ => {}
+        }
     }
 }
