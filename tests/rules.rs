@@ -690,3 +690,49 @@ fn journal_lines_of_version_1_still_read_and_write_the_same() {
     }
     assert_eq!(journal::JOURNAL_VERSION, 1);
 }
+
+/// A warning threshold (one that raises a flag) is news for the room: the decision that crossed
+/// it carries its message into every view, once; the session goes on.
+#[test]
+fn a_crossed_warning_threshold_is_told_with_the_decision() {
+    let src = r#"(
+        id: "w", title: (nl: "W", en: "W"), rounds: 3,
+        roles: [(id: "a", name: (nl: "A", en: "A"))],
+        meters: [(id: "m", label: (nl: "M", en: "M"), min: 0, max: 100, start: 50, thresholds: [
+            (when: Above(60), then: SetFlag("hoog"), message: (nl: "M loopt op", en: "M is rising")),
+            (when: Above(90), then: EndSession, message: (nl: "M is te hoog", en: "M is too high")),
+        ])],
+        cards: [(id: "k", title: (nl: "K", en: "K"), briefing: (nl: "B", en: "B"), repeatable: true,
+            steps: [(role: "a", prompt: (nl: "P", en: "P"), options: [
+                (id: "op", label: (nl: "Op", en: "Up"), effects: [Meter(meter: "m", by: 15)], outcome: (nl: "o", en: "o")),
+                (id: "neer", label: (nl: "Neer", en: "Down"), effects: [Meter(meter: "m", by: -1)], outcome: (nl: "n", en: "n")),
+            ])])],
+    )"#;
+    let deck = Arc::new(kantelspel::rules::Deck::from_ron("w.ron", src).unwrap());
+    let mut s = Session::new(deck, 1, 3);
+    ok(&mut s, F, seat("Anna", "a"));
+    ok(&mut s, F, Intent::Start);
+    ok(&mut s, F, Intent::Decide { option: 0 });
+    assert_eq!(s.meters[0], 65);
+    assert_eq!(s.decisions[0].warnings, vec![(0, 0)]);
+    let v = kantelspel::rules::view::view(&s, kantelspel::rules::view::Viewer::Role(Some(0)));
+    let told: Vec<&str> = v
+        .last
+        .as_ref()
+        .unwrap()
+        .chance_outcomes
+        .iter()
+        .map(|t| t.nl.as_str())
+        .collect();
+    assert_eq!(told, ["⚠ M loopt op"]);
+    assert_eq!(
+        s.phase,
+        Phase::Resolved,
+        "a warning does not end the session"
+    );
+    // The flag stays up: rising further says nothing new.
+    ok(&mut s, F, Intent::Advance);
+    ok(&mut s, F, Intent::Decide { option: 0 });
+    assert_eq!(s.meters[0], 80);
+    assert!(s.decisions[1].warnings.is_empty());
+}

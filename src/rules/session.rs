@@ -181,6 +181,9 @@ pub struct Decision {
     pub by: DecidedBy,
     /// Which chance effects came true, in the order they were rolled.
     pub chances: Vec<bool>,
+    /// Warning thresholds (meter, threshold) this decision crossed: the room hears them.
+    #[serde(default)]
+    pub warnings: Vec<(MeterIdx, usize)>,
     pub meters_before: Vec<i32>,
     pub meters_after: Vec<i32>,
 }
@@ -1015,13 +1018,27 @@ impl Session {
             abstained: in_role.saturating_sub(voted),
             by,
             chances,
+            warnings: Vec::new(),
             meters_before: before,
             meters_after: self.meters.clone(),
         });
         ev.push(Event::Resolved {
             decision: self.decisions.len() - 1,
         });
-        if !self.check_thresholds(ev) {
+        let seen = ev.len();
+        let ended = self.check_thresholds(ev);
+        let crossed: Vec<(MeterIdx, usize)> = ev[seen..]
+            .iter()
+            .filter_map(|e| match e {
+                Event::ThresholdCrossed { meter, threshold } => Some((*meter, *threshold)),
+                _ => None,
+            })
+            .filter(|(m, t)| deck.meters[*m].thresholds[*t].then != Then::EndSession)
+            .collect();
+        if let Some(d) = self.decisions.last_mut() {
+            d.warnings = crossed;
+        }
+        if !ended {
             self.phase = Phase::Resolved;
             ev.push(Event::PhaseChanged {
                 phase: Phase::Resolved,

@@ -282,6 +282,15 @@ fn decision_view(session: &Session, i: usize) -> DecisionView {
     let mut chance_outcomes = Vec::new();
     let mut rolls = d.chances.iter();
     collect_chance_outcomes(&option.effects, &mut rolls, &mut chance_outcomes);
+    // A warning threshold this decision crossed is news for the whole room, like a chance.
+    for (m, t) in &d.warnings {
+        if let Some(th) = deck.meters.get(*m).and_then(|m| m.thresholds.get(*t)) {
+            chance_outcomes.push(Text::new(
+                format!("⚠ {}", th.message.nl),
+                format!("⚠ {}", th.message.get(crate::rules::Lang::En)),
+            ));
+        }
+    }
     DecisionView {
         round: d.round,
         step: d.step,
@@ -322,10 +331,11 @@ fn collect_chance_outcomes(
 
 pub fn ending_message(session: &Session, ending: &Ending) -> Text {
     match ending {
-        Ending::Completed => Text::new(
-            "Alle rondes zijn gespeeld. De kanteling hield stand.",
-            "All rounds were played. The shift held.",
-        ),
+        Ending::Completed => {
+            session.deck().completed.clone().unwrap_or_else(|| {
+                Text::new("Alle rondes zijn gespeeld.", "All rounds were played.")
+            })
+        }
         Ending::Threshold { meter, threshold } => session.deck().meters[*meter].thresholds
             [*threshold]
             .message

@@ -148,6 +148,7 @@ pub(super) fn compile(
         id: file.id.clone(),
         title: file.title.clone(),
         description: file.description.clone(),
+        completed: (!file.completed.is_empty()).then(|| file.completed.clone()),
         languages: file.languages.clone(),
         rounds: file.rounds,
         roles,

@@ -13,6 +13,9 @@ pub struct DeckFile {
     pub title: Text,
     #[serde(default)]
     pub description: Text,
+    /// What the debrief says when every round was played (a generic sentence when left out).
+    #[serde(default)]
+    pub completed: Text,
     #[serde(default = "default_languages")]
     pub languages: Vec<String>,
     #[serde(default = "default_rounds")]

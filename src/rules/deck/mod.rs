@@ -35,6 +35,7 @@ pub struct Deck {
     pub id: String,
     pub title: Text,
     pub description: Text,
+    pub completed: Option<Text>,
     pub languages: Vec<String>,
     pub rounds: u32,
     pub roles: Vec<Role>,
@@ -223,6 +224,7 @@ impl Deck {
     /// Every player-facing text of the deck, for language checks.
     pub fn texts(&self) -> Vec<&Text> {
         let mut out = vec![&self.title];
+        out.extend(self.completed.iter());
         for r in &self.roles {
             out.push(&r.name);
         }
