@@ -7,6 +7,7 @@ pub mod net;
 pub mod report;
 pub mod rules;
 pub mod ui;
+pub mod words;
 
 /// When the process started, for the first-frame figure.
 pub fn started() -> std::time::Instant {

@@ -12,6 +12,7 @@ use crate::rules::journal::{self, JournalError};
 use crate::rules::session::{DecidedBy, Session};
 use crate::rules::view::{DecisionView, View, Viewer, view};
 use crate::rules::{Lang, Text};
+use crate::words::say;
 
 /// What the report says about where it came from.
 #[derive(Clone, Debug, Default)]
@@ -38,13 +39,6 @@ pub fn from_journal(text: &str) -> Result<(View, Meta), JournalError> {
         warning: recovered.warning.clone(),
     };
     Ok((view_of(&recovered.session), meta))
-}
-
-fn t(lang: Lang, nl: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::Nl => nl,
-        Lang::En => en,
-    }
 }
 
 fn esc(s: &str) -> String {
@@ -80,18 +74,13 @@ fn split_text(lang: Lang, d: &DecisionView) -> String {
                     out,
                     " ({} {})",
                     d.abstained,
-                    t(lang, "niet gestemd", "did not vote")
+                    say(lang, "report.did_not_vote", &[])
                 );
             }
             out
         }
-        DecidedBy::Facilitator => t(lang, "door de facilitator", "by the facilitator").into(),
-        DecidedBy::Override => t(
-            lang,
-            "aangepast door de facilitator",
-            "overridden by the facilitator",
-        )
-        .into(),
+        DecidedBy::Facilitator => say(lang, "report.by_the_facilitator", &[]),
+        DecidedBy::Override => say(lang, "report.overridden_by_the_facilitator", &[]),
     }
 }
 
@@ -140,7 +129,7 @@ fn draw_chart(
         .map_err(|e| e.to_string())?;
     chart
         .configure_mesh()
-        .x_desc(t(lang, "ronde", "round"))
+        .x_desc(say(lang, "report.round", &[]))
         .x_labels(rounds as usize + 1)
         .label_style(("sans-serif", CHART_FONT))
         .axis_desc_style(("sans-serif", CHART_FONT))
@@ -212,32 +201,32 @@ pub fn html(view: &View, meta: &Meta, lang: Lang) -> String {
         let _ = write!(
             h,
             "<p class=\"warn\"><strong>{}</strong> {}</p>",
-            t(lang, "Let op:", "Note:"),
+            say(lang, "report.note", &[]),
             esc(w)
         );
     }
     let _ = write!(
         h,
         "<p>{}: {} · {}: {} · {}: {}</p>",
-        t(lang, "Deck", "Deck"),
+        say(lang, "report.deck", &[]),
         esc(&meta.deck_name),
-        t(lang, "Datum", "Date"),
+        say(lang, "report.date", &[]),
         date(meta.created_unix),
-        t(lang, "Rondes gespeeld", "Rounds played"),
+        say(lang, "report.rounds_played", &[]),
         view.meter_history.len().saturating_sub(1)
     );
     if let Some(e) = &view.ending {
         let _ = write!(
             h,
             "<p class=\"end\"><strong>{}</strong> {}</p>",
-            t(lang, "Afloop:", "How it ended:"),
+            say(lang, "report.how_it_ended", &[]),
             tx(&e.message)
         );
     }
     let _ = write!(
         h,
         "<h2>{}</h2><ul>",
-        t(lang, "Spelers per rol", "Players per role")
+        say(lang, "report.players_per_role", &[])
     );
     for (r, role) in view.roles.iter().enumerate() {
         let names: Vec<String> = view
@@ -266,16 +255,16 @@ pub fn html(view: &View, meta: &Meta, lang: Lang) -> String {
     let _ = write!(
         h,
         "</ul><h2>{}</h2>",
-        t(lang, "De meters per ronde", "The meters per round")
+        say(lang, "report.the_meters_per_round", &[])
     );
     h.push_str(&chart_svg(view, lang));
-    let _ = write!(h, "<table><tr><th>{}</th>", t(lang, "Meter", "Meter"));
+    let _ = write!(h, "<table><tr><th>{}</th>", say(lang, "report.meter", &[]));
     for r in 0..view.meter_history.len() {
         let _ = write!(
             h,
             "<th>{}</th>",
             if r == 0 {
-                t(lang, "start", "start").to_string()
+                say(lang, "report.start", &[]).to_string()
             } else {
                 r.to_string()
             }
@@ -293,13 +282,13 @@ pub fn html(view: &View, meta: &Meta, lang: Lang) -> String {
     let _ = write!(
         h,
         "<h2>{}</h2><table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
-        t(lang, "Besluiten", "Decisions"),
-        t(lang, "Ronde", "Round"),
-        t(lang, "Kaart", "Card"),
-        t(lang, "Rol", "Role"),
-        t(lang, "Besluit", "Decision"),
-        t(lang, "Stemmen", "Votes"),
-        t(lang, "Uitkomst", "Outcome")
+        say(lang, "report.decisions", &[]),
+        say(lang, "report.round_2", &[]),
+        say(lang, "report.card", &[]),
+        say(lang, "report.role", &[]),
+        say(lang, "report.decision", &[]),
+        say(lang, "report.votes", &[]),
+        say(lang, "report.outcome", &[])
     );
     for d in &view.decisions {
         let mut outcome = tx(&d.outcome);
@@ -320,7 +309,7 @@ pub fn html(view: &View, meta: &Meta, lang: Lang) -> String {
     let _ = write!(
         h,
         "<h2>{}</h2><ol>",
-        t(lang, "De grootste schommelingen", "The largest swings")
+        say(lang, "report.the_largest_swings", &[])
     );
     let mut swings: Vec<&DecisionView> = view.decisions.iter().collect();
     swings.sort_by_key(|d| std::cmp::Reverse(swing(d)));
@@ -335,7 +324,7 @@ pub fn html(view: &View, meta: &Meta, lang: Lang) -> String {
         let _ = write!(
             h,
             "<li>{} {}, {}: {} ({})</li>",
-            t(lang, "Ronde", "Round"),
+            say(lang, "report.round_2", &[]),
             d.round,
             tx(&d.card_title),
             tx(&d.option_label),
@@ -345,17 +334,13 @@ pub fn html(view: &View, meta: &Meta, lang: Lang) -> String {
     let _ = write!(
         h,
         "</ol><h2>{}</h2>",
-        t(
-            lang,
-            "Vragen voor de nabespreking",
-            "Questions for the debrief"
-        )
+        say(lang, "report.questions_for_the_debrief", &[])
     );
     if !view.key_questions.is_empty() {
         let _ = write!(
             h,
             "<h3>{}</h3><ol class=\"key\">",
-            t(lang, "Kernvragen", "Key questions")
+            say(lang, "report.key_questions", &[])
         );
         for (card, q) in &view.key_questions {
             let _ = write!(h, "<li><strong>{}</strong>: {}</li>", tx(card), tx(q));

@@ -51,7 +51,11 @@ fn every_shipped_deck_checks_and_simulates() {
             );
         }
         // A shipped deck says in its own words how a session that held ends.
-        assert!(deck.completed.is_some(), "{}: no `completed`", path.display());
+        assert!(
+            deck.completed.is_some(),
+            "{}: no `completed`",
+            path.display()
+        );
         // Every option has a price, none is beaten on every meter, every flag and card counts.
         if let Err(e) = lint::check_strict(&path) {
             panic!("`deck check --strict` refuses a shipped deck:\n{e}");

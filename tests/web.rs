@@ -227,7 +227,7 @@ fn the_page_is_small_and_needs_nothing_from_outside() {
         "{} bytes",
         page::page_weight()
     );
-    for text in [page::INDEX_HTML, page::APP_JS, page::STYLE_CSS] {
+    for text in [page::INDEX_HTML, page::app_js(), page::STYLE_CSS] {
         for outside in ["http://", "https://", "//cdn", "@import"] {
             let hits: Vec<&str> = text
                 .lines()

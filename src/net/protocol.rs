@@ -370,75 +370,57 @@ pub fn browser_refusal(text: Text) -> String {
 }
 
 impl Refusal {
-    /// The refusal in both languages, for a screen that shows Dutch by default.
+    /// The refusal in both languages (`refusal.*` and `rule.*` in `assets/i18n`), for a screen
+    /// that shows Dutch by default.
     pub fn text(&self) -> Text {
+        use crate::words::text;
         match self {
-            Refusal::VersionMismatch { host, client } => Text::new(
-                format!(
-                    "De host spreekt protocol {host}, dit programma {client}: gebruik dezelfde versie van Kantelspel als de host."
-                ),
-                self.to_string(),
-            ),
-            Refusal::NameInUse(n) => Text::new(
-                format!("Iemand met de naam ‘{n}’ is al verbonden; kies een andere naam."),
-                self.to_string(),
-            ),
+            Refusal::VersionMismatch { host, client } => {
+                text("refusal.version", &[("host", host), ("client", client)])
+            }
+            Refusal::NameInUse(n) => text("refusal.name_in_use", &[("name", n)]),
             Refusal::Rule(e) => rule_error_text(e),
-            Refusal::Malformed => {
-                Text::new("Het bericht kon niet worden gelezen.", self.to_string())
-            }
-            Refusal::NotJoined => Text::new("Meld je eerst aan met je naam.", self.to_string()),
-            Refusal::Flooding => Text::new(
-                "Te veel berichten: de verbinding is gesloten.",
-                self.to_string(),
-            ),
-            Refusal::JournalFailed(_) => Text::new(
-                "De host kan het sessielogboek niet opslaan; zeg het tegen de facilitator.",
-                self.to_string(),
-            ),
-            Refusal::Removed => Text::new(
-                "De facilitator heeft je uit de sessie gehaald.",
-                self.to_string(),
-            ),
-            Refusal::NotAdmitted => {
-                Text::new("De facilitator heeft je niet toegelaten.", self.to_string())
-            }
-            Refusal::Replaced => Text::new(
-                "Je plaats is op een ander apparaat geopend; hier is de verbinding gesloten.",
-                self.to_string(),
-            ),
+            Refusal::Malformed => text("refusal.malformed", &[]),
+            Refusal::NotJoined => text("refusal.not_joined", &[]),
+            Refusal::Flooding => text("refusal.flooding", &[]),
+            Refusal::JournalFailed(_) => text("refusal.journal", &[]),
+            Refusal::Removed => text("refusal.removed", &[]),
+            Refusal::NotAdmitted => text("refusal.not_admitted", &[]),
+            Refusal::Replaced => text("refusal.replaced", &[]),
         }
     }
 }
 
-fn rule_error_text(e: &RuleError) -> Text {
-    let nl = match e {
-        RuleError::NotFacilitator => "Alleen de facilitator kan dit doen.".to_string(),
-        RuleError::UnknownSeat(s) => format!("Er is geen plaats {s} in deze sessie."),
-        RuleError::NoRole => "Je hebt nog geen rol: kies er eerst een.".to_string(),
-        RuleError::NotYourRole { expected, actual } => {
-            format!("Deze stap is voor de rol {expected}, en jij speelt {actual}.")
-        }
-        RuleError::WrongPhase { .. } => "Dat kan nu niet, in deze fase van het spel.".to_string(),
-        RuleError::StaleVote { round, step } => format!(
-            "Deze stem was voor ronde {round}, stap {}, en die is al gesloten.",
-            step + 1
+/// A rule's refusal in both languages.
+pub fn rule_error_text(e: &RuleError) -> Text {
+    use crate::words::text;
+    match e {
+        RuleError::NotFacilitator => text("rule.not_facilitator", &[]),
+        RuleError::UnknownSeat(s) => text("rule.unknown_seat", &[("seat", s)]),
+        RuleError::NoRole => text("rule.no_role", &[]),
+        RuleError::NotYourRole { expected, actual } => text(
+            "rule.not_your_role",
+            &[("expected", expected), ("actual", actual)],
         ),
-        RuleError::UnknownOption(o) => format!("Deze stap heeft geen keuze {}.", o + 1),
-        RuleError::UnknownRole(r) => format!("Deze sessie kent geen rol ‘{r}’."),
-        RuleError::UnknownCard(c) => format!("Dit spel kent geen kaart ‘{c}’."),
-        RuleError::SessionOver => "De sessie is afgelopen.".to_string(),
-        RuleError::Paused => "De sessie staat even stil.".to_string(),
-        RuleError::NoVotes => "Er is nog niet gestemd.".to_string(),
-        RuleError::NameTaken(n) => format!("De naam ‘{n}’ is al in gebruik in deze sessie."),
-        RuleError::BadName => format!(
-            "Een naam heeft 1 tot {} tekens.",
-            crate::rules::session::MAX_NAME_CHARS
+        RuleError::WrongPhase { .. } => text("rule.wrong_phase", &[]),
+        RuleError::StaleVote { round, step } => text(
+            "rule.stale_vote",
+            &[("round", round), ("step", &(step + 1))],
         ),
-        RuleError::RoleFull(r) => format!("De rol ‘{r}’ is vol; kies een andere rol."),
-        RuleError::NothingToUndo => "Er is geen besluit om te wijzigen.".to_string(),
-        RuleError::BadTimer => "Een timer duurt 1 seconde tot een uur.".to_string(),
-        RuleError::CardUnderway => "Over een deel van deze kaart is al besloten.".to_string(),
-    };
-    Text::new(nl, e.to_string())
+        RuleError::UnknownOption(o) => text("rule.unknown_option", &[("option", &(o + 1))]),
+        RuleError::UnknownRole(r) => text("rule.unknown_role", &[("role", r)]),
+        RuleError::UnknownCard(c) => text("rule.unknown_card", &[("card", c)]),
+        RuleError::SessionOver => text("rule.over", &[]),
+        RuleError::Paused => text("rule.paused", &[]),
+        RuleError::NoVotes => text("rule.no_votes", &[]),
+        RuleError::NameTaken(n) => text("rule.name_taken", &[("name", n)]),
+        RuleError::BadName => text(
+            "rule.bad_name",
+            &[("max", &crate::rules::session::MAX_NAME_CHARS)],
+        ),
+        RuleError::RoleFull(r) => text("rule.role_full", &[("role", r)]),
+        RuleError::NothingToUndo => text("rule.nothing_to_undo", &[]),
+        RuleError::BadTimer => text("rule.bad_timer", &[]),
+        RuleError::CardUnderway => text("rule.card_underway", &[]),
+    }
 }

@@ -166,10 +166,7 @@ impl Door {
         let mut tries = lock(&self.tries);
         let now = Instant::now();
         let minute = Duration::from_secs(60);
-        let busy = Text::new(
-            "Er worden te veel verkeerde codes geprobeerd. Wacht een minuut en probeer het opnieuw.",
-            "Too many wrong codes are being tried. Wait a minute and try again.",
-        );
+        let busy = crate::words::text("web.busy", &[]);
         {
             let mut all = lock(&self.all_wrong);
             if all.since.is_none_or(|s| now.duration_since(s) >= minute) {
@@ -193,12 +190,7 @@ impl Door {
         }
         if t.wrong >= CODE_TRIES_PER_MINUTE {
             let wait = 60 - now.duration_since(t.since.unwrap_or(now)).as_secs();
-            return Err(Text::new(
-                format!(
-                    "Te veel verkeerde codes vanaf dit apparaat. Probeer het over {wait} s opnieuw."
-                ),
-                format!("Too many wrong codes from this device. Try again in {wait} s."),
-            ));
+            return Err(crate::words::text("web.wait", &[("secs", &wait)]));
         }
         if JoinCode::parse(typed).is_ok_and(|c| c == self.code) {
             return Ok(());
@@ -212,10 +204,7 @@ impl Door {
                     .is_some_and(|s| now.duration_since(s) < Duration::from_secs(60))
             });
         }
-        Err(Text::new(
-            "Deze code klopt niet. Kijk nog eens naar de code op het scherm van de facilitator.",
-            "That code is not right. Check the code on the facilitator's screen.",
-        ))
+        Err(crate::words::text("web.wrong_code", &[]))
     }
 }
 
@@ -481,7 +470,7 @@ fn router(door: Arc<Door>) -> Router {
         )
         .route(
             "/app.js",
-            get(|| async { asset(page::APP_JS, "text/javascript; charset=utf-8") }),
+            get(|| async { asset(page::app_js(), "text/javascript; charset=utf-8") }),
         )
         .route(
             "/style.css",
@@ -594,10 +583,7 @@ async fn link(door: Arc<Door>, ip: IpAddr, mut socket: WebSocket) {
         Err(_) => None,
     };
     let Some(code) = code else {
-        let text = protocol::browser_refusal(Text::new(
-            "Het eerste bericht moet een aanmelding met de code zijn.",
-            "The first message must be a hello with the code.",
-        ));
+        let text = protocol::browser_refusal(crate::words::text("web.hello_first", &[]));
         say_and_close(&mut socket, Some(text), CLOSE_POLICY, "say hello first").await;
         return;
     };

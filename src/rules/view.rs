@@ -331,23 +331,17 @@ fn collect_chance_outcomes(
 
 pub fn ending_message(session: &Session, ending: &Ending) -> Text {
     match ending {
-        Ending::Completed => {
-            session.deck().completed.clone().unwrap_or_else(|| {
-                Text::new("Alle rondes zijn gespeeld.", "All rounds were played.")
-            })
-        }
+        Ending::Completed => session
+            .deck()
+            .completed
+            .clone()
+            .unwrap_or_else(|| crate::words::text("ending.completed", &[])),
         Ending::Threshold { meter, threshold } => session.deck().meters[*meter].thresholds
             [*threshold]
             .message
             .clone(),
-        Ending::DeckExhausted => Text::new(
-            "Er waren geen kaarten meer die pasten bij de situatie.",
-            "No cards were left that fit the situation.",
-        ),
-        Ending::Facilitator => Text::new(
-            "De facilitator heeft de sessie beëindigd.",
-            "The facilitator ended the session.",
-        ),
+        Ending::DeckExhausted => crate::words::text("ending.exhausted", &[]),
+        Ending::Facilitator => crate::words::text("ending.facilitator", &[]),
     }
 }
 

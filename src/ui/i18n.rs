@@ -1,19 +1,12 @@
-//! The interface's own words, in Dutch and English, from `assets/i18n/*.ron`. Deck texts come
-//! from the deck.
+//! The window's words as a Bevy resource: the language chosen, and every text without
+//! placeables ready to borrow each frame. The words themselves are in `crate::words` (Fluent).
 
 use std::collections::HashMap;
 
 use bevy::prelude::*;
 
 use crate::rules::Lang;
-
-const NL: &str = include_str!("../../assets/i18n/nl.ron");
-const EN: &str = include_str!("../../assets/i18n/en.ron");
-
-/// Parses one translation file: a RON map from key to text.
-pub fn parse(source: &str) -> Result<HashMap<String, String>, String> {
-    ron::from_str(source).map_err(|e| e.to_string())
-}
+use crate::words::{self, Words};
 
 #[derive(Resource)]
 pub struct Tr {
@@ -28,13 +21,22 @@ impl Default for Tr {
     }
 }
 
+/// Every key of `words` that needs no argument, formatted once.
+fn plain(words: &Words) -> HashMap<String, String> {
+    words
+        .keys()
+        .iter()
+        .filter_map(|k| words.format(k, &[]).map(|v| (k.clone(), v)))
+        .collect()
+}
+
 impl Tr {
     pub fn new(lang: Lang) -> Tr {
-        // Both files are checked by the test suite; an unreadable one falls back to keys.
+        let d = words::dictionary();
         Tr {
             lang,
-            nl: parse(NL).unwrap_or_default(),
-            en: parse(EN).unwrap_or_default(),
+            nl: plain(&d.nl),
+            en: plain(&d.en),
         }
     }
 
@@ -50,13 +52,9 @@ impl Tr {
             .map_or(key, String::as_str)
     }
 
-    /// `t(key)` with `{name}` placeholders filled in.
+    /// `key` with its placeables filled in (numbers choose plural forms).
     pub fn f(&self, key: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
-        let mut s = self.t(key).to_string();
-        for (name, value) in args {
-            s = s.replace(&format!("{{{name}}}"), &value.to_string());
-        }
-        s
+        words::say(self.lang, key, args)
     }
 
     pub fn text<'a>(&self, text: &'a crate::rules::Text) -> &'a str {

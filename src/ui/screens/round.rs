@@ -326,9 +326,14 @@ pub fn decided(ui: &mut egui::Ui, tr: &Tr, view: &View, d: &DecisionView) {
             ui.label(egui::RichText::new(tx(tr, &d.outcome)).size(20.0));
             for c in &d.chance_outcomes {
                 ui.label(
-                    egui::RichText::new(format!("🎲 {}", tx(tr, c)))
-                        .size(20.0)
-                        .strong(),
+                    // A warning threshold brings its own sign; a chance gets the die.
+                    egui::RichText::new(if tx(tr, c).starts_with('⚠') {
+                        tx(tr, c).to_string()
+                    } else {
+                        format!("🎲 {}", tx(tr, c))
+                    })
+                    .size(20.0)
+                    .strong(),
                 );
             }
         });
