@@ -4,6 +4,7 @@
 pub mod client;
 pub mod code;
 pub mod director;
+#[cfg(feature = "fuzzing")]
 pub mod fuzzing;
 pub mod host;
 pub mod info;
