@@ -274,6 +274,21 @@ fn every_broken_deck_fails_with_its_stored_message() {
     for path in broken {
         let expected = std::fs::read_to_string(path.with_extension("expected"))
             .unwrap_or_else(|_| panic!("{} has no .expected file beside it", path.display()));
+        // Each expectation pins FILE:LINE:COL (but for a file with no lines at all).
+        let file = path.file_name().unwrap().to_string_lossy().to_string();
+        let pinned = expected
+            .strip_prefix(&format!("{file}:"))
+            .and_then(|rest| rest.split_once(':'))
+            .is_some_and(|(line, rest)| {
+                line.parse::<usize>().is_ok()
+                    && rest
+                        .split_once(':')
+                        .is_some_and(|(col, _)| col.parse::<usize>().is_ok())
+            });
+        assert!(
+            pinned || file == "empty.ron",
+            "{file}: the expectation does not pin FILE:LINE:COL: {expected}"
+        );
         // Mistakes fail any check; lint findings (`lint-*.ron`) fail `deck check --strict`.
         let err = lint::check_strict(&path).expect_err(&format!("{} should fail", path.display()));
         let lint_only = path
@@ -429,4 +444,23 @@ fn the_simulation_is_the_same_on_any_number_of_threads() {
     // A different seed plays other sessions: the comparison above could fail.
     let other = simulate::simulate(&deck, 1_001, 6, 8, Strategy::Random);
     assert_ne!(other.drawn, one.drawn);
+}
+
+/// What `deck check` shows a trainer: the line itself with a caret under the faulty place.
+#[test]
+fn a_problem_is_shown_on_its_line_with_a_caret() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/decks/broken/unknown-role.ron");
+    let (name, source) = Deck::read_source(&path).unwrap();
+    let err = Deck::from_ron(&name, &source).unwrap_err();
+    let shown = deck::with_context(&err, &source);
+    let lines: Vec<&str> = shown.lines().collect();
+    assert!(lines[0].ends_with("unknown role `raadslit` (did you mean `raadslid`?)"));
+    assert_eq!(
+        lines[1],
+        " 21 |                 (role: \"raadslit\", prompt: (nl: \"Wat doe je?\", en: \"What do you do?\"), options: ["
+    );
+    assert_eq!(lines[2], "    |                  ^");
+    // The caret stands under the field the message is about.
+    let caret = lines[2].find('^').unwrap();
+    assert_eq!(&lines[1][caret..caret + 4], "role");
 }

@@ -23,41 +23,47 @@ pub fn check(
 ) -> i32 {
     let plural = |n: usize, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "s" });
     let mut failed = false;
-    let mut report = |name: &str, result: Result<(Arc<Deck>, Vec<Finding>), DeckError>| match result
-    {
-        Ok((d, found)) if found.is_empty() || !strict => {
-            let _ = write!(err, "{}", lint::warnings(name, &found));
-            let warned = if found.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", plural(found.len(), "warning"))
-            };
-            let _ = writeln!(out, "{name}: ok — {}{warned}", deck::summary(&d));
-        }
-        Ok((_, found)) => {
-            failed = true;
-            let _ = write!(err, "{}", lint::warnings(name, &found));
-            let _ = writeln!(
-                err,
-                "{name}: {} (--strict makes them errors)",
-                plural(found.len(), "warning")
-            );
-        }
-        Err(e) => {
-            failed = true;
-            let _ = writeln!(err, "{e}");
-            let _ = writeln!(err, "{name}: {}", plural(e.diagnostics.len(), "problem"));
-        }
-    };
+    let mut report =
+        |name: &str, source: &str, result: Result<(Arc<Deck>, Vec<Finding>), DeckError>| {
+            match result {
+                Ok((d, found)) if found.is_empty() || !strict => {
+                    let _ = write!(err, "{}", lint::warnings(name, &found));
+                    let warned = if found.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", plural(found.len(), "warning"))
+                    };
+                    let _ = writeln!(out, "{name}: ok — {}{warned}", deck::summary(&d));
+                }
+                Ok((_, found)) => {
+                    failed = true;
+                    let _ = write!(err, "{}", lint::warnings(name, &found));
+                    let _ = writeln!(
+                        err,
+                        "{name}: {} (--strict makes them errors)",
+                        plural(found.len(), "warning")
+                    );
+                }
+                Err(e) => {
+                    failed = true;
+                    let _ = write!(err, "{}", deck::with_context(&e, source));
+                    let _ = writeln!(err, "{name}: {}", plural(e.diagnostics.len(), "problem"));
+                }
+            }
+        };
     if files.is_empty() {
         report(
             deck::DEFAULT_DECK_NAME,
+            deck::DEFAULT_DECK,
             lint::check(deck::DEFAULT_DECK_NAME, deck::DEFAULT_DECK),
         );
     }
     for f in files {
-        let result = Deck::read_source(f).and_then(|(name, source)| lint::check(&name, &source));
-        report(&f.display().to_string(), result);
+        let name = f.display().to_string();
+        match Deck::read_source(f) {
+            Ok((_, source)) => report(&name, &source, lint::check(&name, &source)),
+            Err(e) => report(&name, "", Err(e)),
+        }
     }
     i32::from(failed)
 }

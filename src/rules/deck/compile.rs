@@ -5,12 +5,15 @@ use std::collections::{HashMap, HashSet};
 
 use super::diagnostics::{DeckError, Diagnostic, Places};
 use super::format::*;
+use super::places::{Layout, line_col};
 use super::*;
 
 struct Checker<'a> {
     source: &'a str,
     problems: Vec<Diagnostic>,
     flags: Vec<String>,
+    /// The text's shape, read when the first problem needs a place.
+    layout: std::cell::OnceCell<Layout<'a>>,
 }
 
 impl<'a> Checker<'a> {
@@ -21,17 +24,24 @@ impl<'a> Checker<'a> {
             .find(&quoted)
             .map(|i| i + from)
             .unwrap_or(from.min(self.source.len()));
-        let before = &self.source[..at];
-        let line = before.matches('\n').count() + 1;
-        let col = before.len() - before.rfind('\n').map(|i| i + 1).unwrap_or(0) + 1;
+        let (line, col) = line_col(self.source, at);
         (line, col, at)
     }
 
+    /// A problem at the place `path` names in the text (the faulty field itself); `at` only
+    /// when the text cannot be followed that far.
     fn report(&mut self, at: (usize, usize), path: impl Into<String>, message: impl Into<String>) {
+        let path = path.into();
+        let source = self.source;
+        let place = self
+            .layout
+            .get_or_init(|| Layout::read(source))
+            .locate(&path)
+            .unwrap_or(at);
         self.problems.push(Diagnostic {
-            line: at.0,
-            col: at.1,
-            path: path.into(),
+            line: place.0,
+            col: place.1,
+            path,
             message: message.into(),
         });
     }
@@ -65,6 +75,34 @@ impl<'a> Checker<'a> {
     }
 }
 
+/// " (did you mean `budget`?)" when one of `known` is a typo away from `wrong`; nothing otherwise.
+fn did_you_mean<'k>(wrong: &str, known: impl Iterator<Item = &'k &'k str>) -> String {
+    let limit = (wrong.chars().count() / 3).clamp(1, 3);
+    known
+        .map(|k| (edit_distance(wrong, k), *k))
+        .filter(|(d, _)| *d <= limit)
+        .min()
+        .map_or(String::new(), |(_, k)| format!(" (did you mean `{k}`?)"))
+}
+
+/// Levenshtein distance in characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let here = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb))
+                .min(row[j] + 1)
+                .min(here + 1);
+            prev = here;
+        }
+    }
+    row[b.len()]
+}
+
 fn index_of(ids: &HashMap<&str, usize>, id: &str) -> Option<usize> {
     ids.get(id).copied()
 }
@@ -78,6 +116,7 @@ pub(super) fn compile(
         source,
         problems: Vec::new(),
         flags: Vec::new(),
+        layout: std::cell::OnceCell::new(),
     };
     let top = (1, 1);
     ck.check_id(&file.id, top, "id", "deck");
@@ -118,11 +157,11 @@ pub(super) fn compile(
     for (i, card) in file.cards.iter().enumerate() {
         let (l, c, byte) = ck.locate(&card.id, 0);
         card_at.push((l, c, byte));
-        ck.check_id(&card.id, (l, c), &format!("cards[{i}]"), "card");
+        ck.check_id(&card.id, (l, c), &format!("cards[{i}].id"), "card");
         if card_ids.insert(&card.id, i).is_some() {
             ck.report(
                 (l, c),
-                format!("cards[{i}]"),
+                format!("cards[{i}].id"),
                 format!("the card id `{}` is used twice", card.id),
             );
         }
@@ -194,11 +233,11 @@ fn compile_roles<'f>(
     for (i, r) in file.roles.iter().enumerate() {
         let (l, c, _) = ck.locate(&r.id, 0);
         let path = format!("roles[{i}]");
-        ck.check_id(&r.id, (l, c), &path, "role");
+        ck.check_id(&r.id, (l, c), &format!("{path}.id"), "role");
         if role_ids.insert(&r.id, i).is_some() {
             ck.report(
                 (l, c),
-                path.clone(),
+                format!("{path}.id"),
                 format!("the role id `{}` is used twice", r.id),
             );
         }
@@ -236,11 +275,11 @@ fn compile_meters<'f>(
         let (l, c, _) = ck.locate(&m.id, 0);
         let at = (l, c);
         let path = format!("meters[{i}]");
-        ck.check_id(&m.id, at, &path, "meter");
+        ck.check_id(&m.id, at, &format!("{path}.id"), "meter");
         if meter_ids.insert(&m.id, i).is_some() {
             ck.report(
                 at,
-                path.clone(),
+                format!("{path}.id"),
                 format!("the meter id `{}` is used twice", m.id),
             );
         }
@@ -248,7 +287,7 @@ fn compile_meters<'f>(
         if m.min >= m.max {
             ck.report(
                 at,
-                path.clone(),
+                format!("{path}.min"),
                 format!("min ({}) must be below max ({})", m.min, m.max),
             );
         }
@@ -275,7 +314,7 @@ fn compile_meters<'f>(
             if v < m.min || v > m.max || !reachable {
                 ck.report(
                     at,
-                    tpath.clone(),
+                    format!("{tpath}.when"),
                     format!(
                         "the threshold {v} can never be crossed: the meter only goes from {} to {}",
                         m.min, m.max
@@ -285,7 +324,7 @@ fn compile_meters<'f>(
             if th.when.crossed_by(m.start) {
                 ck.report(
                     at,
-                    tpath.clone(),
+                    format!("{tpath}.when"),
                     format!(
                         "the threshold is already crossed by the start value {}",
                         m.start
@@ -363,8 +402,11 @@ fn compile_card(
             Some(r) => briefings[r] = Some(text.clone()),
             None => ck.report(
                 at,
-                format!("{path}.briefings"),
-                format!("unknown role `{role}` in briefings"),
+                format!("{path}.briefings.{role}"),
+                format!(
+                    "unknown role `{role}` in briefings{}",
+                    did_you_mean(role, role_ids.keys())
+                ),
             ),
         }
         ck.require_dutch(text, at, format!("{path}.briefings.{role}"), "the briefing");
@@ -380,11 +422,18 @@ fn compile_card(
     for (meter, w) in &card.weight_per_point {
         match index_of(meter_ids, meter) {
             Some(m) if w.is_finite() => weight_per_point.push((m, *w)),
-            Some(_) => ck.report(at, format!("{path}.weight_per_point"), "not a number"),
+            Some(_) => ck.report(
+                at,
+                format!("{path}.weight_per_point.{meter}"),
+                "not a number",
+            ),
             None => ck.report(
                 at,
-                format!("{path}.weight_per_point"),
-                format!("unknown meter `{meter}`"),
+                format!("{path}.weight_per_point.{meter}"),
+                format!(
+                    "unknown meter `{meter}`{}",
+                    did_you_mean(meter, meter_ids.keys())
+                ),
             ),
         }
     }
@@ -400,8 +449,11 @@ fn compile_card(
         let Some(m) = index_of(meter_ids, meter) else {
             ck.report(
                 at,
-                wpath.clone(),
-                format!("unknown meter `{meter}` in the conditions"),
+                format!("{wpath}.meters.{meter}"),
+                format!(
+                    "unknown meter `{meter}` in the conditions{}",
+                    did_you_mean(meter, meter_ids.keys())
+                ),
             );
             continue;
         };
@@ -423,7 +475,7 @@ fn compile_card(
     if when.from_round > when.until_round {
         ck.report(
             at,
-            wpath.clone(),
+            format!("{wpath}.from_round"),
             format!(
                 "from_round {} comes after until_round {}: the card can never be drawn",
                 when.from_round, when.until_round
@@ -434,7 +486,7 @@ fn compile_card(
         if card.when.not_flags.contains(f) {
             ck.report(
                 at,
-                wpath.clone(),
+                format!("{wpath}.flags"),
                 format!(
                     "the flag `{f}` is both required and forbidden: the card can never be drawn"
                 ),
@@ -501,7 +553,15 @@ fn compile_steps(
         let role = match index_of(role_ids, &step.role) {
             Some(r) => r,
             None => {
-                ck.report(at, spath.clone(), format!("unknown role `{}`", step.role));
+                ck.report(
+                    at,
+                    format!("{spath}.role"),
+                    format!(
+                        "unknown role `{}`{}",
+                        step.role,
+                        did_you_mean(&step.role, role_ids.keys())
+                    ),
+                );
                 0
             }
         };
@@ -514,7 +574,7 @@ fn compile_steps(
         if step.options.len() < MIN_OPTIONS || step.options.len() > MAX_OPTIONS {
             ck.report(
                 at,
-                spath.clone(),
+                format!("{spath}.options"),
                 format!(
                     "a step needs {MIN_OPTIONS} to {MAX_OPTIONS} options; this one has {}",
                     step.options.len()
@@ -540,11 +600,11 @@ fn compile_steps(
             let oat = (ol, oc);
             step_options.push(oat);
             let opath = format!("{spath}.options[{o}]");
-            ck.check_id(&opt.id, oat, &opath, "option");
+            ck.check_id(&opt.id, oat, &format!("{opath}.id"), "option");
             if seen_options.iter().any(|(x, _, _)| x == &opt.id) {
                 ck.report(
                     oat,
-                    opath.clone(),
+                    format!("{opath}.id"),
                     format!("the option id `{}` is used twice in this card", opt.id),
                 );
             }
@@ -595,7 +655,11 @@ fn compile_effects(
         let meter = |ck: &mut Checker<'_>, id: &str| {
             let m = index_of(meter_ids, id);
             if m.is_none() {
-                ck.report(at, epath.clone(), format!("unknown meter `{id}`"));
+                ck.report(
+                    at,
+                    format!("{epath}.meter"),
+                    format!("unknown meter `{id}`{}", did_you_mean(id, meter_ids.keys())),
+                );
             }
             m
         };
@@ -613,7 +677,7 @@ fn compile_effects(
                 if *rounds == 0 {
                     ck.report(
                         at,
-                        epath.clone(),
+                        format!("{epath}.rounds"),
                         "a later effect needs rounds of 1 or more (use Meter for now)",
                     );
                 }
@@ -634,8 +698,11 @@ fn compile_effects(
                 }),
                 None => ck.report(
                     at,
-                    epath.clone(),
-                    format!("unknown card `{card}` in FollowUp"),
+                    format!("{epath}.card"),
+                    format!(
+                        "unknown card `{card}` in FollowUp{}",
+                        did_you_mean(card, card_ids.keys())
+                    ),
                 ),
             },
             EffectDef::Chance {
@@ -646,12 +713,12 @@ fn compile_effects(
                 if *percent == 0 || *percent >= 100 {
                     ck.report(
                         at,
-                        epath.clone(),
+                        format!("{epath}.percent"),
                         format!("a chance must be between 1 and 99 percent, not {percent}"),
                     );
                 }
                 if effects.is_empty() {
-                    ck.report(at, epath.clone(), "the chance has no effects");
+                    ck.report(at, format!("{epath}.effects"), "the chance has no effects");
                 }
                 if !outcome.is_empty() {
                     ck.require_dutch(
@@ -716,7 +783,7 @@ fn check_reachability(ck: &mut Checker<'_>, deck: &Deck, card_at: &[(usize, usiz
         if card.follow_up_only && !followed.contains(&i) {
             ck.report(
                 (l, c),
-                format!("cards[{i}]"),
+                format!("cards[{i}].follow_up_only"),
                 format!(
                     "`{}` is follow_up_only but no option schedules it: it can never be played",
                     card.id

@@ -88,7 +88,7 @@ pub(super) fn parse(name: &str, source: &str) -> Result<DeckFile, DeckError> {
     }
     let options = ron_options();
     let mut de = ron::Deserializer::from_str_with_options(source, &options)
-        .map_err(|e| spanned_error(name, &e, String::new()))?;
+        .map_err(|e| spanned_error(name, source, &e, String::new()))?;
     let mut track = serde_path_to_error::Track::new();
     let result = DeckFile::deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track));
     match result {
@@ -96,6 +96,7 @@ pub(super) fn parse(name: &str, source: &str) -> Result<DeckFile, DeckError> {
             Ok(()) => Ok(file),
             Err(e) => Err(spanned_error(
                 name,
+                source,
                 &de.span_error(e),
                 "after the deck".into(),
             )),
@@ -109,20 +110,78 @@ pub(super) fn parse(name: &str, source: &str) -> Result<DeckFile, DeckError> {
             } else {
                 path.to_string()
             };
-            Err(spanned_error(name, &de.span_error(e), path))
+            Err(spanned_error(name, source, &de.span_error(e), path))
         }
     }
 }
 
-fn spanned_error(name: &str, e: &ron::error::SpannedError, path: String) -> DeckError {
+fn spanned_error(
+    name: &str,
+    source: &str,
+    e: &ron::error::SpannedError,
+    path: String,
+) -> DeckError {
     DeckError {
         file: name.to_string(),
         diagnostics: vec![Diagnostic {
             line: e.span.start.line,
             col: e.span.start.col,
             path,
-            message: explain_ron(&e.code),
+            message: likely_cause(source, e).unwrap_or_else(|| explain_ron(&e.code)),
         }],
+    }
+}
+
+/// The usual mistakes behind a RON error, read from the text around it: a quote inside a text,
+/// a decimal where a whole number belongs, a number in quotes.
+fn likely_cause(source: &str, e: &ron::error::SpannedError) -> Option<String> {
+    let line = source.lines().nth(e.span.start.line.checked_sub(1)?)?;
+    let chars: Vec<char> = line.chars().collect();
+    let at = e.span.start.col.saturating_sub(1).min(chars.len());
+    let before: String = chars[..at].iter().collect();
+    let after: String = chars[at..].iter().collect();
+    let before = before.trim_end();
+    let after = after.trim_start();
+    match e.code {
+        ron::Error::ExpectedComma | ron::Error::ExpectedStructLikeEnd
+            if after.starts_with('.') && before.ends_with(|c: char| c.is_ascii_digit()) =>
+        {
+            let whole: String = before
+                .chars()
+                .rev()
+                .take_while(|c| c.is_ascii_digit() || *c == '-')
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            Some(format!(
+                "a decimal number where a whole number belongs: write {whole}, not {whole}{}",
+                after.split([',', ')', ' ']).next().unwrap_or("")
+            ))
+        }
+        ron::Error::ExpectedComma | ron::Error::ExpectedStructLikeEnd
+            if before.ends_with('"') && after.starts_with(|c: char| c.is_alphanumeric()) =>
+        {
+            Some(
+                "a quote inside a text ends the text early: write \\\" for a quote inside a \
+                 text, or use ‘ and ’"
+                    .into(),
+            )
+        }
+        ron::Error::ExpectedInteger | ron::Error::ExpectedFloat if after.starts_with('"') => {
+            let inner = after[1..].split('"').next().unwrap_or("");
+            Some(format!(
+                "a number belongs here, not a text in quotes: write {inner}, not \"{inner}\""
+            ))
+        }
+        ron::Error::ExpectedInteger | ron::Error::ExpectedFloat if before.ends_with('"') => {
+            let inner = before[..before.len() - 1].rsplit('"').next().unwrap_or("");
+            Some(format!(
+                "a number belongs here, not a text in quotes: write {inner}, not \"{inner}\""
+            ))
+        }
+        ron::Error::ExpectedInteger => Some("a whole number belongs here".into()),
+        _ => None,
     }
 }
 
@@ -155,4 +214,39 @@ fn explain_ron(e: &ron::Error) -> String {
         E::IntegerOutOfBounds => "this number is too large or too small".into(),
         other => other.to_string(),
     }
+}
+
+/// The problems with the offending line of `source` under each and a caret at the place, as
+/// compilers show them. Long lines are cut around the place.
+pub fn with_context(err: &DeckError, source: &str) -> String {
+    use std::fmt::Write as _;
+    let lines: Vec<&str> = source.lines().collect();
+    let mut out = String::new();
+    for d in &err.diagnostics {
+        let one = DeckError {
+            file: err.file.clone(),
+            diagnostics: vec![d.clone()],
+        };
+        let _ = writeln!(out, "{one}");
+        let Some(line) = d.line.checked_sub(1).and_then(|i| lines.get(i)) else {
+            continue;
+        };
+        let chars: Vec<char> = line.chars().collect();
+        let col = d.col.saturating_sub(1).min(chars.len());
+        // A window of the line around the place, so the caret stays on screen.
+        let from = col.saturating_sub(60);
+        let to = (from + 100).min(chars.len());
+        let shown: String = chars[from..to].iter().collect();
+        let cut = if from > 0 { "…" } else { "" };
+        let number = d.line.to_string();
+        let pad = " ".repeat(number.len());
+        let _ = writeln!(out, " {number} | {cut}{shown}");
+        let _ = writeln!(
+            out,
+            " {pad} | {}{}^",
+            if from > 0 { " " } else { "" },
+            " ".repeat(col - from)
+        );
+    }
+    out
 }

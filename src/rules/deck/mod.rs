@@ -21,8 +21,9 @@ const MAX_NESTING: usize = 64;
 mod compile;
 mod diagnostics;
 mod format;
+mod places;
 
-pub use diagnostics::{DeckError, Diagnostic, Places};
+pub use diagnostics::{DeckError, Diagnostic, Places, with_context};
 pub use format::*;
 
 pub type RoleIdx = usize;
