@@ -464,3 +464,65 @@ fn a_problem_is_shown_on_its_line_with_a_caret() {
     let caret = lines[2].find('^').unwrap();
     assert_eq!(&lines[1][caret..caret + 4], "role");
 }
+
+/// `deck watch`: a save of a broken deck shows the problem, a half-written file does not stop
+/// the watch, and the mended deck is checked and simulated on the next save.
+#[test]
+fn deck_watch_rechecks_on_every_save_and_survives_a_half_saved_file() {
+    use std::sync::{Arc as StdArc, Mutex};
+    let dir = std::env::temp_dir().join(format!("kantelspel-watch-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("deck.ron");
+    let good = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/decks/good/mini.ron"),
+    )
+    .unwrap();
+    std::fs::write(
+        &file,
+        good.replace("start: 50, thresholds", "start: 500, thresholds"),
+    )
+    .unwrap();
+    let output = StdArc::new(Mutex::new(Vec::<u8>::new()));
+    struct Shared(StdArc<Mutex<Vec<u8>>>);
+    impl std::io::Write for Shared {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let stop = StdArc::new(std::sync::atomic::AtomicBool::new(false));
+    let watcher = {
+        let (file, output, stop) = (file.clone(), output.clone(), stop.clone());
+        std::thread::spawn(move || {
+            kantelspel::cli::watch::watch(&file, &mut Shared(output), |_| {
+                !stop.load(std::sync::atomic::Ordering::Relaxed)
+            })
+        })
+    };
+    let seen = |needle: &str| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while std::time::Instant::now() < deadline {
+            if String::from_utf8_lossy(&output.lock().unwrap()).contains(needle) {
+                return true;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        false
+    };
+    // First check: a meter that starts outside its range, shown on its line.
+    assert!(seen("start 500 is outside the range 0..100"));
+    assert!(seen(" |"), "the line is shown");
+    // A half-written save, then the whole deck.
+    let cut = good.find("steps: [").unwrap() + "steps: [".len();
+    std::fs::write(&file, &good[..cut]).unwrap();
+    assert!(seen("the file ends too early"));
+    std::fs::write(&file, &good).unwrap();
+    assert!(seen("deck.ron: ok"));
+    assert!(seen("random sessions of 5 rounds"));
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    assert!(watcher.join().unwrap().is_ok());
+    let _ = std::fs::remove_dir_all(&dir);
+}

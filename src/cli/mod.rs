@@ -7,6 +7,7 @@ pub mod deck;
 pub mod report;
 pub mod serve;
 pub mod sessions;
+pub mod watch;
 
 use std::path::PathBuf;
 
@@ -91,6 +92,11 @@ pub enum DeckCommand {
         #[arg(long)]
         strict: bool,
     },
+    /// Check a deck again every time its file is saved (and simulate it briefly); Ctrl-C stops.
+    Watch {
+        /// The deck file.
+        file: PathBuf,
+    },
     /// Play many sessions with bots and print a balance report.
     Simulate {
         /// The deck file; the embedded default deck when left out.
@@ -116,6 +122,16 @@ pub enum DeckCommand {
 /// Runs the parsed command line; returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
+        Some(Command::Deck(DeckCommand::Watch { file })) => {
+            let mut out = std::io::stdout().lock();
+            match watch::watch(&file, &mut out, |_| true) {
+                Ok(()) => 0,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    1
+                }
+            }
+        }
         Some(Command::Deck(DeckCommand::Check { files, strict })) => {
             let mut out = std::io::stdout().lock();
             let mut err = std::io::stderr().lock();

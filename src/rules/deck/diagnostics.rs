@@ -135,6 +135,23 @@ fn spanned_error(
 /// The usual mistakes behind a RON error, read from the text around it: a quote inside a text,
 /// a decimal where a whole number belongs, a number in quotes.
 fn likely_cause(source: &str, e: &ron::error::SpannedError) -> Option<String> {
+    // Whatever RON expected, nothing comes after this place: the file was cut off (a half-saved
+    // file, a bracket never closed).
+    let rest: String = source
+        .lines()
+        .skip(e.span.end.line.saturating_sub(1))
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 0 {
+                l.chars().skip(e.span.end.col.saturating_sub(1)).collect()
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    if rest.trim().is_empty() && !source.trim().is_empty() {
+        return Some(explain_ron(&ron::Error::Eof));
+    }
     let line = source.lines().nth(e.span.start.line.checked_sub(1)?)?;
     let chars: Vec<char> = line.chars().collect();
     let at = e.span.start.col.saturating_sub(1).min(chars.len());
