@@ -289,3 +289,68 @@ fn a_taken_role_or_name_refuses_the_join() {
     let out = h.take_outgoing(T);
     assert_eq!(refusals(&out, 5), vec![Refusal::NameInUse("ANNA".into())]);
 }
+
+/// A trainer saves the deck while the room waits in the lobby: the session takes the new deck,
+/// every seat keeps its id (so its token) and its role where the deck still has it, and the
+/// journal says so; a broken save or a started session keeps the deck it has.
+#[test]
+fn a_deck_saved_in_the_lobby_is_reloaded_with_every_seat_kept() {
+    use kantelspel::net::host::{NewSession, new_session, resume};
+    use kantelspel::rules::deck::DEFAULT_DECK;
+    let dir = std::env::temp_dir().join(format!("kantelspel-reload-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let (mut h, _) = new_session(NewSession {
+        journal_dir: Some(&dir),
+        seed: Some(9),
+        ..Default::default()
+    })
+    .unwrap();
+    for (name, role) in [("Anouk", "raadslid"), ("Sylvia", "wijkteamprofessional")] {
+        h.facilitate(&Intent::AddSeat {
+            name: name.into(),
+            role: Some(role.into()),
+            bot: false,
+        })
+        .unwrap();
+    }
+    h.facilitate(&Intent::SetTimer { secs: 75 }).unwrap();
+    let tokens: Vec<u64> = h.session().seats.keys().map(|s| h.token(*s)).collect();
+
+    // The trainer renames the professional's role and retitles the deck.
+    let edited = DEFAULT_DECK
+        .replace(
+            "title: (nl: \"De Kanteling\"",
+            "title: (nl: \"De Kanteling, versie 2\"",
+        )
+        .replace("\"wijkteamprofessional\"", "\"professional\"");
+    h.reload_deck("mijn-deck.ron", &edited).unwrap();
+    let s = h.session();
+    assert_eq!(s.deck().title.nl, "De Kanteling, versie 2");
+    assert_eq!(s.seats.len(), 2);
+    let roles: Vec<Option<&str>> = s
+        .seats
+        .values()
+        .map(|seat| seat.role.map(|r| s.deck().roles[r].id.as_str()))
+        .collect();
+    // The renamed role is gone: Sylvia keeps her seat and chooses again.
+    assert_eq!(roles, [Some("raadslid"), None]);
+    assert_eq!(s.timer_secs, 75);
+    let again: Vec<u64> = s.seats.keys().map(|seat| h.token(*seat)).collect();
+    assert_eq!(again, tokens, "every seat keeps its token");
+
+    // A broken save: refused in the checker's words, the deck stays.
+    let err = h.reload_deck("mijn-deck.ron", "(id: \"x\"").unwrap_err();
+    assert!(err.contains("mijn-deck.ron:1:"), "{err}");
+    assert_eq!(h.session().deck().title.nl, "De Kanteling, versie 2");
+
+    // The journal holds the new deck: a host that dies now resumes with it and the seats.
+    let path = h.journal_path().unwrap().to_path_buf();
+    drop(h);
+    let mut back = resume(&path, None, None).unwrap().core;
+    assert_eq!(back.session().deck().title.nl, "De Kanteling, versie 2");
+    assert_eq!(back.session().seats.len(), 2);
+    // Once started, the deck is fixed.
+    back.facilitate(&Intent::Start).unwrap();
+    assert!(back.reload_deck("mijn-deck.ron", DEFAULT_DECK).is_err());
+    let _ = std::fs::remove_dir_all(&dir);
+}

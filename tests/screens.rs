@@ -341,3 +341,66 @@ fn a_crashed_session_is_resumed_from_the_host_screen_with_its_own_code() {
     assert!(kantelspel::ui::screens::unfinished_sessions(&dir).is_empty());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Hosting from a deck file: the trainer saves it while the room waits, and the lobby says
+/// "deck reloaded"; a broken save says what is wrong and the deck stays.
+#[test]
+fn a_deck_file_saved_while_the_lobby_waits_is_reloaded() {
+    let dir = common::temp_dir("reload-ui");
+    let file = dir.join("mijn-deck.ron");
+    let source = kantelspel::rules::deck::DEFAULT_DECK;
+    std::fs::write(&file, source).unwrap();
+    let mut app = app();
+    act(
+        &mut app,
+        UiAction::Host(HostSetup {
+            deck: Some(file.clone()),
+            ..local_setup()
+        }),
+    );
+    assert_eq!(screen(&app), Screen::Host);
+    let status = |app: &App| {
+        let s = app.world().resource::<kantelspel::ui::screens::Status>();
+        (
+            s.info.clone().unwrap_or_default(),
+            s.error.clone().unwrap_or_default(),
+        )
+    };
+    let wait_for = |app: &mut App, what: &dyn Fn(&(String, String)) -> bool| {
+        for _ in 0..100 {
+            app.update();
+            if what(&status(app)) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        false
+    };
+    // Saved with a new title (and a different length, so the change is seen even within the
+    // file system's clock resolution).
+    std::fs::write(
+        &file,
+        source.replace("\"De Kanteling\"", "\"De Kanteling (proef)\""),
+    )
+    .unwrap();
+    assert!(wait_for(&mut app, &|(info, _)| info
+        .starts_with("Deck opnieuw geladen")));
+    assert_eq!(
+        hostlink(&app).core.session().deck().title.nl,
+        "De Kanteling (proef)"
+    );
+    // A half-written save: the checker's words, and the deck stays.
+    std::fs::write(&file, &source[..source.len() / 3]).unwrap();
+    assert!(wait_for(&mut app, &|(_, error)| error.contains("klopt niet")));
+    assert!(
+        status(&app).1.contains("mijn-deck.ron:"),
+        "{:?}",
+        status(&app)
+    );
+    assert_eq!(
+        hostlink(&app).core.session().deck().title.nl,
+        "De Kanteling (proef)"
+    );
+    act(&mut app, UiAction::Leave);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -55,6 +55,8 @@ fac =
     .waiting = Waiting for the start…
 
 host =
+    .deck_reloaded = Deck reloaded: { $cards } cards.
+    .deck_reload_failed = The changed deck does not check; the previous deck stays:
     .address = With the Kantelspel program (native client):
     .bot = bot
     .code = Join code

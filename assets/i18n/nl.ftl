@@ -55,6 +55,8 @@ fac =
     .waiting = Wachten op de start…
 
 host =
+    .deck_reloaded = Deck opnieuw geladen: { $cards } kaarten.
+    .deck_reload_failed = Het gewijzigde deck klopt niet; het vorige deck blijft:
     .address = Met het programma Kantelspel:
     .bot = bot
     .code = Toegangscode

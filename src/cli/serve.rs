@@ -262,10 +262,35 @@ pub fn run(args: ServeArgs) -> i32 {
     });
     app.insert_resource(Console(Mutex::new(rx)))
         .insert_resource(ServeMode { auto: args.auto })
-        .add_systems(Update, (console, announce_door, finish).chain());
+        .add_systems(
+            Update,
+            (console, reload_deck, announce_door, finish).chain(),
+        );
+    if let Some(deck) = &args.deck {
+        app.insert_resource(crate::net::deck_reload::DeckFileWatch::new(deck));
+    }
     match app.run() {
         AppExit::Success => 0,
         AppExit::Error(code) => i32::from(code.get()),
+    }
+}
+
+/// While the room waits in the lobby, a saved deck file is loaded again; the console says so.
+fn reload_deck(
+    watch: Option<ResMut<crate::net::deck_reload::DeckFileWatch>>,
+    mut link: ResMut<HostLink>,
+) {
+    let Some(mut watch) = watch else {
+        return;
+    };
+    match watch.look(&mut link.core) {
+        Some(Ok(())) => println!(
+            "deck reloaded from {}: {} cards; the lobby plays it",
+            watch.path().display(),
+            link.core.session().deck().cards.len()
+        ),
+        Some(Err(e)) => eprintln!("the changed deck does not check; the previous one stays:\n{e}"),
+        None => {}
     }
 }
 

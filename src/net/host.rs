@@ -87,6 +87,9 @@ pub struct HostCore {
     roster_version: u64,
     timer_left: Option<u32>,
     rng: rand_chacha::ChaCha8Rng,
+    /// What was accepted while the session waited in the lobby (seats, roles, the timer): played
+    /// again on a deck reloaded there. Emptied at the start.
+    lobby_log: Vec<(Sender, Intent)>,
 }
 
 impl HostCore {
@@ -113,6 +116,7 @@ impl HostCore {
             roster_version: 0,
             timer_left: None,
             rng: rand_chacha::ChaCha8Rng::seed_from_u64(seed ^ 0xb07),
+            lobby_log: Vec::new(),
         }
     }
 
@@ -504,6 +508,50 @@ impl HostCore {
         self.seat(client, seat);
     }
 
+    /// Puts another deck under a session that waits in the lobby (the trainer saved the file):
+    /// the same seed, rounds, code and seats, every seat keeping its id (so its token) and its
+    /// role when the new deck has it. Refused once the session has started, or when the deck
+    /// does not check; the old deck then stays.
+    pub fn reload_deck(&mut self, deck_name: &str, source: &str) -> Result<(), String> {
+        use crate::rules::deck::Deck;
+        if self.session.phase != Phase::Lobby {
+            return Err("the session has started: its deck is fixed".into());
+        }
+        let deck = Arc::new(Deck::from_ron(deck_name, source).map_err(|e| e.to_string())?);
+        let mut next = Session::new(Arc::clone(&deck), self.session.seed, self.session.rounds);
+        let mut kept = Vec::new();
+        for (sender, intent) in &self.lobby_log {
+            // A role the new deck lacks: the seat stays, without a role, so ids do not shift.
+            let fallback = match intent {
+                Intent::AddSeat { name, bot, .. } => Some(Intent::AddSeat {
+                    name: name.clone(),
+                    role: None,
+                    bot: *bot,
+                }),
+                _ => None,
+            };
+            let mut candidate = next.clone();
+            if candidate.apply(*sender, intent).is_ok() {
+                next = candidate;
+                kept.push((*sender, intent.clone()));
+            } else if let Some(f) = fallback
+                && next.apply(*sender, &f).is_ok()
+            {
+                kept.push((*sender, f));
+            }
+        }
+        if let Some(j) = self.journal.as_mut() {
+            j.rewrite_with_deck(deck_name, source, &kept)
+                .map_err(|e| e.to_string())?;
+        }
+        self.session = next;
+        self.lobby_log = kept;
+        self.dirty = true;
+        self.urgent = true;
+        self.roster_version += 1;
+        Ok(())
+    }
+
     /// A seat's token: a hash of the host's secret and the seat. Seat ids are never reused, so
     /// a removed seat's token opens nothing.
     pub fn token(&self, seat: SeatId) -> u64 {
@@ -547,6 +595,11 @@ impl HostCore {
             let note = journal::resolution_note(&next, &events);
             j.append(sender, intent, note)
                 .map_err(|e| Refusal::JournalFailed(e.to_string()))?;
+        }
+        if self.session.phase == Phase::Lobby {
+            self.lobby_log.push((sender, intent.clone()));
+        } else {
+            self.lobby_log.clear();
         }
         self.session = next;
         self.dirty = true;
@@ -801,9 +854,15 @@ pub fn resume(path: &Path, code: Option<&str>, name: Option<String>) -> Result<R
         _ => JoinCode::generate(),
     };
     let name = name.unwrap_or_else(|| parsed.header.deck_name.clone());
-    Ok(Resumed {
-        core: HostCore::new(session, Some(file), name),
-        code,
-        note,
-    })
+    let lobby = session.phase == Phase::Lobby;
+    let mut core = HostCore::new(session, Some(file), name);
+    if lobby {
+        // Still in the lobby: a reloaded deck replays these.
+        core.lobby_log = parsed
+            .entries
+            .iter()
+            .map(|e| (e.sender.into(), Intent::from(&e.intent)))
+            .collect();
+    }
+    Ok(Resumed { core, code, note })
 }

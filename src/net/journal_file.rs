@@ -19,7 +19,7 @@ pub struct JournalFile {
     file: File,
     path: PathBuf,
     next_seq: u64,
-    seat_secret: u64,
+    header: JournalHeader,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -66,7 +66,7 @@ impl JournalFile {
             file,
             path,
             next_seq: 0,
-            seat_secret: header.seat_secret,
+            header: header.clone(),
         })
     }
 
@@ -104,7 +104,7 @@ impl JournalFile {
                 file,
                 path: path.to_path_buf(),
                 next_seq,
-                seat_secret: parsed.header.seat_secret,
+                header: parsed.header.clone(),
             },
             parsed,
         ))
@@ -114,9 +114,43 @@ impl JournalFile {
         &self.path
     }
 
+    /// Writes the journal anew with another deck and `entries` (a deck reloaded in the lobby):
+    /// to a file beside it first, then renamed over it, so a crash leaves the old or the new.
+    pub fn rewrite_with_deck(
+        &mut self,
+        deck_name: &str,
+        deck_source: &str,
+        entries: &[(Sender, Intent)],
+    ) -> Result<(), JournalFileError> {
+        let header = JournalHeader {
+            deck_name: deck_name.to_string(),
+            deck_source: deck_source.to_string(),
+            ..self.header.clone()
+        };
+        let tmp = self.path.with_extension("journal.new");
+        let mut text = journal::header_line(&header);
+        text.push('\n');
+        for (seq, (sender, intent)) in entries.iter().enumerate() {
+            let entry = JournalEntry::new(seq as u64, *sender, intent, None);
+            text.push_str(&journal::entry_line(&entry));
+            text.push('\n');
+        }
+        let mut file = File::create(&tmp).map_err(io_err(&tmp))?;
+        file.write_all(text.as_bytes()).map_err(io_err(&tmp))?;
+        file.sync_all().map_err(io_err(&tmp))?;
+        std::fs::rename(&tmp, &self.path).map_err(io_err(&self.path))?;
+        self.file = OpenOptions::new()
+            .append(true)
+            .open(&self.path)
+            .map_err(io_err(&self.path))?;
+        self.next_seq = entries.len() as u64;
+        self.header = header;
+        Ok(())
+    }
+
     /// The secret seat tokens are derived from; 0 when the journal has none.
     pub fn seat_secret(&self) -> u64 {
-        self.seat_secret
+        self.header.seat_secret
     }
 
     /// Appends one accepted intent and waits until it is on the disk.

@@ -3,6 +3,7 @@
 
 pub mod client;
 pub mod code;
+pub mod deck_reload;
 pub mod director;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;

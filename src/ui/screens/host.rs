@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use crate::net::client::ClientCore;
 use crate::net::code::JoinCode;
+use crate::net::deck_reload::DeckFileWatch;
 use crate::net::director::{Director, Pace};
 use crate::net::host::HostCore;
 use crate::net::plugin::HostLink;
@@ -231,6 +232,7 @@ pub fn lan_addresses(addr: std::net::SocketAddr) -> Vec<String> {
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<HostForm>()
         .add_systems(Update, act.in_set(ScreenStep::Act))
+        .add_systems(Update, reload_deck_in_lobby.in_set(ScreenStep::Follow))
         .add_systems(OnEnter(Screen::Host), refresh_host_form);
 }
 
@@ -441,7 +443,45 @@ pub fn host_session(
     let _ = core.facilitate(&Intent::SetTimer {
         secs: setup.timer_secs.clamp(10, MAX_TIMER_SECS),
     });
-    open_host(world, core, code, setup.timer_secs, setup.local_only, auto)
+    let addr = open_host(world, core, code, setup.timer_secs, setup.local_only, auto)?;
+    if let Some(path) = &setup.deck {
+        world.insert_resource(DeckFileWatch::new(path));
+    }
+    Ok(addr)
+}
+
+/// While the session waits in the lobby, a saved deck file is loaded again: the facilitator
+/// sees "deck reloaded", or the checker's words and the old deck staying. Once the session has
+/// started its deck is fixed by its journal.
+fn reload_deck_in_lobby(
+    watch: Option<ResMut<DeckFileWatch>>,
+    host: Option<ResMut<HostLink>>,
+    mut status: ResMut<Status>,
+    tr: Res<Tr>,
+) {
+    let (Some(mut watch), Some(mut host)) = (watch, host) else {
+        return;
+    };
+    let Some(result) = watch.look(&mut host.core) else {
+        return;
+    };
+    match result {
+        Ok(()) => {
+            status.error = None;
+            status.info = Some(tr.f(
+                "host.deck_reloaded",
+                &[("cards", &host.core.session().deck().cards.len())],
+            ));
+        }
+        Err(e) => {
+            let first: Vec<&str> = e.lines().take(3).collect();
+            status.error = Some(format!(
+                "{} {}",
+                tr.t("host.deck_reload_failed"),
+                first.join(" · ")
+            ));
+        }
+    }
 }
 
 /// Puts a session on the network from this window: its pace, its port, its announcement.

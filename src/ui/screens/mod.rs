@@ -115,6 +115,7 @@ pub struct Status {
 /// Tears down whatever session this window had.
 fn leave(world: &mut World) {
     world.remove_resource::<HostLink>();
+    world.remove_resource::<crate::net::deck_reload::DeckFileWatch>();
     world.remove_resource::<ServerTransport>();
     world.remove_resource::<bevy_renet::RenetServer>();
     if let Some(mut t) = world.get_resource_mut::<ClientTransport>() {

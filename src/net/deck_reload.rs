@@ -1,0 +1,63 @@
+//! A session waiting in the lobby follows its deck file: a trainer who saves an edit sees it
+//! before the start (the window and `serve` both look here). Once started, the journal fixes it.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime};
+
+use bevy::prelude::Resource;
+
+use super::host::HostCore;
+use crate::rules::deck::Deck;
+use crate::rules::session::Phase;
+
+/// How often the file is looked at.
+const LOOK_EVERY: Duration = Duration::from_millis(700);
+
+/// The deck file a session was hosted from, and how it looked when last read.
+#[derive(Resource)]
+pub struct DeckFileWatch {
+    path: PathBuf,
+    stamp: Option<(SystemTime, u64)>,
+    last_look: Option<Instant>,
+}
+
+fn file_stamp(path: &Path) -> Option<(SystemTime, u64)> {
+    let m = std::fs::metadata(path).ok()?;
+    Some((m.modified().ok()?, m.len()))
+}
+
+impl DeckFileWatch {
+    pub fn new(path: &Path) -> DeckFileWatch {
+        DeckFileWatch {
+            path: path.to_path_buf(),
+            stamp: file_stamp(path),
+            last_look: None,
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Looks at the file now and then; when it changed while `core` waits in the lobby, loads
+    /// it into the session. `None` when there was nothing to do; the checker's words when the
+    /// new deck is refused (the old one stays).
+    pub fn look(&mut self, core: &mut HostCore) -> Option<Result<(), String>> {
+        if core.session().phase != Phase::Lobby
+            || self.last_look.is_some_and(|t| t.elapsed() < LOOK_EVERY)
+        {
+            return None;
+        }
+        self.last_look = Some(Instant::now());
+        let stamp = file_stamp(&self.path);
+        if stamp.is_none() || stamp == self.stamp {
+            return None;
+        }
+        self.stamp = stamp;
+        Some(
+            Deck::read_source(&self.path)
+                .map_err(|e| e.to_string())
+                .and_then(|(name, source)| core.reload_deck(&name, &source)),
+        )
+    }
+}
