@@ -526,3 +526,47 @@ fn deck_watch_rechecks_on_every_save_and_survives_a_half_saved_file() {
     assert!(watcher.join().unwrap().is_ok());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `deck graph`: follow-ups, flags from options and thresholds to the cards they open or close,
+/// cards a simulation never met marked; as DOT and as SVG.
+#[test]
+fn the_deck_graph_shows_follow_ups_flags_and_cards_never_drawn() {
+    use kantelspel::rules::graph::{self, EdgeKind, NodeKind};
+    let source = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/decks/good/mini.ron"),
+    )
+    .unwrap();
+    let deck = Deck::from_ron("mini.ron", &source).unwrap();
+    let g = graph::graph(&deck, &["hoog"]);
+    let has = |from: &str, to: &str, kind: EdgeKind| {
+        g.edges
+            .iter()
+            .any(|e| e.from == from && e.to == to && e.kind == kind)
+    };
+    assert!(has("card:eerste", "card:vervolg", EdgeKind::FollowUp));
+    assert!(has("threshold:m > 80", "flag:hoog", EdgeKind::Raises));
+    assert!(has("flag:hoog", "card:hoog", EdgeKind::Opens));
+    assert!(has("card:vervolg", "flag:klaar", EdgeKind::Raises));
+    assert!(has("flag:klaar", "card:hoog", EdgeKind::Closes));
+    assert!(has("card:hoog", "flag:hoog", EdgeKind::Lowers));
+    let hoog = g.nodes.iter().find(|n| n.id == "card:hoog").unwrap();
+    assert_eq!(hoog.kind, NodeKind::Card { never_drawn: true });
+    // `gewoon` first comes up in round 2, `vervolg` only as a follow-up.
+    let column = |id: &str| g.columns[g.nodes.iter().find(|n| n.id == id).unwrap().column].clone();
+    assert_eq!(column("card:gewoon"), "from round 2");
+    assert_eq!(column("card:vervolg"), "follow-ups");
+    let dot = graph::dot(&g, "Mini");
+    assert!(dot.starts_with("digraph deck {") && dot.trim_end().ends_with('}'));
+    assert!(dot.contains("\"card:eerste\" -> \"card:vervolg\" [label=\"p\", color=blue]"));
+    assert!(dot.contains("never drawn"));
+    let svg = graph::svg(&g, "Mini <test>");
+    assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+    assert!(svg.contains("Mini &lt;test&gt;"), "titles are escaped");
+    for card in &deck.cards {
+        assert!(
+            svg.contains(&format!(">{}", card.id)),
+            "{} is drawn",
+            card.id
+        );
+    }
+}

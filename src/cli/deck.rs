@@ -147,3 +147,57 @@ pub fn simulate(
     );
     0
 }
+
+/// `deck graph`: the deck's structure as SVG or DOT.
+pub fn graph(file: Option<&Path>, out: Option<&Path>) -> i32 {
+    let deck = match load(file) {
+        Ok(d) => Arc::new(d),
+        Err(e) => {
+            eprintln!("{e}");
+            return 1;
+        }
+    };
+    let balance = simulate::simulate(
+        &deck,
+        lint::LINT_RUNS,
+        lint::LINT_SEED,
+        deck.rounds,
+        Strategy::Random,
+    );
+    let never = balance.never_drawn(&deck);
+    let g = crate::rules::graph::graph(&deck, &never);
+    let title = format!("{} ({})", deck.title.nl, deck.id);
+    let svg = out.is_some_and(|p| p.extension().is_some_and(|e| e == "svg"));
+    let text = if svg {
+        crate::rules::graph::svg(&g, &title)
+    } else {
+        crate::rules::graph::dot(&g, &title)
+    };
+    match out {
+        None => {
+            print!("{text}");
+            0
+        }
+        Some(p) => match std::fs::write(p, text) {
+            Ok(()) => {
+                println!(
+                    "{}: {} cards, {} flags, {} links{}",
+                    p.display(),
+                    deck.cards.len(),
+                    deck.flags.len(),
+                    g.edges.len(),
+                    if never.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; never drawn: {}", never.join(", "))
+                    }
+                );
+                0
+            }
+            Err(e) => {
+                eprintln!("error: cannot write {}: {e}", p.display());
+                1
+            }
+        },
+    }
+}

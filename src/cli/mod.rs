@@ -92,6 +92,16 @@ pub enum DeckCommand {
         #[arg(long)]
         strict: bool,
     },
+    /// Draw the deck as a graph: cards by the round they first come up in, follow-ups, flags
+    /// and the cards they open or close, cards that are never drawn.
+    Graph {
+        /// The deck file; the embedded default deck when left out.
+        file: Option<PathBuf>,
+        /// Where to write it: `.svg` (drawn here) or `.dot` (for Graphviz); standard output as
+        /// DOT when left out.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Check a deck again every time its file is saved (and simulate it briefly); Ctrl-C stops.
     Watch {
         /// The deck file.
@@ -122,6 +132,9 @@ pub enum DeckCommand {
 /// Runs the parsed command line; returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
+        Some(Command::Deck(DeckCommand::Graph { file, out })) => {
+            deck::graph(file.as_deref(), out.as_deref())
+        }
         Some(Command::Deck(DeckCommand::Watch { file })) => {
             let mut out = std::io::stdout().lock();
             match watch::watch(&file, &mut out, |_| true) {

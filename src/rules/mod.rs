@@ -3,6 +3,7 @@
 
 pub mod bot;
 pub mod deck;
+pub mod graph;
 pub mod journal;
 pub mod lint;
 pub mod session;
