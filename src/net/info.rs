@@ -7,6 +7,8 @@
 //! version can read a host of any other.
 
 use std::net::{SocketAddr, UdpSocket};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
@@ -88,47 +90,93 @@ pub fn answer(datagram: &[u8], info: &HostInfo, key: &[u8; 32]) -> Option<Vec<u8
     postcard::to_allocvec(&reply).ok()
 }
 
-/// The host's non-blocking info socket.
+/// The host's info port, answered on a thread of its own: a flood of junk at this port (or a
+/// slow frame) must not drown a player's query in the socket's queue, as it did when the port
+/// was read a bounded number of datagrams per frame.
 pub struct InfoPort {
-    socket: UdpSocket,
-    window: Instant,
-    replies: u32,
+    addr: SocketAddr,
+    info: Arc<Mutex<HostInfo>>,
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
 }
 
+/// How often the answering thread looks up to see whether it should stop.
+const INFO_STOP_CHECK: Duration = Duration::from_millis(100);
+
 impl InfoPort {
-    pub fn bind(addr: SocketAddr) -> std::io::Result<InfoPort> {
+    /// Opens the port and starts answering with `info`, checking codes against `key`.
+    pub fn bind(addr: SocketAddr, key: [u8; 32], info: HostInfo) -> std::io::Result<InfoPort> {
         let socket = UdpSocket::bind(addr)?;
-        socket.set_nonblocking(true)?;
+        socket.set_read_timeout(Some(INFO_STOP_CHECK))?;
+        let local = socket.local_addr()?;
+        let info = Arc::new(Mutex::new(info));
+        let stop = Arc::new(AtomicBool::new(false));
+        let thread = {
+            let (info, stop) = (Arc::clone(&info), Arc::clone(&stop));
+            std::thread::Builder::new()
+                .name("kantelspel-info".into())
+                .spawn(move || answer_until_stopped(&socket, &info, &key, &stop))?
+        };
         Ok(InfoPort {
-            socket,
-            window: Instant::now(),
-            replies: 0,
+            addr: local,
+            info,
+            stop,
+            thread: Some(thread),
         })
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
-        self.socket.local_addr()
+        Ok(self.addr)
     }
 
-    /// Answers every query waiting on the socket.
-    pub fn poll(&mut self, info: &HostInfo, key: &[u8; 32]) {
-        let mut buf = [0u8; 1500];
-        // Bounded so a flood cannot hold the host's frame.
-        for _ in 0..256 {
-            let Ok((n, from)) = self.socket.recv_from(&mut buf) else {
-                return;
-            };
-            if self.window.elapsed() >= Duration::from_secs(1) {
-                self.window = Instant::now();
-                self.replies = 0;
-            }
-            if self.replies >= MAX_REPLIES_PER_SEC {
-                continue;
-            }
-            if let Some(reply) = answer(&buf[..n], info, key) {
-                self.replies += 1;
-                let _ = self.socket.send_to(&reply, from);
-            }
+    /// What the port says from now on (players online, the deck).
+    pub fn update(&self, info: HostInfo) {
+        if let Ok(mut held) = self.info.lock()
+            && *held != info
+        {
+            *held = info;
+        }
+    }
+}
+
+impl Drop for InfoPort {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Reads every datagram as it comes and answers the well-formed queries, at most
+/// `MAX_REPLIES_PER_SEC` a second so the port cannot be used to reflect a flood.
+fn answer_until_stopped(
+    socket: &UdpSocket,
+    info: &Mutex<HostInfo>,
+    key: &[u8; 32],
+    stop: &AtomicBool,
+) {
+    let mut buf = [0u8; 1500];
+    let mut window = Instant::now();
+    let mut replies = 0u32;
+    while !stop.load(Ordering::Relaxed) {
+        let Ok((n, from)) = socket.recv_from(&mut buf) else {
+            continue; // the read timed out: look at `stop` again
+        };
+        if window.elapsed() >= Duration::from_secs(1) {
+            window = Instant::now();
+            replies = 0;
+        }
+        if replies >= MAX_REPLIES_PER_SEC {
+            continue;
+        }
+        let reply = match info.lock() {
+            Ok(held) => answer(&buf[..n], &held, key),
+            Err(_) => return,
+        };
+        if let Some(reply) = reply {
+            replies += 1;
+            let _ = socket.send_to(&reply, from);
         }
     }
 }

@@ -78,7 +78,6 @@ pub struct HostLink {
     pub code: JoinCode,
     pub ended: bool,
     info: InfoPort,
-    key: [u8; 32],
     announce: Option<(UdpSocket, SocketAddr)>,
     last_beacon: Option<Instant>,
     kicks: Vec<(ClientId, Instant)>,
@@ -150,11 +149,17 @@ pub fn start_host(
         UdpSocket::bind(cfg.bind).map_err(|e| format!("cannot listen on {}: {e}", cfg.bind))?;
     let local = socket.local_addr().map_err(|e| e.to_string())?;
     let info_bind = SocketAddr::new(local.ip(), local.port().wrapping_add(1));
-    let info = InfoPort::bind(info_bind)
+    let key = cfg.code.key();
+    let first_info = HostInfo {
+        session: core.name().to_string(),
+        deck: core.session().deck().title.nl.clone(),
+        game_port: local.port(),
+        players: 0,
+    };
+    let info = InfoPort::bind(info_bind, key, first_info)
         .map_err(|e| format!("cannot listen on {info_bind} (the info port): {e}"))?;
     let mut public = public_addresses(local);
     public.extend(cfg.extra_public);
-    let key = cfg.code.key();
     let transport = ServerTransport::new(
         ServerConfig {
             current_time: code::now(),
@@ -190,7 +195,6 @@ pub fn start_host(
         code: cfg.code,
         ended: false,
         info,
-        key,
         announce,
         last_beacon: None,
         kicks: Vec::new(),
@@ -294,8 +298,7 @@ fn host_direct(mut link: ResMut<HostLink>) {
 
 fn host_info(mut link: ResMut<HostLink>) {
     let info = link.info();
-    let key = link.key;
-    link.info.poll(&info, &key);
+    link.info.update(info.clone());
     let due = link.last_beacon.is_none_or(|t| t.elapsed() >= BEACON_EVERY);
     if due && let Some((socket, target)) = &link.announce {
         let _ = socket.send_to(&info::beacon_bytes(&info), *target);
