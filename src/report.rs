@@ -331,9 +331,23 @@ pub fn html(view: &View, meta: &Meta, lang: Lang) -> String {
             moves.join(", ")
         );
     }
+    h.push_str("</ol>");
+    if !view.notes.is_empty() {
+        let _ = write!(h, "<h2>{}</h2><ul>", say(lang, "report.notes", &[]));
+        for n in &view.notes {
+            let _ = write!(
+                h,
+                "<li><strong>{} {}</strong>: {}</li>",
+                say(lang, "report.round_2", &[]),
+                n.round,
+                esc(&n.text)
+            );
+        }
+        h.push_str("</ul>");
+    }
     let _ = write!(
         h,
-        "</ol><h2>{}</h2>",
+        "<h2>{}</h2>",
         say(lang, "report.questions_for_the_debrief", &[])
     );
     if !view.key_questions.is_empty() {
@@ -408,6 +422,11 @@ pub fn json(view: &View, meta: &Meta, lang: Lang) -> String {
         "meter_history": view.meter_history,
         "decisions": rows(view, lang),
         "ending": view.ending.as_ref().map(|e| e.message.get(lang)),
+        "notes": view
+            .notes
+            .iter()
+            .map(|n| serde_json::json!({"round": n.round, "text": n.text}))
+            .collect::<Vec<_>>(),
         "key_questions": view
             .key_questions
             .iter()
@@ -439,7 +458,20 @@ pub fn csv(view: &View, lang: Lang) -> String {
     for m in &view.meters {
         let _ = write!(out, ",{}", csv_field(&m.id));
     }
-    out.push('\n');
+    out.push_str(",notes\n");
+    // The facilitator's notes of a round go on its first row; a round without a decision gets
+    // a row of its own.
+    let notes_of = |round: u32| -> String {
+        let texts: Vec<&str> = view
+            .notes
+            .iter()
+            .filter(|n| n.round == round)
+            .map(|n| n.text.as_str())
+            .collect();
+        csv_field(&texts.join(" | "))
+    };
+    let decided: std::collections::BTreeSet<u32> = view.decisions.iter().map(|d| d.round).collect();
+    let mut noted = std::collections::BTreeSet::new();
     for r in rows(view, lang) {
         let votes: Vec<String> = r.votes.iter().map(u32::to_string).collect();
         let _ = write!(
@@ -457,7 +489,25 @@ pub fn csv(view: &View, lang: Lang) -> String {
         for v in r.meters_after {
             let _ = write!(out, ",{v}");
         }
-        out.push('\n');
+        let notes = if noted.insert(r.round) {
+            notes_of(r.round)
+        } else {
+            String::new()
+        };
+        let _ = writeln!(out, ",{notes}");
+    }
+    let quiet: std::collections::BTreeSet<u32> = view
+        .notes
+        .iter()
+        .map(|n| n.round)
+        .filter(|r| !decided.contains(r))
+        .collect();
+    for round in quiet {
+        let _ = write!(out, "{round},,,,,,,");
+        for _ in &view.meters {
+            out.push(',');
+        }
+        let _ = writeln!(out, ",{}", notes_of(round));
     }
     out
 }

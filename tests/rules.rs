@@ -680,6 +680,7 @@ fn journal_lines_of_version_1_still_read_and_write_the_same() {
         r#"(seq:15,sender:Facilitator,intent:Override(option:0))"#,
         r#"(seq:16,sender:Facilitator,intent:Revoke)"#,
         r#"(seq:17,sender:Facilitator,intent:End)"#,
+        r#"(seq:18,sender:Facilitator,intent:Note(text:"Tafel 2 twijfelt"))"#,
     ];
     for line in lines {
         let entry: JournalEntry = ron::from_str(line).unwrap_or_else(|e| panic!("{line}: {e}"));
@@ -735,4 +736,77 @@ fn a_crossed_warning_threshold_is_told_with_the_decision() {
     ok(&mut s, F, Intent::Decide { option: 0 });
     assert_eq!(s.meters[0], 80);
     assert!(s.decisions[1].warnings.is_empty());
+}
+
+/// The facilitator's notes: kept with their round, refused from a player, empty or too long;
+/// still possible in the debrief; shown to the facilitator and the report, not to players.
+#[test]
+fn observer_notes_are_kept_with_their_round() {
+    let mut s = started();
+    assert_eq!(
+        refused(
+            &mut s,
+            A1,
+            Intent::Note {
+                text: "ik ook".into()
+            }
+        ),
+        RuleError::NotFacilitator
+    );
+    assert_eq!(
+        refused(&mut s, F, Intent::Note { text: "   ".into() }),
+        RuleError::BadNote
+    );
+    assert_eq!(
+        refused(
+            &mut s,
+            F,
+            Intent::Note {
+                text: "x".repeat(501)
+            }
+        ),
+        RuleError::BadNote
+    );
+    ok(
+        &mut s,
+        F,
+        Intent::Note {
+            text: "  Bert aarzelt bij de stemming ".into(),
+        },
+    );
+    ok(&mut s, F, Intent::End);
+    ok(
+        &mut s,
+        F,
+        Intent::Note {
+            text: "Nabespreking: tafel 1 wil meer tijd".into(),
+        },
+    );
+    let notes: Vec<(u32, &str)> = s.notes.iter().map(|n| (n.round, n.text.as_str())).collect();
+    assert_eq!(
+        notes,
+        [
+            (1, "Bert aarzelt bij de stemming"),
+            (1, "Nabespreking: tafel 1 wil meer tijd")
+        ]
+    );
+    assert_eq!(view(&s, Viewer::Facilitator).notes.len(), 2);
+    assert!(
+        view(&s, Viewer::Role(Some(0))).notes.is_empty(),
+        "players do not see notes"
+    );
+    let record = kantelspel::report::view_of(&s);
+    let meta = kantelspel::report::Meta {
+        deck_name: "mini".into(),
+        created_unix: 0,
+        warning: None,
+    };
+    let html = kantelspel::report::html(&record, &meta, kantelspel::rules::Lang::Nl);
+    assert!(html.contains("Notities van de facilitator"));
+    assert!(html.contains("Bert aarzelt bij de stemming"));
+    let json = kantelspel::report::json(&record, &meta, kantelspel::rules::Lang::Nl);
+    assert!(json.contains("\"notes\"") && json.contains("tafel 1 wil meer tijd"));
+    let csv = kantelspel::report::csv(&record, kantelspel::rules::Lang::Nl);
+    assert!(csv.lines().next().unwrap().ends_with(",notes"));
+    assert!(csv.contains("Bert aarzelt bij de stemming | Nabespreking: tafel 1 wil meer tijd"));
 }

@@ -28,6 +28,9 @@ door =
     .wants = wants to play { $role }
 
 fac =
+    .notes = Notes
+    .note_hint = What do you see at the table? (kept with this round)
+    .note_save = Note it
     .close_vote = Close the vote
     .controls = Controls
     .debrief_questions = Questions for the debrief
@@ -194,6 +197,7 @@ rule =
     .nothing_to_undo = There is no resolution to change.
     .bad_timer = A timer lasts 1 second to an hour.
     .card_underway = Part of this card is already decided; finish it first, or choose the card as the next one.
+    .bad_note = A note has 1 to { $max } characters.
 
 # The browser door.
 web =
@@ -204,6 +208,7 @@ web =
 
 # The report (HTML, JSON, CSV).
 report =
+    .notes = The facilitator's notes
     .by_the_facilitator = by the facilitator
     .card = Card
     .date = Date

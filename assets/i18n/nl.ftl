@@ -28,6 +28,9 @@ door =
     .wants = wil { $role } spelen
 
 fac =
+    .notes = Notities
+    .note_hint = Wat zie je aan tafel? (blijft bij deze ronde)
+    .note_save = Noteren
     .close_vote = Stemming sluiten
     .controls = Regie
     .debrief_questions = Vragen voor de nabespreking
@@ -194,6 +197,7 @@ rule =
     .nothing_to_undo = Er is geen besluit om te wijzigen.
     .bad_timer = Een timer duurt 1 seconde tot een uur.
     .card_underway = Over een deel van deze kaart is al besloten.
+    .bad_note = Een notitie heeft 1 tot { $max } tekens.
 
 # The browser door.
 web =
@@ -204,6 +208,7 @@ web =
 
 # The report (HTML, JSON, CSV).
 report =
+    .notes = Notities van de facilitator
     .by_the_facilitator = door de facilitator
     .card = Kaart
     .date = Datum

@@ -422,5 +422,9 @@ pub fn rule_error_text(e: &RuleError) -> Text {
         RuleError::NothingToUndo => text("rule.nothing_to_undo", &[]),
         RuleError::BadTimer => text("rule.bad_timer", &[]),
         RuleError::CardUnderway => text("rule.card_underway", &[]),
+        RuleError::BadNote => text(
+            "rule.bad_note",
+            &[("max", &crate::rules::session::MAX_NOTE_CHARS)],
+        ),
     }
 }

@@ -101,6 +101,9 @@ pub enum Record {
     },
     Revoke,
     End,
+    Note {
+        text: String,
+    },
 }
 
 impl From<Sender> for Who {
@@ -152,6 +155,7 @@ impl From<&Intent> for Record {
             Intent::Override { option } => Record::Override { option },
             Intent::Revoke => Record::Revoke,
             Intent::End => Record::End,
+            Intent::Note { text } => Record::Note { text },
         }
     }
 }
@@ -185,6 +189,7 @@ impl From<&Record> for Intent {
             Record::Override { option } => Intent::Override { option },
             Record::Revoke => Intent::Revoke,
             Record::End => Intent::End,
+            Record::Note { text } => Intent::Note { text },
         }
     }
 }

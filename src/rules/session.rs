@@ -97,7 +97,22 @@ pub enum Intent {
     /// Undo the last resolution; the step is decided again.
     Revoke,
     End,
+    /// The facilitator jots down what they see: kept with the round it was made in, for the
+    /// debrief and the report. Allowed after the end too (the debrief is when notes come).
+    Note {
+        text: String,
+    },
 }
+
+/// An observer's note, with the round it was made in (0: before the start).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Note {
+    pub round: u32,
+    pub text: String,
+}
+
+/// Longest note; a few sentences, enough for what one sees at a table.
+pub const MAX_NOTE_CHARS: usize = 500;
 
 impl Intent {
     pub fn is_facilitator_only(&self) -> bool {
@@ -202,6 +217,9 @@ pub enum Ending {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Event {
+    Noted {
+        note: usize,
+    },
     SeatAdded {
         seat: SeatId,
         name: String,
@@ -311,6 +329,8 @@ pub enum RuleError {
     NothingToUndo,
     #[error("a timer must be 1 to {MAX_TIMER_SECS} seconds")]
     BadTimer,
+    #[error("a note has 1 to {MAX_NOTE_CHARS} characters")]
+    BadNote,
     #[error(
         "part of this card is already decided; finish it first, or choose the card as the next one"
     )]
@@ -350,6 +370,8 @@ pub struct Session {
     pub played: Vec<u32>,
     pub next_card: Option<CardIdx>,
     pub decisions: Vec<Decision>,
+    /// The facilitator's notes, in the order they were made.
+    pub notes: Vec<Note>,
     /// Meter values at the start and after each round.
     pub meter_history: Vec<Vec<i32>>,
     pub ending: Option<Ending>,
@@ -381,6 +403,7 @@ impl Session {
             played: vec![0; deck.cards.len()],
             next_card: None,
             decisions: Vec::new(),
+            notes: Vec::new(),
             meter_history: vec![meters.clone()],
             meters,
             ending: None,
@@ -416,7 +439,11 @@ impl Session {
         if intent.is_facilitator_only() && !sender.is_facilitator() {
             return Err(RuleError::NotFacilitator);
         }
-        if self.phase == Phase::Ended && !matches!(intent, Intent::Override { .. } | Intent::Revoke)
+        if self.phase == Phase::Ended
+            && !matches!(
+                intent,
+                Intent::Override { .. } | Intent::Revoke | Intent::Note { .. }
+            )
         {
             return Err(RuleError::SessionOver);
         }
@@ -564,6 +591,19 @@ impl Session {
             Intent::End => {
                 self.undo = None;
                 self.finish(Ending::Facilitator, &mut ev);
+            }
+            Intent::Note { text } => {
+                let text = text.trim();
+                if text.is_empty() || text.chars().count() > MAX_NOTE_CHARS {
+                    return Err(RuleError::BadNote);
+                }
+                self.notes.push(Note {
+                    round: self.round,
+                    text: text.to_string(),
+                });
+                ev.push(Event::Noted {
+                    note: self.notes.len() - 1,
+                });
             }
         }
         Ok(ev)

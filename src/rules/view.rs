@@ -44,6 +44,9 @@ pub struct View {
     /// The key question of every card played (card title, question), asked first.
     #[serde(default)]
     pub key_questions: Vec<(Text, Text)>,
+    /// The facilitator's notes with their rounds: for the facilitator and the report only.
+    #[serde(default)]
+    pub notes: Vec<crate::rules::session::Note>,
     pub ending: Option<EndingView>,
     pub can_undo: bool,
 }
@@ -265,6 +268,11 @@ pub fn view(session: &Session, viewer: Viewer) -> View {
         decisions,
         debrief,
         key_questions,
+        notes: if matches!(viewer, Viewer::Facilitator | Viewer::Record) {
+            session.notes.clone()
+        } else {
+            Vec::new()
+        },
         ending: session.ending.clone().map(|ending| EndingView {
             message: ending_message(session, &ending),
             ending,
@@ -368,6 +376,7 @@ pub fn at_round(record: &View, round: u32) -> View {
         .collect();
     v.debrief = debrief;
     v.key_questions.retain(|(title, _)| played.contains(&title));
+    v.notes.retain(|n| n.round as usize <= r);
     v.round = r as u32;
     v.last = v.decisions.last().cloned();
     if r < last {

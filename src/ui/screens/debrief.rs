@@ -73,6 +73,18 @@ pub fn draw(
                     }
                     ui.add_space(10.0);
                 }
+                if !view.notes.is_empty() {
+                    ui.heading(tr.t("fac.notes"));
+                    for n in &view.notes {
+                        ui.label(format!(
+                            "{} {}: {}",
+                            tr.t("debrief.col_round"),
+                            n.round,
+                            n.text
+                        ));
+                    }
+                    ui.add_space(10.0);
+                }
                 ui.heading(tr.t("debrief.questions"));
                 for (title, qs) in &view.debrief {
                     if qs.is_empty() {

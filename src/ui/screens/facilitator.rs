@@ -19,6 +19,7 @@ pub fn draw(
     mut form: ResMut<HostForm>,
     host: Option<Res<HostLink>>,
     mut actions: MessageWriter<UiAction>,
+    // The card picked in the controls, and the note being written.
     mut picked: Local<(String, String)>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
@@ -120,6 +121,7 @@ pub fn draw(
                     }
                     door(ui, &tr, &host, &mut actions);
                     controls(ui, &tr, &host, &view, &mut actions, &mut picked);
+                    notes(ui, &tr, &view, &mut actions, &mut picked.1);
                     ui.separator();
                     ui.label(
                         egui::RichText::new(tr.f("host.players", &[("n", &session.seats.len())]))
@@ -520,8 +522,43 @@ fn controls(
         } else if ui.button(format!("⏹ {}", tr.t("fac.end"))).clicked() {
             actions.write(UiAction::Facilitate(Intent::End));
         }
-        let _ = &picked.1;
     });
+}
+
+/// The facilitator's notes: what they see at the table, kept with the round for the debrief.
+fn notes(
+    ui: &mut egui::Ui,
+    tr: &Tr,
+    view: &crate::rules::view::View,
+    actions: &mut MessageWriter<UiAction>,
+    draft: &mut String,
+) {
+    ui.add_space(8.0);
+    ui.label(egui::RichText::new(tr.t("fac.notes")).strong());
+    let field = ui.add(
+        egui::TextEdit::multiline(draft)
+            .desired_rows(2)
+            .desired_width(f32::INFINITY)
+            .hint_text(tr.t("fac.note_hint")),
+    );
+    let enter =
+        field.has_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter) && i.modifiers.command);
+    if (ui.button(tr.t("fac.note_save")).clicked() || enter) && !draft.trim().is_empty() {
+        actions.write(UiAction::Facilitate(Intent::Note {
+            text: std::mem::take(draft),
+        }));
+    }
+    for n in view.notes.iter().rev().take(3) {
+        ui.label(
+            egui::RichText::new(format!(
+                "{} {}: {}",
+                tr.t("debrief.col_round"),
+                n.round,
+                n.text
+            ))
+            .color(theme::MUTED),
+        );
+    }
 }
 
 /// Width of a participant's role box in the controls panel.
