@@ -153,6 +153,13 @@ pub fn setup(world: &mut World, screen: Screen) {
                     _ => break,
                 }
             }
+            // What a facilitator jots down along the way.
+            for text in [
+                "Tafel bij het raam: de wethouder wacht op de ambtenaar voor ze kiest.",
+                "Sylvia's briefing kwam pas ter sprake na de stemming.",
+            ] {
+                let _ = link.core.facilitate(&Intent::Note { text: text.into() });
+            }
             if screen == Screen::Facilitator {
                 let _ = link.core.facilitate(&Intent::Advance);
                 let s = link.core.session();
