@@ -20,3 +20,52 @@ fn the_example_deck_in_the_format_guide_checks() {
     assert!(found.is_empty(), "{found:#?}");
     assert!(deck.cards[1].follow_up_only);
 }
+
+/// Every message the checker gives (each has a broken deck in `tests/decks/broken/`) is listed
+/// in the trainer's guide, in English and in the Dutch one, with what to do about it.
+#[test]
+fn every_checker_message_is_in_both_trainers_guides() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let guides = [
+        std::fs::read_to_string(root.join("docs/writing-decks.md")).unwrap(),
+        std::fs::read_to_string(root.join("docs/decks-schrijven.md")).unwrap(),
+    ];
+    let mut checked = 0;
+    for entry in std::fs::read_dir(root.join("tests/decks/broken")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "expected") {
+            continue;
+        }
+        let expected = std::fs::read_to_string(&path).unwrap();
+        // FILE:LINE:COL: PATH: MESSAGE; the message without its ids and numbers.
+        let message = expected
+            .trim()
+            .split_once(": ")
+            .map(|(_, rest)| rest.split_once(": ").map_or(rest, |(_, m)| m))
+            .unwrap_or_default();
+        // The message's first words of its own (ids, quotes and numbers left out).
+        let fragments: Vec<String> = message
+            .split(['`', '"', '(', ')'])
+            .step_by(2)
+            .flat_map(|part| part.split(|c: char| c.is_ascii_digit() || ":;,".contains(c)))
+            .map(|f| f.split_whitespace().collect::<Vec<_>>())
+            .filter(|words| words.len() >= 2)
+            .map(|words| words.into_iter().take(3).collect::<Vec<_>>().join(" "))
+            .collect();
+        let stem = fragments.first().map(String::as_str).unwrap_or_default();
+        assert!(
+            stem.len() >= 6,
+            "{}: no words to look for in {message}",
+            path.display()
+        );
+        for guide in &guides {
+            assert!(
+                guide.contains(stem),
+                "{}: the guide does not explain `{stem}`",
+                path.display()
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked >= 25, "only {checked} messages checked");
+}
