@@ -570,3 +570,61 @@ fn the_deck_graph_shows_follow_ups_flags_and_cards_never_drawn() {
         );
     }
 }
+
+/// `deck preview`: the card opens for the role asked, and each option's outcome and effects
+/// are spelled out; an unknown card or role is refused in words.
+#[test]
+fn a_card_preview_shows_the_card_as_a_role_sees_it_and_what_each_option_does() {
+    use kantelspel::rules::Lang;
+    use kantelspel::rules::preview::{consequences, session_on_card};
+    use kantelspel::rules::view::{Viewer, view};
+    let deck = Arc::new(Deck::default_deck().unwrap());
+    let (s, role) = session_on_card(Arc::clone(&deck), "sylvia-alleen", Some("wethouder")).unwrap();
+    assert_eq!(deck.roles[role].id, "wethouder");
+    let v = view(&s, Viewer::Role(Some(role)));
+    let card = v.card.as_ref().unwrap();
+    assert_eq!(card.title.nl, "Sylvia doet alle jeugd");
+    let c = &deck.cards[deck.card_index("sylvia-alleen").unwrap()];
+    assert_eq!(
+        card.briefing.nl,
+        c.briefing_for(role).nl,
+        "the role's own briefing"
+    );
+    let cons = consequences(
+        &deck,
+        deck.card_index("sylvia-alleen").unwrap(),
+        0,
+        Lang::Nl,
+    );
+    assert_eq!(cons.len(), c.steps[0].options.len());
+    assert!(
+        cons[0]
+            .effects
+            .iter()
+            .any(|e| e.starts_with("Teamvertrouwen "))
+    );
+    assert!(
+        cons.iter()
+            .flat_map(|c| &c.effects)
+            .any(|e| e.contains("% kans")),
+        "a chance is spelled out: {cons:#?}"
+    );
+    let en = consequences(
+        &deck,
+        deck.card_index("sylvia-alleen").unwrap(),
+        0,
+        Lang::En,
+    );
+    assert!(
+        en.iter()
+            .flat_map(|c| &c.effects)
+            .any(|e| e.contains("% chance"))
+    );
+    let err = session_on_card(Arc::clone(&deck), "nope", None).unwrap_err();
+    assert!(
+        err.contains("no card `nope`") && err.contains("twee-buren"),
+        "{err}"
+    );
+    let err = session_on_card(deck, "twee-buren", Some("burgemeester")).unwrap_err();
+    assert!(err.contains("no role `burgemeester`"), "{err}");
+}

@@ -305,3 +305,19 @@ page =
     .waiting_text = The session has already started. The facilitator sees you are here and will let you in shortly.
     .watching = Watching
     .removed_hint = Ask the facilitator to seat you again.
+
+# `deck preview`: a card as a role sees it, and what each option does.
+preview =
+    .later = in { $n ->
+        [one] 1 round
+       *[other] { $n } rounds
+    }: { $meter } { $by }
+    .flag_set = raises the flag `{ $flag }`
+    .flag_clear = lowers the flag `{ $flag }`
+    .follow_up = follow-up: `{ $card }` in { $n ->
+        [one] 1 round
+       *[other] { $n } rounds
+    }
+    .chance = { $percent }% chance:{ $what }
+    .heading = What each choice does (only in this preview)
+    .title = Card preview

@@ -305,3 +305,19 @@ page =
     .waiting_text = De sessie is al begonnen. De facilitator ziet dat je er bent en laat je zo binnen.
     .watching = Meekijken
     .removed_hint = Vraag de facilitator om je weer een plaats te geven.
+
+# `deck preview`: a card as a role sees it, and what each option does.
+preview =
+    .later = over { $n ->
+        [one] 1 ronde
+       *[other] { $n } rondes
+    }: { $meter } { $by }
+    .flag_set = zet de vlag `{ $flag }`
+    .flag_clear = haalt de vlag `{ $flag }` weg
+    .follow_up = vervolg: `{ $card }` over { $n ->
+        [one] 1 ronde
+       *[other] { $n } rondes
+    }
+    .chance = { $percent }% kans:{ $what }
+    .heading = Wat elke keuze doet (alleen in dit voorbeeld)
+    .title = Voorbeeld van een kaart

@@ -201,3 +201,41 @@ pub fn graph(file: Option<&Path>, out: Option<&Path>) -> i32 {
         },
     }
 }
+
+/// `deck preview`: the window on one card, as a role sees it.
+pub fn preview(
+    file: Option<&Path>,
+    card: String,
+    role: Option<String>,
+    lang: &str,
+    screenshot: Option<std::path::PathBuf>,
+) -> i32 {
+    let deck = match load(file) {
+        Ok(d) => Arc::new(d),
+        Err(e) => {
+            eprintln!("{e}");
+            return 1;
+        }
+    };
+    let Some(lang) = crate::rules::Lang::from_code(lang) else {
+        eprintln!("error: --lang is nl or en");
+        return 2;
+    };
+    // Refuse an unknown card or role here, in words, before a window opens.
+    if let Err(e) =
+        crate::rules::preview::session_on_card(Arc::clone(&deck), &card, role.as_deref())
+    {
+        eprintln!("error: {e}");
+        return 1;
+    }
+    crate::ui::run(crate::ui::WindowOptions {
+        screenshot,
+        screen: None,
+        demo: false,
+        lang,
+        projector: false,
+        replay: None,
+        join: None,
+        preview: Some(crate::ui::PreviewCard { deck, card, role }),
+    })
+}

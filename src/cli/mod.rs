@@ -102,6 +102,24 @@ pub enum DeckCommand {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Open the window on one card as a role sees it (briefing, step, options), with each
+    /// option's outcome and effects beside it: a trainer reads their text as players will.
+    Preview {
+        /// The deck file; the embedded default deck when left out.
+        file: Option<PathBuf>,
+        /// The card's id.
+        #[arg(long)]
+        card: String,
+        /// The role to see it as; the role of the card's first step when left out.
+        #[arg(long)]
+        role: Option<String>,
+        /// The interface language: nl or en.
+        #[arg(long, default_value = "nl")]
+        lang: String,
+        /// Save a picture of the preview to this PNG file and exit.
+        #[arg(long)]
+        screenshot: Option<PathBuf>,
+    },
     /// Check a deck again every time its file is saved (and simulate it briefly); Ctrl-C stops.
     Watch {
         /// The deck file.
@@ -132,6 +150,13 @@ pub enum DeckCommand {
 /// Runs the parsed command line; returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
+        Some(Command::Deck(DeckCommand::Preview {
+            file,
+            card,
+            role,
+            lang,
+            screenshot,
+        })) => deck::preview(file.as_deref(), card, role, &lang, screenshot),
         Some(Command::Deck(DeckCommand::Graph { file, out })) => {
             deck::graph(file.as_deref(), out.as_deref())
         }
@@ -200,6 +225,7 @@ pub fn run(cli: Cli) -> i32 {
                     name: cli.name.unwrap_or_default(),
                     role: cli.role,
                 }),
+                preview: None,
             })
         }
     }

@@ -143,5 +143,6 @@ pub fn run_replay(args: ReplayArgs) -> i32 {
             args.round,
         )),
         join: None,
+        preview: None,
     })
 }

@@ -6,6 +6,7 @@ pub mod deck;
 pub mod graph;
 pub mod journal;
 pub mod lint;
+pub mod preview;
 pub mod session;
 pub mod simulate;
 pub mod text;

@@ -42,6 +42,37 @@ pub struct WindowOptions {
     pub replay: Option<screens::Replay>,
     /// Join this session at once, as if typed on the join screen.
     pub join: Option<JoinNow>,
+    /// Show one card as a role sees it, with what each option does (`deck preview`).
+    pub preview: Option<PreviewCard>,
+}
+
+/// `deck preview`: a deck, one of its cards, the role that looks at it.
+#[derive(Clone, Debug)]
+pub struct PreviewCard {
+    pub deck: std::sync::Arc<crate::rules::Deck>,
+    pub card: String,
+    pub role: Option<String>,
+}
+
+/// Opens the round screen on the previewed card: an offline session, no network.
+fn setup_preview(world: &mut World, p: &PreviewCard) -> Result<(), String> {
+    use crate::rules::view::{Viewer, view};
+    let (session, role) = crate::rules::preview::session_on_card(
+        std::sync::Arc::clone(&p.deck),
+        &p.card,
+        p.role.as_deref(),
+    )?;
+    let lang = world.resource::<i18n::Tr>().lang;
+    let cur = session.current.as_ref().ok_or("the card did not open")?;
+    let consequences = crate::rules::preview::consequences(&p.deck, cur.card, cur.step, lang);
+    let mut core = crate::net::client::ClientCore::new("Jij", Some(p.deck.roles[role].id.clone()));
+    core.seat = Some(1);
+    core.view = Some(view(&session, Viewer::Role(Some(role))));
+    core.connected = session.seats.keys().copied().collect();
+    world.insert_resource(crate::net::plugin::ClientLink::offline(core));
+    world.insert_resource(screens::round::CardPreview { consequences });
+    world.resource_mut::<NextState<Screen>>().set(Screen::Round);
+    Ok(())
 }
 
 /// A join from the command line: where, with which code, as whom.
@@ -126,6 +157,13 @@ pub fn run(opts: WindowOptions) -> i32 {
     }
     if let Some(replay) = opts.replay.clone() {
         app.insert_resource(replay);
+    }
+    if let Some(p) = opts.preview.clone() {
+        app.add_systems(Startup, move |world: &mut World| {
+            if let Err(e) = setup_preview(world, &p) {
+                world.resource_mut::<screens::Status>().error = Some(e);
+            }
+        });
     }
     if opts.screenshot.is_none() {
         app.insert_resource(screens::SeatMemory(crate::net::seat_store::default_path()));

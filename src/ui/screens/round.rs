@@ -18,12 +18,19 @@ const OPTION_KEYS: [egui::Key; 4] = [
     egui::Key::Num4,
 ];
 
+/// `deck preview`: the card shown is a preview, and this is what each of its options does.
+#[derive(Resource, Clone, Debug)]
+pub struct CardPreview {
+    pub consequences: Vec<crate::rules::preview::Consequence>,
+}
+
 pub fn draw(
     mut contexts: EguiContexts,
     tr: Res<Tr>,
     status: Res<Status>,
     link: Option<Res<ClientLink>>,
     mut actions: MessageWriter<UiAction>,
+    preview: Option<Res<CardPreview>>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let mut root = theme::root(ctx);
@@ -101,19 +108,24 @@ pub fn draw(
         .resizable(false)
         .exact_size(ctx.content_rect().width() * 0.3)
         .show(&mut root, |ui| {
-            ui.add_space(8.0);
-            ui.heading(tr.t("round.meters"));
-            for (i, m) in view.meters.iter().enumerate() {
-                ui.add_space(6.0);
-                theme::meter(
-                    ui,
-                    m,
-                    tx(&tr, &m.label),
-                    deltas.as_ref().map(|d| d[i]),
-                    tr.t("meter.near"),
-                    26.0,
-                );
-            }
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                ui.add_space(8.0);
+                ui.heading(tr.t("round.meters"));
+                for (i, m) in view.meters.iter().enumerate() {
+                    ui.add_space(6.0);
+                    theme::meter(
+                        ui,
+                        m,
+                        tx(&tr, &m.label),
+                        deltas.as_ref().map(|d| d[i]),
+                        tr.t("meter.near"),
+                        26.0,
+                    );
+                }
+                if let Some(p) = &preview {
+                    preview_panel(ui, &tr, p);
+                }
+            });
         });
     // A clipped panel of its own: a central panel grows to its widest content and would
     // paint over the side panel.
@@ -377,6 +389,27 @@ pub(super) fn act(mut actions: MessageReader<UiAction>, mut client: Option<ResMu
                 }
             }
             _ => {}
+        }
+    }
+}
+
+/// What each option of the previewed card does: its outcome text and its effects.
+fn preview_panel(ui: &mut egui::Ui, tr: &Tr, preview: &CardPreview) {
+    ui.add_space(12.0);
+    ui.separator();
+    ui.label(
+        egui::RichText::new(tr.t("preview.heading"))
+            .strong()
+            .size(18.0),
+    );
+    for (i, c) in preview.consequences.iter().enumerate() {
+        ui.add_space(6.0);
+        ui.label(egui::RichText::new(format!("{}. {}", i + 1, tx(tr, &c.label))).strong());
+        if !tx(tr, &c.outcome).is_empty() {
+            ui.label(egui::RichText::new(tx(tr, &c.outcome)).italics());
+        }
+        for e in &c.effects {
+            ui.label(egui::RichText::new(format!("• {e}")).color(theme::MUTED));
         }
     }
 }
