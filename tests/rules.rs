@@ -810,3 +810,42 @@ fn observer_notes_are_kept_with_their_round() {
     assert!(csv.lines().next().unwrap().ends_with(",notes"));
     assert!(csv.contains("Bert aarzelt bij de stemming | Nabespreking: tafel 1 wil meer tijd"));
 }
+
+/// A later effect that crosses a warning threshold at the start of a round is news in that
+/// round's view, for everyone, until the next round begins.
+#[test]
+fn a_warning_crossed_by_a_later_effect_is_news_at_the_start_of_the_round() {
+    let src = r#"(
+        id: "w", title: (nl: "W", en: "W"), rounds: 4,
+        roles: [(id: "a", name: (nl: "A", en: "A"))],
+        meters: [(id: "m", label: (nl: "M", en: "M"), min: 0, max: 100, start: 50, thresholds: [
+            (when: Above(60), then: SetFlag("hoog"), message: (nl: "M loopt op", en: "M is rising")),
+        ])],
+        cards: [(id: "k", title: (nl: "K", en: "K"), briefing: (nl: "B", en: "B"), repeatable: true,
+            steps: [(role: "a", prompt: (nl: "P", en: "P"), options: [
+                (id: "later", label: (nl: "Later", en: "Later"), effects: [Later(meter: "m", by: 15, rounds: 1)], outcome: (nl: "o", en: "o")),
+                (id: "niets", label: (nl: "Niets", en: "Nothing"), effects: [Meter(meter: "m", by: -1)], outcome: (nl: "n", en: "n")),
+            ])])],
+    )"#;
+    let deck = Arc::new(kantelspel::rules::Deck::from_ron("w.ron", src).unwrap());
+    let mut s = Session::new(deck, 1, 4);
+    ok(&mut s, F, seat("Anna", "a"));
+    ok(&mut s, F, Intent::Start);
+    ok(&mut s, F, Intent::Decide { option: 0 });
+    assert!(view(&s, Viewer::Role(Some(0))).news.is_empty());
+    ok(&mut s, F, Intent::Advance);
+    assert_eq!(s.round, 2);
+    assert_eq!(s.meters[0], 65, "the later effect came due");
+    let news: Vec<String> = view(&s, Viewer::Role(Some(0)))
+        .news
+        .iter()
+        .map(|t| t.nl.clone())
+        .collect();
+    assert_eq!(news, ["⚠ M loopt op"]);
+    ok(&mut s, F, Intent::Decide { option: 1 });
+    ok(&mut s, F, Intent::Advance);
+    assert!(
+        view(&s, Viewer::Role(Some(0))).news.is_empty(),
+        "news lasts one round"
+    );
+}

@@ -300,6 +300,7 @@ function round(v) {
   const card = v.card;
   if (!card) return out;
   const mine = myRole(v);
+  for (const n of v.news || []) out.push(el('p', { class: 'news' }, tx(n)));
   out.push(el('h1', { id: 'card-title' }, tx(card.title)));
   const own = mine !== null && mine !== undefined;
   out.push(el('div', { class: 'card' + (own ? ' mine' : ''), id: 'briefing' },
@@ -453,6 +454,7 @@ function projector(v) {
   if (v.phase === 'Ended') return out.concat(debrief(v));
   const card = v.card;
   if (!card) return out;
+  for (const n of v.news || []) out.push(el('p', { class: 'news' }, tx(n)));
   out.push(el('h1', {}, tx(card.title)));
   out.push(el('div', { class: 'card', id: 'briefing' }, el('p', { class: 'pre' }, tx(card.briefing))));
   for (const d of card.earlier) out.push(decision(v, d, false));

@@ -372,6 +372,8 @@ pub struct Session {
     pub decisions: Vec<Decision>,
     /// The facilitator's notes, in the order they were made.
     pub notes: Vec<Note>,
+    /// Warning thresholds crossed at the start of this round by effects that came due.
+    pub round_warnings: Vec<(MeterIdx, usize)>,
     /// Meter values at the start and after each round.
     pub meter_history: Vec<Vec<i32>>,
     pub ending: Option<Ending>,
@@ -404,6 +406,7 @@ impl Session {
             next_card: None,
             decisions: Vec::new(),
             notes: Vec::new(),
+            round_warnings: Vec::new(),
             meter_history: vec![meters.clone()],
             meters,
             ending: None,
@@ -909,7 +912,19 @@ impl Session {
             }
             i += 1;
         }
-        if self.check_thresholds(ev) {
+        let seen = ev.len();
+        let ended = self.check_thresholds(ev);
+        // A later effect that crossed a warning threshold is news at the start of the round.
+        let deck = Arc::clone(&self.deck);
+        self.round_warnings = ev[seen..]
+            .iter()
+            .filter_map(|e| match e {
+                Event::ThresholdCrossed { meter, threshold } => Some((*meter, *threshold)),
+                _ => None,
+            })
+            .filter(|(m, t)| deck.meters[*m].thresholds[*t].then != Then::EndSession)
+            .collect();
+        if ended {
             return;
         }
         self.draw_and_open(ev);

@@ -44,6 +44,10 @@ pub struct View {
     /// The key question of every card played (card title, question), asked first.
     #[serde(default)]
     pub key_questions: Vec<(Text, Text)>,
+    /// What changed by itself at the start of this round (a later effect crossed a warning
+    /// threshold): "⚠ …", shown above the card.
+    #[serde(default)]
+    pub news: Vec<Text>,
     /// The facilitator's notes with their rounds: for the facilitator and the report only.
     #[serde(default)]
     pub notes: Vec<crate::rules::session::Note>,
@@ -268,6 +272,14 @@ pub fn view(session: &Session, viewer: Viewer) -> View {
         decisions,
         debrief,
         key_questions,
+        news: if matches!(
+            session.phase,
+            Phase::Briefing | Phase::Deciding | Phase::Resolved
+        ) {
+            warning_texts(session, &session.round_warnings)
+        } else {
+            Vec::new()
+        },
         notes: if matches!(viewer, Viewer::Facilitator | Viewer::Record) {
             session.notes.clone()
         } else {
@@ -291,14 +303,7 @@ fn decision_view(session: &Session, i: usize) -> DecisionView {
     let mut rolls = d.chances.iter();
     collect_chance_outcomes(&option.effects, &mut rolls, &mut chance_outcomes);
     // A warning threshold this decision crossed is news for the whole room, like a chance.
-    for (m, t) in &d.warnings {
-        if let Some(th) = deck.meters.get(*m).and_then(|m| m.thresholds.get(*t)) {
-            chance_outcomes.push(Text::new(
-                format!("⚠ {}", th.message.nl),
-                format!("⚠ {}", th.message.get(crate::rules::Lang::En)),
-            ));
-        }
-    }
+    chance_outcomes.extend(warning_texts(session, &d.warnings));
     DecisionView {
         round: d.round,
         step: d.step,
@@ -335,6 +340,21 @@ fn collect_chance_outcomes(
             collect_chance_outcomes(effects, rolls, out);
         }
     }
+}
+
+/// The messages of warning thresholds, marked "⚠".
+fn warning_texts(session: &Session, crossed: &[(usize, usize)]) -> Vec<Text> {
+    let deck = session.deck();
+    crossed
+        .iter()
+        .filter_map(|(m, t)| deck.meters.get(*m).and_then(|m| m.thresholds.get(*t)))
+        .map(|th| {
+            Text::new(
+                format!("⚠ {}", th.message.nl),
+                format!("⚠ {}", th.message.get(crate::rules::Lang::En)),
+            )
+        })
+        .collect()
 }
 
 pub fn ending_message(session: &Session, ending: &Ending) -> Text {

@@ -13,6 +13,8 @@ pub const GOOD: Color32 = Color32::from_rgb(0x2e, 0x7d, 0x32);
 pub const BAD: Color32 = Color32::from_rgb(0xb7, 0x1c, 0x1c);
 pub const DANGER_ZONE: Color32 = Color32::from_rgb(0xf3, 0xc6, 0xc2);
 pub const MUTED: Color32 = Color32::from_rgb(0x5f, 0x66, 0x70);
+/// News that is not a verdict but needs the room's attention: a warning threshold crossed.
+pub const WARN: Color32 = Color32::from_rgb(0x9a, 0x34, 0x12);
 
 /// Distinct, colour-blind-safe line colours for the meters (Okabe–Ito).
 pub const SERIES: [Color32; 6] = [

@@ -219,6 +219,13 @@ pub fn draw(
                     }
                     return;
                 };
+                for n in &view.news {
+                    ui.label(
+                        egui::RichText::new(tx(&tr, n))
+                            .size(24.0)
+                            .color(theme::WARN),
+                    );
+                }
                 ui.label(
                     egui::RichText::new(tx(&tr, &card.title))
                         .size(40.0)

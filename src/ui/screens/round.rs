@@ -242,6 +242,9 @@ fn card(
         }
         return;
     };
+    for n in &view.news {
+        ui.label(egui::RichText::new(tx(tr, n)).size(20.0).color(theme::WARN));
+    }
     ui.label(egui::RichText::new(tx(tr, &card.title)).size(34.0).strong());
     let my_role = core.my_role();
     theme::card_frame().show(ui, |ui| {
