@@ -552,14 +552,20 @@ fn the_deck_graph_shows_follow_ups_flags_and_cards_never_drawn() {
     let hoog = g.nodes.iter().find(|n| n.id == "card:hoog").unwrap();
     assert_eq!(hoog.kind, NodeKind::Card { never_drawn: true });
     // `gewoon` first comes up in round 2, `vervolg` only as a follow-up.
-    let column = |id: &str| g.columns[g.nodes.iter().find(|n| n.id == id).unwrap().column].clone();
-    assert_eq!(column("card:gewoon"), "from round 2");
-    assert_eq!(column("card:vervolg"), "follow-ups");
-    let dot = graph::dot(&g, "Mini");
+    let column = |id: &str| g.columns[g.nodes.iter().find(|n| n.id == id).unwrap().column];
+    assert_eq!(column("card:gewoon"), graph::Column::FromRound(2));
+    assert_eq!(column("card:vervolg"), graph::Column::FollowUps);
+    let en = kantelspel::rules::Lang::En;
+    assert_eq!(graph::Column::FromRound(2).heading(en), "from round 2");
+    assert_eq!(
+        graph::Column::FromRound(2).heading(kantelspel::rules::Lang::Nl),
+        "vanaf ronde 2"
+    );
+    let dot = graph::dot(&g, "Mini", en);
     assert!(dot.starts_with("digraph deck {") && dot.trim_end().ends_with('}'));
     assert!(dot.contains("\"card:eerste\" -> \"card:vervolg\" [label=\"p\", color=blue]"));
     assert!(dot.contains("never drawn"));
-    let svg = graph::svg(&g, "Mini <test>");
+    let svg = graph::svg(&g, "Mini <test>", en);
     assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
     assert!(svg.contains("Mini &lt;test&gt;"), "titles are escaped");
     for card in &deck.cards {

@@ -404,3 +404,37 @@ fn a_deck_file_saved_while_the_lobby_waits_is_reloaded() {
     act(&mut app, UiAction::Leave);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The host screen's "Deckkaart" button: the map of the chosen deck, or the checker's words.
+#[test]
+fn the_deck_map_button_shows_the_chosen_decks_graph() {
+    let mut app = app();
+    act(&mut app, UiAction::GoTo(Screen::Host));
+    act(&mut app, UiAction::ShowDeckMap(None));
+    let map = app
+        .world()
+        .get_resource::<kantelspel::ui::deck_map::DeckMap>()
+        .expect("the map is shown");
+    assert!(map.title.starts_with("De Kanteling"));
+    assert!(map.graph.nodes.iter().any(|n| n.id == "card:twee-buren"));
+    app.world_mut()
+        .remove_resource::<kantelspel::ui::deck_map::DeckMap>();
+    act(
+        &mut app,
+        UiAction::ShowDeckMap(Some("/no/such/deck.ron".into())),
+    );
+    assert!(
+        app.world()
+            .get_resource::<kantelspel::ui::deck_map::DeckMap>()
+            .is_none()
+    );
+    let status = app.world().resource::<kantelspel::ui::screens::Status>();
+    assert!(
+        status
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("cannot read the file")),
+        "{:?}",
+        status.error
+    );
+}

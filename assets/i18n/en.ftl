@@ -321,3 +321,14 @@ preview =
     .chance = { $percent }% chance:{ $what }
     .heading = What each choice does (only in this preview)
     .title = Card preview
+
+# The deck graph in the window.
+map =
+    .thresholds = thresholds
+    .flags = flags
+    .from_round = from round { $n }
+    .follow_ups = follow-ups
+    .title = Deck map
+    .legend = Blue: follow-up card · orange: raises or lowers a flag · green: the card needs the flag · red dashed: the flag keeps the card away
+    .never_drawn = never drawn
+    .open = Deck map

@@ -321,3 +321,14 @@ preview =
     .chance = { $percent }% kans:{ $what }
     .heading = Wat elke keuze doet (alleen in dit voorbeeld)
     .title = Voorbeeld van een kaart
+
+# The deck graph in the window.
+map =
+    .thresholds = drempels
+    .flags = vlaggen
+    .from_round = vanaf ronde { $n }
+    .follow_ups = vervolgkaarten
+    .title = Deckkaart
+    .legend = Blauw: vervolgkaart · oranje: zet of haalt een vlag · groen: kaart komt pas met de vlag · rood gestreept: kaart blijft weg met de vlag
+    .never_drawn = nooit getrokken
+    .open = Deckkaart

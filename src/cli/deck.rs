@@ -169,9 +169,9 @@ pub fn graph(file: Option<&Path>, out: Option<&Path>) -> i32 {
     let title = format!("{} ({})", deck.title.nl, deck.id);
     let svg = out.is_some_and(|p| p.extension().is_some_and(|e| e == "svg"));
     let text = if svg {
-        crate::rules::graph::svg(&g, &title)
+        crate::rules::graph::svg(&g, &title, crate::rules::Lang::Nl)
     } else {
-        crate::rules::graph::dot(&g, &title)
+        crate::rules::graph::dot(&g, &title, crate::rules::Lang::Nl)
     };
     match out {
         None => {
@@ -237,5 +237,22 @@ pub fn preview(
         replay: None,
         join: None,
         preview: Some(crate::ui::PreviewCard { deck, card, role }),
+        map: None,
+    })
+}
+
+/// `deck graph --window`: the deck map in the window.
+pub fn graph_window(file: Option<&Path>, screenshot: Option<std::path::PathBuf>) -> i32 {
+    let deck = match load(file) {
+        Ok(d) => Arc::new(d),
+        Err(e) => {
+            eprintln!("{e}");
+            return 1;
+        }
+    };
+    crate::ui::run(crate::ui::WindowOptions {
+        screenshot,
+        map: Some(crate::ui::deck_map::DeckMap::of(&deck)),
+        ..Default::default()
     })
 }

@@ -101,6 +101,12 @@ pub enum DeckCommand {
         /// DOT when left out.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Show it in the window instead ("Deckkaart").
+        #[arg(long, conflicts_with = "out")]
+        window: bool,
+        /// With --window: save a picture of it to this PNG file and exit.
+        #[arg(long, requires = "window")]
+        screenshot: Option<PathBuf>,
     },
     /// Open the window on one card as a role sees it (briefing, step, options), with each
     /// option's outcome and effects beside it: a trainer reads their text as players will.
@@ -157,8 +163,17 @@ pub fn run(cli: Cli) -> i32 {
             lang,
             screenshot,
         })) => deck::preview(file.as_deref(), card, role, &lang, screenshot),
-        Some(Command::Deck(DeckCommand::Graph { file, out })) => {
-            deck::graph(file.as_deref(), out.as_deref())
+        Some(Command::Deck(DeckCommand::Graph {
+            file,
+            out,
+            window,
+            screenshot,
+        })) => {
+            if window {
+                deck::graph_window(file.as_deref(), screenshot)
+            } else {
+                deck::graph(file.as_deref(), out.as_deref())
+            }
         }
         Some(Command::Deck(DeckCommand::Watch { file })) => {
             let mut out = std::io::stdout().lock();
@@ -226,6 +241,7 @@ pub fn run(cli: Cli) -> i32 {
                     role: cli.role,
                 }),
                 preview: None,
+                map: None,
             })
         }
     }

@@ -144,5 +144,6 @@ pub fn run_replay(args: ReplayArgs) -> i32 {
         )),
         join: None,
         preview: None,
+        map: None,
     })
 }

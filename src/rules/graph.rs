@@ -51,8 +51,30 @@ pub enum EdgeKind {
 pub struct Graph {
     pub nodes: Vec<Node>,
     pub edges: Vec<Edge>,
-    /// The heading of each column.
-    pub columns: Vec<String>,
+    /// What each column holds.
+    pub columns: Vec<Column>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Column {
+    Thresholds,
+    Flags,
+    /// Cards that can first come up in this round.
+    FromRound(u32),
+    FollowUps,
+}
+
+impl Column {
+    /// The column's heading in `lang` (`map.*` in the translation files).
+    pub fn heading(self, lang: crate::rules::Lang) -> String {
+        use crate::words::say;
+        match self {
+            Column::Thresholds => say(lang, "map.thresholds", &[]),
+            Column::Flags => say(lang, "map.flags", &[]),
+            Column::FromRound(r) => say(lang, "map.from_round", &[("n", &r)]),
+            Column::FollowUps => say(lang, "map.follow_ups", &[]),
+        }
+    }
 }
 
 fn card_node(id: &str) -> String {
@@ -73,11 +95,11 @@ pub fn graph(deck: &Deck, never_drawn: &[&str]) -> Graph {
         .map(|c| c.when.from_round)
         .collect();
     let firsts: Vec<u32> = firsts.into_iter().collect();
-    let mut columns = vec!["thresholds".to_string(), "flags".to_string()];
+    let mut columns = vec![Column::Thresholds, Column::Flags];
     let flag_col = 1;
-    columns.extend(firsts.iter().map(|r| format!("from round {r}")));
+    columns.extend(firsts.iter().map(|r| Column::FromRound(*r)));
     let follow_col = columns.len();
-    columns.push("follow-ups".into());
+    columns.push(Column::FollowUps);
 
     let mut nodes = Vec::new();
     let mut edges = Vec::new();
@@ -221,7 +243,7 @@ fn quote(s: &str) -> String {
 }
 
 /// Graphviz DOT: `dot -Tsvg deck.dot > deck.svg`.
-pub fn dot(g: &Graph, title: &str) -> String {
+pub fn dot(g: &Graph, title: &str, lang: crate::rules::Lang) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "digraph deck {{");
     let _ = writeln!(out, "  label={}; labelloc=t; rankdir=LR;", quote(title));
@@ -234,7 +256,11 @@ pub fn dot(g: &Graph, title: &str) -> String {
         if in_col.is_empty() {
             continue;
         }
-        let _ = writeln!(out, "  subgraph cluster_{c} {{ label={};", quote(heading));
+        let _ = writeln!(
+            out,
+            "  subgraph cluster_{c} {{ label={};",
+            quote(&heading.heading(lang))
+        );
         for n in in_col {
             let style = match n.kind {
                 NodeKind::Card { never_drawn: true } => ", color=red, fontcolor=red",
@@ -282,14 +308,18 @@ fn esc(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-const COL_W: f64 = 270.0;
-const BOX_W: f64 = 235.0;
-const BOX_H: f64 = 30.0;
-const ROW_H: f64 = 42.0;
-const TOP: f64 = 70.0;
+pub const COL_W: f64 = 270.0;
+pub const BOX_W: f64 = 235.0;
+pub const BOX_H: f64 = 30.0;
+pub const ROW_H: f64 = 42.0;
+pub const TOP: f64 = 70.0;
 
-/// A self-contained SVG: columns left to right, edges as curves coloured by kind.
-pub fn svg(g: &Graph, title: &str) -> String {
+/// Each node's top left corner, by node id.
+pub type Positions<'g> = std::collections::HashMap<&'g str, (f64, f64)>;
+
+/// Where each node's box stands (top left), by node id, and the picture's size: columns left to
+/// right, nodes top to bottom in their order. The SVG and the window draw the same layout.
+pub fn layout(g: &Graph) -> (Positions<'_>, (f64, f64)) {
     let mut pos = std::collections::HashMap::new();
     let mut rows = vec![0usize; g.columns.len()];
     for n in &g.nodes {
@@ -301,6 +331,23 @@ pub fn svg(g: &Graph, title: &str) -> String {
     }
     let width = 20.0 + g.columns.len() as f64 * COL_W;
     let height = TOP + rows.iter().copied().max().unwrap_or(1) as f64 * ROW_H + 40.0;
+    (pos, (width, height))
+}
+
+/// The curve of an edge from box to box: start, two control points, end.
+pub fn edge_curve(from: (f64, f64), to: (f64, f64)) -> [(f64, f64); 4] {
+    let ((x1, y1), (x2, y2)) = (from, to);
+    // Forwards from the right side to the left side; backwards from left to right.
+    let forwards = x2 > x1;
+    let (sx, sy) = (if forwards { x1 + BOX_W } else { x1 }, y1 + BOX_H / 2.0);
+    let (tx, ty) = (if forwards { x2 } else { x2 + BOX_W }, y2 + BOX_H / 2.0);
+    let bend = ((tx - sx).abs() / 2.0).max(60.0) * if forwards { 1.0 } else { -1.0 };
+    [(sx, sy), (sx + bend, sy), (tx - bend, ty), (tx, ty)]
+}
+
+/// A self-contained SVG: columns left to right, edges as curves coloured by kind.
+pub fn svg(g: &Graph, title: &str, lang: crate::rules::Lang) -> String {
+    let (pos, (width, height)) = layout(g);
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -316,20 +363,15 @@ pub fn svg(g: &Graph, title: &str) -> String {
             out,
             "<text x=\"{}\" y=\"54\" fill=\"#555\">{}</text>",
             20.0 + c as f64 * COL_W,
-            esc(heading)
+            esc(&heading.heading(lang))
         );
     }
     // Edges under the boxes.
     for e in &g.edges {
-        let (Some(&(x1, y1)), Some(&(x2, y2))) = (pos.get(e.from.as_str()), pos.get(e.to.as_str()))
-        else {
+        let (Some(&from), Some(&to)) = (pos.get(e.from.as_str()), pos.get(e.to.as_str())) else {
             continue;
         };
-        // Forwards from the right side to the left side; backwards from left to right.
-        let forwards = x2 > x1;
-        let (sx, sy) = (if forwards { x1 + BOX_W } else { x1 }, y1 + BOX_H / 2.0);
-        let (tx, ty) = (if forwards { x2 } else { x2 + BOX_W }, y2 + BOX_H / 2.0);
-        let bend = ((tx - sx).abs() / 2.0).max(60.0) * if forwards { 1.0 } else { -1.0 };
+        let [(sx, sy), (c1x, c1y), (c2x, c2y), (tx, ty)] = edge_curve(from, to);
         let (colour, dash) = match e.kind {
             EdgeKind::FollowUp => ("#1f5fbf", ""),
             EdgeKind::Raises => ("#d9822b", ""),
@@ -339,9 +381,7 @@ pub fn svg(g: &Graph, title: &str) -> String {
         };
         let _ = writeln!(
             out,
-            "<path d=\"M{sx},{sy} C{},{sy} {},{ty} {tx},{ty}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"1.4\" opacity=\"0.75\"{dash}><title>{}</title></path>",
-            sx + bend,
-            tx - bend,
+            "<path d=\"M{sx},{sy} C{c1x},{c1y} {c2x},{c2y} {tx},{ty}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"1.4\" opacity=\"0.75\"{dash}><title>{}</title></path>",
             esc(&e.label)
         );
         let _ = writeln!(

@@ -1,6 +1,7 @@
 //! The game window: Bevy with egui, the same host and client plugins as `serve` and `bot`, and
 //! one screen at a time.
 
+pub mod deck_map;
 mod demo;
 pub mod export;
 pub mod i18n;
@@ -44,6 +45,8 @@ pub struct WindowOptions {
     pub join: Option<JoinNow>,
     /// Show one card as a role sees it, with what each option does (`deck preview`).
     pub preview: Option<PreviewCard>,
+    /// Show a deck's map over the start screen (`deck graph --window`).
+    pub map: Option<deck_map::DeckMap>,
 }
 
 /// `deck preview`: a deck, one of its cards, the role that looks at it.
@@ -157,6 +160,9 @@ pub fn run(opts: WindowOptions) -> i32 {
     }
     if let Some(replay) = opts.replay.clone() {
         app.insert_resource(replay);
+    }
+    if let Some(map) = opts.map.clone() {
+        app.insert_resource(map);
     }
     if let Some(p) = opts.preview.clone() {
         app.add_systems(Startup, move |world: &mut World| {

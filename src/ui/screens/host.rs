@@ -74,6 +74,11 @@ fn setup(ui: &mut egui::Ui, tr: &Tr, form: &mut HostForm, actions: &mut MessageW
                 egui::TextEdit::singleline(&mut form.deck_path).hint_text("scenarios/…ron"),
             );
         });
+        if ui.button(format!("🗺 {}", tr.t("map.open"))).clicked() {
+            actions.write(UiAction::ShowDeckMap(
+                form.use_file.then(|| PathBuf::from(form.deck_path.trim())),
+            ));
+        }
         ui.add_space(8.0);
         egui::Grid::new("host-setup")
             .num_columns(2)
@@ -240,6 +245,20 @@ pub(super) fn plugin(app: &mut App) {
 pub(super) fn act(mut commands: Commands, mut actions: MessageReader<UiAction>) {
     for action in actions.read() {
         match action.clone() {
+            UiAction::ShowDeckMap(path) => {
+                commands.queue(move |world: &mut World| {
+                    let deck = match &path {
+                        Some(p) => Deck::load(p),
+                        None => Deck::default_deck(),
+                    };
+                    match deck {
+                        Ok(d) => world.insert_resource(crate::ui::deck_map::DeckMap::of(
+                            &std::sync::Arc::new(d),
+                        )),
+                        Err(e) => world.resource_mut::<Status>().error = Some(e.to_string()),
+                    }
+                });
+            }
             UiAction::Host(setup) => {
                 commands.queue(move |world: &mut World| {
                     leave(world);

@@ -103,6 +103,8 @@ pub enum UiAction {
     Export,
     /// In a replay: show the session as it stood after this round.
     ReplayRound(u32),
+    /// Show the deck map of this deck file (the default deck when `None`).
+    ShowDeckMap(Option<PathBuf>),
 }
 
 /// A message for the person at the screen: what went wrong, or what just happened.
@@ -232,6 +234,17 @@ impl Plugin for ScreensUiPlugin {
                 facilitator::draw.run_if(in_state(Screen::Facilitator)),
                 debrief::draw.run_if(in_state(Screen::Debrief)),
             ),
+        )
+        // Over whichever screen is open, drawn last.
+        .add_systems(
+            EguiPrimaryContextPass,
+            crate::ui::deck_map::draw
+                .after(start::draw)
+                .after(host::draw)
+                .after(join::draw)
+                .after(round::draw)
+                .after(facilitator::draw)
+                .after(debrief::draw),
         );
     }
 }
