@@ -69,9 +69,10 @@ impl Words {
         let mut fluent_args = FluentArgs::new();
         for (name, value) in args {
             let shown = value.to_string();
-            // A number is passed as one, so that it can choose a plural form.
-            let value = match shown.parse::<f64>() {
-                Ok(n) if !shown.is_empty() => FluentValue::from(n),
+            // A whole number is passed as one, so that it can choose a plural form; anything
+            // else ("+5", "007", a name) stays text as it was written.
+            let value = match shown.parse::<i64>() {
+                Ok(n) if n.to_string() == shown => FluentValue::from(n),
                 _ => FluentValue::from(shown),
             };
             fluent_args.set(*name, value);

@@ -634,3 +634,17 @@ fn a_card_preview_shows_the_card_as_a_role_sees_it_and_what_each_option_does() {
     let err = session_on_card(deck, "twee-buren", Some("burgemeester")).unwrap_err();
     assert!(err.contains("no role `burgemeester`"), "{err}");
 }
+
+/// An option whose price is a flag or a follow-up (it leads to another card) is neither free nor
+/// ranked against options that lead elsewhere.
+#[test]
+fn an_option_that_leads_to_another_card_is_not_called_free_or_dominated() {
+    let source = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/decks/good/mini.ron"),
+    )
+    .unwrap();
+    let deck = Deck::from_ron("mini.ron", &source).unwrap();
+    // `vervolg`: "klaar" only raises a flag; "gok" has a chance of +40 on `m`.
+    let found = findings_on(&deck, 1);
+    assert!(found.is_empty(), "{found:?}");
+}

@@ -354,3 +354,68 @@ fn a_deck_saved_in_the_lobby_is_reloaded_with_every_seat_kept() {
     assert!(back.reload_deck("mijn-deck.ron", DEFAULT_DECK).is_err());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A reload that would move a seat (and so hand its token to someone else) is refused: here a
+/// player took a bot's role in the old deck, and the new deck renames that role.
+#[test]
+fn a_reload_that_would_move_a_seat_is_refused() {
+    use kantelspel::rules::deck::DEFAULT_DECK;
+    use kantelspel::rules::session::Sender;
+    let mut h = host();
+    let add = |h: &mut HostCore, name: &str, role: Option<&str>, bot: bool| {
+        h.facilitate(&Intent::AddSeat {
+            name: name.into(),
+            role: role.map(str::to_string),
+            bot,
+        })
+    };
+    add(&mut h, "bot-wethouder", Some("wethouder"), true).unwrap();
+    add(&mut h, "Ann", None, false).unwrap();
+    let ann = *h
+        .session()
+        .seats
+        .iter()
+        .find(|(_, s)| s.name == "Ann")
+        .unwrap()
+        .0;
+    h.act(
+        Sender::Seat(ann),
+        &Intent::ChooseRole {
+            role: "wethouder".into(),
+        },
+    )
+    .unwrap();
+    // Whether or not the bot made way, one more bot and one more player come in.
+    let _ = add(&mut h, "bot-wethouder", Some("wethouder"), true);
+    add(&mut h, "Bob", Some("raadslid"), false).unwrap();
+    let before: Vec<(u32, String)> = h
+        .session()
+        .seats
+        .iter()
+        .map(|(id, s)| (*id, s.name.clone()))
+        .collect();
+    let renamed = DEFAULT_DECK.replace("\"wethouder\"", "\"bestuurder\"");
+    match h.reload_deck("mijn-deck.ron", &renamed) {
+        Ok(()) => {
+            // Allowed only when every seat kept its id and name.
+            let after: Vec<(u32, String)> = h
+                .session()
+                .seats
+                .iter()
+                .map(|(id, s)| (*id, s.name.clone()))
+                .collect();
+            assert_eq!(after, before);
+        }
+        Err(e) => {
+            assert!(e.contains("who sits where"), "{e}");
+            let after: Vec<(u32, String)> = h
+                .session()
+                .seats
+                .iter()
+                .map(|(id, s)| (*id, s.name.clone()))
+                .collect();
+            assert_eq!(after, before, "a refused reload changes nothing");
+            assert!(h.session().deck().role_index("wethouder").is_some());
+        }
+    }
+}

@@ -515,6 +515,10 @@ fn timers_are_bounded_and_extend() {
     ok(&mut s, F, Intent::ExtendTimer { secs: 30 });
     assert_eq!(s.decision_secs(), 210, "this decision gets +90 s");
     assert_eq!(s.timer_secs, 120, "the timer itself stays");
+    assert_eq!(
+        refused(&mut s, F, Intent::ExtendTimer { secs: u32::MAX }),
+        RuleError::BadTimer
+    );
     // Once decided, the next decision has the timer as set, not the extension.
     let role = s.deck().cards[s.current.as_ref().unwrap().card].steps[0].role;
     let who = *s
@@ -533,10 +537,6 @@ fn timers_are_bounded_and_extend() {
     );
     assert_eq!(
         refused(&mut s, F, Intent::SetTimer { secs: 0 }),
-        RuleError::BadTimer
-    );
-    assert_eq!(
-        refused(&mut s, F, Intent::ExtendTimer { secs: u32::MAX }),
         RuleError::BadTimer
     );
 }
@@ -848,4 +848,34 @@ fn a_warning_crossed_by_a_later_effect_is_news_at_the_start_of_the_round() {
         view(&s, Viewer::Role(Some(0))).news.is_empty(),
         "news lasts one round"
     );
+}
+
+/// "+60 s" only while a card is read or decided; a new timer does not cut the decision under way
+/// short; a note made in the debrief belongs to the last round.
+#[test]
+fn timers_change_the_future_and_notes_after_the_end_keep_to_the_last_round() {
+    let mut s = Session::new(deck(), 7, 2);
+    assert!(matches!(
+        refused(&mut s, F, Intent::ExtendTimer { secs: 60 }),
+        RuleError::WrongPhase { .. }
+    ));
+    ok(&mut s, F, seat("Anna", "a"));
+    ok(&mut s, F, Intent::SetTimer { secs: 120 });
+    ok(&mut s, F, Intent::Start);
+    ok(&mut s, F, Intent::SetTimer { secs: 60 });
+    assert_eq!(
+        s.decision_secs(),
+        120,
+        "the decision under way keeps its two minutes"
+    );
+    assert_eq!(s.timer_secs, 60);
+    ok(&mut s, F, Intent::End);
+    ok(
+        &mut s,
+        F,
+        Intent::Note {
+            text: "Nabespreking".into(),
+        },
+    );
+    assert!(s.notes[0].round <= s.rounds);
 }

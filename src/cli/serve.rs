@@ -266,7 +266,8 @@ pub fn run(args: ServeArgs) -> i32 {
             Update,
             (console, reload_deck, announce_door, finish).chain(),
         );
-    if let Some(deck) = &args.deck {
+    // A resumed session plays the deck its journal holds; only a new one follows its file.
+    if let Some(deck) = args.deck.as_ref().filter(|_| args.resume.is_none()) {
         app.insert_resource(crate::net::deck_reload::DeckFileWatch::new(deck));
     }
     match app.run() {

@@ -76,7 +76,7 @@ impl Director {
         let decide = if s.timer_secs > 0 {
             Duration::from_secs(u64::from(s.decision_secs()))
         } else {
-            self.pace.decide
+            self.pace.decide + Duration::from_secs(u64::from(s.extra_secs))
         };
         host.set_timer_left(
             (phase == Phase::Deciding)

@@ -540,6 +540,20 @@ impl HostCore {
                 kept.push((*sender, f));
             }
         }
+        // Tokens derive from seat ids: the new deck must leave every seat where it was.
+        let seats = |s: &Session| -> Vec<(SeatId, String)> {
+            s.seats
+                .iter()
+                .map(|(id, seat)| (*id, seat.name.clone()))
+                .collect()
+        };
+        if seats(&next) != seats(&self.session) {
+            return Err(
+                "the changed deck would change who sits where (a role that was chosen and left \
+                 is gone); it was not loaded: host the session again to play it"
+                    .into(),
+            );
+        }
         if let Some(j) = self.journal.as_mut() {
             j.rewrite_with_deck(deck_name, source, &kept)
                 .map_err(|e| e.to_string())?;

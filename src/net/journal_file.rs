@@ -135,14 +135,35 @@ impl JournalFile {
             text.push_str(&journal::entry_line(&entry));
             text.push('\n');
         }
-        let mut file = File::create(&tmp).map_err(io_err(&tmp))?;
-        file.write_all(text.as_bytes()).map_err(io_err(&tmp))?;
-        file.sync_all().map_err(io_err(&tmp))?;
-        std::fs::rename(&tmp, &self.path).map_err(io_err(&self.path))?;
-        self.file = OpenOptions::new()
-            .append(true)
-            .open(&self.path)
-            .map_err(io_err(&self.path))?;
+        // The handle that wrote the new file goes on appending to it after the rename, so the
+        // file on disk and the one we write to cannot part.
+        let written = (|| {
+            let mut file = OpenOptions::new()
+                .create(true)
+                .write(true)
+                .truncate(true)
+                .open(&tmp)?;
+            file.write_all(text.as_bytes())?;
+            file.sync_all()?;
+            Ok::<File, std::io::Error>(file)
+        })();
+        let file = match written {
+            Ok(f) => f,
+            Err(e) => {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(io_err(&tmp)(e));
+            }
+        };
+        if let Err(e) = std::fs::rename(&tmp, &self.path) {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(io_err(&self.path)(e));
+        }
+        if let Some(dir) = self.path.parent()
+            && let Ok(d) = File::open(dir)
+        {
+            let _ = d.sync_all();
+        }
+        self.file = file;
         self.next_seq = entries.len() as u64;
         self.header = header;
         Ok(())

@@ -162,6 +162,20 @@ fn place(places: &Places, c: usize, s: usize, o: usize) -> (usize, usize) {
         .unwrap_or((0, 0))
 }
 
+/// What an option does besides moving meters (flags, follow-ups, also by chance): two options
+/// that differ here lead to different cards, so their meters alone do not rank them.
+fn beyond_meters(effects: &[Effect], out: &mut Vec<String>) {
+    for e in effects {
+        match e {
+            Effect::SetFlag(f) => out.push(format!("+flag{f}")),
+            Effect::ClearFlag(f) => out.push(format!("-flag{f}")),
+            Effect::FollowUp { card, .. } => out.push(format!("card{card}")),
+            Effect::Chance { effects, .. } => beyond_meters(effects, out),
+            Effect::Meter { .. } | Effect::Later { .. } => {}
+        }
+    }
+}
+
 /// Free options and dominated options, step by step.
 fn prices(deck: &Deck, places: &Places, found: &mut Vec<Finding>) {
     let good = meter_directions(deck);
@@ -172,13 +186,24 @@ fn prices(deck: &Deck, places: &Places, found: &mut Vec<Finding>) {
                 .iter()
                 .map(|o| expected(deck, &o.effects))
                 .collect();
+            let other: Vec<Vec<String>> = step
+                .options
+                .iter()
+                .map(|o| {
+                    let mut v = Vec::new();
+                    beyond_meters(&o.effects, &mut v);
+                    v.sort();
+                    v
+                })
+                .collect();
             let costs = |e: &Expected| e.price.iter().any(|p| *p > 1e-9);
             let any_costs = all.iter().any(costs);
             for (o, mine) in all.iter().enumerate() {
                 let path = format!("cards[{c}].steps[{s}].options[{o}]");
                 let at = place(places, c, s, o);
                 let id = &step.options[o].id;
-                if any_costs && !costs(mine) {
+                // An option that raises a flag or schedules a card may pay for it later.
+                if any_costs && !costs(mine) && other[o].is_empty() {
                     found.push(Finding {
                         kind: FindingKind::FreeOption,
                         path: path.clone(),
@@ -200,14 +225,15 @@ fn prices(deck: &Deck, places: &Places, found: &mut Vec<Finding>) {
                         .collect()
                 };
                 let (a, undirected_a) = (score(mine), &mine.net);
-                let better = all.iter().enumerate().find(|(j, other)| {
-                    let b = score(other);
+                let better = all.iter().enumerate().find(|(j, theirs)| {
+                    let b = score(theirs);
                     *j != o
+                        && other[*j] == other[o]
                         && a.iter().zip(&b).all(|(x, y)| y + 1e-9 >= *x)
                         && a.iter().zip(&b).any(|(x, y)| *y > x + 1e-9)
                         && good
                             .iter()
-                            .zip(undirected_a.iter().zip(&other.net))
+                            .zip(undirected_a.iter().zip(&theirs.net))
                             .all(|(g, (x, y))| *g != 0 || (x - y).abs() < 1e-9)
                 });
                 if let Some((j, other)) = better {

@@ -506,10 +506,18 @@ impl Session {
                 if *secs == 0 || *secs > MAX_TIMER_SECS {
                     return Err(RuleError::BadTimer);
                 }
+                // For the decisions to come: the one under way keeps at least what it had.
+                if matches!(self.phase, Phase::Briefing | Phase::Deciding) && self.timer_secs > 0 {
+                    self.extra_secs = self.decision_secs().saturating_sub(*secs);
+                }
                 self.timer_secs = *secs;
                 ev.push(Event::TimerSet { secs: *secs });
             }
             Intent::ExtendTimer { secs } => {
+                self.need(
+                    &[Phase::Briefing, Phase::Deciding],
+                    "a card being read or decided",
+                )?;
                 let extra = self.extra_secs.saturating_add(*secs);
                 if *secs == 0 || self.timer_secs.saturating_add(extra) > MAX_TIMER_SECS {
                     return Err(RuleError::BadTimer);
@@ -601,7 +609,8 @@ impl Session {
                     return Err(RuleError::BadNote);
                 }
                 self.notes.push(Note {
-                    round: self.round,
+                    // After the last round (the debrief) a note belongs to the last one.
+                    round: self.round.min(self.rounds),
                     text: text.to_string(),
                 });
                 ev.push(Event::Noted {

@@ -73,16 +73,21 @@ pub fn draw(
                     }
                     ui.add_space(10.0);
                 }
+                // The facilitator's own notes: closed at first, since this screen is often
+                // the one on the beamer.
                 if !view.notes.is_empty() {
-                    ui.heading(tr.t("fac.notes"));
-                    for n in &view.notes {
-                        ui.label(format!(
-                            "{} {}: {}",
-                            tr.t("debrief.col_round"),
-                            n.round,
-                            n.text
-                        ));
-                    }
+                    egui::CollapsingHeader::new(tr.t("fac.notes"))
+                        .default_open(false)
+                        .show(ui, |ui| {
+                            for n in &view.notes {
+                                ui.label(format!(
+                                    "{} {}: {}",
+                                    tr.t("debrief.col_round"),
+                                    n.round,
+                                    n.text
+                                ));
+                            }
+                        });
                     ui.add_space(10.0);
                 }
                 ui.heading(tr.t("debrief.questions"));

@@ -544,6 +544,7 @@ fn notes(
     ui.label(egui::RichText::new(tr.t("fac.notes")).strong());
     let field = ui.add(
         egui::TextEdit::multiline(draft)
+            .char_limit(crate::rules::session::MAX_NOTE_CHARS)
             .desired_rows(2)
             .desired_width(f32::INFINITY)
             .hint_text(tr.t("fac.note_hint")),
