@@ -388,33 +388,23 @@ fn a_reload_that_would_move_a_seat_is_refused() {
     // Whether or not the bot made way, one more bot and one more player come in.
     let _ = add(&mut h, "bot-wethouder", Some("wethouder"), true);
     add(&mut h, "Bob", Some("raadslid"), false).unwrap();
-    let before: Vec<(u32, String)> = h
-        .session()
-        .seats
-        .iter()
-        .map(|(id, s)| (*id, s.name.clone()))
-        .collect();
+    let seats = |h: &HostCore| -> Vec<(u32, String)> {
+        h.session()
+            .seats
+            .iter()
+            .map(|(id, s)| (*id, s.name.clone()))
+            .collect()
+    };
+    let before = seats(&h);
     let renamed = DEFAULT_DECK.replace("\"wethouder\"", "\"bestuurder\"");
     match h.reload_deck("mijn-deck.ron", &renamed) {
         Ok(()) => {
             // Allowed only when every seat kept its id and name.
-            let after: Vec<(u32, String)> = h
-                .session()
-                .seats
-                .iter()
-                .map(|(id, s)| (*id, s.name.clone()))
-                .collect();
-            assert_eq!(after, before);
+            assert_eq!(seats(&h), before);
         }
         Err(e) => {
             assert!(e.contains("who sits where"), "{e}");
-            let after: Vec<(u32, String)> = h
-                .session()
-                .seats
-                .iter()
-                .map(|(id, s)| (*id, s.name.clone()))
-                .collect();
-            assert_eq!(after, before, "a refused reload changes nothing");
+            assert_eq!(seats(&h), before, "a refused reload changes nothing");
             assert!(h.session().deck().role_index("wethouder").is_some());
         }
     }

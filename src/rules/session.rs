@@ -921,18 +921,9 @@ impl Session {
             }
             i += 1;
         }
-        let seen = ev.len();
-        let ended = self.check_thresholds(ev);
         // A later effect that crossed a warning threshold is news at the start of the round.
-        let deck = Arc::clone(&self.deck);
-        self.round_warnings = ev[seen..]
-            .iter()
-            .filter_map(|e| match e {
-                Event::ThresholdCrossed { meter, threshold } => Some((*meter, *threshold)),
-                _ => None,
-            })
-            .filter(|(m, t)| deck.meters[*m].thresholds[*t].then != Then::EndSession)
-            .collect();
+        let (ended, warnings) = self.check_thresholds(ev);
+        self.round_warnings = warnings;
         if ended {
             return;
         }
@@ -1089,18 +1080,9 @@ impl Session {
         ev.push(Event::Resolved {
             decision: self.decisions.len() - 1,
         });
-        let seen = ev.len();
-        let ended = self.check_thresholds(ev);
-        let crossed: Vec<(MeterIdx, usize)> = ev[seen..]
-            .iter()
-            .filter_map(|e| match e {
-                Event::ThresholdCrossed { meter, threshold } => Some((*meter, *threshold)),
-                _ => None,
-            })
-            .filter(|(m, t)| deck.meters[*m].thresholds[*t].then != Then::EndSession)
-            .collect();
+        let (ended, warnings) = self.check_thresholds(ev);
         if let Some(d) = self.decisions.last_mut() {
-            d.warnings = crossed;
+            d.warnings = warnings;
         }
         if !ended {
             self.phase = Phase::Resolved;
@@ -1167,9 +1149,11 @@ impl Session {
         }
     }
 
-    /// Fires thresholds; returns whether the session ended.
-    fn check_thresholds(&mut self, ev: &mut Vec<Event>) -> bool {
+    /// Fires thresholds; returns whether the session ended, and the warning thresholds
+    /// (those that raise a flag) that fired, for the room to hear.
+    fn check_thresholds(&mut self, ev: &mut Vec<Event>) -> (bool, Vec<(MeterIdx, usize)>) {
         let deck = Arc::clone(&self.deck);
+        let mut warnings = Vec::new();
         for (m, meter) in deck.meters.iter().enumerate() {
             for (t, th) in meter.thresholds.iter().enumerate() {
                 if !th.when.crossed_by(self.meters[m]) {
@@ -1188,7 +1172,7 @@ impl Session {
                             },
                             ev,
                         );
-                        return true;
+                        return (true, warnings);
                     }
                     Then::SetFlag(f) => {
                         if !self.flags[f] {
@@ -1197,12 +1181,13 @@ impl Session {
                                 threshold: t,
                             });
                             self.set_flag(f, true, ev);
+                            warnings.push((m, t));
                         }
                     }
                 }
             }
         }
-        false
+        (false, warnings)
     }
 
     fn finish(&mut self, ending: Ending, ev: &mut Vec<Event>) {
