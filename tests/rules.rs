@@ -422,6 +422,50 @@ fn roster_rules_names_roles_capacity_and_bots() {
 }
 
 #[test]
+fn asking_again_for_ones_own_role_changes_nothing() {
+    let mut s = Session::new(deck(), 1, 5);
+    ok(&mut s, F, seat("Anna", "a"));
+    let anna = *s.seats.keys().max().unwrap();
+    // The facilitator adds a bot beside a human: a repeated choice must not send it home.
+    ok(
+        &mut s,
+        F,
+        Intent::AddSeat {
+            name: "bot-a".into(),
+            role: Some("a".into()),
+            bot: true,
+        },
+    );
+    let before = s.clone();
+    for _ in 0..3 {
+        let events = ok(
+            &mut s,
+            Sender::Seat(anna),
+            Intent::ChooseRole { role: "a".into() },
+        );
+        assert!(events.is_empty(), "{events:?}");
+    }
+    assert_eq!(s, before);
+    // The facilitator moving a seat to the role it has keeps its vote.
+    let mut s = started();
+    cast(&mut s, A1, 0);
+    ok(&mut s, F, Intent::Advance);
+    cast(&mut s, B1, 0);
+    let voted = s.current.as_ref().map(|c| c.votes.clone());
+    assert_eq!(voted.as_ref().map(Vec::len), Some(1));
+    let Sender::Seat(b1) = B1 else { unreachable!() };
+    ok(
+        &mut s,
+        F,
+        Intent::MoveSeat {
+            seat: b1,
+            role: "b".into(),
+        },
+    );
+    assert_eq!(s.current.as_ref().map(|c| c.votes.clone()), voted);
+}
+
+#[test]
 fn removing_or_moving_the_last_non_voter_resolves_the_step() {
     let mut s = started();
     cast(&mut s, A1, 0);

@@ -473,9 +473,10 @@ impl Session {
                     return Err(RuleError::UnknownSeat(*seat));
                 }
                 let r = self.role_idx(role)?;
-                self.seat_into_role(*seat, r, &mut ev)?;
-                self.drop_vote(*seat);
-                self.resolve_if_complete(&mut ev);
+                if self.seat_into_role(*seat, r, &mut ev)? {
+                    self.drop_vote(*seat);
+                    self.resolve_if_complete(&mut ev);
+                }
             }
             Intent::RemoveSeat { seat } => {
                 if self.seats.remove(seat).is_none() {
@@ -712,14 +713,19 @@ impl Session {
         Ok(())
     }
 
-    /// Puts a seat into a role. A human taking a role sends its bots home: bots only fill roles
-    /// nobody plays.
+    /// Puts a seat into a role; false when it already had it. A human taking a role sends its
+    /// bots home: bots only fill roles nobody plays. Asking again for the role one has changes
+    /// nothing, so a double tap (or a flood of the same frame) cannot send home a bot the
+    /// facilitator added since.
     fn seat_into_role(
         &mut self,
         seat: SeatId,
         role: RoleIdx,
         ev: &mut Vec<Event>,
-    ) -> Result<(), RuleError> {
+    ) -> Result<bool, RuleError> {
+        if self.seats.get(&seat).is_some_and(|s| s.role == Some(role)) {
+            return Ok(false);
+        }
         let is_bot = self.seats.get(&seat).is_some_and(|s| s.bot);
         if let Some(max) = self.deck.roles[role].max_players {
             let taken = self
@@ -756,7 +762,7 @@ impl Session {
             s.role = Some(role);
         }
         ev.push(Event::SeatMoved { seat, role });
-        Ok(())
+        Ok(true)
     }
 
     fn drop_vote(&mut self, seat: SeatId) {
