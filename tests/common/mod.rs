@@ -143,84 +143,135 @@ pub fn temp_dir(name: &str) -> std::path::PathBuf {
 }
 
 /// A UDP relay between one client and the host that drops, delays and (optionally) adds junk
-/// datagrams, sent from the very address the host knows as that player.
+/// datagrams, sent from the very address the host knows as that player. It relays the info port
+/// beside the game port (at the port after it, as a host has it), so a client whose handshake
+/// is lost asks the host's info port through it, as it would on a real network.
 pub struct Relay {
     pub addr: SocketAddr,
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
-    socket: Option<UdpSocket>,
+    sockets: Option<(UdpSocket, UdpSocket)>,
+    junk_sent: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 #[derive(Clone, Copy)]
 pub struct Weather {
     pub loss: f64,
     pub max_delay: Duration,
-    /// Send junk of every length from 0 to 1400 bytes to the host, a few per frame.
+    /// Send junk of every length from 0 to 1400 bytes to the host, `JUNK_PER_MS` a millisecond
+    /// (a pace a loaded machine's host still reads, so it tests parsing, not the kernel's buffer).
     pub junk: bool,
+}
+
+/// Junk datagrams a relay sends per millisecond: every length 0..=1400 in 0.7 s.
+const JUNK_PER_MS: usize = 2;
+
+/// One direction pair of a relay: datagrams from the client (front) go to `to` from `back`.
+struct Pipe {
+    front: UdpSocket,
+    back: UdpSocket,
+    to: SocketAddr,
+    client: Option<SocketAddr>,
+    /// (due, towards the host?, bytes)
+    queue: Vec<(Instant, bool, Vec<u8>)>,
+}
+
+impl Pipe {
+    fn new(front: UdpSocket, to: SocketAddr) -> Pipe {
+        let back = UdpSocket::bind("127.0.0.1:0").unwrap();
+        front.set_nonblocking(true).unwrap();
+        back.set_nonblocking(true).unwrap();
+        Pipe {
+            front,
+            back,
+            to,
+            client: None,
+            queue: Vec::new(),
+        }
+    }
+
+    fn pump(&mut self, weather: &Weather, rng: &mut ChaCha8Rng) {
+        let mut buf = [0u8; 2048];
+        let take = |rng: &mut ChaCha8Rng, up: bool, bytes: &[u8], q: &mut Vec<_>| {
+            if !rng.random_bool(weather.loss) {
+                let delay = weather.max_delay.mul_f64(rng.random::<f64>());
+                q.push((Instant::now() + delay, up, bytes.to_vec()));
+            }
+        };
+        while let Ok((n, from)) = self.front.recv_from(&mut buf) {
+            self.client = Some(from);
+            take(rng, true, &buf[..n], &mut self.queue);
+        }
+        while let Ok((n, _)) = self.back.recv_from(&mut buf) {
+            take(rng, false, &buf[..n], &mut self.queue);
+        }
+        let now = Instant::now();
+        let mut i = 0;
+        while i < self.queue.len() {
+            if self.queue[i].0 <= now {
+                let (_, up, bytes) = self.queue.swap_remove(i);
+                if up {
+                    let _ = self.back.send_to(&bytes, self.to);
+                } else if let Some(c) = self.client {
+                    let _ = self.front.send_to(&bytes, c);
+                }
+            } else {
+                i += 1;
+            }
+        }
+    }
 }
 
 impl Relay {
     pub fn bind() -> Relay {
-        let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
-        Relay {
-            addr: socket.local_addr().unwrap(),
-            stop: Arc::new(AtomicBool::new(false)),
-            thread: None,
-            socket: Some(socket),
+        // The game port and the one after it, free together.
+        loop {
+            let game = UdpSocket::bind("127.0.0.1:0").unwrap();
+            let addr = game.local_addr().unwrap();
+            if let Ok(info) = UdpSocket::bind(kantelspel::net::info::info_addr(addr)) {
+                return Relay {
+                    addr,
+                    stop: Arc::new(AtomicBool::new(false)),
+                    thread: None,
+                    sockets: Some((game, info)),
+                    junk_sent: Arc::default(),
+                };
+            }
         }
     }
 
+    /// Junk datagrams sent so far (lengths 0, 1, 2, ... 1400, 0, ...).
+    pub fn junk_sent(&self) -> usize {
+        self.junk_sent.load(Ordering::Relaxed)
+    }
+
     pub fn start(&mut self, host: SocketAddr, weather: Weather, seed: u64) {
-        let front = self.socket.take().unwrap();
-        let back = UdpSocket::bind("127.0.0.1:0").unwrap();
-        front.set_nonblocking(true).unwrap();
-        back.set_nonblocking(true).unwrap();
+        let (game, info) = self.sockets.take().unwrap();
+        let mut game = Pipe::new(game, host);
+        let mut info = Pipe::new(info, kantelspel::net::info::info_addr(host));
         let stop = Arc::clone(&self.stop);
+        let counted = Arc::clone(&self.junk_sent);
         self.thread = Some(std::thread::spawn(move || {
             let mut rng = ChaCha8Rng::seed_from_u64(seed);
-            let mut client: Option<SocketAddr> = None;
-            // (due, to host?, bytes)
-            let mut queue: Vec<(Instant, bool, Vec<u8>)> = Vec::new();
-            let mut buf = [0u8; 2048];
             let mut junk_len = 0usize;
-            let deadline = Instant::now() + Duration::from_secs(120);
+            let started = Instant::now();
+            let mut junk_sent = 0usize;
+            let deadline = started + Duration::from_secs(120);
             while !stop.load(Ordering::Relaxed) && Instant::now() < deadline {
-                while let Ok((n, from)) = front.recv_from(&mut buf) {
-                    client = Some(from);
-                    if !rng.random_bool(weather.loss) {
-                        let delay = weather.max_delay.mul_f64(rng.random::<f64>());
-                        queue.push((Instant::now() + delay, true, buf[..n].to_vec()));
-                    }
-                }
-                while let Ok((n, _)) = back.recv_from(&mut buf) {
-                    if !rng.random_bool(weather.loss) {
-                        let delay = weather.max_delay.mul_f64(rng.random::<f64>());
-                        queue.push((Instant::now() + delay, false, buf[..n].to_vec()));
-                    }
-                }
-                if weather.junk && client.is_some() {
-                    for _ in 0..4 {
+                game.pump(&weather, &mut rng);
+                info.pump(&weather, &mut rng);
+                if weather.junk && game.client.is_some() {
+                    let due = started.elapsed().as_millis() as usize * JUNK_PER_MS;
+                    while junk_sent < due {
                         let mut junk = vec![0u8; junk_len];
                         for b in &mut junk {
                             *b = rng.random();
                         }
-                        let _ = back.send_to(&junk, host);
+                        let _ = game.back.send_to(&junk, host);
                         junk_len = (junk_len + 1) % 1401;
+                        junk_sent += 1;
                     }
-                }
-                let now = Instant::now();
-                let mut i = 0;
-                while i < queue.len() {
-                    if queue[i].0 <= now {
-                        let (_, to_host, bytes) = queue.swap_remove(i);
-                        if to_host {
-                            let _ = back.send_to(&bytes, host);
-                        } else if let Some(c) = client {
-                            let _ = front.send_to(&bytes, c);
-                        }
-                    } else {
-                        i += 1;
-                    }
+                    counted.store(junk_sent, Ordering::Relaxed);
                 }
                 std::thread::sleep(Duration::from_micros(300));
             }
