@@ -507,6 +507,21 @@ fn two_browsers_and_two_native_bots_play_a_session_to_the_same_end() {
         );
         browser.wait("#ending", 5);
         browser.wait("#questions li", 5);
+        // The page built its screen from differences: it is the whole view, field for field.
+        let seat = browser
+            .js("return window.kantelspel.seat")
+            .as_u64()
+            .unwrap() as u32;
+        let whole = kantelspel::rules::view::view(
+            &session,
+            kantelspel::rules::view::Viewer::Role(session.seats[&seat].role),
+        );
+        assert_eq!(
+            browser.js("return window.kantelspel.view"),
+            serde_json::to_value(&whole).unwrap(),
+            "the page's screen is the whole view"
+        );
+        assert!(browser.js("return window.kantelspel.seq").as_u64().unwrap() > 1);
     }
     for app in &bots {
         let view = app

@@ -4,13 +4,15 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use kantelspel::net::client::ClientCore;
 use kantelspel::net::host::{HostCore, Outgoing};
 use kantelspel::net::protocol::{
     self, ClientMsg, HostMsg, MAX_CLIENT_MESSAGE, PROTOCOL_VERSION, PlayerIntent, Refusal,
 };
 use kantelspel::rules::Session;
 use kantelspel::rules::deck::Deck;
-use kantelspel::rules::session::{Intent, RuleError};
+use kantelspel::rules::session::{Intent, Phase, RuleError};
+use kantelspel::rules::view::{Viewer, view};
 
 fn host() -> HostCore {
     let session = Session::new(Arc::new(Deck::default_deck().unwrap()), 4, 5);
@@ -59,6 +61,11 @@ const T: Duration = Duration::from_secs(0);
 
 /// A host in round 1 with a player in every role (clients 1 to 4).
 fn seated() -> HostCore {
+    seated_and_sent().0
+}
+
+/// ...and what it sent them so far (their first screens).
+fn seated_and_sent() -> (HostCore, Outgoing) {
     let mut h = host();
     for (i, role) in ["raadslid", "wethouder", "ambtenaar", "wijkteamprofessional"]
         .iter()
@@ -73,8 +80,8 @@ fn seated() -> HostCore {
     })
     .unwrap();
     h.facilitate(&Intent::Start).unwrap();
-    h.take_outgoing(T);
-    h
+    let out = h.take_outgoing(T);
+    (h, out)
 }
 
 #[test]
@@ -217,13 +224,13 @@ fn a_vote_after_its_step_closed_is_refused() {
 
 #[test]
 fn each_player_receives_only_their_own_roles_briefing() {
-    let mut h = seated();
-    h.facilitate(&Intent::ExtendTimer { secs: 10 }).unwrap();
-    let out = h.take_outgoing(T);
+    let (_, out) = seated_and_sent();
+    let mut screens = 0;
     for (client, bytes) in &out.messages {
         let Ok(HostMsg::State { view, .. }) = protocol::decode_host(bytes) else {
             continue;
         };
+        screens += 1;
         let card = view.card.as_ref().unwrap();
         assert!(card.all_briefings.is_empty());
         let text = format!("{view:?}");
@@ -234,6 +241,7 @@ fn each_player_receives_only_their_own_roles_briefing() {
             "client {client}"
         );
     }
+    assert_eq!(screens, 4, "every player got a whole screen first");
 }
 
 #[test]
@@ -408,4 +416,144 @@ fn a_reload_that_would_move_a_seat_is_refused() {
             assert!(h.session().deck().role_index("wethouder").is_some());
         }
     }
+}
+
+/// Routes what the host sent to each player's `ClientCore` (dropping the messages `lose` picks),
+/// and what the players want to say back to the host.
+fn route(
+    h: &mut HostCore,
+    players: &mut [(u64, ClientCore)],
+    now: Duration,
+    lose: &mut dyn FnMut(u64, &HostMsg) -> bool,
+) {
+    for _ in 0..3 {
+        let out = h.take_outgoing(now);
+        for (client, bytes) in out.messages {
+            let Some((_, core)) = players.iter_mut().find(|(c, _)| *c == client) else {
+                continue;
+            };
+            if lose(client, &protocol::decode_host(&bytes).unwrap()) {
+                continue;
+            }
+            core.receive(&bytes);
+        }
+        for (client, core) in players.iter_mut() {
+            for bytes in core.take_outbox() {
+                h.receive(*client, &bytes, now);
+            }
+        }
+    }
+}
+
+/// Whether every player's screen is the whole view the host would send it now.
+fn screens_match(
+    h: &HostCore,
+    players: &[(u64, ClientCore)],
+    skip: Option<u64>,
+) -> Result<(), String> {
+    for (client, core) in players.iter().filter(|(c, _)| Some(*c) != skip) {
+        let seat = core.seat.ok_or(format!("client {client} has no seat"))?;
+        let role = h.session().seats[&seat].role;
+        let whole = view(h.session(), Viewer::Role(role));
+        if core.view.as_ref() != Some(&whole) {
+            return Err(format!(
+                "client {client}: the screen differs from the whole view"
+            ));
+        }
+        // (The timer alone sends nothing: players count down from the last value they got.)
+        if core.connected != h.connected_seats() {
+            return Err(format!("client {client}: the online list differs"));
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn a_screen_built_from_differences_is_the_whole_view_at_every_step_and_after_a_reconnect() {
+    let mut h = host();
+    let roles = ["raadslid", "wethouder", "ambtenaar", "wijkteamprofessional"];
+    let mut players: Vec<(u64, ClientCore)> = roles
+        .iter()
+        .enumerate()
+        .map(|(i, role)| {
+            (
+                i as u64 + 1,
+                ClientCore::new(format!("p{i}"), Some(role.to_string())),
+            )
+        })
+        .collect();
+    for (client, core) in players.iter_mut() {
+        h.connect(*client, T);
+        core.on_connected();
+    }
+    let mut now = T;
+    let mut never = |_: u64, _: &HostMsg| false;
+    route(&mut h, &mut players, now, &mut never);
+    screens_match(&h, &players, None).unwrap();
+    h.facilitate(&Intent::SetTimer { secs: 90 }).unwrap();
+    h.facilitate(&Intent::Start).unwrap();
+    let (mut patches, mut wholes, mut checked) = (0, 0, 0);
+    let mut lost_one = false;
+    let mut reconnected = false;
+    for step in 0..400 {
+        if h.session().phase == Phase::Ended {
+            break;
+        }
+        now += Duration::from_millis(300);
+        h.set_timer_left(Some(90 - (step % 90)));
+        let mut voted = false;
+        for (_, core) in players.iter_mut() {
+            if let Some((_, _, n)) = core.my_turn() {
+                voted |= core.vote(step as usize % n);
+            }
+        }
+        if !voted && step % 3 == 2 {
+            let _ = h.facilitate(&Intent::Advance);
+        }
+        if step == 3 {
+            h.facilitate(&Intent::Note {
+                text: "tafel 2 twijfelt".into(),
+            })
+            .unwrap();
+        }
+        // Halfway, the councillor's laptop drops and comes back on a new connection.
+        if step == 5 {
+            h.disconnect(1);
+            players[0].0 = 11;
+            h.connect(11, now);
+            players[0].1.on_connected();
+            reconnected = true;
+        }
+        let lost_before = lost_one;
+        // The alderman's laptop misses one difference: it must ask for the whole screen.
+        let mut lose = |client: u64, msg: &HostMsg| {
+            let patch = matches!(msg, HostMsg::Patch(_));
+            patches += usize::from(patch);
+            wholes += usize::from(matches!(msg, HostMsg::State { .. }));
+            if client == 2 && patch && step > 2 && !lost_one {
+                lost_one = true;
+                return true;
+            }
+            false
+        };
+        route(&mut h, &mut players, now, &mut lose);
+        // The laptop that missed a difference learns it from the next one, and asks then.
+        let skip = (lost_one && !lost_before).then_some(2);
+        screens_match(&h, &players, skip).unwrap_or_else(|e| panic!("step {step}: {e}"));
+        checked += 1;
+    }
+    assert_eq!(
+        h.session().phase,
+        Phase::Ended,
+        "the session was played to its end"
+    );
+    assert!(lost_one && reconnected);
+    assert!(checked > 10, "{checked} steps compared");
+    assert!(h.session().decisions.len() >= 4);
+    assert!(
+        patches > 10 * wholes,
+        "{patches} differences, {wholes} whole screens"
+    );
+    // The debrief arrived by differences too.
+    assert!(!players[1].1.view.as_ref().unwrap().decisions.is_empty());
 }

@@ -119,7 +119,10 @@ fn play_full_session(name: &str, weather: Option<Weather>) {
             "the blaster sent datagrams of every length"
         );
         let most = relays.iter().map(Relay::junk_sent).max().unwrap_or(0);
-        assert!(most > 1400, "a player's address sent junk of every length ({most})");
+        assert!(
+            most > 1400,
+            "a player's address sent junk of every length ({most})"
+        );
         let dropped = host
             .world()
             .resource::<kantelspel::net::transport::ServerTransport>()

@@ -125,3 +125,57 @@ proptest! {
         prop_assert_eq!(rebuilt, session);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// A screen built from differences is the screen: after any intent, for every viewer, the
+    /// changes (also through JSON, as a browser gets them, and through postcard, as a laptop
+    /// does) turn the last screen into the new one.
+    #[test]
+    fn differences_rebuild_every_screen_exactly(
+        seed in any::<u64>(),
+        steps in proptest::collection::vec(
+            (sender(), intent(), proptest::collection::vec(0u32..8, 0..5), proptest::option::of(0u32..90)),
+            0..80,
+        ),
+    ) {
+        use kantelspel::net::patch::{self, Change, Screen};
+        use kantelspel::rules::view::{Viewer, view};
+        let deck = Arc::new(Deck::from_ron("mini.ron", MINI).unwrap());
+        let mut session = Session::new(Arc::clone(&deck), seed, 5);
+        let viewers = [
+            Viewer::Facilitator,
+            Viewer::Record,
+            Viewer::Role(None),
+            Viewer::Role(Some(0)),
+            Viewer::Role(Some(1)),
+        ];
+        let screen = |s: &Session, v: Viewer, connected: &[u32], timer_left| Screen {
+            view: view(s, v),
+            connected: connected.to_vec(),
+            timer_left,
+        };
+        let mut last: Vec<Screen> = viewers.iter().map(|v| screen(&session, *v, &[], None)).collect();
+        for (sender, intent, mut connected, timer_left) in steps {
+            let _ = session.apply(sender, &intent);
+            connected.sort_unstable();
+            connected.dedup();
+            for (i, v) in viewers.iter().enumerate() {
+                let new = screen(&session, *v, &connected, timer_left);
+                let changes = patch::diff(&last[i], &new);
+                prop_assert_eq!(changes.is_empty(), last[i] == new);
+                let json: Vec<Change> =
+                    serde_json::from_str(&serde_json::to_string(&changes).unwrap()).unwrap();
+                let wire: Vec<Change> =
+                    postcard::from_bytes(&postcard::to_allocvec(&changes).unwrap()).unwrap();
+                prop_assert_eq!(&json, &changes);
+                prop_assert_eq!(&wire, &changes);
+                let mut rebuilt = last[i].clone();
+                patch::apply(&mut rebuilt, json);
+                prop_assert_eq!(&rebuilt, &new);
+                last[i] = new;
+            }
+        }
+    }
+}

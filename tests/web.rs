@@ -12,6 +12,7 @@ use futures_util::{SinkExt, StreamExt};
 use kantelspel::net::director::Director;
 use kantelspel::net::host::{HostCore, LinkKind, Outgoing};
 use kantelspel::net::page;
+use kantelspel::net::patch::{self, Patch, Screen};
 use kantelspel::net::plugin::HostLink;
 use kantelspel::net::web::{CODE_TRIES_PER_MINUTE, HEADER_WAIT, HELLO_WAIT};
 use kantelspel::rules::Session;
@@ -242,8 +243,49 @@ fn the_page_is_small_and_needs_nothing_from_outside() {
 // The real door over loopback
 // ---------------------------------------------------------------------------------------------
 
-type Ws =
+type Raw =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// A WebSocket that keeps its screen as the page does: whole screens and differences.
+struct Ws {
+    raw: Raw,
+    screen: Option<(u64, Screen)>,
+}
+
+impl Ws {
+    async fn send(&mut self, m: Message) -> Result<(), tokio_tungstenite::tungstenite::Error> {
+        self.raw.send(m).await
+    }
+
+    /// A frame as the page sees it: a difference comes out as the whole screen it makes.
+    async fn read(&mut self, v: Value) -> Option<Value> {
+        if v["t"] == "state" {
+            let screen = Screen {
+                view: serde_json::from_value(v["view"].clone()).unwrap(),
+                connected: serde_json::from_value(v["connected"].clone()).unwrap(),
+                timer_left: serde_json::from_value(v["timer_left"].clone()).unwrap(),
+            };
+            self.screen = Some((v["seq"].as_u64().unwrap(), screen));
+            return Some(v);
+        }
+        if v["t"] != "patch" {
+            return Some(v);
+        }
+        let p: Patch = serde_json::from_value(v).unwrap();
+        match self.screen.as_mut() {
+            Some((seq, screen)) if *seq == p.base => {
+                patch::apply(screen, p.changes);
+                *seq = p.seq;
+                Some(json!({"t": "state", "seq": p.seq, "view": screen.view,
+                    "connected": screen.connected, "timer_left": screen.timer_left}))
+            }
+            _ => {
+                let _ = self.send(Message::text(r#"{"t":"resync"}"#)).await;
+                None
+            }
+        }
+    }
+}
 
 fn host(auto: bool) -> HostThread {
     let pace = kantelspel::net::director::Pace {
@@ -259,15 +301,26 @@ async fn ws(web: SocketAddr) -> Ws {
     let (ws, _) = tokio_tungstenite::connect_async(format!("ws://{web}/ws"))
         .await
         .expect("the door opens");
-    ws
+    Ws {
+        raw: ws,
+        screen: None,
+    }
 }
 
 /// The next JSON frame, or `None` when the link closed or `wait` passed.
 async fn next(ws: &mut Ws, wait: Duration) -> Option<Value> {
     let deadline = tokio::time::Instant::now() + wait;
     loop {
-        match tokio::time::timeout_at(deadline, ws.next()).await {
-            Ok(Some(Ok(Message::Text(t)))) => return serde_json::from_str(&t).ok(),
+        match tokio::time::timeout_at(deadline, ws.raw.next()).await {
+            Ok(Some(Ok(Message::Text(t)))) => {
+                let Ok(v) = serde_json::from_str(&t) else {
+                    return None;
+                };
+                match ws.read(v).await {
+                    Some(v) => return Some(v),
+                    None => continue,
+                }
+            }
             Ok(Some(Ok(Message::Ping(_) | Message::Pong(_)))) => continue,
             _ => return None,
         }
@@ -291,7 +344,7 @@ async fn until(ws: &mut Ws, wait: Duration, want: impl Fn(&Value) -> bool) -> Op
 async fn closed(ws: &mut Ws, wait: Duration) -> bool {
     let deadline = tokio::time::Instant::now() + wait;
     loop {
-        match tokio::time::timeout_at(deadline, ws.next()).await {
+        match tokio::time::timeout_at(deadline, ws.raw.next()).await {
             Ok(None | Some(Err(_)) | Some(Ok(Message::Close(_)))) => return true,
             Ok(Some(Ok(_))) => continue,
             Err(_) => return false,

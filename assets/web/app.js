@@ -120,17 +120,74 @@ function receive(msg) {
       return;
     }
     S.notice = tx(msg.text);
-  } else if (msg.t === 'state') {
-    S.view = msg.view;
-    S.connected = msg.connected;
-    S.timerLeft = msg.timer_left;
-    S.timerAt = Date.now();
+  } else if (msg.t === 'state' || msg.t === 'patch') {
+    if (msg.t === 'state') {
+      S.view = msg.view;
+      S.connected = msg.connected;
+      S.seq = msg.seq;
+      newTimer(msg.timer_left);
+    } else if (S.view && S.seq === msg.base) {
+      applyPatch(msg.changes);
+      S.seq = msg.seq;
+    } else {
+      // A difference to a screen this page does not have: ask for the whole screen.
+      S.seq = null;
+      send({ t: 'resync' });
+      return;
+    }
     S.retries = 0;
     if (S.screen !== 'play') S.screen = 'play';
     if (S.projector) S.retries = 0;
   }
   render();
   status();
+}
+
+function newTimer(left) {
+  // The countdown restarts only when the host says something new about the timer.
+  if (left !== S.timerLeft || !S.timerAt) S.timerAt = Date.now();
+  S.timerLeft = left;
+}
+
+// The host's differences (src/net/patch.rs, `Change` and `CardPart`), applied as it applies them.
+function keepAndAdd(list, d) {
+  return list.slice(0, d.keep).concat(d.add);
+}
+
+function applyCard(card, parts) {
+  const fields = { Title: 'title', Briefing: 'briefing', AllBriefings: 'all_briefings', Step: 'step', Steps: 'steps', DecidingRole: 'deciding_role', Prompt: 'prompt', Options: 'options', Debrief: 'debrief', KeyQuestion: 'key_question' };
+  for (const p of parts) {
+    const k = Object.keys(p)[0];
+    if (k === 'Earlier') card.earlier = keepAndAdd(card.earlier, p[k]);
+    else if (fields[k]) card[fields[k]] = p[k];
+  }
+}
+
+function applyPatch(changes) {
+  const v = S.view;
+  const fields = { DeckTitle: 'deck_title', Round: 'round', Rounds: 'rounds', Phase: 'phase', Paused: 'paused', TimerSecs: 'timer_secs', Roles: 'roles', Meters: 'meters', Card: 'card', Last: 'last', Debrief: 'debrief', KeyQuestions: 'key_questions', News: 'news', Ending: 'ending', CanUndo: 'can_undo' };
+  for (const c of changes) {
+    const k = Object.keys(c)[0];
+    const x = c[k];
+    if (fields[k]) v[fields[k]] = x;
+    else if (k === 'MeterValues') x.forEach((value, i) => { if (v.meters[i]) v.meters[i].value = value; });
+    else if (k === 'Seats') {
+      v.seats = v.seats.filter((s) => !x.gone.includes(s.seat));
+      for (const seat of x.set) {
+        const i = v.seats.findIndex((s) => s.seat >= seat.seat);
+        if (i < 0) v.seats.push(seat);
+        else if (v.seats[i].seat === seat.seat) v.seats[i] = seat;
+        else v.seats.splice(i, 0, seat);
+      }
+    } else if (k === 'CardParts') { if (v.card) applyCard(v.card, x); }
+    else if (k === 'History') v.meter_history = keepAndAdd(v.meter_history, x);
+    else if (k === 'Decisions') v.decisions = keepAndAdd(v.decisions, x);
+    else if (k === 'Notes') v.notes = keepAndAdd(v.notes || [], x);
+    else if (k === 'Connected') {
+      S.connected = S.connected.filter((s) => !x.gone.includes(s)).concat(x.came);
+      S.connected = [...new Set(S.connected)].sort((a, b) => a - b);
+    } else if (k === 'TimerLeft') newTimer(x);
+  }
 }
 
 function send(msg) {

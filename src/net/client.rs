@@ -5,6 +5,7 @@ use crate::rules::deck::RoleIdx;
 use crate::rules::session::{Phase, SeatId};
 use crate::rules::view::View;
 
+use super::patch::{self, Screen};
 use super::protocol::{self, ClientMsg, HostMsg, PROTOCOL_VERSION, PlayerIntent, Refusal};
 
 #[derive(Default)]
@@ -24,6 +25,8 @@ pub struct ClientCore {
     pub fatal: Option<Refusal>,
     /// Bumped on every new view.
     pub version: u64,
+    /// The number of the screen held, which the host's differences build on.
+    pub screen: Option<u64>,
     /// At the door after the start: the facilitator has not let us in yet.
     pub waiting: bool,
     rejoin: Option<u64>,
@@ -92,17 +95,45 @@ impl ClientCore {
                 self.refusal = Some(r);
             }
             HostMsg::State {
+                seq,
                 view,
                 connected,
                 timer_left,
             } => {
                 self.view = Some(*view);
                 self.connected = connected;
-                self.timer_left = timer_left;
-                self.timer_at = Some(std::time::Instant::now());
-                self.version += 1;
+                self.screen = Some(seq);
+                self.new_screen(timer_left);
+            }
+            HostMsg::Patch(patch) => {
+                let view = self.view.take();
+                let Some(view) = view.filter(|_| self.screen == Some(patch.base)) else {
+                    // A difference to a screen we do not have (one went missing): ask for all.
+                    self.screen = None;
+                    self.outbox.push(protocol::encode(&ClientMsg::Resync));
+                    return;
+                };
+                let mut screen = Screen {
+                    view,
+                    connected: std::mem::take(&mut self.connected),
+                    timer_left: self.timer_left,
+                };
+                patch::apply(&mut screen, patch.changes);
+                self.view = Some(screen.view);
+                self.connected = screen.connected;
+                self.screen = Some(patch.seq);
+                self.new_screen(screen.timer_left);
             }
         }
+    }
+
+    fn new_screen(&mut self, timer_left: Option<u32>) {
+        // The countdown restarts only when the host says something new about the timer.
+        if timer_left != self.timer_left || self.timer_at.is_none() {
+            self.timer_at = Some(std::time::Instant::now());
+        }
+        self.timer_left = timer_left;
+        self.version += 1;
     }
 
     pub fn send(&mut self, intent: PlayerIntent) {

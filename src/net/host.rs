@@ -16,6 +16,7 @@ use crate::rules::view::{Viewer, view};
 
 use super::code::JoinCode;
 use super::journal_file::JournalFile;
+use super::patch::{self, Patch, Screen};
 use super::protocol::{
     self, BrowserMsg, ClientMsg, HostMsg, MAX_CLIENT_MESSAGES_PER_SEC, PROTOCOL_VERSION, Refusal,
 };
@@ -53,6 +54,8 @@ struct Conn {
     watching: bool,
     window_start: Duration,
     messages: u32,
+    /// The number of the screen this link holds, after which it gets differences.
+    screen: Option<u64>,
 }
 
 /// What the shell must do after the host has had its say.
@@ -85,6 +88,10 @@ pub struct HostCore {
     last_broadcast: Option<Duration>,
     /// Bumped whenever seats or connections change, for the shell's roster.
     roster_version: u64,
+    /// The last screen sent to each role (and to those without one), with its number: the base
+    /// the next differences are taken from.
+    screens: HashMap<Option<RoleIdx>, (u64, Screen)>,
+    next_screen: u64,
     timer_left: Option<u32>,
     rng: rand_chacha::ChaCha8Rng,
     /// What was accepted while the session waited in the lobby (seats, roles, the timer): played
@@ -114,6 +121,8 @@ impl HostCore {
             urgent: true,
             last_broadcast: None,
             roster_version: 0,
+            screens: HashMap::new(),
+            next_screen: 1,
             timer_left: None,
             rng: rand_chacha::ChaCha8Rng::seed_from_u64(seed ^ 0xb07),
             lobby_log: Vec::new(),
@@ -175,6 +184,7 @@ impl HostCore {
                 watching: false,
                 window_start: now,
                 messages: 0,
+                screen: None,
             },
         );
         true
@@ -370,6 +380,7 @@ impl HostCore {
         let watching = self.conns.get(&client).is_some_and(|c| c.watching);
         match protocol::decode_browser(text) {
             Ok(BrowserMsg::Watch { .. }) => self.watch(client),
+            Ok(BrowserMsg::Resync) if watching => self.resync(client),
             // A projector page says nothing after it is let in.
             Ok(_) if watching => self.refuse(client, Refusal::Malformed),
             Ok(msg) => match msg.into_client_msg() {
@@ -383,6 +394,7 @@ impl HostCore {
     fn gate(&mut self, client: ClientId, msg: ClientMsg) {
         match self.verify(client, msg) {
             Ok(Verified::Hello { name, role, rejoin }) => self.hello(client, name, role, rejoin),
+            Ok(Verified::Resync) => self.resync(client),
             Ok(Verified::Intent(sender, intent)) => {
                 if let Err(r) = self.act(sender, &intent) {
                     self.refuse(client, r);
@@ -422,6 +434,19 @@ impl HostCore {
                 }
                 Ok(Verified::Intent(Sender::Seat(seat), intent))
             }
+            ClientMsg::Resync => {
+                conn.seat.ok_or(Refusal::NotJoined)?;
+                Ok(Verified::Resync)
+            }
+        }
+    }
+
+    /// A link lost track of its screen: it gets the whole screen with the next views.
+    pub fn resync(&mut self, client: ClientId) {
+        if let Some(c) = self.conns.get_mut(&client) {
+            c.screen = None;
+            self.dirty = true;
+            self.urgent = true;
         }
     }
 
@@ -724,47 +749,125 @@ impl HostCore {
             self.urgent = false;
             self.last_broadcast = Some(now);
             let connected = self.connected_seats();
-            // One view per role, encoded once per kind of link and shared by all who get it.
-            let mut states: HashMap<Option<RoleIdx>, HostMsg> = HashMap::new();
-            let mut native: HashMap<Option<RoleIdx>, Vec<u8>> = HashMap::new();
-            let mut web: HashMap<Option<RoleIdx>, Arc<str>> = HashMap::new();
-            let listening: Vec<(ClientId, LinkKind, Option<RoleIdx>)> = self
+            let listening: Vec<(ClientId, Option<RoleIdx>)> = self
                 .conns
                 .iter()
                 .filter_map(|(id, c)| match (c.seat, c.watching) {
                     // A projector sees what a seat without a role sees: the general briefing.
-                    (_, true) => Some((*id, c.kind, None)),
-                    (Some(seat), _) => Some((
-                        *id,
-                        c.kind,
-                        self.session.seats.get(&seat).and_then(|s| s.role),
-                    )),
+                    (_, true) => Some((*id, None)),
+                    (Some(seat), _) => {
+                        Some((*id, self.session.seats.get(&seat).and_then(|s| s.role)))
+                    }
                     (None, false) => None,
                 })
                 .collect();
-            for (client, kind, role) in listening {
-                let state = states.entry(role).or_insert_with(|| HostMsg::State {
-                    view: Box::new(view(&self.session, Viewer::Role(role))),
-                    connected: connected.clone(),
-                    timer_left: self.timer_left,
+            // One screen per role, and its difference from the last one that role was sent, each
+            // encoded at most once per kind of link and shared by all who get it.
+            let mut sends: HashMap<Option<RoleIdx>, Sends> = HashMap::new();
+            for (client, role) in listening {
+                let sending = sends.entry(role).or_insert_with(|| {
+                    let screen = Screen {
+                        view: view(&self.session, Viewer::Role(role)),
+                        connected: connected.clone(),
+                        timer_left: self.timer_left,
+                    };
+                    let (seq, patch) = match self.screens.get(&role) {
+                        Some((seq, old)) => {
+                            let changes = patch::diff(old, &screen);
+                            if changes.is_empty() {
+                                (*seq, None)
+                            } else {
+                                let next = self.next_screen;
+                                let patch = HostMsg::Patch(Patch {
+                                    base: *seq,
+                                    seq: next,
+                                    changes,
+                                });
+                                (next, Some(patch))
+                            }
+                        }
+                        None => (self.next_screen, None),
+                    };
+                    if seq == self.next_screen {
+                        self.next_screen += 1;
+                        self.screens.insert(role, (seq, screen));
+                    }
+                    Sends {
+                        seq,
+                        patch: patch.map(Encoded::new),
+                        full: None,
+                    }
                 });
+                let Some(conn) = self.conns.get_mut(&client) else {
+                    continue;
+                };
+                if conn.screen == Some(sending.seq) {
+                    continue;
+                }
+                let kind = conn.kind;
+                let fits = sending.patch.as_ref().is_some_and(
+                    |p| matches!(&p.msg, HostMsg::Patch(p) if conn.screen == Some(p.base)),
+                );
+                conn.screen = Some(sending.seq);
+                let encoded = if fits {
+                    sending.patch.as_mut()
+                } else {
+                    let seq = sending.seq;
+                    let screen = &self.screens[&role].1;
+                    Some(sending.full.get_or_insert_with(|| {
+                        Encoded::new(HostMsg::State {
+                            seq,
+                            view: Box::new(screen.view.clone()),
+                            connected: screen.connected.clone(),
+                            timer_left: screen.timer_left,
+                        })
+                    }))
+                };
+                let Some(encoded) = encoded else { continue };
                 match kind {
-                    LinkKind::Udp => {
-                        let bytes = native
-                            .entry(role)
-                            .or_insert_with(|| protocol::encode(state));
-                        self.out.messages.push((client, bytes.clone()));
-                    }
-                    LinkKind::Web => {
-                        let text = web
-                            .entry(role)
-                            .or_insert_with(|| Arc::from(protocol::browser_json(state)));
-                        self.out.web.push((client, text.clone()));
-                    }
+                    LinkKind::Udp => self.out.messages.push((client, encoded.native())),
+                    LinkKind::Web => self.out.web.push((client, encoded.web())),
                 }
             }
         }
         std::mem::take(&mut self.out)
+    }
+}
+
+/// What one role's links are sent this time: the number of its screen, the difference that
+/// leads there (if the role had a screen before), and the whole screen for links without it.
+struct Sends {
+    seq: u64,
+    patch: Option<Encoded>,
+    full: Option<Encoded>,
+}
+
+/// A message encoded for each kind of link at most once.
+struct Encoded {
+    msg: HostMsg,
+    native: Option<Vec<u8>>,
+    web: Option<Arc<str>>,
+}
+
+impl Encoded {
+    fn new(msg: HostMsg) -> Encoded {
+        Encoded {
+            msg,
+            native: None,
+            web: None,
+        }
+    }
+
+    fn native(&mut self) -> Vec<u8> {
+        self.native
+            .get_or_insert_with(|| protocol::encode(&self.msg))
+            .clone()
+    }
+
+    fn web(&mut self) -> Arc<str> {
+        self.web
+            .get_or_insert_with(|| Arc::from(protocol::browser_json(&self.msg)))
+            .clone()
     }
 }
 
@@ -775,6 +878,7 @@ enum Verified {
         rejoin: Option<u64>,
     },
     Intent(Sender, Intent),
+    Resync,
 }
 
 /// What a new session is made of; left-out parts get their defaults.

@@ -11,6 +11,7 @@ pub mod host;
 pub mod info;
 pub mod journal_file;
 pub mod page;
+pub mod patch;
 pub mod plugin;
 pub mod protocol;
 pub mod qr;

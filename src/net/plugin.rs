@@ -269,6 +269,7 @@ fn host_receive(mut server: ResMut<RenetServer>, mut link: ResMut<HostLink>) {
                     }
                 }
                 WebEvent::Frame { client, text } => link.core.receive_web(client, &text, now),
+                WebEvent::Resync { client } => link.core.resync(client),
                 WebEvent::Closed { client } => {
                     if link.core.is_web(client) {
                         link.core.disconnect(client);

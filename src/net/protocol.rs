@@ -9,9 +9,11 @@ use crate::rules::Text;
 use crate::rules::session::{Intent, RuleError, SeatId};
 use crate::rules::view::View;
 
+use super::patch::Patch;
+
 /// Bumped whenever a message changes shape. Part of the netcode protocol id, so clients of
 /// another version cannot connect by accident; the info port tells them why.
-pub const PROTOCOL_VERSION: u16 = 2;
+pub const PROTOCOL_VERSION: u16 = 3;
 /// "KANTEL" in ASCII, then the version.
 pub const PROTOCOL_ID: u64 = 0x4b41_4e54_454c_0000 | PROTOCOL_VERSION as u64;
 
@@ -77,6 +79,8 @@ pub enum ClientMsg {
     },
     /// A player's intent: choose a role, vote. Nothing else can be said on the wire.
     Intent(PlayerIntent),
+    /// A difference arrived for a screen this client does not have: send the whole screen.
+    Resync,
 }
 
 /// All that a player's device can ask of the host once seated. The rules' `Intent` (start, end,
@@ -123,13 +127,17 @@ pub enum HostMsg {
     },
     /// Something the player sent was not accepted. Fatal refusals are followed by a disconnect.
     Refused(Refusal),
-    /// The session as this player may see it, and who is connected.
+    /// The session as this player may see it, and who is connected: the whole screen,
+    /// numbered `seq`. Sent first, after a resync, and when a player changes role.
     State {
+        seq: u64,
         view: Box<View>,
         connected: Vec<SeatId>,
         /// Seconds left on the decision timer, when one runs.
         timer_left: Option<u32>,
     },
+    /// What changed since the screen numbered `patch.base` (the usual message).
+    Patch(Patch),
     /// The session has started and the room is closed: the facilitator decides whether to let
     /// this player in. Nothing of the session is sent until then.
     Waiting { session: String },
@@ -241,6 +249,8 @@ pub enum BrowserMsg {
         step: usize,
         option: usize,
     },
+    /// A difference did not fit the page's screen: send the whole screen.
+    Resync,
 }
 
 impl BrowserMsg {
@@ -288,6 +298,7 @@ impl BrowserMsg {
             },
             BrowserMsg::Watch { .. } => return None,
             BrowserMsg::Role { role } => ClientMsg::Intent(PlayerIntent::ChooseRole { role }),
+            BrowserMsg::Resync => ClientMsg::Resync,
             BrowserMsg::Vote {
                 round,
                 step,
@@ -319,10 +330,12 @@ pub enum ToBrowser<'a> {
         replaced: bool,
     },
     State {
+        seq: u64,
         view: &'a View,
         connected: &'a [SeatId],
         timer_left: Option<u32>,
     },
+    Patch(&'a Patch),
     Waiting {
         session: &'a str,
     },
@@ -345,14 +358,17 @@ pub fn browser_json(msg: &HostMsg) -> String {
             replaced: *r == Refusal::Replaced,
         },
         HostMsg::State {
+            seq,
             view,
             connected,
             timer_left,
         } => ToBrowser::State {
+            seq: *seq,
             view,
             connected,
             timer_left: *timer_left,
         },
+        HostMsg::Patch(patch) => ToBrowser::Patch(patch),
         HostMsg::Waiting { session } => ToBrowser::Waiting { session },
     };
     // Serialising our own plain data types cannot fail.

@@ -73,6 +73,8 @@ pub enum WebEvent {
     Frame { client: ClientId, text: String },
     /// The link is gone.
     Closed { client: ClientId },
+    /// The link skipped differences while it was behind: it needs the whole screen.
+    Resync { client: ClientId },
 }
 
 enum Outbound {
@@ -219,6 +221,8 @@ pub struct WebEdge {
     dropped: Vec<ClientId>,
     /// Frames for browsers whose queue was full, newest view only.
     behind: HashMap<ClientId, Behind>,
+    /// Browsers that skipped differences, for the host to send the whole screen.
+    resyncs: Vec<ClientId>,
     stop: Option<oneshot::Sender<()>>,
 }
 
@@ -262,6 +266,7 @@ impl WebEdge {
             addr,
             dropped: Vec::new(),
             behind: HashMap::new(),
+            resyncs: Vec::new(),
             stop: Some(stop),
         })
     }
@@ -282,6 +287,11 @@ impl WebEdge {
             .drain(..)
             .map(|client| WebEvent::Closed { client })
             .collect();
+        out.extend(
+            self.resyncs
+                .drain(..)
+                .map(|client| WebEvent::Resync { client }),
+        );
         // Openings first, so a link's frames find it; a closing makes later frames moot.
         let mut closed = Vec::new();
         for ev in lock(&self.events).try_iter() {
@@ -302,14 +312,23 @@ impl WebEdge {
 
     /// Queues one frame for a browser. One that does not keep up is closed.
     /// A browser that has fallen behind (a slow phone, a tab in the background) does not get
-    /// every view queued: a newer view replaces the one still waiting, so it catches up with
-    /// the latest state. One that stays behind for `SEND_WAIT` is closed.
+    /// every view queued: it skips the differences it has not read and gets the whole screen
+    /// (the host is asked for it), so it catches up with the latest state at once. One that
+    /// stays behind for `SEND_WAIT` is closed.
     pub fn send(&mut self, client: ClientId, text: Arc<str>) {
         if let Some(b) = self.behind.get_mut(&client) {
-            if is_view(&text) {
-                b.frames.retain(|f| !is_view(f));
+            if is_view(&text) || is_patch(&text) {
+                b.frames.retain(|f| !is_view(f) && !is_patch(f));
+                if is_view(&text) {
+                    b.resync = false;
+                    b.frames.push(text);
+                } else if !b.resync {
+                    b.resync = true;
+                    self.resyncs.push(client);
+                }
+            } else {
+                b.frames.push(text);
             }
-            b.frames.push(text);
             return;
         }
         let links = lock(&self.door.links);
@@ -323,6 +342,7 @@ impl WebEdge {
                 Behind {
                     since: Instant::now(),
                     frames: vec![text],
+                    resync: false,
                 },
             );
         }
@@ -344,7 +364,10 @@ impl WebEdge {
                 b.frames.remove(0);
             }
             if b.frames.is_empty() {
-                done.push(*client);
+                // Until the whole screen it asked for arrives, differences are not for it.
+                if !b.resync {
+                    done.push(*client);
+                }
             } else if b.since.elapsed() > SEND_WAIT {
                 links.remove(client);
                 self.dropped.push(*client);
@@ -375,11 +398,18 @@ impl Drop for WebEdge {
 struct Behind {
     since: Instant,
     frames: Vec<Arc<str>>,
+    /// Differences were skipped: the host was asked for the whole screen.
+    resync: bool,
 }
 
-/// Whether a frame is a view (which a newer view makes moot).
+/// Whether a frame is a whole screen (which a newer one makes moot).
 fn is_view(text: &str) -> bool {
     text.starts_with(r#"{"t":"state""#)
+}
+
+/// Whether a frame is a difference to the screen before it.
+fn is_patch(text: &str) -> bool {
+    text.starts_with(r#"{"t":"patch""#)
 }
 
 /// One encoded frame as the socket takes it, sharing the text instead of copying it.
