@@ -179,6 +179,11 @@ function applyPatch(changes) {
         else if (v.seats[i].seat === seat.seat) v.seats[i] = seat;
         else v.seats.splice(i, 0, seat);
       }
+    } else if (k === 'Votes') {
+      for (const s of v.seats) {
+        if (x.voted.includes(s.seat)) s.voted = true;
+        else if (x.unvoted.includes(s.seat)) s.voted = false;
+      }
     } else if (k === 'CardParts') { if (v.card) applyCard(v.card, x); }
     else if (k === 'History') v.meter_history = keepAndAdd(v.meter_history, x);
     else if (k === 'Decisions') v.decisions = keepAndAdd(v.decisions, x);

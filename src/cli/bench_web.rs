@@ -18,11 +18,13 @@ use super::bench::{percentile, spread_roles, thread_cpu};
 use crate::net::code::JoinCode;
 use crate::net::director::{Director, Pace};
 use crate::net::host::HostCore;
+use crate::net::patch::{self, Change, Screen};
 use crate::net::plugin::{HostConfig, HostLink, HostPlugin, start_host};
 use crate::rules::Session;
 use crate::rules::bot::Strategy;
 use crate::rules::deck::Deck;
 use crate::rules::session::Phase;
+use crate::rules::view::View;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct BenchWebArgs {
@@ -43,43 +45,25 @@ pub struct BenchWebArgs {
     pub timeout_secs: u64,
 }
 
-/// What a bench player reads of a view: the rest of the JSON is skipped unread.
+/// A frame as a bench player reads it: a whole screen or a difference, kept as the page keeps
+/// them (the page's work is part of what a browser player costs).
 #[derive(Deserialize)]
 struct Frame {
     t: String,
     #[serde(default)]
     seat: Option<u32>,
     #[serde(default)]
-    view: Option<ViewLite>,
-}
-
-#[derive(Deserialize)]
-struct ViewLite {
-    round: u32,
-    phase: Phase,
-    seats: Vec<SeatLite>,
-    card: Option<CardLite>,
-    last: Option<LastLite>,
-}
-
-#[derive(Deserialize)]
-struct SeatLite {
-    seat: u32,
-    role: Option<usize>,
-    voted: bool,
-}
-
-#[derive(Deserialize)]
-struct CardLite {
-    step: usize,
-    deciding_role: usize,
-    options: Vec<serde::de::IgnoredAny>,
-}
-
-#[derive(Deserialize)]
-struct LastLite {
-    round: u32,
-    step: usize,
+    seq: Option<u64>,
+    #[serde(default)]
+    view: Option<View>,
+    #[serde(default)]
+    connected: Vec<u32>,
+    #[serde(default)]
+    timer_left: Option<u32>,
+    #[serde(default)]
+    base: Option<u64>,
+    #[serde(default)]
+    changes: Vec<Change>,
 }
 
 #[derive(Default)]
@@ -343,6 +327,7 @@ async fn player(
     let mut seen = Seen::new();
     let mut bytes = 0u64;
     let mut voted_on = None;
+    let mut screen: Option<(u64, Screen)> = None;
     while let Some(msg) = ws.next().await {
         let Ok(Message::Text(text)) = msg else {
             if msg.is_err() {
@@ -357,7 +342,37 @@ async fn player(
             seat = frame.seat;
             continue;
         }
-        let Some(v) = frame.view else { continue };
+        match (frame.t.as_str(), frame.view, frame.seq) {
+            ("state", Some(view), Some(seq)) => {
+                let connected = frame.connected;
+                let timer_left = frame.timer_left;
+                screen = Some((
+                    seq,
+                    Screen {
+                        view,
+                        connected,
+                        timer_left,
+                    },
+                ));
+            }
+            ("patch", _, Some(seq)) => match screen.as_mut() {
+                Some((at, s)) if Some(*at) == frame.base => {
+                    patch::apply(s, frame.changes);
+                    *at = seq;
+                }
+                _ => {
+                    screen = None;
+                    ws.send(Message::text(r#"{"t":"resync"}"#))
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    continue;
+                }
+            },
+            _ => continue,
+        }
+        let Some((_, Screen { view: v, .. })) = screen.as_ref() else {
+            continue;
+        };
         if !counted && seat.is_some() {
             counted = true;
             seated.fetch_add(1, Ordering::Relaxed);

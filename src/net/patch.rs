@@ -46,6 +46,12 @@ pub enum Change {
         gone: Vec<SeatId>,
         set: Vec<SeatView>,
     },
+    /// Only who has voted changed: seats that voted now, and seats whose vote is gone (a new
+    /// step). A room of 500 voting sends seat numbers, not 500 names.
+    Votes {
+        voted: Vec<SeatId>,
+        unvoted: Vec<SeatId>,
+    },
     /// A new card, or none.
     Card(Option<Box<CardView>>),
     /// The same card at its next step: only its parts that changed.
@@ -143,18 +149,40 @@ pub fn diff(old: &Screen, new: &Screen) -> Vec<Change> {
         });
     }
     if o.seats != *seats {
-        let gone = o
-            .seats
-            .iter()
-            .filter(|s| !seats.iter().any(|n| n.seat == s.seat))
-            .map(|s| s.seat)
-            .collect();
-        let set = seats
-            .iter()
-            .filter(|n| !o.seats.contains(n))
-            .cloned()
-            .collect();
-        out.push(Change::Seats { gone, set });
+        let only_votes = o.seats.len() == seats.len()
+            && o.seats.iter().zip(seats).all(|(a, b)| {
+                SeatView {
+                    voted: b.voted,
+                    ..a.clone()
+                } == *b
+            });
+        if only_votes {
+            let flipped = |to: bool| {
+                o.seats
+                    .iter()
+                    .zip(seats)
+                    .filter(|(a, b)| a.voted != b.voted && b.voted == to)
+                    .map(|(_, b)| b.seat)
+                    .collect()
+            };
+            out.push(Change::Votes {
+                voted: flipped(true),
+                unvoted: flipped(false),
+            });
+        } else {
+            let gone = o
+                .seats
+                .iter()
+                .filter(|s| !seats.iter().any(|n| n.seat == s.seat))
+                .map(|s| s.seat)
+                .collect();
+            let set = seats
+                .iter()
+                .filter(|n| !o.seats.contains(n))
+                .cloned()
+                .collect();
+            out.push(Change::Seats { gone, set });
+        }
     }
     match (&o.card, card) {
         (Some(a), Some(b)) if a.id == b.id && a != b => {
@@ -299,6 +327,15 @@ pub fn apply(screen: &mut Screen, changes: Vec<Change>) {
                     match v.seats.binary_search_by_key(&seat.seat, |s| s.seat) {
                         Ok(i) => v.seats[i] = seat,
                         Err(i) => v.seats.insert(i, seat),
+                    }
+                }
+            }
+            Change::Votes { voted, unvoted } => {
+                for s in &mut v.seats {
+                    if voted.contains(&s.seat) {
+                        s.voted = true;
+                    } else if unvoted.contains(&s.seat) {
+                        s.voted = false;
                     }
                 }
             }
