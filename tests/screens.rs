@@ -438,3 +438,42 @@ fn the_deck_map_button_shows_the_chosen_decks_graph() {
         status.error
     );
 }
+
+#[test]
+fn the_projector_window_opens_once_and_its_camera_goes_when_it_closes() {
+    use bevy::window::WindowClosed;
+    use kantelspel::ui::projector::{self, ProjectorWindow};
+    let mut app = app();
+    app.add_message::<WindowClosed>()
+        .add_plugins(projector::plugin);
+    let count = |app: &mut App| {
+        let windows = app
+            .world_mut()
+            .query_filtered::<Entity, With<ProjectorWindow>>()
+            .iter(app.world())
+            .collect::<Vec<_>>();
+        let cameras = app
+            .world_mut()
+            .query_filtered::<(), With<Camera2d>>()
+            .iter(app.world())
+            .count();
+        (windows, cameras)
+    };
+    assert_eq!(count(&mut app), (vec![], 0));
+    act(&mut app, UiAction::OpenProjector);
+    act(&mut app, UiAction::OpenProjector);
+    let (windows, cameras) = count(&mut app);
+    assert_eq!(
+        (windows.len(), cameras),
+        (1, 1),
+        "a second click opens no second window"
+    );
+    // The facilitator closes it on the beamer: its camera goes, and it can be opened again.
+    app.world_mut().entity_mut(windows[0]).despawn();
+    app.world_mut()
+        .write_message(WindowClosed { window: windows[0] });
+    app.update();
+    assert_eq!(count(&mut app), (vec![], 0));
+    act(&mut app, UiAction::OpenProjector);
+    assert_eq!(count(&mut app).1, 1);
+}

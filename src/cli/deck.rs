@@ -234,6 +234,7 @@ pub fn preview(
         demo: false,
         lang,
         projector: false,
+        projector_window: false,
         replay: None,
         join: None,
         preview: Some(crate::ui::PreviewCard { deck, card, role }),

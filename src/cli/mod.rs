@@ -38,6 +38,9 @@ pub struct Cli {
     /// Show the facilitator's screen as the projector view (large, without the controls).
     #[arg(long)]
     pub projector: bool,
+    /// Open the projector window beside the facilitator's (with --screenshot: picture it).
+    #[arg(long)]
+    pub projector_window: bool,
     /// Join the session at this address at once (with --code and --name).
     #[arg(long, requires_all = ["code", "name"])]
     pub connect: Option<std::net::SocketAddr>,
@@ -233,6 +236,7 @@ pub fn run(cli: Cli) -> i32 {
                 demo: cli.demo,
                 lang,
                 projector: cli.projector,
+                projector_window: cli.projector_window,
                 replay: None,
                 join: cli.connect.map(|addr| crate::ui::JoinNow {
                     addr,

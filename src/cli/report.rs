@@ -137,6 +137,7 @@ pub fn run_replay(args: ReplayArgs) -> i32 {
         demo: false,
         lang,
         projector: false,
+        projector_window: false,
         replay: Some(crate::ui::screens::Replay::new(
             loaded.record,
             loaded.meta,

@@ -5,6 +5,7 @@ pub mod deck_map;
 mod demo;
 pub mod export;
 pub mod i18n;
+pub mod projector;
 pub mod screens;
 pub mod theme;
 
@@ -39,6 +40,8 @@ pub struct WindowOptions {
     pub lang: Lang,
     /// The facilitator's screen starts in projector view.
     pub projector: bool,
+    /// Open the projector window too (and picture that window when taking a screenshot).
+    pub projector_window: bool,
     /// Open the debrief on a session read from its journal.
     pub replay: Option<screens::Replay>,
     /// Join this session at once, as if typed on the join screen.
@@ -97,6 +100,8 @@ pub fn run(opts: WindowOptions) -> i32 {
                     resolution: WindowResolution::new(1366, 768),
                     ..default()
                 }),
+                // Closing the projector window leaves the laptop's; closing that one ends it all.
+                exit_condition: bevy::window::ExitCondition::OnPrimaryClosed,
                 ..default()
             })
             .set(bevy::log::LogPlugin {
@@ -114,6 +119,7 @@ pub fn run(opts: WindowOptions) -> i32 {
     });
     app.add_plugins(EguiPlugin::default())
         .add_plugins((HostPlugin, ClientPlugin, ScreensPlugin, ScreensUiPlugin))
+        .add_plugins(projector::plugin)
         .insert_resource(Tr::new(opts.lang))
         .add_systems(Startup, |mut commands: Commands| {
             // egui draws flat shapes: multisampling would only cost time, on software renderers a lot.
@@ -139,6 +145,11 @@ pub fn run(opts: WindowOptions) -> i32 {
     if opts.projector {
         app.add_systems(Startup, |mut form: ResMut<screens::HostForm>| {
             form.projector = true;
+        });
+    }
+    if opts.projector_window {
+        app.add_systems(Startup, |mut commands: Commands, tr: Res<Tr>| {
+            projector::spawn(&mut commands, &tr);
         });
     }
     if let Some(join) = opts.join.clone() {
@@ -327,6 +338,7 @@ fn shoot(
     mut plan: ResMut<ShotPlan>,
     form: Res<screens::JoinForm>,
     client: Option<Res<crate::net::plugin::ClientLink>>,
+    projector: Query<Entity, With<projector::ProjectorWindow>>,
     mut exit: MessageWriter<AppExit>,
 ) {
     plan.frame += 1;
@@ -335,8 +347,12 @@ fn shoot(
     if plan.frame >= SCREENSHOT_AFTER_FRAMES && !plan.asked && !settling {
         plan.asked = true;
         let done = Arc::clone(&plan.done);
+        let shot = match projector.iter().next() {
+            Some(window) => Screenshot::window(window),
+            None => Screenshot::primary_window(),
+        };
         commands
-            .spawn(Screenshot::primary_window())
+            .spawn(shot)
             .observe(save_to_disk(plan.path.clone()))
             .observe(move |_: On<ScreenshotCaptured>| done.store(true, Ordering::SeqCst));
     }

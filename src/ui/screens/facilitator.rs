@@ -33,16 +33,44 @@ pub fn draw(
         });
         return Ok(());
     };
-    let view = facilitator_view(&host);
+    let width = ctx.content_rect().width();
+    let controls = Controls {
+        projector: &mut form.projector,
+        actions: &mut actions,
+        picked: &mut picked,
+        status: &status,
+    };
+    board(&mut root, width, &tr, &host, Some(controls));
+    Ok(())
+}
+
+/// What the facilitator's own window adds to the board: the controls.
+pub struct Controls<'a, 'w> {
+    pub projector: &'a mut bool,
+    pub actions: &'a mut MessageWriter<'w, UiAction>,
+    pub picked: &'a mut (String, String),
+    pub status: &'a Status,
+}
+
+/// The session on one screen: with the `desk` (the controls), the facilitator's (which can turn itself into
+/// the projector view); without, the projector window's, for the room to read.
+pub fn board(
+    root: &mut egui::Ui,
+    width: f32,
+    tr: &Tr,
+    host: &HostLink,
+    mut desk: Option<Controls<'_, '_>>,
+) {
+    let view = facilitator_view(host);
     let session = host.core.session();
     let deck = session.deck();
     let connected = host.core.connected_seats();
-    let projector = form.projector;
-    egui::Panel::top("fac-top").show(&mut root, |ui| {
+    let projector = desk.as_ref().is_none_or(|c| *c.projector);
+    egui::Panel::top("fac-top").show(root, |ui| {
         ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
         ui.horizontal(|ui| {
             ui.label(
-                egui::RichText::new(tx(&tr, &view.deck_title))
+                egui::RichText::new(tx(tr, &view.deck_title))
                     .strong()
                     .size(24.0),
             );
@@ -56,9 +84,9 @@ pub fn draw(
                 .strong(),
             );
             ui.separator();
-            ui.label(egui::RichText::new(phase_words(&tr, view.phase)).size(22.0));
+            ui.label(egui::RichText::new(phase_words(tr, view.phase)).size(22.0));
             if view.phase == Phase::Deciding {
-                let left = view_timer(&host);
+                let left = view_timer(host);
                 ui.separator();
                 ui.label(
                     egui::RichText::new(format!("⏱ {}:{:02}", left / 60, left % 60))
@@ -81,19 +109,30 @@ pub fn draw(
                         .monospace(),
                 );
 
+                let Some(c) = desk.as_mut() else {
+                    return;
+                };
                 // On the projector the bar is zoomed and full; the box alone (with its name on
                 // hover) leaves room for the timer.
-                let label = if form.projector {
+                let label = if *c.projector {
                     ""
                 } else {
                     tr.t("fac.projector")
                 };
-                ui.checkbox(&mut form.projector, label)
+                ui.checkbox(c.projector, label)
                     .on_hover_text(tr.t("fac.projector"));
+                if !*c.projector
+                    && ui
+                        .button(tr.t("fac.projector_window"))
+                        .on_hover_text(tr.t("fac.projector_window_hint"))
+                        .clicked()
+                {
+                    c.actions.write(UiAction::OpenProjector);
+                }
             });
         });
     });
-    egui::Panel::top("fac-meters").show(&mut root, |ui| {
+    egui::Panel::top("fac-meters").show(root, |ui| {
         ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
         let d = deltas(&view);
         ui.columns(view.meters.len().max(1), |cols| {
@@ -101,7 +140,7 @@ pub fn draw(
                 theme::meter(
                     &mut cols[i],
                     m,
-                    tx(&tr, &m.label),
+                    tx(tr, &m.label),
                     d.as_ref().map(|d| d[i]),
                     tr.t("meter.near"),
                     30.0,
@@ -109,19 +148,25 @@ pub fn draw(
             }
         });
     });
-    if !projector {
+    if let Some(Controls {
+        actions,
+        picked,
+        status,
+        ..
+    }) = desk.filter(|_| !projector)
+    {
         egui::Panel::right("fac-controls")
             .resizable(false)
-            .exact_size(ctx.content_rect().width() * 0.3)
-            .show(&mut root, |ui| {
+            .exact_size(width * 0.3)
+            .show(root, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| {
                     if let Some(url) = &host.web_url {
-                        join_box(ui, &tr, url, &host.code.to_string(), 120.0, 17.0);
+                        join_box(ui, tr, url, &host.code.to_string(), 120.0, 17.0);
                         ui.separator();
                     }
-                    door(ui, &tr, &host, &mut actions);
-                    controls(ui, &tr, &host, &view, &mut actions, &mut picked);
-                    notes(ui, &tr, &view, &mut actions, &mut picked.1);
+                    door(ui, tr, host, actions);
+                    controls(ui, tr, host, &view, actions, picked);
+                    notes(ui, tr, &view, actions, &mut picked.1);
                     ui.separator();
                     ui.label(
                         egui::RichText::new(tr.f("host.players", &[("n", &session.seats.len())]))
@@ -195,75 +240,62 @@ pub fn draw(
     }
     // A clipped panel of its own: a central panel grows to its widest content and would
     // paint over the side panel.
-    let main_width = ctx.content_rect().width()
-        - (if projector {
-            0.0
-        } else {
-            ctx.content_rect().width() * 0.3
-        });
+    let main_width = width - if projector { 0.0 } else { width * 0.3 };
     egui::Panel::left("fac-main")
         .resizable(false)
         .exact_size(main_width)
-        .show(&mut root, |ui| {
+        .show(root, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
                 let Some(card) = &view.card else {
                     if let Some(e) = &view.ending {
-                        ui.heading(tx(&tr, &e.message));
+                        ui.heading(tx(tr, &e.message));
                     } else {
                         ui.heading(tr.t("fac.waiting"));
                         // The room joins from the beamer: address, code and QR, large.
                         if let (true, Some(url)) = (projector, &host.web_url) {
                             ui.add_space(12.0);
-                            join_box(ui, &tr, url, &host.code.to_string(), 300.0, 30.0);
+                            join_box(ui, tr, url, &host.code.to_string(), 300.0, 30.0);
                         }
                     }
                     return;
                 };
                 for n in &view.news {
-                    ui.label(
-                        egui::RichText::new(tx(&tr, n))
-                            .size(24.0)
-                            .color(theme::WARN),
-                    );
+                    ui.label(egui::RichText::new(tx(tr, n)).size(24.0).color(theme::WARN));
                 }
-                ui.label(
-                    egui::RichText::new(tx(&tr, &card.title))
-                        .size(40.0)
-                        .strong(),
-                );
+                ui.label(egui::RichText::new(tx(tr, &card.title)).size(40.0).strong());
                 theme::card_frame().show(ui, |ui| {
                     ui.set_width(ui.available_width());
-                    ui.label(egui::RichText::new(tx(&tr, &card.briefing)).size(24.0));
+                    ui.label(egui::RichText::new(tx(tr, &card.briefing)).size(24.0));
                 });
                 if !projector && !card.all_briefings.is_empty() {
                     egui::CollapsingHeader::new(tr.t("fac.role_briefings")).show(ui, |ui| {
                         for (r, b) in &card.all_briefings {
-                            ui.label(egui::RichText::new(tx(&tr, &view.roles[*r].name)).strong());
-                            ui.label(tx(&tr, b));
+                            ui.label(egui::RichText::new(tx(tr, &view.roles[*r].name)).strong());
+                            ui.label(tx(tr, b));
                         }
                     });
                 }
                 for d in &card.earlier {
-                    decided(ui, &tr, &view, d);
+                    decided(ui, tr, &view, d);
                 }
                 if matches!(view.phase, Phase::Briefing | Phase::Deciding) {
                     let role = &view.roles[card.deciding_role];
                     ui.label(
                         egui::RichText::new(
-                            tr.f("round.decides", &[("role", &tx(&tr, &role.name))]),
+                            tr.f("round.decides", &[("role", &tx(tr, &role.name))]),
                         )
                         .size(24.0)
                         .strong()
                         .color(theme::ACCENT),
                     );
                     ui.label(
-                        egui::RichText::new(tx(&tr, &card.prompt))
+                        egui::RichText::new(tx(tr, &card.prompt))
                             .size(28.0)
                             .strong(),
                     );
                     for (i, o) in card.options.iter().enumerate() {
                         ui.label(
-                            egui::RichText::new(format!("{}.  {}", i + 1, tx(&tr, o))).size(24.0),
+                            egui::RichText::new(format!("{}.  {}", i + 1, tx(tr, o))).size(24.0),
                         );
                     }
                     let voted = view
@@ -282,7 +314,7 @@ pub fn draw(
                     );
                 }
                 if let (Phase::Resolved | Phase::Ended, Some(d)) = (view.phase, &view.last) {
-                    decided(ui, &tr, &view, d);
+                    decided(ui, tr, &view, d);
                 }
                 // Latecomers and reconnecting phones read the address off the beamer too.
                 if let (true, Some(url)) = (projector, &host.web_url) {
@@ -296,16 +328,15 @@ pub fn draw(
                 if !projector && (!card.debrief.is_empty() || card.key_question.is_some()) {
                     egui::CollapsingHeader::new(tr.t("fac.debrief_questions")).show(ui, |ui| {
                         if let Some(k) = &card.key_question {
-                            ui.label(egui::RichText::new(format!("★ {}", tx(&tr, k))).strong());
+                            ui.label(egui::RichText::new(format!("★ {}", tx(tr, k))).strong());
                         }
                         for q in &card.debrief {
-                            ui.label(format!("• {}", tx(&tr, q)));
+                            ui.label(format!("• {}", tx(tr, q)));
                         }
                     });
                 }
             });
         });
-    Ok(())
 }
 
 /// The door after the start: whether newcomers come straight in, and who waits to be let in

@@ -105,6 +105,8 @@ pub enum UiAction {
     ReplayRound(u32),
     /// Show the deck map of this deck file (the default deck when `None`).
     ShowDeckMap(Option<PathBuf>),
+    /// Open the projector window, for the beamer.
+    OpenProjector,
 }
 
 /// A message for the person at the screen: what went wrong, or what just happened.
