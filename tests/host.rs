@@ -557,3 +557,29 @@ fn a_screen_built_from_differences_is_the_whole_view_at_every_step_and_after_a_r
     // The debrief arrived by differences too.
     assert!(!players[1].1.view.as_ref().unwrap().decisions.is_empty());
 }
+
+#[test]
+fn after_a_pause_the_players_countdown_starts_again_from_the_hosts_time() {
+    let mut h = host();
+    let mut players = vec![(1u64, ClientCore::new("p0", Some("raadslid".into())))];
+    h.connect(1, T);
+    players[0].1.on_connected();
+    let mut never = |_: u64, _: &HostMsg| false;
+    route(&mut h, &mut players, T, &mut never);
+    h.facilitate(&Intent::Start).unwrap();
+    h.set_timer_left(Some(50));
+    route(&mut h, &mut players, T, &mut never);
+    let counting_from = players[0].1.timer_at.unwrap();
+    h.facilitate(&Intent::Pause).unwrap();
+    route(&mut h, &mut players, T, &mut never);
+    std::thread::sleep(Duration::from_millis(20));
+    // The host's clock stood still: resuming says nothing new about the timer but `Paused`.
+    h.facilitate(&Intent::Resume).unwrap();
+    route(&mut h, &mut players, T, &mut never);
+    let core = &players[0].1;
+    assert_eq!(core.timer_left, Some(50));
+    assert!(
+        core.timer_at.unwrap() > counting_from + Duration::from_millis(15),
+        "the countdown restarts at the resume"
+    );
+}

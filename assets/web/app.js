@@ -130,9 +130,9 @@ function receive(msg) {
       applyPatch(msg.changes);
       S.seq = msg.seq;
     } else {
-      // A difference to a screen this page does not have: ask for the whole screen.
+      // A difference to a screen this page does not have: ask for the whole screen, once.
+      if (S.seq !== null) send({ t: 'resync' });
       S.seq = null;
-      send({ t: 'resync' });
       return;
     }
     S.retries = 0;
@@ -169,10 +169,12 @@ function applyPatch(changes) {
   for (const c of changes) {
     const k = Object.keys(c)[0];
     const x = c[k];
+    if (k === 'Paused' && v.paused !== x) S.timerAt = Date.now();
     if (fields[k]) v[fields[k]] = x;
     else if (k === 'MeterValues') x.forEach((value, i) => { if (v.meters[i]) v.meters[i].value = value; });
     else if (k === 'Seats') {
-      v.seats = v.seats.filter((s) => !x.gone.includes(s.seat));
+      const gone = new Set(x.gone);
+      v.seats = v.seats.filter((s) => !gone.has(s.seat));
       for (const seat of x.set) {
         const i = v.seats.findIndex((s) => s.seat >= seat.seat);
         if (i < 0) v.seats.push(seat);
@@ -180,16 +182,19 @@ function applyPatch(changes) {
         else v.seats.splice(i, 0, seat);
       }
     } else if (k === 'Votes') {
+      const voted = new Set(x.voted);
+      const unvoted = new Set(x.unvoted);
       for (const s of v.seats) {
-        if (x.voted.includes(s.seat)) s.voted = true;
-        else if (x.unvoted.includes(s.seat)) s.voted = false;
+        if (voted.has(s.seat)) s.voted = true;
+        else if (unvoted.has(s.seat)) s.voted = false;
       }
     } else if (k === 'CardParts') { if (v.card) applyCard(v.card, x); }
     else if (k === 'History') v.meter_history = keepAndAdd(v.meter_history, x);
     else if (k === 'Decisions') v.decisions = keepAndAdd(v.decisions, x);
     else if (k === 'Notes') v.notes = keepAndAdd(v.notes || [], x);
     else if (k === 'Connected') {
-      S.connected = S.connected.filter((s) => !x.gone.includes(s)).concat(x.came);
+      const gone = new Set(x.gone);
+      S.connected = S.connected.filter((s) => !gone.has(s)).concat(x.came);
       S.connected = [...new Set(S.connected)].sort((a, b) => a - b);
     } else if (k === 'TimerLeft') newTimer(x);
   }

@@ -100,17 +100,21 @@ impl ClientCore {
                 connected,
                 timer_left,
             } => {
+                let was_paused = self.view.as_ref().is_some_and(|v| v.paused);
                 self.view = Some(*view);
                 self.connected = connected;
                 self.screen = Some(seq);
-                self.new_screen(timer_left);
+                self.new_screen(timer_left, was_paused);
             }
             HostMsg::Patch(patch) => {
-                let view = self.view.take();
-                let Some(view) = view.filter(|_| self.screen == Some(patch.base)) else {
-                    // A difference to a screen we do not have (one went missing): ask for all.
-                    self.screen = None;
-                    self.outbox.push(protocol::encode(&ClientMsg::Resync));
+                let fits = self.screen == Some(patch.base) && self.view.is_some();
+                let Some(view) = fits.then(|| self.view.take()).flatten() else {
+                    // A difference to a screen we do not have (one went missing): keep what we
+                    // show and ask for the whole screen, once.
+                    if self.screen.is_some() {
+                        self.screen = None;
+                        self.outbox.push(protocol::encode(&ClientMsg::Resync));
+                    }
                     return;
                 };
                 let mut screen = Screen {
@@ -118,18 +122,21 @@ impl ClientCore {
                     connected: std::mem::take(&mut self.connected),
                     timer_left: self.timer_left,
                 };
+                let was_paused = screen.view.paused;
                 patch::apply(&mut screen, patch.changes);
                 self.view = Some(screen.view);
                 self.connected = screen.connected;
                 self.screen = Some(patch.seq);
-                self.new_screen(screen.timer_left);
+                self.new_screen(screen.timer_left, was_paused);
             }
         }
     }
 
-    fn new_screen(&mut self, timer_left: Option<u32>) {
-        // The countdown restarts only when the host says something new about the timer.
-        if timer_left != self.timer_left || self.timer_at.is_none() {
+    fn new_screen(&mut self, timer_left: Option<u32>, was_paused: bool) {
+        // The countdown restarts when the host says something new about the timer, and after a
+        // pause (the host's clock stood still while ours ran on).
+        let paused = self.view.as_ref().is_some_and(|v| v.paused);
+        if timer_left != self.timer_left || self.timer_at.is_none() || paused != was_paused {
             self.timer_at = Some(std::time::Instant::now());
         }
         self.timer_left = timer_left;

@@ -441,12 +441,12 @@ impl HostCore {
         }
     }
 
-    /// A link lost track of its screen: it gets the whole screen with the next views.
+    /// A link lost track of its screen: it gets the whole screen with the next views (within
+    /// `VIEW_INTERVAL`, so links that keep falling behind cannot make everyone's views urgent).
     pub fn resync(&mut self, client: ClientId) {
         if let Some(c) = self.conns.get_mut(&client) {
             c.screen = None;
             self.dirty = true;
-            self.urgent = true;
         }
     }
 

@@ -4,6 +4,8 @@
 //! The browser page applies the same changes in `assets/web/app.js` (`applyPatch`); the JSON is
 //! serde's own spelling of `Change` (`{"Round":3}`, `{"Seats":{"gone":[],"set":[...]}}`).
 
+use std::collections::{HashMap, HashSet};
+
 use serde::{Deserialize, Serialize};
 
 use crate::rules::Text;
@@ -151,10 +153,7 @@ pub fn diff(old: &Screen, new: &Screen) -> Vec<Change> {
     if o.seats != *seats {
         let only_votes = o.seats.len() == seats.len()
             && o.seats.iter().zip(seats).all(|(a, b)| {
-                SeatView {
-                    voted: b.voted,
-                    ..a.clone()
-                } == *b
+                a.seat == b.seat && a.name == b.name && a.role == b.role && a.bot == b.bot
             });
         if only_votes {
             let flipped = |to: bool| {
@@ -170,15 +169,18 @@ pub fn diff(old: &Screen, new: &Screen) -> Vec<Change> {
                 unvoted: flipped(false),
             });
         } else {
+            // Both lists are in seat order: one pass over each, however large the room.
+            let before: HashMap<SeatId, &SeatView> = o.seats.iter().map(|s| (s.seat, s)).collect();
+            let now: HashSet<SeatId> = seats.iter().map(|s| s.seat).collect();
             let gone = o
                 .seats
                 .iter()
-                .filter(|s| !seats.iter().any(|n| n.seat == s.seat))
+                .filter(|s| !now.contains(&s.seat))
                 .map(|s| s.seat)
                 .collect();
             let set = seats
                 .iter()
-                .filter(|n| !o.seats.contains(n))
+                .filter(|n| before.get(&n.seat).copied() != Some(n))
                 .cloned()
                 .collect();
             out.push(Change::Seats { gone, set });
@@ -221,16 +223,18 @@ pub fn diff(old: &Screen, new: &Screen) -> Vec<Change> {
         Change::CanUndo(*can_undo)
     });
     if old.connected != new.connected {
+        let before: HashSet<&SeatId> = old.connected.iter().collect();
+        let now: HashSet<&SeatId> = new.connected.iter().collect();
         let gone = old
             .connected
             .iter()
-            .filter(|s| !new.connected.contains(s))
+            .filter(|s| !now.contains(s))
             .copied()
             .collect();
         let came = new
             .connected
             .iter()
-            .filter(|s| !old.connected.contains(s))
+            .filter(|s| !before.contains(s))
             .copied()
             .collect();
         out.push(Change::Connected { gone, came });
@@ -322,6 +326,7 @@ pub fn apply(screen: &mut Screen, changes: Vec<Change>) {
                 }
             }
             Change::Seats { gone, set } => {
+                let gone: HashSet<SeatId> = gone.into_iter().collect();
                 v.seats.retain(|s| !gone.contains(&s.seat));
                 for seat in set {
                     match v.seats.binary_search_by_key(&seat.seat, |s| s.seat) {
@@ -331,6 +336,8 @@ pub fn apply(screen: &mut Screen, changes: Vec<Change>) {
                 }
             }
             Change::Votes { voted, unvoted } => {
+                let (voted, unvoted): (HashSet<SeatId>, HashSet<SeatId>) =
+                    (voted.into_iter().collect(), unvoted.into_iter().collect());
                 for s in &mut v.seats {
                     if voted.contains(&s.seat) {
                         s.voted = true;
@@ -364,6 +371,7 @@ pub fn apply(screen: &mut Screen, changes: Vec<Change>) {
             Change::Ending(e) => v.ending = e,
             Change::CanUndo(c) => v.can_undo = c,
             Change::Connected { gone, came } => {
+                let gone: HashSet<SeatId> = gone.into_iter().collect();
                 screen.connected.retain(|s| !gone.contains(s));
                 screen.connected.extend(came);
                 screen.connected.sort_unstable();

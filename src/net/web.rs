@@ -57,6 +57,9 @@ pub const CONNECTIONS_PER_ADDRESS: usize = 32;
 /// Frames waiting for the host at once, all links together; a link whose frame does not fit
 /// is closed.
 const FRAMES_QUEUED: usize = 65_536;
+/// Differences queued for a browser that has fallen behind, before it is sent the whole screen
+/// instead.
+const PATCHES_QUEUED: usize = 8;
 /// Frames per second the door passes on before it closes a link itself (the host core's own
 /// budget is half of this): a flood never piles up between the two threads.
 const DOOR_FLOOD: u32 = MAX_CLIENT_MESSAGES_PER_SEC * 2;
@@ -311,22 +314,29 @@ impl WebEdge {
     }
 
     /// Queues one frame for a browser. One that does not keep up is closed.
-    /// A browser that has fallen behind (a slow phone, a tab in the background) does not get
-    /// every view queued: it skips the differences it has not read and gets the whole screen
-    /// (the host is asked for it), so it catches up with the latest state at once. One that
-    /// stays behind for `SEND_WAIT` is closed.
+    /// A browser that has fallen behind (a slow phone, a tab in the background) gets a few
+    /// differences queued; past that it skips them and gets the whole screen (the host is asked
+    /// for it), so it catches up with the latest state at once. One that stays behind for
+    /// `SEND_WAIT` is closed.
     pub fn send(&mut self, client: ClientId, text: Arc<str>) {
         if let Some(b) = self.behind.get_mut(&client) {
-            if is_view(&text) || is_patch(&text) {
+            let waiting = b.frames.iter().filter(|f| is_patch(f)).count();
+            if is_view(&text) {
+                // A whole screen makes every screen and difference before it moot.
                 b.frames.retain(|f| !is_view(f) && !is_patch(f));
-                if is_view(&text) {
-                    b.resync = false;
+                b.resync = false;
+                b.frames.push(text);
+            } else if is_patch(&text) && !b.resync {
+                // Differences follow the screen they build on, in order, up to a few; past
+                // that, the whole screen is cheaper than the trail.
+                if waiting < PATCHES_QUEUED {
                     b.frames.push(text);
-                } else if !b.resync {
+                } else {
+                    b.frames.retain(|f| !is_view(f) && !is_patch(f));
                     b.resync = true;
                     self.resyncs.push(client);
                 }
-            } else {
+            } else if !is_patch(&text) {
                 b.frames.push(text);
             }
             return;

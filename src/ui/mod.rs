@@ -123,7 +123,12 @@ pub fn run(opts: WindowOptions) -> i32 {
         .insert_resource(Tr::new(opts.lang))
         .add_systems(Startup, |mut commands: Commands| {
             // egui draws flat shapes: multisampling would only cost time, on software renderers a lot.
-            commands.spawn((Camera2d, bevy::render::view::Msaa::Off));
+            // The laptop's window is the primary egui context, whichever camera comes first.
+            commands.spawn((
+                Camera2d,
+                bevy::render::view::Msaa::Off,
+                bevy_egui::PrimaryEguiContext,
+            ));
         })
         .add_systems(EguiPrimaryContextPass, style.before(screens::start::draw))
         .add_systems(

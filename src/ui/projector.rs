@@ -5,7 +5,7 @@ use bevy::camera::RenderTarget;
 use bevy::ecs::schedule::ScheduleLabel;
 use bevy::prelude::*;
 use bevy::window::{WindowClosed, WindowRef, WindowResolution};
-use bevy_egui::{EguiContext, EguiSchedule, PrimaryEguiContext, egui};
+use bevy_egui::{EguiContext, EguiSchedule, egui};
 
 use super::i18n::Tr;
 use super::screens::UiAction;
@@ -84,19 +84,21 @@ fn close(
 }
 
 fn draw(
-    mut context: Single<&mut EguiContext, (With<ProjectorCamera>, Without<PrimaryEguiContext>)>,
+    context: Single<(Entity, &mut EguiContext), With<ProjectorCamera>>,
     windows: Query<&Window, With<ProjectorWindow>>,
     tr: Res<Tr>,
     host: Option<Res<HostLink>>,
-    mut styled: Local<f32>,
+    // Which window's context was styled, at which scale: a reopened window has a fresh one.
+    mut styled: Local<Option<(Entity, f32)>>,
 ) {
+    let (camera, mut context) = context.into_inner();
     let ctx = context.get_mut();
     let height = windows.iter().next().map_or(720.0, |w| w.height());
     let scale = (height / 768.0).clamp(1.0, 2.0);
-    if (scale - *styled).abs() > 0.01 {
+    if styled.is_none_or(|(c, s)| c != camera || (s - scale).abs() > 0.01) {
         theme::apply(ctx, scale);
         ctx.set_zoom_factor(ZOOM);
-        *styled = scale;
+        *styled = Some((camera, scale));
     }
     let mut root = theme::root(ctx);
     let Some(host) = host else {
