@@ -430,6 +430,8 @@ fn two_browsers_and_two_native_bots_play_a_session_to_the_same_end() {
     let b = driver.browser(1366, 768);
     a.join(&host.url(), "Anouk", "raadslid");
     b.join(&host.url(), "Bas", "wethouder");
+    // The laptop reads English: the host sends its texts in English only.
+    b.click(&b.wait(".lang[data-lang='en']", 5)).unwrap();
     let mut bots = [
         common::player_app(host.udp, code(), "Cem", "ambtenaar"),
         common::player_app(host.udp, code(), "Dewi", "wijkteamprofessional"),
@@ -488,6 +490,7 @@ fn two_browsers_and_two_native_bots_play_a_session_to_the_same_end() {
     }
     assert!(clicks >= 1, "the browsers decided something");
     let meters: Vec<i64> = session.meters.iter().map(|m| *m as i64).collect();
+    let mut languages = Vec::new();
     for browser in [&a, &b] {
         let shown = browser.js("return window.kantelspel.view.meters.map(m => m.value)");
         let shown: Vec<i64> = shown
@@ -512,10 +515,21 @@ fn two_browsers_and_two_native_bots_play_a_session_to_the_same_end() {
             .js("return window.kantelspel.seat")
             .as_u64()
             .unwrap() as u32;
-        let whole = kantelspel::rules::view::view(
+        let mut whole = kantelspel::rules::view::view(
             &session,
             kantelspel::rules::view::Viewer::Role(session.seats[&seat].role),
         );
+        let lang = browser.js("return window.kantelspel.lang");
+        let lang = kantelspel::net::protocol::page_lang(lang.as_str());
+        kantelspel::rules::view::localize(&mut whole, lang);
+        // One language on the page: the other is not sent.
+        let title = &whole.deck_title;
+        let (kept, dropped) = match lang {
+            kantelspel::rules::Lang::Nl => (&title.nl, &title.en),
+            kantelspel::rules::Lang::En => (&title.en, &title.nl),
+        };
+        assert!(!kept.is_empty() && dropped.is_empty());
+        languages.push(lang);
         assert_eq!(
             browser.js("return window.kantelspel.view"),
             serde_json::to_value(&whole).unwrap(),
@@ -523,6 +537,11 @@ fn two_browsers_and_two_native_bots_play_a_session_to_the_same_end() {
         );
         assert!(browser.js("return window.kantelspel.seq").as_u64().unwrap() > 1);
     }
+    assert_eq!(
+        languages,
+        [kantelspel::rules::Lang::Nl, kantelspel::rules::Lang::En],
+        "one page in Dutch, one in English"
+    );
     for app in &bots {
         let view = app
             .world()

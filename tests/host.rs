@@ -9,10 +9,11 @@ use kantelspel::net::host::{HostCore, Outgoing};
 use kantelspel::net::protocol::{
     self, ClientMsg, HostMsg, MAX_CLIENT_MESSAGE, PROTOCOL_VERSION, PlayerIntent, Refusal,
 };
+use kantelspel::rules::Lang;
 use kantelspel::rules::Session;
 use kantelspel::rules::deck::Deck;
 use kantelspel::rules::session::{Intent, Phase, RuleError};
-use kantelspel::rules::view::{Viewer, view};
+use kantelspel::rules::view::{Viewer, localize, view};
 
 fn host() -> HostCore {
     let session = Session::new(Arc::new(Deck::default_deck().unwrap()), 4, 5);
@@ -25,6 +26,7 @@ fn hello(name: &str, role: &str) -> Vec<u8> {
         name: name.into(),
         role: Some(role.into()),
         rejoin: None,
+        lang: Default::default(),
     })
 }
 
@@ -167,6 +169,7 @@ fn hostile_messages_are_refused_with_a_reason_and_change_nothing() {
         name: "x".into(),
         role: None,
         rejoin: None,
+        lang: Default::default(),
     });
     h.receive(51, &old, T);
     let out = h.take_outgoing(T);
@@ -454,7 +457,8 @@ fn screens_match(
     for (client, core) in players.iter().filter(|(c, _)| Some(*c) != skip) {
         let seat = core.seat.ok_or(format!("client {client} has no seat"))?;
         let role = h.session().seats[&seat].role;
-        let whole = view(h.session(), Viewer::Role(role));
+        let mut whole = view(h.session(), Viewer::Role(role));
+        localize(&mut whole, core.lang());
         if core.view.as_ref() != Some(&whole) {
             return Err(format!(
                 "client {client}: the screen differs from the whole view"
@@ -476,9 +480,11 @@ fn a_screen_built_from_differences_is_the_whole_view_at_every_step_and_after_a_r
         .iter()
         .enumerate()
         .map(|(i, role)| {
+            // The professional reads English from the start.
+            let lang = if i == 3 { Lang::En } else { Lang::Nl };
             (
                 i as u64 + 1,
-                ClientCore::new(format!("p{i}"), Some(role.to_string())),
+                ClientCore::new(format!("p{i}"), Some(role.to_string())).with_lang(lang),
             )
         })
         .collect();
@@ -495,6 +501,7 @@ fn a_screen_built_from_differences_is_the_whole_view_at_every_step_and_after_a_r
     let (mut patches, mut wholes, mut checked) = (0, 0, 0);
     let mut lost_one = false;
     let mut reconnected = false;
+    let mut one_language_seen = false;
     for step in 0..400 {
         if h.session().phase == Phase::Ended {
             break;
@@ -515,6 +522,14 @@ fn a_screen_built_from_differences_is_the_whole_view_at_every_step_and_after_a_r
                 text: "tafel 2 twijfelt".into(),
             })
             .unwrap();
+        }
+        // The civil servant switches to English, the professional back to Dutch: each gets the
+        // whole screen again in the other language.
+        if step == 7 {
+            players[2].1.set_lang(Lang::En);
+        }
+        if step == 12 {
+            players[3].1.set_lang(Lang::Nl);
         }
         // Halfway, the councillor's laptop drops and comes back on a new connection.
         if step == 5 {
@@ -540,6 +555,17 @@ fn a_screen_built_from_differences_is_the_whole_view_at_every_step_and_after_a_r
         // The laptop that missed a difference learns it from the next one, and asks then.
         let skip = (lost_one && !lost_before).then_some(2);
         screens_match(&h, &players, skip).unwrap_or_else(|e| panic!("step {step}: {e}"));
+        // One language on each screen: the other one is not sent.
+        for (_, core) in &players {
+            if let Some(card) = core.view.as_ref().and_then(|v| v.card.as_ref()) {
+                let (kept, dropped) = match core.lang() {
+                    Lang::Nl => (&card.title.nl, &card.title.en),
+                    Lang::En => (&card.title.en, &card.title.nl),
+                };
+                assert!(!kept.is_empty() && dropped.is_empty(), "step {step}");
+                one_language_seen |= core.lang() == Lang::En;
+            }
+        }
         checked += 1;
     }
     assert_eq!(
@@ -547,7 +573,7 @@ fn a_screen_built_from_differences_is_the_whole_view_at_every_step_and_after_a_r
         Phase::Ended,
         "the session was played to its end"
     );
-    assert!(lost_one && reconnected);
+    assert!(lost_one && reconnected && one_language_seen);
     assert!(checked > 10, "{checked} steps compared");
     assert!(h.session().decisions.len() >= 4);
     assert!(

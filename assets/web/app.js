@@ -72,8 +72,8 @@ function connect() {
   ws.onopen = () => {
     S.open = true;
     const hello = S.projector
-      ? { t: 'watch', code: S.saved.code }
-      : { t: 'hello', code: S.saved.code, name: S.saved.name, token: S.saved.token || null };
+      ? { t: 'watch', code: S.saved.code, lang: S.lang }
+      : { t: 'hello', code: S.saved.code, name: S.saved.name, token: S.saved.token || null, lang: S.lang };
     ws.send(JSON.stringify(hello));
     status();
   };
@@ -154,11 +154,13 @@ function keepAndAdd(list, d) {
   return list.slice(0, d.keep).concat(d.add);
 }
 
-function applyCard(card, parts) {
+function applyCard(card, parts, decisions) {
   const fields = { Title: 'title', Briefing: 'briefing', AllBriefings: 'all_briefings', Step: 'step', Steps: 'steps', DecidingRole: 'deciding_role', Prompt: 'prompt', Options: 'options', Debrief: 'debrief', KeyQuestion: 'key_question' };
   for (const p of parts) {
     const k = Object.keys(p)[0];
     if (k === 'Earlier') card.earlier = keepAndAdd(card.earlier, p[k]);
+    // The card's new earlier decisions, as their places in the screen's decisions.
+    else if (k === 'EarlierDecisions') card.earlier = card.earlier.slice(0, p[k].keep).concat(p[k].from.map((i) => decisions[i]).filter((d) => d));
     else if (fields[k]) card[fields[k]] = p[k];
   }
 }
@@ -188,7 +190,8 @@ function applyPatch(changes) {
         if (voted.has(s.seat)) s.voted = true;
         else if (unvoted.has(s.seat)) s.voted = false;
       }
-    } else if (k === 'CardParts') { if (v.card) applyCard(v.card, x); }
+    } else if (k === 'CardParts') { if (v.card) applyCard(v.card, x, v.decisions); }
+    else if (k === 'LastDecision') v.last = v.decisions[x] || null;
     else if (k === 'History') v.meter_history = keepAndAdd(v.meter_history, x);
     else if (k === 'Decisions') v.decisions = keepAndAdd(v.decisions, x);
     else if (k === 'Notes') v.notes = keepAndAdd(v.notes || [], x);
@@ -547,6 +550,8 @@ for (const b of document.querySelectorAll('.lang')) {
   b.addEventListener('click', () => {
     S.lang = b.dataset.lang;
     localStorage.setItem('kantelspel.lang', S.lang);
+    // The host sends texts in one language: it sends the screen again in this one.
+    send({ t: 'lang', lang: S.lang });
     // Keep what was typed on the join form.
     const n = document.getElementById('name'), c = document.getElementById('code');
     if (n) S.saved.name = n.value;

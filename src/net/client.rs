@@ -1,6 +1,7 @@
 //! A player's side of the connection, without Bevy or sockets: what the host last said, and
 //! what to send next.
 
+use crate::rules::Lang;
 use crate::rules::deck::RoleIdx;
 use crate::rules::session::{Phase, SeatId};
 use crate::rules::view::View;
@@ -29,6 +30,8 @@ pub struct ClientCore {
     pub screen: Option<u64>,
     /// At the door after the start: the facilitator has not let us in yet.
     pub waiting: bool,
+    /// The language the screen shows; the host sends texts in this one only.
+    lang: Lang,
     rejoin: Option<u64>,
     /// The vote sent on (round, step), until the host's view confirms or moves on.
     sent_vote: Option<(u32, usize, usize)>,
@@ -50,6 +53,25 @@ impl ClientCore {
         self
     }
 
+    /// The language the screen shows from the start.
+    pub fn with_lang(mut self, lang: Lang) -> ClientCore {
+        self.lang = lang;
+        self
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    /// The player switched language: the host sends the screen again in the new one (until
+    /// then, texts it had only in the other language show in that one).
+    pub fn set_lang(&mut self, lang: Lang) {
+        if self.lang != lang {
+            self.lang = lang;
+            self.outbox.push(protocol::encode(&ClientMsg::Lang(lang)));
+        }
+    }
+
     /// The seat token the host gave, to keep for a later run.
     pub fn token(&self) -> Option<u64> {
         self.rejoin
@@ -63,6 +85,7 @@ impl ClientCore {
             name: self.name.clone(),
             role: self.role.clone(),
             rejoin: self.rejoin,
+            lang: self.lang,
         };
         self.outbox.push(protocol::encode(&hello));
     }

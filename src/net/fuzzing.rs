@@ -123,6 +123,7 @@ fn seated_core() -> HostCore {
             name: "speler".into(),
             role: Some("raadslid".into()),
             rejoin: None,
+            lang: Default::default(),
         }),
         Duration::ZERO,
     );

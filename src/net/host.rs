@@ -8,11 +8,12 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::rules::Lang;
 use crate::rules::bot::{self, Strategy};
 use crate::rules::deck::RoleIdx;
 use crate::rules::journal;
 use crate::rules::session::{Event, Intent, Phase, RuleError, SeatId, Sender, Session};
-use crate::rules::view::{Viewer, view};
+use crate::rules::view::{Viewer, localize, view};
 
 use super::code::JoinCode;
 use super::journal_file::JournalFile;
@@ -56,6 +57,8 @@ struct Conn {
     messages: u32,
     /// The number of the screen this link holds, after which it gets differences.
     screen: Option<u64>,
+    /// The language its screen shows: the only one its texts are sent in.
+    lang: Lang,
 }
 
 /// What the shell must do after the host has had its say.
@@ -88,9 +91,9 @@ pub struct HostCore {
     last_broadcast: Option<Duration>,
     /// Bumped whenever seats or connections change, for the shell's roster.
     roster_version: u64,
-    /// The last screen sent to each role (and to those without one), with its number: the base
-    /// the next differences are taken from.
-    screens: HashMap<Option<RoleIdx>, (u64, Screen)>,
+    /// The last screen sent to each role (and to those without one) in each language, with its
+    /// number: the base the next differences are taken from.
+    screens: HashMap<(Option<RoleIdx>, Lang), (u64, Screen)>,
     next_screen: u64,
     timer_left: Option<u32>,
     rng: rand_chacha::ChaCha8Rng,
@@ -185,6 +188,7 @@ impl HostCore {
                 window_start: now,
                 messages: 0,
                 screen: None,
+                lang: Lang::default(),
             },
         );
         true
@@ -379,8 +383,14 @@ impl HostCore {
         }
         let watching = self.conns.get(&client).is_some_and(|c| c.watching);
         match protocol::decode_browser(text) {
-            Ok(BrowserMsg::Watch { .. }) => self.watch(client),
+            Ok(BrowserMsg::Watch { lang, .. }) => {
+                self.set_lang(client, protocol::page_lang(lang.as_deref()));
+                self.watch(client);
+            }
             Ok(BrowserMsg::Resync) if watching => self.resync(client),
+            Ok(BrowserMsg::Lang { lang }) if watching => {
+                self.set_lang(client, protocol::page_lang(Some(&lang)));
+            }
             // A projector page says nothing after it is let in.
             Ok(_) if watching => self.refuse(client, Refusal::Malformed),
             Ok(msg) => match msg.into_client_msg() {
@@ -393,7 +403,16 @@ impl HostCore {
 
     fn gate(&mut self, client: ClientId, msg: ClientMsg) {
         match self.verify(client, msg) {
-            Ok(Verified::Hello { name, role, rejoin }) => self.hello(client, name, role, rejoin),
+            Ok(Verified::Hello {
+                name,
+                role,
+                rejoin,
+                lang,
+            }) => {
+                self.set_lang(client, lang);
+                self.hello(client, name, role, rejoin);
+            }
+            Ok(Verified::Lang(lang)) => self.set_lang(client, lang),
             Ok(Verified::Resync) => self.resync(client),
             Ok(Verified::Intent(sender, intent)) => {
                 if let Err(r) = self.act(sender, &intent) {
@@ -415,6 +434,7 @@ impl HostCore {
                 name,
                 role,
                 rejoin,
+                lang,
             } => {
                 if version != PROTOCOL_VERSION {
                     return Err(Refusal::VersionMismatch {
@@ -422,7 +442,12 @@ impl HostCore {
                         client: version,
                     });
                 }
-                Ok(Verified::Hello { name, role, rejoin })
+                Ok(Verified::Hello {
+                    name,
+                    role,
+                    rejoin,
+                    lang,
+                })
             }
             ClientMsg::Intent(intent) => {
                 let seat = conn.seat.ok_or(Refusal::NotJoined)?;
@@ -438,6 +463,8 @@ impl HostCore {
                 conn.seat.ok_or(Refusal::NotJoined)?;
                 Ok(Verified::Resync)
             }
+            // Also before a seat: a player at the door may switch too.
+            ClientMsg::Lang(lang) => Ok(Verified::Lang(lang)),
         }
     }
 
@@ -447,6 +474,19 @@ impl HostCore {
         if let Some(c) = self.conns.get_mut(&client) {
             c.screen = None;
             self.dirty = true;
+        }
+    }
+
+    /// The language a link's screen shows. A switch sends the whole screen in the new language
+    /// with the next views, at once: the player is looking at it.
+    pub fn set_lang(&mut self, client: ClientId, lang: Lang) {
+        if let Some(c) = self.conns.get_mut(&client)
+            && c.lang != lang
+        {
+            c.lang = lang;
+            c.screen = None;
+            self.dirty = true;
+            self.urgent = true;
         }
     }
 
@@ -749,29 +789,33 @@ impl HostCore {
             self.urgent = false;
             self.last_broadcast = Some(now);
             let connected = self.connected_seats();
-            let listening: Vec<(ClientId, Option<RoleIdx>)> = self
+            let listening: Vec<(ClientId, (Option<RoleIdx>, Lang))> = self
                 .conns
                 .iter()
                 .filter_map(|(id, c)| match (c.seat, c.watching) {
                     // A projector sees what a seat without a role sees: the general briefing.
-                    (_, true) => Some((*id, None)),
-                    (Some(seat), _) => {
-                        Some((*id, self.session.seats.get(&seat).and_then(|s| s.role)))
-                    }
+                    (_, true) => Some((*id, (None, c.lang))),
+                    (Some(seat), _) => Some((
+                        *id,
+                        (self.session.seats.get(&seat).and_then(|s| s.role), c.lang),
+                    )),
                     (None, false) => None,
                 })
                 .collect();
-            // One screen per role, and its difference from the last one that role was sent, each
-            // encoded at most once per kind of link and shared by all who get it.
-            let mut sends: HashMap<Option<RoleIdx>, Sends> = HashMap::new();
-            for (client, role) in listening {
-                let sending = sends.entry(role).or_insert_with(|| {
+            // One screen per role and language, and its difference from the last one sent to it,
+            // each encoded at most once per kind of link and shared by all who get it.
+            let mut sends: HashMap<(Option<RoleIdx>, Lang), Sends> = HashMap::new();
+            for (client, (role, lang)) in listening {
+                let key = (role, lang);
+                let sending = sends.entry(key).or_insert_with(|| {
+                    let mut whole = view(&self.session, Viewer::Role(role));
+                    localize(&mut whole, lang);
                     let screen = Screen {
-                        view: view(&self.session, Viewer::Role(role)),
+                        view: whole,
                         connected: connected.clone(),
                         timer_left: self.timer_left,
                     };
-                    let (seq, patch) = match self.screens.get(&role) {
+                    let (seq, patch) = match self.screens.get(&key) {
                         Some((seq, old)) => {
                             let changes = patch::diff(old, &screen);
                             if changes.is_empty() {
@@ -790,7 +834,7 @@ impl HostCore {
                     };
                     if seq == self.next_screen {
                         self.next_screen += 1;
-                        self.screens.insert(role, (seq, screen));
+                        self.screens.insert(key, (seq, screen));
                     }
                     Sends {
                         seq,
@@ -813,7 +857,7 @@ impl HostCore {
                     sending.patch.as_mut()
                 } else {
                     let seq = sending.seq;
-                    let screen = &self.screens[&role].1;
+                    let screen = &self.screens[&key].1;
                     Some(sending.full.get_or_insert_with(|| {
                         Encoded::new(HostMsg::State {
                             seq,
@@ -876,9 +920,11 @@ enum Verified {
         name: String,
         role: Option<String>,
         rejoin: Option<u64>,
+        lang: Lang,
     },
     Intent(Sender, Intent),
     Resync,
+    Lang(Lang),
 }
 
 /// What a new session is made of; left-out parts get their defaults.

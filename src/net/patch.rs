@@ -63,6 +63,8 @@ pub enum Change {
         add: Vec<Vec<i32>>,
     },
     Last(Option<Box<DecisionView>>),
+    /// The latest resolution is this entry of the decisions (sent before it).
+    LastDecision(usize),
     Decisions {
         keep: usize,
         add: Vec<DecisionView>,
@@ -94,7 +96,15 @@ pub enum CardPart {
     DecidingRole(RoleIdx),
     Prompt(Text),
     Options(Vec<Text>),
-    Earlier { keep: usize, add: Vec<DecisionView> },
+    Earlier {
+        keep: usize,
+        add: Vec<DecisionView>,
+    },
+    /// The card's new earlier decisions are these entries of the screen's decisions.
+    EarlierDecisions {
+        keep: usize,
+        from: Vec<usize>,
+    },
     Debrief(Vec<Text>),
     KeyQuestion(Option<Text>),
 }
@@ -186,24 +196,32 @@ pub fn diff(old: &Screen, new: &Screen) -> Vec<Change> {
             out.push(Change::Seats { gone, set });
         }
     }
-    match (&o.card, card) {
-        (Some(a), Some(b)) if a.id == b.id && a != b => {
-            out.push(Change::CardParts(card_parts(a, b)));
-        }
-        (Some(a), Some(b)) if a.id == b.id => {}
-        (a, b) if a != b => out.push(Change::Card(b.clone().map(Box::new))),
-        _ => {}
-    }
     if o.meter_history != *meter_history {
         let (keep, add) = tail(&o.meter_history, meter_history);
         out.push(Change::History { keep, add });
     }
-    put(&mut out, o.last == *last, || {
-        Change::Last(last.clone().map(Box::new))
-    });
+    // The decisions first: the latest one and the card's earlier ones are sent as their place
+    // in this list, not a third time in full.
     if o.decisions != *decisions {
         let (keep, add) = tail(&o.decisions, decisions);
         out.push(Change::Decisions { keep, add });
+    }
+    if o.last != *last {
+        let known = last
+            .as_ref()
+            .and_then(|l| decisions.iter().rposition(|d| d == l));
+        out.push(match known {
+            Some(i) => Change::LastDecision(i),
+            None => Change::Last(last.clone().map(Box::new)),
+        });
+    }
+    match (&o.card, card) {
+        (Some(a), Some(b)) if a.id == b.id && a != b => {
+            out.push(Change::CardParts(card_parts(a, b, decisions)));
+        }
+        (Some(a), Some(b)) if a.id == b.id => {}
+        (a, b) if a != b => out.push(Change::Card(b.clone().map(Box::new))),
+        _ => {}
     }
     put(&mut out, o.debrief == *debrief, || {
         Change::Debrief(debrief.clone())
@@ -245,7 +263,7 @@ pub fn diff(old: &Screen, new: &Screen) -> Vec<Change> {
     out
 }
 
-fn card_parts(a: &CardView, b: &CardView) -> Vec<CardPart> {
+fn card_parts(a: &CardView, b: &CardView, decisions: &[DecisionView]) -> Vec<CardPart> {
     let CardView {
         id: _,
         title,
@@ -289,7 +307,14 @@ fn card_parts(a: &CardView, b: &CardView) -> Vec<CardPart> {
     });
     if a.earlier != *earlier {
         let (keep, add) = tail(&a.earlier, earlier);
-        out.push(CardPart::Earlier { keep, add });
+        let known: Option<Vec<usize>> = add
+            .iter()
+            .map(|e| decisions.iter().rposition(|d| d == e))
+            .collect();
+        out.push(match known {
+            Some(from) => CardPart::EarlierDecisions { keep, from },
+            None => CardPart::Earlier { keep, add },
+        });
     }
     out
 }
@@ -349,7 +374,7 @@ pub fn apply(screen: &mut Screen, changes: Vec<Change>) {
             Change::Card(c) => v.card = c.map(|c| *c),
             Change::CardParts(parts) => {
                 if let Some(card) = v.card.as_mut() {
-                    apply_card(card, parts);
+                    apply_card(card, parts, &v.decisions);
                 }
             }
             Change::History { keep, add } => {
@@ -357,6 +382,8 @@ pub fn apply(screen: &mut Screen, changes: Vec<Change>) {
                 v.meter_history.extend(add);
             }
             Change::Last(l) => v.last = l.map(|l| *l),
+            // An index past the list (never sent by a host) leaves nothing rather than panics.
+            Change::LastDecision(i) => v.last = v.decisions.get(i).cloned(),
             Change::Decisions { keep, add } => {
                 v.decisions.truncate(keep);
                 v.decisions.extend(add);
@@ -382,7 +409,7 @@ pub fn apply(screen: &mut Screen, changes: Vec<Change>) {
     }
 }
 
-fn apply_card(card: &mut CardView, parts: Vec<CardPart>) {
+fn apply_card(card: &mut CardView, parts: Vec<CardPart>, decisions: &[DecisionView]) {
     for part in parts {
         match part {
             CardPart::Title(t) => card.title = t,
@@ -396,6 +423,11 @@ fn apply_card(card: &mut CardView, parts: Vec<CardPart>) {
             CardPart::Earlier { keep, add } => {
                 card.earlier.truncate(keep);
                 card.earlier.extend(add);
+            }
+            CardPart::EarlierDecisions { keep, from } => {
+                card.earlier.truncate(keep);
+                card.earlier
+                    .extend(from.iter().filter_map(|&i| decisions.get(i).cloned()));
             }
             CardPart::Debrief(d) => card.debrief = d,
             CardPart::KeyQuestion(k) => card.key_question = k,

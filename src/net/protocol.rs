@@ -5,15 +5,15 @@ use std::time::Duration;
 use renet::{ChannelConfig, ConnectionConfig, SendType};
 use serde::{Deserialize, Serialize};
 
-use crate::rules::Text;
 use crate::rules::session::{Intent, RuleError, SeatId};
 use crate::rules::view::View;
+use crate::rules::{Lang, Text};
 
 use super::patch::Patch;
 
 /// Bumped whenever a message changes shape. Part of the netcode protocol id, so clients of
 /// another version cannot connect by accident; the info port tells them why.
-pub const PROTOCOL_VERSION: u16 = 3;
+pub const PROTOCOL_VERSION: u16 = 4;
 /// "KANTEL" in ASCII, then the version.
 pub const PROTOCOL_ID: u64 = 0x4b41_4e54_454c_0000 | PROTOCOL_VERSION as u64;
 
@@ -76,7 +76,11 @@ pub enum ClientMsg {
         role: Option<String>,
         /// The secret from an earlier `Welcome`, to take the seat back after a reconnect.
         rejoin: Option<u64>,
+        /// The language the screen shows: the host sends its texts in that one.
+        lang: Lang,
     },
+    /// The player switched language: send the screen again in this one.
+    Lang(Lang),
     /// A player's intent: choose a role, vote. Nothing else can be said on the wire.
     Intent(PlayerIntent),
     /// A difference arrived for a screen this client does not have: send the whole screen.
@@ -238,9 +242,18 @@ pub enum BrowserMsg {
         role: Option<String>,
         #[serde(default)]
         token: Option<String>,
+        /// "nl" or "en": the language the page shows (Dutch when left out).
+        #[serde(default)]
+        lang: Option<String>,
     },
     /// The first frame of the projector page: the public view, read-only.
-    Watch { code: String },
+    Watch {
+        code: String,
+        #[serde(default)]
+        lang: Option<String>,
+    },
+    /// The page switched language.
+    Lang { lang: String },
     /// Choose a role in the lobby.
     Role { role: String },
     /// A vote on the step the player saw.
@@ -257,7 +270,7 @@ impl BrowserMsg {
     /// The code a first frame carries.
     pub fn code(&self) -> Option<&str> {
         match self {
-            BrowserMsg::Hello { code, .. } | BrowserMsg::Watch { code } => Some(code),
+            BrowserMsg::Hello { code, .. } | BrowserMsg::Watch { code, .. } => Some(code),
             _ => None,
         }
     }
@@ -289,14 +302,20 @@ impl BrowserMsg {
     pub fn into_client_msg(self) -> Option<ClientMsg> {
         Some(match self {
             BrowserMsg::Hello {
-                name, role, token, ..
+                name,
+                role,
+                token,
+                lang,
+                ..
             } => ClientMsg::Hello {
                 version: PROTOCOL_VERSION,
                 name,
                 role,
                 rejoin: token.as_deref().and_then(parse_token),
+                lang: page_lang(lang.as_deref()),
             },
             BrowserMsg::Watch { .. } => return None,
+            BrowserMsg::Lang { lang } => ClientMsg::Lang(page_lang(Some(&lang))),
             BrowserMsg::Role { role } => ClientMsg::Intent(PlayerIntent::ChooseRole { role }),
             BrowserMsg::Resync => ClientMsg::Resync,
             BrowserMsg::Vote {
@@ -310,6 +329,11 @@ impl BrowserMsg {
             }),
         })
     }
+}
+
+/// A page's language code; Dutch for anything else.
+pub fn page_lang(code: Option<&str>) -> Lang {
+    code.and_then(Lang::from_code).unwrap_or_default()
 }
 
 /// To a browser: the same messages, as JSON, with refusals already in words.

@@ -55,6 +55,15 @@ impl Text {
         }
     }
 
+    /// Drops the language a screen in `lang` does not show, so a player is sent one language:
+    /// what is left still gives `get(lang)` the same text.
+    pub fn keep_only(&mut self, lang: Lang) {
+        match lang {
+            Lang::En if !self.en.trim().is_empty() => self.nl.clear(),
+            _ => self.en.clear(),
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.nl.trim().is_empty() && self.en.trim().is_empty()
     }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::deck::RoleIdx;
 use super::session::{DecidedBy, Ending, Phase, SeatId, Session};
-use super::text::Text;
+use super::text::{Lang, Text};
 
 /// Whose eyes a view is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,7 +37,8 @@ pub struct View {
     pub meter_history: Vec<Vec<i32>>,
     /// The latest resolution, shown until the next step opens.
     pub last: Option<DecisionView>,
-    /// Every decision: sent once the session has ended, for the debrief.
+    /// Every decision so far, in order: the debrief's list, and what `last` and a card's
+    /// `earlier` repeat.
     pub decisions: Vec<DecisionView>,
     /// The debrief questions of every card played, in order of play: once the session has ended.
     pub debrief: Vec<(Text, Vec<Text>)>,
@@ -187,13 +188,12 @@ pub fn view(session: &Session, viewer: Viewer) -> View {
         _ => None,
     };
     let whole_story = session.phase == Phase::Ended || viewer == Viewer::Record;
-    let decisions = if whole_story {
-        (0..session.decisions.len())
-            .map(|i| decision_view(session, i))
-            .collect()
-    } else {
-        Vec::new()
-    };
+    // Every decision so far, for every viewer: each outcome was on every screen when it fell,
+    // and a player is sent each one once as it falls (the latest and a card's earlier ones refer
+    // to it), not again in the debrief.
+    let decisions: Vec<DecisionView> = (0..session.decisions.len())
+        .map(|i| decision_view(session, i))
+        .collect();
     let mut debrief: Vec<(Text, Vec<Text>)> = Vec::new();
     let mut key_questions: Vec<(Text, Text)> = Vec::new();
     if whole_story {
@@ -411,4 +411,103 @@ pub fn at_round(record: &View, round: u32) -> View {
 /// How many rounds a recorded session has to walk through.
 pub fn rounds_recorded(record: &View) -> u32 {
     record.meter_history.len().saturating_sub(1) as u32
+}
+
+/// The view in one language: every text keeps only what a screen in `lang` shows, so a player
+/// is sent half the words. `Text::get(lang)` gives the same text before and after.
+pub fn localize(v: &mut View, lang: Lang) {
+    // Every field by name, so a text added to `View` does not compile until it is handled here.
+    let View {
+        deck_title,
+        round: _,
+        rounds: _,
+        phase: _,
+        paused: _,
+        timer_secs: _,
+        roles,
+        meters,
+        seats: _,
+        card,
+        meter_history: _,
+        last,
+        decisions,
+        debrief,
+        key_questions,
+        news,
+        notes: _,
+        ending,
+        can_undo: _,
+    } = v;
+    let one = |t: &mut Text| t.keep_only(lang);
+    one(deck_title);
+    for r in roles {
+        one(&mut r.name);
+        one(&mut r.description);
+    }
+    for m in meters {
+        one(&mut m.label);
+    }
+    if let Some(c) = card {
+        let CardView {
+            id: _,
+            title,
+            briefing,
+            all_briefings,
+            step: _,
+            steps: _,
+            deciding_role: _,
+            prompt,
+            options,
+            earlier,
+            debrief,
+            key_question,
+        } = c;
+        one(title);
+        one(briefing);
+        all_briefings.iter_mut().for_each(|(_, t)| one(t));
+        one(prompt);
+        options.iter_mut().for_each(one);
+        earlier.iter_mut().for_each(|d| localize_decision(d, lang));
+        debrief.iter_mut().for_each(one);
+        key_question.iter_mut().for_each(one);
+    }
+    last.iter_mut().for_each(|d| localize_decision(d, lang));
+    decisions
+        .iter_mut()
+        .for_each(|d| localize_decision(d, lang));
+    for (title, questions) in debrief {
+        one(title);
+        questions.iter_mut().for_each(one);
+    }
+    for (title, question) in key_questions {
+        one(title);
+        one(question);
+    }
+    news.iter_mut().for_each(one);
+    if let Some(e) = ending {
+        one(&mut e.message);
+    }
+}
+
+fn localize_decision(d: &mut DecisionView, lang: Lang) {
+    let DecisionView {
+        round: _,
+        step: _,
+        card_title,
+        role: _,
+        prompt,
+        option: _,
+        option_label,
+        outcome,
+        chance_outcomes,
+        split: _,
+        abstained: _,
+        by: _,
+        meters_before: _,
+        meters_after: _,
+    } = d;
+    for t in [card_title, prompt, option_label, outcome] {
+        t.keep_only(lang);
+    }
+    chance_outcomes.iter_mut().for_each(|t| t.keep_only(lang));
 }

@@ -207,6 +207,7 @@ impl Plugin for ScreensPlugin {
                 Update,
                 (
                     act.in_set(ScreenStep::Common),
+                    tell_language.after(act).in_set(ScreenStep::Common),
                     follow_session.in_set(ScreenStep::Follow),
                 ),
             )
@@ -217,6 +218,16 @@ impl Plugin for ScreensPlugin {
                 facilitator::plugin,
                 debrief::plugin,
             ));
+    }
+}
+
+/// The host sends a player's texts in the language their screen shows: it hears of every switch
+/// (and a connection's hello carries the language of the moment).
+fn tell_language(tr: Res<Tr>, client: Option<ResMut<ClientLink>>) {
+    if let Some(mut link) = client
+        && link.core.lang() != tr.lang
+    {
+        link.core.set_lang(tr.lang);
     }
 }
 
