@@ -61,11 +61,30 @@ pub struct Figures {
     pub rounds: u32,
 }
 
-/// CPU time of the calling thread, from the kernel's accounting.
-pub(crate) fn thread_cpu() -> Duration {
-    let Ok(stat) = std::fs::read_to_string("/proc/thread-self/stat") else {
+/// The name of the thread the benches run the host's loop on.
+pub(crate) const HOST_THREAD: &str = "kantelspel-host";
+
+/// CPU time of the host in a bench: its loop thread, Bevy's task pools that run its systems, and
+/// its web server's thread; not the players' threads that share the process.
+pub(crate) fn host_cpu() -> Duration {
+    let Ok(dir) = std::fs::read_dir("/proc/self/task") else {
         return Duration::ZERO;
     };
+    dir.flatten()
+        .filter(|task| {
+            let comm = std::fs::read_to_string(task.path().join("comm")).unwrap_or_default();
+            let comm = comm.trim();
+            comm == HOST_THREAD || comm == "kantelspel-web" || comm.contains("Task Pool")
+        })
+        .map(|task| {
+            std::fs::read_to_string(task.path().join("stat"))
+                .map_or(Duration::ZERO, |stat| stat_cpu(&stat))
+        })
+        .sum()
+}
+
+/// utime + stime of a `/proc/.../stat` line.
+fn stat_cpu(stat: &str) -> Duration {
     // Fields after the command name (which may hold spaces) start after the last ')'.
     let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
     let f: Vec<&str> = rest.split_whitespace().collect();
@@ -75,8 +94,7 @@ pub(crate) fn thread_cpu() -> Duration {
             .and_then(|x| x.parse::<u64>().ok())
             .unwrap_or(0)
     };
-    let ticks = field(14) + field(15);
-    Duration::from_millis(ticks * 10)
+    Duration::from_millis((field(14) + field(15)) * 10)
 }
 
 #[derive(Default)]
@@ -84,7 +102,7 @@ struct Shared {
     /// When the host resolved each (round, step).
     resolved: HashMap<(u32, usize), Instant>,
     idle_cpu_pct: Option<f64>,
-    /// The host thread's CPU while the session is played: resolving, sending views.
+    /// The host's CPU while the session is played: resolving, sending views.
     play_cpu_pct: Option<f64>,
     bytes_at_start: Option<u64>,
     bytes_at_end: Option<u64>,
@@ -109,7 +127,8 @@ pub fn run(args: BenchNetArgs) -> i32 {
     );
     println!(
         "p50/p99/max: from the host resolving a step until the last player has it on screen, \
-         over at least {} resolutions per row; host CPU: one core = 100%",
+         over at least {} resolutions per row; host CPU: its loop thread, Bevy's task pools \
+         and the web thread together, one core = 100%",
         args.min_resolutions
     );
     println!(
@@ -206,91 +225,94 @@ pub fn measure(n: usize, args: &BenchNetArgs) -> Result<Figures, String> {
         );
         let tick = Duration::from_millis(args.tick_ms.max(1));
         let idle = Duration::from_secs_f64(args.idle_secs.clamp(0.5, 60.0));
-        std::thread::spawn(move || {
-            let pace = Pace {
-                briefing: Duration::ZERO,
-                decide: Duration::from_secs(30),
-                outcome: Duration::from_millis(200),
-                bot_delay: Duration::ZERO,
-            };
-            let mut app = App::new();
-            app.add_plugins(MinimalPlugins).add_plugins(HostPlugin);
-            let core = HostCore::new(session, None, "bench".into());
-            let cfg = HostConfig {
-                bind: "127.0.0.1:0".parse().expect("constant"),
-                code,
-                announce: None,
-                extra_public: Vec::new(),
-                web: None,
-            };
-            let addr = start_host(
-                app.world_mut(),
-                core,
-                Director::new(false, pace, Strategy::First),
-                cfg,
-            );
-            let _ = addr_tx.send(addr.clone());
-            if addr.is_err() {
-                return;
-            }
-            let mut decisions = 0;
-            let mut started = false;
-            let mut play_from: Option<(Duration, Instant)> = None;
-            while !stop.load(Ordering::Relaxed) {
-                let frame = Instant::now();
-                app.update();
-                let world = app.world_mut();
-                if measure_idle.swap(false, Ordering::Relaxed) {
-                    // Keep serving while measuring: this is the host waiting for people.
-                    let (cpu0, t0) = (thread_cpu(), Instant::now());
-                    while t0.elapsed() < idle {
-                        let f = Instant::now();
-                        app.update();
-                        std::thread::sleep(tick.saturating_sub(f.elapsed()));
+        std::thread::Builder::new()
+            .name(HOST_THREAD.into())
+            .spawn(move || {
+                let pace = Pace {
+                    briefing: Duration::ZERO,
+                    decide: Duration::from_secs(30),
+                    outcome: Duration::from_millis(200),
+                    bot_delay: Duration::ZERO,
+                };
+                let mut app = App::new();
+                app.add_plugins(MinimalPlugins).add_plugins(HostPlugin);
+                let core = HostCore::new(session, None, "bench".into());
+                let cfg = HostConfig {
+                    bind: "127.0.0.1:0".parse().expect("constant"),
+                    code,
+                    announce: None,
+                    extra_public: Vec::new(),
+                    web: None,
+                };
+                let addr = start_host(
+                    app.world_mut(),
+                    core,
+                    Director::new(false, pace, Strategy::First),
+                    cfg,
+                );
+                let _ = addr_tx.send(addr.clone());
+                if addr.is_err() {
+                    return;
+                }
+                let mut decisions = 0;
+                let mut started = false;
+                let mut play_from: Option<(Duration, Instant)> = None;
+                while !stop.load(Ordering::Relaxed) {
+                    let frame = Instant::now();
+                    app.update();
+                    let world = app.world_mut();
+                    if measure_idle.swap(false, Ordering::Relaxed) {
+                        // Keep serving while measuring: this is the host waiting for people.
+                        let (cpu0, t0) = (host_cpu(), Instant::now());
+                        while t0.elapsed() < idle {
+                            let f = Instant::now();
+                            app.update();
+                            std::thread::sleep(tick.saturating_sub(f.elapsed()));
+                        }
+                        let pct =
+                            100.0 * (host_cpu() - cpu0).as_secs_f64() / t0.elapsed().as_secs_f64();
+                        shared.lock().map(|mut s| s.idle_cpu_pct = Some(pct)).ok();
+                        continue;
                     }
-                    let pct =
-                        100.0 * (thread_cpu() - cpu0).as_secs_f64() / t0.elapsed().as_secs_f64();
-                    shared.lock().map(|mut s| s.idle_cpu_pct = Some(pct)).ok();
-                    continue;
-                }
-                if go.load(Ordering::Relaxed) && !started {
-                    started = true;
-                    let bytes = world.resource::<ServerTransport>().bytes_sent;
-                    world.resource_mut::<HostLink>().director.auto = true;
-                    play_from = Some((thread_cpu(), Instant::now()));
-                    shared
-                        .lock()
-                        .map(|mut s| s.bytes_at_start = Some(bytes))
-                        .ok();
-                }
-                let link = world.resource::<HostLink>();
-                let s = link.core.session();
-                if s.decisions.len() > decisions {
-                    let now = Instant::now();
-                    if let Ok(mut sh) = shared.lock() {
-                        for d in &s.decisions[decisions..] {
-                            sh.resolved.insert((d.round, d.step), now);
+                    if go.load(Ordering::Relaxed) && !started {
+                        started = true;
+                        let bytes = world.resource::<ServerTransport>().bytes_sent;
+                        world.resource_mut::<HostLink>().director.auto = true;
+                        play_from = Some((host_cpu(), Instant::now()));
+                        shared
+                            .lock()
+                            .map(|mut s| s.bytes_at_start = Some(bytes))
+                            .ok();
+                    }
+                    let link = world.resource::<HostLink>();
+                    let s = link.core.session();
+                    if s.decisions.len() > decisions {
+                        let now = Instant::now();
+                        if let Ok(mut sh) = shared.lock() {
+                            for d in &s.decisions[decisions..] {
+                                sh.resolved.insert((d.round, d.step), now);
+                            }
+                        }
+                        decisions = s.decisions.len();
+                    }
+                    if s.phase == Phase::Ended {
+                        let rounds = s.meter_history.len().saturating_sub(1) as u32;
+                        let bytes = world.resource::<ServerTransport>().bytes_sent;
+                        if let Ok(mut sh) = shared.lock()
+                            && sh.bytes_at_end.is_none()
+                        {
+                            sh.bytes_at_end = Some(bytes);
+                            sh.rounds_played = rounds;
+                            sh.play_cpu_pct = play_from.map(|(cpu, t)| {
+                                100.0 * (host_cpu() - cpu).as_secs_f64()
+                                    / t.elapsed().as_secs_f64().max(1e-9)
+                            });
                         }
                     }
-                    decisions = s.decisions.len();
+                    std::thread::sleep(tick.saturating_sub(frame.elapsed()));
                 }
-                if s.phase == Phase::Ended {
-                    let rounds = s.meter_history.len().saturating_sub(1) as u32;
-                    let bytes = world.resource::<ServerTransport>().bytes_sent;
-                    if let Ok(mut sh) = shared.lock()
-                        && sh.bytes_at_end.is_none()
-                    {
-                        sh.bytes_at_end = Some(bytes);
-                        sh.rounds_played = rounds;
-                        sh.play_cpu_pct = play_from.map(|(cpu, t)| {
-                            100.0 * (thread_cpu() - cpu).as_secs_f64()
-                                / t.elapsed().as_secs_f64().max(1e-9)
-                        });
-                    }
-                }
-                std::thread::sleep(tick.saturating_sub(frame.elapsed()));
-            }
-        })
+            })
+            .map_err(|e| e.to_string())?
     };
     let addr: SocketAddr = addr_rx
         .recv()

@@ -14,7 +14,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::Deserialize;
 use tokio_tungstenite::tungstenite::Message;
 
-use super::bench::{percentile, spread_roles, thread_cpu};
+use super::bench::{HOST_THREAD, host_cpu, percentile, spread_roles};
 use crate::net::code::JoinCode;
 use crate::net::director::{Director, Pace};
 use crate::net::host::HostCore;
@@ -128,27 +128,6 @@ pub fn run(args: BenchWebArgs) -> i32 {
     0
 }
 
-/// CPU time of this process's thread with the given name.
-fn named_thread_cpu(name: &str) -> Duration {
-    let Ok(dir) = std::fs::read_dir("/proc/self/task") else {
-        return Duration::ZERO;
-    };
-    for task in dir.flatten() {
-        let comm = std::fs::read_to_string(task.path().join("comm")).unwrap_or_default();
-        if comm.trim() == name {
-            let stat = std::fs::read_to_string(task.path().join("stat")).unwrap_or_default();
-            let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
-            let f: Vec<u64> = rest
-                .split_whitespace()
-                .map(|x| x.parse().unwrap_or(0))
-                .collect();
-            let ticks = f.get(11).copied().unwrap_or(0) + f.get(12).copied().unwrap_or(0);
-            return Duration::from_millis(ticks * 10);
-        }
-    }
-    Duration::ZERO
-}
-
 fn measure(n: usize, seed: u64, args: &BenchWebArgs) -> Result<Run, String> {
     let deck = Arc::new(Deck::default_deck().map_err(|e| e.to_string())?);
     let roles = spread_roles(&deck, n)?;
@@ -166,79 +145,78 @@ fn measure(n: usize, seed: u64, args: &BenchWebArgs) -> Result<Run, String> {
             code.clone(),
         );
         let tick = Duration::from_millis(args.tick_ms.max(1));
-        std::thread::spawn(move || {
-            let pace = Pace {
-                briefing: Duration::ZERO,
-                decide: Duration::from_secs(30),
-                outcome: Duration::from_millis(200),
-                bot_delay: Duration::ZERO,
-            };
-            let mut app = App::new();
-            app.add_plugins(MinimalPlugins).add_plugins(HostPlugin);
-            let cfg = HostConfig {
-                bind: "127.0.0.1:0".parse().expect("constant"),
-                code,
-                announce: None,
-                extra_public: Vec::new(),
-                web: Some("127.0.0.1:0".parse().expect("constant")),
-            };
-            let started = start_host(
-                app.world_mut(),
-                HostCore::new(session, None, "bench".into()),
-                Director::new(false, pace, Strategy::First),
-                cfg,
-            )
-            .and_then(|_| {
-                app.world()
-                    .resource::<HostLink>()
-                    .web
-                    .as_ref()
-                    .map(|w| w.local_addr())
-                    .ok_or_else(|| "no web server".to_string())
-            });
-            let failed = started.is_err();
-            let _ = addr_tx.send(started);
-            if failed {
-                return;
-            }
-            let mut decisions = 0;
-            let mut playing: Option<(Instant, Duration)> = None;
-            while !stop.load(Ordering::Relaxed) {
-                let frame = Instant::now();
-                app.update();
-                let world = app.world_mut();
-                if go.load(Ordering::Relaxed) && playing.is_none() {
-                    world.resource_mut::<HostLink>().director.auto = true;
-                    playing = Some((
-                        Instant::now(),
-                        thread_cpu() + named_thread_cpu("kantelspel-web"),
-                    ));
+        std::thread::Builder::new()
+            .name(HOST_THREAD.into())
+            .spawn(move || {
+                let pace = Pace {
+                    briefing: Duration::ZERO,
+                    decide: Duration::from_secs(30),
+                    outcome: Duration::from_millis(200),
+                    bot_delay: Duration::ZERO,
+                };
+                let mut app = App::new();
+                app.add_plugins(MinimalPlugins).add_plugins(HostPlugin);
+                let cfg = HostConfig {
+                    bind: "127.0.0.1:0".parse().expect("constant"),
+                    code,
+                    announce: None,
+                    extra_public: Vec::new(),
+                    web: Some("127.0.0.1:0".parse().expect("constant")),
+                };
+                let started = start_host(
+                    app.world_mut(),
+                    HostCore::new(session, None, "bench".into()),
+                    Director::new(false, pace, Strategy::First),
+                    cfg,
+                )
+                .and_then(|_| {
+                    app.world()
+                        .resource::<HostLink>()
+                        .web
+                        .as_ref()
+                        .map(|w| w.local_addr())
+                        .ok_or_else(|| "no web server".to_string())
+                });
+                let failed = started.is_err();
+                let _ = addr_tx.send(started);
+                if failed {
+                    return;
                 }
-                let s = world.resource::<HostLink>().core.session();
-                if s.decisions.len() > decisions {
-                    let now = Instant::now();
-                    if let Ok(mut sh) = shared.lock() {
-                        for d in &s.decisions[decisions..] {
-                            sh.resolved.insert((d.round, d.step), now);
+                let mut decisions = 0;
+                let mut playing: Option<(Instant, Duration)> = None;
+                while !stop.load(Ordering::Relaxed) {
+                    let frame = Instant::now();
+                    app.update();
+                    let world = app.world_mut();
+                    if go.load(Ordering::Relaxed) && playing.is_none() {
+                        world.resource_mut::<HostLink>().director.auto = true;
+                        playing = Some((Instant::now(), host_cpu()));
+                    }
+                    let s = world.resource::<HostLink>().core.session();
+                    if s.decisions.len() > decisions {
+                        let now = Instant::now();
+                        if let Ok(mut sh) = shared.lock() {
+                            for d in &s.decisions[decisions..] {
+                                sh.resolved.insert((d.round, d.step), now);
+                            }
+                        }
+                        decisions = s.decisions.len();
+                    }
+                    if s.phase == Phase::Ended
+                        && let Ok(mut sh) = shared.lock()
+                        && !sh.ended
+                    {
+                        sh.ended = true;
+                        sh.rounds_played = s.meter_history.len().saturating_sub(1) as u32;
+                        if let Some((t0, cpu0)) = playing {
+                            sh.host_cpu = (host_cpu()).saturating_sub(cpu0);
+                            sh.played_for = t0.elapsed();
                         }
                     }
-                    decisions = s.decisions.len();
+                    std::thread::sleep(tick.saturating_sub(frame.elapsed()));
                 }
-                if s.phase == Phase::Ended
-                    && let Ok(mut sh) = shared.lock()
-                    && !sh.ended
-                {
-                    sh.ended = true;
-                    sh.rounds_played = s.meter_history.len().saturating_sub(1) as u32;
-                    if let Some((t0, cpu0)) = playing {
-                        sh.host_cpu = (thread_cpu() + named_thread_cpu("kantelspel-web"))
-                            .saturating_sub(cpu0);
-                        sh.played_for = t0.elapsed();
-                    }
-                }
-                std::thread::sleep(tick.saturating_sub(frame.elapsed()));
-            }
-        })
+            })
+            .map_err(|e| e.to_string())?
     };
     let web = addr_rx
         .recv()
