@@ -222,6 +222,54 @@ fn junk_datagrams_of_every_length_from_a_players_own_address_change_nothing() {
     );
 }
 
+/// Renet acknowledges acknowledgements: a host flushing every frame sent an idle laptop a
+/// datagram every frame, for ever. Idle, a player now hears from the host about ten times a second
+/// however fast the host's loop runs.
+#[test]
+fn an_idle_player_is_not_sent_a_datagram_every_frame() {
+    let core = HostCore::new(session(3, 4), None, "idle".into());
+    let (mut host, addr) = host_app(
+        core,
+        Director::new(false, fast_pace(), Strategy::First),
+        Vec::new(),
+    );
+    let mut player = idle_app(addr, code(), "Anouk", "raadslid");
+    let seated = pump(
+        &mut [&mut host, &mut player],
+        Duration::from_secs(20),
+        |apps| link(apps[1]).core.view.is_some(),
+    );
+    assert!(seated, "the player joined");
+    // Let the join's messages be acknowledged, then count two seconds of nothing happening.
+    pump(
+        &mut [&mut host, &mut player],
+        Duration::from_millis(500),
+        |_| false,
+    );
+    let sent = |host: &App| {
+        host.world()
+            .resource::<kantelspel::net::transport::ServerTransport>()
+            .packets_sent
+    };
+    let before = sent(&host);
+    let mut frames = 0u32;
+    pump(
+        &mut [&mut host, &mut player],
+        Duration::from_secs(2),
+        |_| {
+            frames += 1;
+            false
+        },
+    );
+    let packets = sent(&host) - before;
+    assert!(
+        packets <= 30,
+        "{packets} datagrams to an idle player in 2 s over {frames} host frames"
+    );
+    assert!(packets >= 5, "acknowledgements still flow: {packets}");
+    assert_eq!(link(&player).status, LinkStatus::Connected);
+}
+
 #[test]
 fn a_wrong_code_is_refused_in_words_and_at_the_connection() {
     let core = HostCore::new(session(1, 3), None, "test".into());

@@ -61,42 +61,6 @@ pub struct Figures {
     pub rounds: u32,
 }
 
-/// The name of the thread the benches run the host's loop on.
-pub(crate) const HOST_THREAD: &str = "kantelspel-host";
-
-/// CPU time of the host in a bench: its loop thread, Bevy's task pools that run its systems, and
-/// its web server's thread; not the players' threads that share the process.
-pub(crate) fn host_cpu() -> Duration {
-    let Ok(dir) = std::fs::read_dir("/proc/self/task") else {
-        return Duration::ZERO;
-    };
-    dir.flatten()
-        .filter(|task| {
-            let comm = std::fs::read_to_string(task.path().join("comm")).unwrap_or_default();
-            let comm = comm.trim();
-            comm == HOST_THREAD || comm == "kantelspel-web" || comm.contains("Task Pool")
-        })
-        .map(|task| {
-            std::fs::read_to_string(task.path().join("stat"))
-                .map_or(Duration::ZERO, |stat| stat_cpu(&stat))
-        })
-        .sum()
-}
-
-/// utime + stime of a `/proc/.../stat` line.
-fn stat_cpu(stat: &str) -> Duration {
-    // Fields after the command name (which may hold spaces) start after the last ')'.
-    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
-    let f: Vec<&str> = rest.split_whitespace().collect();
-    // utime and stime are fields 14 and 15 of the line; `rest` starts at field 3.
-    let field = |i: usize| {
-        f.get(i - 3)
-            .and_then(|x| x.parse::<u64>().ok())
-            .unwrap_or(0)
-    };
-    Duration::from_millis((field(14) + field(15)) * 10)
-}
-
 #[derive(Default)]
 struct Shared {
     /// When the host resolved each (round, step).
@@ -226,7 +190,7 @@ pub fn measure(n: usize, args: &BenchNetArgs) -> Result<Figures, String> {
         let tick = Duration::from_millis(args.tick_ms.max(1));
         let idle = Duration::from_secs_f64(args.idle_secs.clamp(0.5, 60.0));
         std::thread::Builder::new()
-            .name(HOST_THREAD.into())
+            .name(crate::cpu::HOST_THREAD.into())
             .spawn(move || {
                 let pace = Pace {
                     briefing: Duration::ZERO,
@@ -263,14 +227,14 @@ pub fn measure(n: usize, args: &BenchNetArgs) -> Result<Figures, String> {
                     let world = app.world_mut();
                     if measure_idle.swap(false, Ordering::Relaxed) {
                         // Keep serving while measuring: this is the host waiting for people.
-                        let (cpu0, t0) = (host_cpu(), Instant::now());
+                        let (cpu0, t0) = (crate::cpu::host(), Instant::now());
                         while t0.elapsed() < idle {
                             let f = Instant::now();
                             app.update();
                             std::thread::sleep(tick.saturating_sub(f.elapsed()));
                         }
-                        let pct =
-                            100.0 * (host_cpu() - cpu0).as_secs_f64() / t0.elapsed().as_secs_f64();
+                        let pct = 100.0 * (crate::cpu::host() - cpu0).as_secs_f64()
+                            / t0.elapsed().as_secs_f64();
                         shared.lock().map(|mut s| s.idle_cpu_pct = Some(pct)).ok();
                         continue;
                     }
@@ -278,7 +242,7 @@ pub fn measure(n: usize, args: &BenchNetArgs) -> Result<Figures, String> {
                         started = true;
                         let bytes = world.resource::<ServerTransport>().bytes_sent;
                         world.resource_mut::<HostLink>().director.auto = true;
-                        play_from = Some((host_cpu(), Instant::now()));
+                        play_from = Some((crate::cpu::host(), Instant::now()));
                         shared
                             .lock()
                             .map(|mut s| s.bytes_at_start = Some(bytes))
@@ -304,7 +268,7 @@ pub fn measure(n: usize, args: &BenchNetArgs) -> Result<Figures, String> {
                             sh.bytes_at_end = Some(bytes);
                             sh.rounds_played = rounds;
                             sh.play_cpu_pct = play_from.map(|(cpu, t)| {
-                                100.0 * (host_cpu() - cpu).as_secs_f64()
+                                100.0 * (crate::cpu::host() - cpu).as_secs_f64()
                                     / t.elapsed().as_secs_f64().max(1e-9)
                             });
                         }

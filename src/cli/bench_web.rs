@@ -14,7 +14,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::Deserialize;
 use tokio_tungstenite::tungstenite::Message;
 
-use super::bench::{HOST_THREAD, host_cpu, percentile, spread_roles};
+use super::bench::{percentile, spread_roles};
 use crate::net::code::JoinCode;
 use crate::net::director::{Director, Pace};
 use crate::net::host::HostCore;
@@ -146,7 +146,7 @@ fn measure(n: usize, seed: u64, args: &BenchWebArgs) -> Result<Run, String> {
         );
         let tick = Duration::from_millis(args.tick_ms.max(1));
         std::thread::Builder::new()
-            .name(HOST_THREAD.into())
+            .name(crate::cpu::HOST_THREAD.into())
             .spawn(move || {
                 let pace = Pace {
                     briefing: Duration::ZERO,
@@ -190,7 +190,7 @@ fn measure(n: usize, seed: u64, args: &BenchWebArgs) -> Result<Run, String> {
                     let world = app.world_mut();
                     if go.load(Ordering::Relaxed) && playing.is_none() {
                         world.resource_mut::<HostLink>().director.auto = true;
-                        playing = Some((Instant::now(), host_cpu()));
+                        playing = Some((Instant::now(), crate::cpu::host()));
                     }
                     let s = world.resource::<HostLink>().core.session();
                     if s.decisions.len() > decisions {
@@ -209,7 +209,7 @@ fn measure(n: usize, seed: u64, args: &BenchWebArgs) -> Result<Run, String> {
                         sh.ended = true;
                         sh.rounds_played = s.meter_history.len().saturating_sub(1) as u32;
                         if let Some((t0, cpu0)) = playing {
-                            sh.host_cpu = (host_cpu()).saturating_sub(cpu0);
+                            sh.host_cpu = (crate::cpu::host()).saturating_sub(cpu0);
                             sh.played_for = t0.elapsed();
                         }
                     }

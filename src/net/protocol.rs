@@ -47,6 +47,11 @@ impl From<Channel> for u8 {
     }
 }
 
+/// What the host may hold unacknowledged for one player: a few whole screens.
+pub const HOST_CHANNEL_BYTES: usize = 8 * 1024 * 1024;
+/// What a player may hold unacknowledged; a client that fills it is disconnected by renet.
+pub const PLAYER_CHANNEL_BYTES: usize = 64 * 1024;
+
 /// The one connection configuration both sides use.
 pub fn connection_config() -> ConnectionConfig {
     let channel = |bytes| {
@@ -60,9 +65,8 @@ pub fn connection_config() -> ConnectionConfig {
     };
     ConnectionConfig {
         available_bytes_per_tick: 120_000,
-        server_channels_config: channel(8 * 1024 * 1024),
-        // A client that fills this with unacknowledged messages is disconnected by renet.
-        client_channels_config: channel(64 * 1024),
+        server_channels_config: channel(HOST_CHANNEL_BYTES),
+        client_channels_config: channel(PLAYER_CHANNEL_BYTES),
     }
 }
 

@@ -8,11 +8,13 @@
 //! and still contain any other parser panic to the one datagram that caused it, counting it, so
 //! a test can say that none happened.
 
+use std::collections::HashMap;
 use std::io;
 use std::net::{SocketAddr, UdpSocket};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::Duration;
 
+use super::protocol::{self, Channel};
 use bevy::prelude::*;
 use bevy_renet::{
     RenetClient, RenetClientPlugin, RenetReceive, RenetSend, RenetServer, RenetServerPlugin,
@@ -60,6 +62,24 @@ pub struct ServerTransport {
     pub panics: u64,
     /// Bytes handed to the socket, for `bench net`.
     pub bytes_sent: u64,
+    /// Datagrams carrying renet's packets (messages and acknowledgements).
+    pub packets_sent: u64,
+    /// Netcode's clock, and when each client was last sent packets: see `ACK_INTERVAL`.
+    now: Duration,
+    flushed: HashMap<u64, Duration>,
+}
+
+/// How often a peer with nothing in flight is sent packets. Renet acknowledges every packet,
+/// acknowledgements too, and sends pending acknowledgements on every call until they are
+/// acknowledged: two peers that flush every frame keep each other busy forever. With a 10 ms host
+/// loop that was 100 packets a second to every idle laptop (50,000 a second and a third of a
+/// core for a room of 500). A peer with messages queued or unacknowledged is still flushed every
+/// frame; the others hear acknowledgements ten times a second, before a sender's 150 ms resend.
+pub const ACK_INTERVAL: Duration = Duration::from_millis(100);
+
+/// Whether a peer is due its packets now.
+fn due(busy: bool, last: Option<Duration>, now: Duration) -> bool {
+    busy || last.is_none_or(|t| now.saturating_sub(t) >= ACK_INTERVAL)
 }
 
 impl ServerTransport {
@@ -72,6 +92,9 @@ impl ServerTransport {
             dropped: 0,
             panics: 0,
             bytes_sent: 0,
+            packets_sent: 0,
+            now: Duration::ZERO,
+            flushed: HashMap::new(),
         })
     }
 
@@ -130,6 +153,7 @@ impl ServerTransport {
     /// Receives everything waiting and advances netcode's clocks.
     pub fn update(&mut self, delta: Duration, server: &mut RenetServer) {
         self.netcode.update(delta);
+        self.now += delta;
         // Bounded, so a flood cannot hold the frame forever.
         for _ in 0..4096 {
             match self.socket.recv_from(&mut self.buffer[..]) {
@@ -149,13 +173,22 @@ impl ServerTransport {
     }
 
     pub fn send_packets(&mut self, server: &mut RenetServer) {
-        for client in server.clients_id() {
+        let clients = server.clients_id();
+        self.flushed.retain(|c, _| clients.contains(c));
+        for client in clients {
+            let busy = server.channel_available_memory(client, Channel::Reliable)
+                < protocol::HOST_CHANNEL_BYTES;
+            if !due(busy, self.flushed.get(&client).copied(), self.now) {
+                continue;
+            }
+            self.flushed.insert(client, self.now);
             let Ok(packets) = server.get_packets_to_send(client) else {
                 continue;
             };
             for packet in packets {
                 if let Ok((addr, payload)) = self.netcode.generate_payload_packet(client, &packet) {
                     self.bytes_sent += self.socket.send_to(payload, addr).unwrap_or(0) as u64;
+                    self.packets_sent += 1;
                 }
             }
         }
@@ -206,6 +239,9 @@ pub struct ClientTransport {
     buffer: Box<[u8; NETCODE_MAX_PACKET_BYTES]>,
     /// Panics inside netcode that were caught: zero unless `well_formed` missed a case.
     pub panics: u64,
+    /// Netcode's clock, and when the host was last sent packets: see `ACK_INTERVAL`.
+    now: Duration,
+    flushed: Option<Duration>,
 }
 
 impl ClientTransport {
@@ -220,6 +256,8 @@ impl ClientTransport {
             netcode: NetcodeClient::new(now, auth).map_err(|e| e.to_string())?,
             buffer: Box::new([0; NETCODE_MAX_PACKET_BYTES]),
             panics: 0,
+            now: Duration::ZERO,
+            flushed: None,
         })
     }
 
@@ -249,6 +287,7 @@ impl ClientTransport {
     }
 
     pub fn update(&mut self, delta: Duration, client: &mut RenetClient) {
+        self.now += delta;
         if self.netcode.disconnect_reason().is_some() {
             client.disconnect_due_to_transport();
             return;
@@ -305,6 +344,12 @@ impl ClientTransport {
         if self.netcode.disconnect_reason().is_some() {
             return;
         }
+        let busy =
+            client.channel_available_memory(Channel::Reliable) < protocol::PLAYER_CHANNEL_BYTES;
+        if !due(busy, self.flushed, self.now) {
+            return;
+        }
+        self.flushed = Some(self.now);
         for packet in client.get_packets_to_send() {
             if let Ok((addr, payload)) = self.netcode.generate_payload_packet(&packet) {
                 let _ = self.socket.send_to(payload, addr);
@@ -409,5 +454,22 @@ fn client_send(mut transport: ResMut<ClientTransport>, mut client: ResMut<RenetC
 fn client_goodbye(exit: MessageReader<AppExit>, mut transport: ResMut<ClientTransport>) {
     if !exit.is_empty() {
         transport.disconnect();
+    }
+}
+
+#[cfg(test)]
+mod pacing {
+    use super::*;
+
+    #[test]
+    fn a_peer_with_nothing_in_flight_is_flushed_ten_times_a_second() {
+        let ms = Duration::from_millis;
+        assert!(due(false, None, ms(0)), "the first time");
+        assert!(!due(false, Some(ms(0)), ms(99)));
+        assert!(due(false, Some(ms(0)), ms(100)));
+        assert!(
+            due(true, Some(ms(0)), ms(1)),
+            "messages in flight go every frame"
+        );
     }
 }

@@ -264,23 +264,36 @@ fn first_frame(frames: Res<bevy::diagnostic::FrameCount>, mut told: Local<bool>)
     }
 }
 
-/// With `KANTELSPEL_TIMING` set: frames drawn and redraws asked for, every five seconds, to see
-/// that an idle window sleeps.
+/// When a timing window began, and the process's CPU time then.
+type Since = (std::time::Instant, Duration);
+
+/// With `KANTELSPEL_TIMING` set: frames drawn, redraws asked for and the process's CPU, every five
+/// seconds, to see that an idle window sleeps.
 fn frame_rate(
     mut redraws: MessageReader<bevy::window::RequestRedraw>,
-    mut tally: Local<(u32, u32, Option<std::time::Instant>)>,
+    mut tally: Local<(u32, u32, Option<Since>)>,
     mut contexts: EguiContexts,
 ) {
     let (frames, asked, since) = &mut *tally;
     *frames += 1;
     *asked += redraws.read().count() as u32;
-    let start = *since.get_or_insert_with(std::time::Instant::now);
+    let (start, cpu) =
+        *since.get_or_insert_with(|| (std::time::Instant::now(), crate::cpu::process()));
     if start.elapsed() >= Duration::from_secs(5) {
-        eprintln!("{frames} frames, {asked} redraw requests in 5 s");
+        // The whole process: the window, the host's systems and its network threads.
+        let used = crate::cpu::process().saturating_sub(cpu);
+        eprintln!(
+            "{frames} frames, {asked} redraw requests in 5 s; CPU {:.1} % of a core",
+            100.0 * used.as_secs_f64() / start.elapsed().as_secs_f64()
+        );
         if let Ok(ctx) = contexts.ctx_mut() {
             eprintln!("  egui repaints because: {:?}", ctx.repaint_causes());
         }
-        *tally = (0, 0, Some(std::time::Instant::now()));
+        *tally = (
+            0,
+            0,
+            Some((std::time::Instant::now(), crate::cpu::process())),
+        );
     }
 }
 
