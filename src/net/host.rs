@@ -91,6 +91,9 @@ pub struct HostCore {
     last_broadcast: Option<Duration>,
     /// Bumped whenever seats or connections change, for the shell's roster.
     roster_version: u64,
+    /// Bumped whenever the views need sending again: with `roster_version`, whether anything a
+    /// screen shows may have changed.
+    changes: u64,
     /// The last screen sent to each role (and to those without one) in each language, with its
     /// number: the base the next differences are taken from.
     screens: HashMap<(Option<RoleIdx>, Lang), (u64, Screen)>,
@@ -124,6 +127,7 @@ impl HostCore {
             urgent: true,
             last_broadcast: None,
             roster_version: 0,
+            changes: 0,
             screens: HashMap::new(),
             next_screen: 1,
             timer_left: None,
@@ -142,6 +146,17 @@ impl HostCore {
 
     pub fn journal_path(&self) -> Option<&std::path::Path> {
         self.journal.as_ref().map(JournalFile::path)
+    }
+
+    /// Grows whenever anything the host's screens show may have changed: the window draws again.
+    pub fn changes(&self) -> u64 {
+        self.changes + self.roster_version
+    }
+
+    /// The views need sending again.
+    fn touch(&mut self) {
+        self.dirty = true;
+        self.changes += 1;
     }
 
     pub fn roster_version(&self) -> u64 {
@@ -203,7 +218,7 @@ impl HostCore {
             && !waiting
         {
             c.watching = true;
-            self.dirty = true;
+            self.touch();
             self.urgent = true;
         }
     }
@@ -219,7 +234,7 @@ impl HostCore {
         if let Some(c) = self.conns.remove(&client)
             && c.seat.is_some()
         {
-            self.dirty = true;
+            self.touch();
             self.roster_version += 1;
         }
         self.stop_waiting(client);
@@ -473,7 +488,7 @@ impl HostCore {
     pub fn resync(&mut self, client: ClientId) {
         if let Some(c) = self.conns.get_mut(&client) {
             c.screen = None;
-            self.dirty = true;
+            self.touch();
         }
     }
 
@@ -485,7 +500,7 @@ impl HostCore {
         {
             c.lang = lang;
             c.screen = None;
-            self.dirty = true;
+            self.touch();
             self.urgent = true;
         }
     }
@@ -625,7 +640,7 @@ impl HostCore {
         }
         self.session = next;
         self.lobby_log = kept;
-        self.dirty = true;
+        self.touch();
         self.urgent = true;
         self.roster_version += 1;
         Ok(())
@@ -661,7 +676,7 @@ impl HostCore {
                 rejoin: token,
             },
         );
-        self.dirty = true;
+        self.touch();
         self.urgent = true;
         self.roster_version += 1;
     }
@@ -681,7 +696,7 @@ impl HostCore {
             self.lobby_log.clear();
         }
         self.session = next;
-        self.dirty = true;
+        self.touch();
         self.urgent |= events.iter().any(|e| !matches!(e, Event::VoteCast { .. }));
         for e in &events {
             match e {
@@ -756,7 +771,7 @@ impl HostCore {
             if let Some(c) = self.conns.remove(&client)
                 && c.seat.is_some()
             {
-                self.dirty = true;
+                self.touch();
                 self.roster_version += 1;
             }
             self.stop_waiting(client);

@@ -205,6 +205,11 @@ pub fn start_host(
     Ok(local)
 }
 
+/// Where what the network brought is taken in (votes applied, views received): a window that
+/// draws only on change decides after it, so a vote shows in the frame it arrives.
+#[derive(SystemSet, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct NetReceive;
+
 pub struct HostPlugin;
 
 impl Plugin for HostPlugin {
@@ -217,6 +222,7 @@ impl Plugin for HostPlugin {
                 PreUpdate,
                 host_receive
                     .after(RenetReceive)
+                    .in_set(NetReceive)
                     .run_if(resource_exists::<HostLink>),
             )
             .add_systems(
@@ -471,6 +477,7 @@ impl Plugin for ClientPlugin {
             PreUpdate,
             client_receive
                 .after(RenetReceive)
+                .in_set(NetReceive)
                 .run_if(resource_exists::<ClientLink>.and_then(resource_exists::<RenetClient>)),
         )
         .add_systems(Update, client_watch.run_if(resource_exists::<ClientLink>))

@@ -3,6 +3,7 @@
 
 pub mod deck_map;
 mod demo;
+mod drawing;
 pub mod export;
 pub mod i18n;
 pub mod projector;
@@ -107,7 +108,10 @@ pub fn run(opts: WindowOptions) -> i32 {
             .set(bevy::log::LogPlugin {
                 level: bevy::log::Level::WARN,
                 ..default()
-            }),
+            })
+            // An egui window renders little; handing each frame to a render thread cost more
+            // in thread wake-ups than it saved (the idle window's CPU, `docs/performance.md`).
+            .disable::<bevy::render::pipelined_rendering::PipelinedRenderingPlugin>(),
     );
     app.insert_resource(if opts.screenshot.is_some() {
         WinitSettings {
@@ -119,8 +123,9 @@ pub fn run(opts: WindowOptions) -> i32 {
     });
     app.add_plugins(EguiPlugin::default())
         .add_plugins((HostPlugin, ClientPlugin, ScreensPlugin, ScreensUiPlugin))
-        .add_plugins(projector::plugin)
+        .add_plugins((projector::plugin, drawing::plugin))
         .insert_resource(Tr::new(opts.lang))
+        .insert_resource(ClearColor(theme::paper()))
         .add_systems(Startup, |mut commands: Commands| {
             // egui draws flat shapes: multisampling would only cost time, on software renderers a lot.
             // The laptop's window is the primary egui context, whichever camera comes first.
@@ -142,7 +147,8 @@ pub fn run(opts: WindowOptions) -> i32 {
             PreUpdate,
             quiet_modifiers
                 .after(EguiPreUpdateSet::ProcessInput)
-                .before(EguiPreUpdateSet::BeginPass),
+                .before(EguiPreUpdateSet::BeginPass)
+                .before(drawing::decide),
         );
     if std::env::var_os("KANTELSPEL_TIMING").is_some() {
         app.add_systems(Last, (first_frame, frame_rate));
@@ -198,7 +204,7 @@ pub fn run(opts: WindowOptions) -> i32 {
     } else {
         opts.screen
     };
-    match (opts.demo && opts.screenshot.is_some(), first) {
+    match (opts.demo, first) {
         (true, screen) => {
             let screen = screen.unwrap_or_default();
             app.add_systems(Startup, move |world: &mut World| demo::setup(world, screen));
@@ -220,9 +226,28 @@ pub fn run(opts: WindowOptions) -> i32 {
         })
         .add_systems(Update, shoot);
     }
+    single_threaded(&mut app);
     match app.run() {
         AppExit::Success => 0,
         AppExit::Error(c) => i32::from(c.get()),
+    }
+}
+
+/// Every schedule of the window runs its systems on the main thread. The window's systems are
+/// small; on the multi-threaded executor a wake-up that draws nothing still woke and parked the
+/// task pool's threads for every schedule, and that was most of an idle window's CPU.
+fn single_threaded(app: &mut App) {
+    use bevy::ecs::schedule::{Schedules, SingleThreadedExecutor};
+    let all = |world: &mut World| {
+        if let Some(mut schedules) = world.get_resource_mut::<Schedules>() {
+            for (_, schedule) in schedules.iter_mut() {
+                schedule.set_executor(SingleThreadedExecutor::new());
+            }
+        }
+    };
+    all(app.world_mut());
+    if let Some(render) = app.get_sub_app_mut(bevy::render::RenderApp) {
+        all(render.world_mut());
     }
 }
 
@@ -230,7 +255,9 @@ pub fn run(opts: WindowOptions) -> i32 {
 /// for the network and the timer. A player's window sleeps long: the timer shows seconds and a
 /// new view may wait a moment, and netcode only gives up after 15 s of silence, so a window in
 /// the background or minimised stays connected. The facilitator's window is also the host, so
-/// it wakes often enough to answer every laptop in the room quickly.
+/// it wakes twenty times a second, focused or not (the facilitator may be looking at the
+/// projector window): a vote reaches the host and its screen within 50 ms plus a frame. A wake-up
+/// that changes nothing draws nothing (`drawing`).
 fn pace(hosting: bool) -> WinitSettings {
     let (focused, unfocused) = if hosting {
         (PACE_HOST_FOCUSED, PACE_HOST_UNFOCUSED)
@@ -244,7 +271,7 @@ fn pace(hosting: bool) -> WinitSettings {
 }
 
 const PACE_HOST_FOCUSED: Duration = Duration::from_millis(50);
-const PACE_HOST_UNFOCUSED: Duration = Duration::from_millis(100);
+const PACE_HOST_UNFOCUSED: Duration = Duration::from_millis(50);
 const PACE_PLAYER_FOCUSED: Duration = Duration::from_millis(250);
 const PACE_PLAYER_UNFOCUSED: Duration = Duration::from_secs(1);
 
@@ -273,6 +300,7 @@ fn frame_rate(
     mut redraws: MessageReader<bevy::window::RequestRedraw>,
     mut tally: Local<(u32, u32, Option<Since>)>,
     mut contexts: EguiContexts,
+    drawing: Res<drawing::Drawing>,
 ) {
     let (frames, asked, since) = &mut *tally;
     *frames += 1;
@@ -283,7 +311,9 @@ fn frame_rate(
         // The whole process: the window, the host's systems and its network threads.
         let used = crate::cpu::process().saturating_sub(cpu);
         eprintln!(
-            "{frames} frames, {asked} redraw requests in 5 s; CPU {:.1} % of a core",
+            "{frames} frames ({} drawn in all so far, {} rested), {asked} redraw requests in 5 s; CPU {:.1} % of a core",
+            drawing.drawn,
+            drawing.rested,
             100.0 * used.as_secs_f64() / start.elapsed().as_secs_f64()
         );
         if let Ok(ctx) = contexts.ctx_mut() {

@@ -7,6 +7,11 @@ use crate::rules::view::MeterView;
 
 pub const INK: Color32 = Color32::from_rgb(0x1d, 0x23, 0x2b);
 pub const PAPER: Color32 = Color32::from_rgb(0xf6, 0xf3, 0xec);
+
+/// The paper as the window's clear colour.
+pub fn paper() -> bevy::color::Color {
+    bevy::color::Color::srgb_u8(PAPER.r(), PAPER.g(), PAPER.b())
+}
 pub const PANEL: Color32 = Color32::from_rgb(0xff, 0xff, 0xff);
 pub const ACCENT: Color32 = Color32::from_rgb(0x1f, 0x5f, 0x8b);
 pub const GOOD: Color32 = Color32::from_rgb(0x2e, 0x7d, 0x32);
@@ -57,7 +62,10 @@ pub fn apply(ctx: &egui::Context, scale: f32) {
         style.spacing.item_spacing = Vec2::new(10.0, 10.0) * scale;
         style.spacing.button_padding = Vec2::new(14.0, 8.0) * scale;
         style.spacing.interact_size.y = 34.0 * scale;
-        style.visuals.panel_fill = PAPER;
+        // The paper is the camera's clear colour (`ui::run`): a panel painted over the whole
+        // window would be shaded pixel by pixel again, two fifths of a frame on a software
+        // renderer.
+        style.visuals.panel_fill = Color32::TRANSPARENT;
         style.visuals.window_fill = PANEL;
         style.visuals.override_text_color = Some(INK);
         style.visuals.widgets.inactive.bg_stroke = Stroke::new(1.0, MUTED);
