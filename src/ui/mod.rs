@@ -301,6 +301,7 @@ fn frame_rate(
     mut tally: Local<(u32, u32, Option<Since>)>,
     mut contexts: EguiContexts,
     drawing: Res<drawing::Drawing>,
+    host: Option<Res<crate::net::plugin::HostLink>>,
 ) {
     let (frames, asked, since) = &mut *tally;
     *frames += 1;
@@ -318,6 +319,15 @@ fn frame_rate(
         );
         if let Ok(ctx) = contexts.ctx_mut() {
             eprintln!("  egui repaints because: {:?}", ctx.repaint_causes());
+        }
+        if let Some(host) = host {
+            let s = host.core.session();
+            eprintln!(
+                "  hosting: {:?}, countdown {:?}, {} online",
+                s.phase,
+                host.core.timer_left(),
+                host.core.client_count()
+            );
         }
         *tally = (
             0,
