@@ -377,7 +377,18 @@ fn a_player_joins_in_a_real_browser_votes_sees_the_outcome_and_keeps_the_seat_af
     phone
         .click(&phone.wait(".lang[data-lang='en']", 5))
         .unwrap();
-    assert!(phone.text("#phase").contains("Outcome"));
+    // The host sends the screen again in English only, and the page draws it anew: poll, the
+    // element may be replaced between finding it and reading it.
+    let start = Instant::now();
+    while !(phone.text("#phase").contains("Outcome")
+        && phone.js("return window.kantelspel.view.deck_title.nl") == json!(""))
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "no English-only screen with the outcome"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
     phone.refresh();
     phone.wait("#outcome", 20);
     assert_eq!(phone.js("return window.kantelspel.seat"), seat);
