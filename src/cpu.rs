@@ -1,5 +1,5 @@
-//! CPU time from the kernel's accounting (`/proc`), for the figures the benches and the window's
-//! timing print. Zero where there is no `/proc`.
+//! CPU time from the kernel's accounting (`/proc`), and the wall clock, for the figures the
+//! benches and the window's timing print. Zero where there is no `/proc`.
 
 use std::time::Duration;
 
@@ -33,6 +33,13 @@ pub fn host() -> Duration {
                 .map_or(Duration::ZERO, |s| of_stat(&s))
         })
         .sum()
+}
+
+/// The wall clock in milliseconds, to line up what two processes on one machine saw.
+pub fn unix_ms() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis())
 }
 
 /// utime + stime of a `/proc/.../stat` line.

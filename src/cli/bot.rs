@@ -149,7 +149,10 @@ fn play(
                 } else {
                     brain.rng.random_range(0..n)
                 };
-                link.core.vote(option);
+                if link.core.vote(option) && std::env::var_os("KANTELSPEL_TIMING").is_some() {
+                    // For docs/measure/host_window.sh: when the vote left, to the millisecond.
+                    eprintln!("voted at {}", crate::cpu::unix_ms());
+                }
             }
         }
         _ => brain.turn_seen = Some((round, step, Instant::now())),

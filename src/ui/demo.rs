@@ -95,6 +95,7 @@ pub fn setup(world: &mut World, screen: Screen) {
             world.insert_resource(ClientLink::offline(core));
         }
         Screen::Host | Screen::Facilitator | Screen::Debrief => {
+            let shot = world.contains_resource::<super::ShotPlan>();
             let setup = HostSetup {
                 deck: None,
                 rounds: 8,
@@ -161,6 +162,10 @@ pub fn setup(world: &mut World, screen: Screen) {
                 let _ = link.core.facilitate(&Intent::Note { text: text.into() });
             }
             if screen == Screen::Facilitator {
+                // Live (not a picture): players who join now take a seat at once.
+                if !shot {
+                    link.core.set_room_open(true);
+                }
                 let _ = link.core.facilitate(&Intent::Advance);
                 let s = link.core.session();
                 let (round, step) = (s.round, s.current.as_ref().map_or(0, |c| c.step));

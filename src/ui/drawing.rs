@@ -28,6 +28,8 @@ pub struct Drawing {
     pub now: bool,
     /// What the screens show from outside the window, hashed: the session, the connection.
     stamp: u64,
+    /// The host's change count last seen, for the timing line.
+    news: Option<u64>,
     /// When egui asked to be drawn again.
     repaint_at: Option<Instant>,
     last_drawn: Option<Instant>,
@@ -109,6 +111,14 @@ pub(super) fn decide(
         || drawing
             .last_drawn
             .is_none_or(|t| now.duration_since(t) >= HEARTBEAT);
+    let news = host.as_deref().map(|h| h.core.changes());
+    if news != drawing.news {
+        drawing.news = news;
+        if std::env::var_os("KANTELSPEL_TIMING").is_some() {
+            // For docs/measure/host_window.sh: when the frame that shows a vote starts drawing.
+            eprintln!("news drawn at {}", crate::cpu::unix_ms());
+        }
+    }
     drawing.stamp = stamp;
     if input {
         drawing.settle = SETTLE_FRAMES;
