@@ -157,3 +157,45 @@ fn note_repaint(mut drawing: ResMut<Drawing>, outputs: Query<&EguiFullOutput>) {
         }
     }
 }
+
+/// The render world runs only for frames that draw: on the others there is nothing to extract
+/// and no camera to render, but extraction and the render schedule still cost a rested wake-up
+/// about as much as the rest of it. Its clock is still sent, as Bevy's render world does on every
+/// frame, so the main world's time runs on.
+pub fn render_only_drawn_frames(app: &mut App) {
+    use bevy::ecs::schedule::ScheduleLabel;
+    let Some(render) = app.get_sub_app_mut(bevy::render::RenderApp) else {
+        return;
+    };
+    let Some(inner) = render.update_schedule else {
+        return;
+    };
+    let mut extract = render.take_extract();
+    render.set_extract(move |main, world| {
+        let draw = main.get_resource::<Drawing>().is_none_or(|d| d.now);
+        world.insert_resource(DrawThisFrame(draw));
+        if draw && let Some(f) = extract.as_mut() {
+            f(main, world);
+        }
+    });
+    render.insert_resource(RenderSchedule(inner));
+    render.add_systems(RenderWhenDrawn, |world: &mut World| {
+        if world.get_resource::<DrawThisFrame>().is_none_or(|d| d.0) {
+            let inner = world.resource::<RenderSchedule>().0;
+            world.run_schedule(inner);
+        } else if let Some(time) = world.get_resource::<bevy::time::TimeSender>() {
+            let _ = time.0.try_send(std::time::Instant::now());
+        }
+    });
+    render.update_schedule = Some(RenderWhenDrawn.intern());
+}
+
+#[derive(bevy::ecs::schedule::ScheduleLabel, Debug, Hash, PartialEq, Eq, Clone)]
+struct RenderWhenDrawn;
+
+#[derive(Resource)]
+struct DrawThisFrame(bool);
+
+/// Bevy's own render schedule, run from `RenderWhenDrawn`.
+#[derive(Resource)]
+struct RenderSchedule(bevy::ecs::intern::Interned<dyn bevy::ecs::schedule::ScheduleLabel>);

@@ -226,6 +226,7 @@ pub fn run(opts: WindowOptions) -> i32 {
         })
         .add_systems(Update, shoot);
     }
+    drawing::render_only_drawn_frames(&mut app);
     single_threaded(&mut app);
     match app.run() {
         AppExit::Success => 0,
