@@ -23,7 +23,7 @@ pub fn host() -> Duration {
             let comm = comm.trim();
             // The kernel keeps 15 bytes of a name: "Compute Task Pool (0)" is "Compute Task Po".
             comm == HOST_THREAD
-                || comm == "kantelspel-web"
+                || comm == crate::net::web::WEB_THREAD
                 || ["Compute Task", "Async Compute", "IO Task Pool"]
                     .iter()
                     .any(|pool| comm.starts_with(pool))

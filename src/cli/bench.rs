@@ -150,6 +150,17 @@ pub(crate) fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
 
+/// The pace of a benched host: no briefing, outcomes shown briefly, bots at once; players
+/// decide long before the 30 s run out.
+pub(crate) fn bench_pace() -> Pace {
+    Pace {
+        briefing: Duration::ZERO,
+        decide: Duration::from_secs(30),
+        outcome: Duration::from_millis(200),
+        bot_delay: Duration::ZERO,
+    }
+}
+
 /// Rounds that give at least `min_resolutions` (every round resolves one step or more).
 fn bench_rounds(args: &BenchNetArgs) -> u32 {
     args.rounds
@@ -192,12 +203,7 @@ pub fn measure(n: usize, args: &BenchNetArgs) -> Result<Figures, String> {
         std::thread::Builder::new()
             .name(crate::cpu::HOST_THREAD.into())
             .spawn(move || {
-                let pace = Pace {
-                    briefing: Duration::ZERO,
-                    decide: Duration::from_secs(30),
-                    outcome: Duration::from_millis(200),
-                    bot_delay: Duration::ZERO,
-                };
+                let pace = bench_pace();
                 let mut app = App::new();
                 app.add_plugins(MinimalPlugins).add_plugins(HostPlugin);
                 let core = HostCore::new(session, None, "bench".into());

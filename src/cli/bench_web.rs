@@ -16,7 +16,7 @@ use tokio_tungstenite::tungstenite::Message;
 
 use super::bench::{percentile, spread_roles};
 use crate::net::code::JoinCode;
-use crate::net::director::{Director, Pace};
+use crate::net::director::Director;
 use crate::net::host::HostCore;
 use crate::net::patch::{self, Change, Screen};
 use crate::net::plugin::{HostConfig, HostLink, HostPlugin, start_host};
@@ -148,12 +148,7 @@ fn measure(n: usize, seed: u64, args: &BenchWebArgs) -> Result<Run, String> {
         std::thread::Builder::new()
             .name(crate::cpu::HOST_THREAD.into())
             .spawn(move || {
-                let pace = Pace {
-                    briefing: Duration::ZERO,
-                    decide: Duration::from_secs(30),
-                    outcome: Duration::from_millis(200),
-                    bot_delay: Duration::ZERO,
-                };
+                let pace = super::bench::bench_pace();
                 let mut app = App::new();
                 app.add_plugins(MinimalPlugins).add_plugins(HostPlugin);
                 let cfg = HostConfig {

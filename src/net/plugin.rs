@@ -377,7 +377,7 @@ fn sync_players(
 // Client
 // ---------------------------------------------------------------------------------------------
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum LinkStatus {
     Connecting,
     Connected,

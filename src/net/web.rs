@@ -31,6 +31,9 @@ use super::page;
 use super::protocol::{self, MAX_BROWSER_MESSAGE, MAX_CLIENT_MESSAGES_PER_SEC};
 use crate::rules::Text;
 
+/// The name of the web server's thread (the benches count its CPU as the host's).
+pub const WEB_THREAD: &str = "kantelspel-web";
+
 /// The web port sits two above the game port (the info port is one above).
 pub const WEB_PORT_OFFSET: u16 = 2;
 /// Open TCP connections the door holds at once; more are closed on arrival.
@@ -259,7 +262,7 @@ impl WebEdge {
             .map_err(|e| format!("cannot start the web server: {e}"))?;
         let shared = door.clone();
         std::thread::Builder::new()
-            .name("kantelspel-web".into())
+            .name(WEB_THREAD.into())
             .spawn(move || runtime.block_on(serve(listener, shared, stopped)))
             .map_err(|e| format!("cannot start the web server: {e}"))?;
         Ok(WebEdge {

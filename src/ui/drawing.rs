@@ -1,10 +1,10 @@
 //! The window draws when something on it changes, not every time it wakes. The hosting window
 //! wakes twenty times a second to serve the room's network; drawing a frame costs ~40 ms of CPU on
 //! a software renderer, so drawing on every wake-up kept a core busy while nobody did anything.
-//! A frame is drawn for input, a window change, egui asking for a repaint (when it falls due), a
-//! change in the session or the connection, a screen or status change, and a few frames after
-//! each of those to let egui settle; otherwise the egui pass and the cameras rest, and the
-//! window keeps its last picture.
+//! A frame is drawn for input and window changes (and a few frames after, so a click's action
+//! shows), egui asking for a repaint (when it falls due), a change in the session or the
+//! connection, a screen or status change, and every few seconds; otherwise the egui pass, the
+//! cameras and the render world rest, and the window keeps its last picture.
 
 use std::hash::{Hash, Hasher};
 use std::time::{Duration, Instant};
@@ -76,8 +76,12 @@ fn stamp(host: Option<&HostLink>, client: Option<&ClientLink>) -> u64 {
         host.core.client_count().hash(&mut h);
     }
     if let Some(client) = client {
-        (client.core.version, client.core.seconds_left()).hash(&mut h);
-        format!("{:?}", client.status).hash(&mut h);
+        (
+            client.core.version,
+            client.core.seconds_left(),
+            &client.status,
+        )
+            .hash(&mut h);
     }
     h.finish()
 }

@@ -207,7 +207,10 @@ impl Plugin for ScreensPlugin {
                 Update,
                 (
                     act.in_set(ScreenStep::Common),
-                    tell_language.after(act).in_set(ScreenStep::Common),
+                    tell_language
+                        .after(act)
+                        .in_set(ScreenStep::Common)
+                        .run_if(resource_changed::<Tr>.or_eager(resource_added::<ClientLink>)),
                     follow_session.in_set(ScreenStep::Follow),
                 ),
             )
