@@ -3,6 +3,7 @@
 //! `rules` is the pure game; everything else is the shell around it.
 
 pub mod cli;
+pub mod comparison;
 pub mod cpu;
 pub mod net;
 pub mod report;

@@ -41,7 +41,7 @@ pub fn from_journal(text: &str) -> Result<(View, Meta), JournalError> {
     Ok((view_of(&recovered.session), meta))
 }
 
-fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -64,7 +64,7 @@ pub fn date(unix: u64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
-fn split_text(lang: Lang, d: &DecisionView) -> String {
+pub(crate) fn split_text(lang: Lang, d: &DecisionView) -> String {
     match d.by {
         DecidedBy::Vote => {
             let s: Vec<String> = d.split.iter().map(u32::to_string).collect();
@@ -92,8 +92,8 @@ fn swing(d: &DecisionView) -> i32 {
         .sum()
 }
 
-/// The meters over the rounds as an SVG document.
-pub fn chart_svg(view: &View, lang: Lang) -> String {
+/// The charts' one font, registered once.
+pub(crate) fn register_chart_font() {
     static FONT: Once = Once::new();
     FONT.call_once(|| {
         let _ = plotters::style::register_font(
@@ -102,6 +102,11 @@ pub fn chart_svg(view: &View, lang: Lang) -> String {
             epaint_default_fonts::UBUNTU_LIGHT,
         );
     });
+}
+
+/// The meters over the rounds as an SVG document.
+pub fn chart_svg(view: &View, lang: Lang) -> String {
+    register_chart_font();
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (900, 380)).into_drawing_area();
@@ -183,20 +188,32 @@ const CHART_NAMES_WIDTH: u32 = 190;
 /// The chart's type size, in pixels.
 const CHART_FONT: u32 = 16;
 
-/// The whole report as one HTML page.
-pub fn html(view: &View, meta: &Meta, lang: Lang) -> String {
-    let tx = |text: &Text| esc(text.get(lang));
-    let mut h = String::new();
-    let title = format!("Kantelspel — {}", tx(&view.deck_title));
-    let _ = write!(
-        h,
+/// The page's head and the start of its body, with the report's style.
+pub(crate) fn page_head(title: &str, lang: Lang) -> String {
+    format!(
         "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{title}</title><style>\
          body{{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1d232b;line-height:1.45}}\
          h1{{color:#1f5f8b}} table{{border-collapse:collapse;width:100%}} td,th{{border-bottom:1px solid #ddd;padding:.35rem .5rem;text-align:left;vertical-align:top}}\
          .warn{{background:#fde7e4;border:1px solid #b71c1c;padding:.6rem 1rem}} .end{{background:#eaf2f8;padding:.6rem 1rem}} svg{{max-width:100%;height:auto}}\
-         </style></head><body><h1>{title}</h1>",
+         </style></head><body>",
         lang.code()
-    );
+    )
+}
+
+/// The whole report as one HTML page.
+pub fn html(view: &View, meta: &Meta, lang: Lang) -> String {
+    let title = format!("Kantelspel — {}", esc(view.deck_title.get(lang)));
+    let mut h = page_head(&title, lang);
+    let _ = write!(h, "<h1>{title}</h1>");
+    h.push_str(&body(view, meta, lang));
+    h.push_str("</body></html>\n");
+    h
+}
+
+/// A session's report without its page around it: one table of a workshop's report too.
+pub(crate) fn body(view: &View, meta: &Meta, lang: Lang) -> String {
+    let tx = |text: &Text| esc(text.get(lang));
+    let mut h = String::new();
     if let Some(w) = &meta.warning {
         let _ = write!(
             h,
@@ -371,7 +388,6 @@ pub fn html(view: &View, meta: &Meta, lang: Lang) -> String {
         }
         h.push_str("</ul>");
     }
-    h.push_str("</body></html>\n");
     h
 }
 
@@ -413,8 +429,13 @@ fn rows<'a>(view: &'a View, lang: Lang) -> Vec<DecisionRow<'a>> {
 
 /// The session as machine-readable JSON: meters, their history, decisions and the ending.
 pub fn json(view: &View, meta: &Meta, lang: Lang) -> String {
+    serde_json::to_string_pretty(&json_value(view, meta, lang)).unwrap_or_default() + "\n"
+}
+
+/// The JSON report as a value: one table of a workshop's too.
+pub(crate) fn json_value(view: &View, meta: &Meta, lang: Lang) -> serde_json::Value {
     let meters: Vec<&str> = view.meters.iter().map(|m| m.id.as_str()).collect();
-    let value = serde_json::json!({
+    serde_json::json!({
         "deck": meta.deck_name,
         "date": date(meta.created_unix),
         "warning": meta.warning,
@@ -440,8 +461,7 @@ pub fn json(view: &View, meta: &Meta, lang: Lang) -> String {
                 "questions": qs.iter().map(|q| q.get(lang)).collect::<Vec<_>>(),
             }))
             .collect::<Vec<_>>(),
-    });
-    serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+    })
 }
 
 fn csv_field(s: &str) -> String {

@@ -335,10 +335,10 @@ fn a_player_joins_in_a_real_browser_votes_sees_the_outcome_and_keeps_the_seat_af
     let card = card_for("raadslid");
     let c = card.clone();
     host.with(move |link: &mut HostLink| {
-        link.core
+        link.core_mut()
             .facilitate(&Intent::ChooseNext { card: c })
             .unwrap();
-        link.core.facilitate(&Intent::Start).unwrap();
+        link.core_mut().facilitate(&Intent::Start).unwrap();
     });
     let deck = kantelspel::rules::Deck::default_deck().unwrap();
     let the_card = deck.cards.iter().find(|x| x.id == card).unwrap();
@@ -399,8 +399,8 @@ fn a_player_joins_in_a_real_browser_votes_sees_the_outcome_and_keeps_the_seat_af
     );
     let (seats, online) = host.with(|link: &mut HostLink| {
         (
-            link.core.session().seats.len(),
-            link.core.connected_seats().len(),
+            link.core().session().seats.len(),
+            link.core().connected_seats().len(),
         )
     });
     assert_eq!(seats, 4, "the reload made no new seat");
@@ -468,7 +468,7 @@ fn two_browsers_and_two_native_bots_play_a_session_to_the_same_end() {
                 clicks += 1;
             }
         }
-        let phase = host.with(|link: &mut HostLink| link.core.session().phase);
+        let phase = host.with(|link: &mut HostLink| link.core().session().phase);
         if phase == Phase::Ended {
             break;
         }

@@ -27,6 +27,7 @@ fn hello(name: &str, role: &str) -> Vec<u8> {
         role: Some(role.into()),
         rejoin: None,
         lang: Default::default(),
+        table: None,
     })
 }
 
@@ -170,6 +171,7 @@ fn hostile_messages_are_refused_with_a_reason_and_change_nothing() {
         role: None,
         rejoin: None,
         lang: Default::default(),
+        table: None,
     });
     h.receive(51, &old, T);
     let out = h.take_outgoing(T);

@@ -13,6 +13,7 @@ use kantelspel::net::host::HostCore;
 use kantelspel::net::info::{self, ProbeError};
 use kantelspel::net::journal_file::JournalFile;
 use kantelspel::net::plugin::{ClientLink, LinkStatus};
+use kantelspel::net::workshop::Workshop;
 use kantelspel::rules::bot::Strategy;
 use kantelspel::rules::journal::{self, JOURNAL_VERSION, JournalHeader};
 use kantelspel::rules::session::{Intent, Phase};
@@ -94,12 +95,12 @@ fn play_full_session(name: &str, weather: Option<Weather>) {
         // Any open phase will do: with instant bots a phase can open and close within one frame.
         if !extended
             && matches!(
-                hostlink(apps[0]).core.session().phase,
+                hostlink(apps[0]).core().session().phase,
                 Phase::Briefing | Phase::Deciding | Phase::Resolved
             )
         {
             extended = host_mut(apps[0])
-                .core
+                .core_mut()
                 .facilitate(&Intent::ExtendTimer { secs: 30 })
                 .is_ok();
         }
@@ -140,7 +141,7 @@ fn play_full_session(name: &str, weather: Option<Weather>) {
             "crafted datagrams were dropped before netcode parsed them"
         );
     }
-    let session = hostlink(&host).core.session().clone();
+    let session = hostlink(&host).core().session().clone();
     let players_said: Vec<String> = players
         .iter()
         .map(|p| {
@@ -160,7 +161,7 @@ fn play_full_session(name: &str, weather: Option<Weather>) {
         session.round,
         session.phase,
         session.seats.len(),
-        hostlink(&host).core.connected_seats().len(),
+        hostlink(&host).core().connected_seats().len(),
         transport.panics,
     );
     assert!(extended, "the facilitator's intent was applied");
@@ -303,7 +304,7 @@ fn a_wrong_code_is_refused_in_words_and_at_the_connection() {
     });
     assert!(failed, "the client should give up");
     assert!(
-        hostlink(&host).core.session().seats.is_empty(),
+        hostlink(&host).core().session().seats.is_empty(),
         "nobody joined"
     );
     let LinkStatus::Failed(why) = &link(&intruder).status else {
@@ -321,7 +322,7 @@ fn a_dropped_player_reconnects_into_their_seat_with_their_vote() {
         Vec::new(),
     );
     host_mut(&mut host)
-        .core
+        .core_mut()
         .facilitate(&Intent::ChooseNext {
             card: "twee-buren".into(),
         })
@@ -333,12 +334,15 @@ fn a_dropped_player_reconnects_into_their_seat_with_their_vote() {
     {
         let mut apps = [&mut host, &mut anna, &mut bert, &mut cor];
         assert!(pump(&mut apps, Duration::from_secs(10), |a| hostlink(a[0])
-            .core
+            .core()
             .connected_seats()
             .len()
             == 3));
     }
-    host_mut(&mut host).core.facilitate(&Intent::Start).unwrap();
+    host_mut(&mut host)
+        .core_mut()
+        .facilitate(&Intent::Start)
+        .unwrap();
     {
         let mut apps = [&mut host, &mut anna];
         assert!(pump(&mut apps, Duration::from_secs(10), |a| link(a[1])
@@ -371,7 +375,7 @@ fn a_dropped_player_reconnects_into_their_seat_with_their_vote() {
         assert!(pump(&mut apps, Duration::from_secs(10), |a| link(a[1])
             .status
             == LinkStatus::Connected
-            && hostlink(a[0]).core.client_count() == 3));
+            && hostlink(a[0]).workshop.client_count() == 3));
     }
     assert_eq!(link(&anna).core.seat, Some(anna_seat));
     assert!(
@@ -390,14 +394,14 @@ fn a_dropped_player_reconnects_into_their_seat_with_their_vote() {
         let mut apps = [&mut host];
         assert!(
             pump(&mut apps, Duration::from_secs(25), |a| !hostlink(a[0])
-                .core
+                .core()
                 .connected_seats()
                 .contains(&anna_seat)),
             "the host notices Anna is gone"
         );
     }
     let votes = hostlink(&host)
-        .core
+        .core()
         .session()
         .current
         .as_ref()
@@ -423,7 +427,7 @@ fn a_dropped_player_reconnects_into_their_seat_with_their_vote() {
         link(&stranger).core.view.is_none(),
         "nothing of the session"
     );
-    let door = hostlink(&host).core.waiting().to_vec();
+    let door = hostlink(&host).core().waiting().to_vec();
     assert_eq!(door.len(), 1);
     assert_eq!(door[0].claims, Some(anna_seat));
     drop(stranger);
@@ -451,7 +455,10 @@ fn a_dropped_player_reconnects_into_their_seat_with_their_vote() {
     assert_eq!(link(&anna).core.seat, Some(anna_seat), "the same seat");
     assert!(link(&anna).core.has_voted(), "her vote is shown as cast");
     assert!(
-        hostlink(&host).core.connected_seats().contains(&anna_seat),
+        hostlink(&host)
+            .core()
+            .connected_seats()
+            .contains(&anna_seat),
         "everyone sees her back"
     );
 
@@ -462,9 +469,9 @@ fn a_dropped_player_reconnects_into_their_seat_with_their_vote() {
         if link(a[3]).core.my_turn().is_some() {
             a[3].world_mut().resource_mut::<ClientLink>().core.vote(0);
         }
-        !hostlink(a[0]).core.session().decisions.is_empty()
+        !hostlink(a[0]).core().session().decisions.is_empty()
     }));
-    let d = &hostlink(&host).core.session().decisions[0];
+    let d = &hostlink(&host).core().session().decisions[0];
     assert_eq!(d.split, vec![1, 1, 0], "Anna's 1 and Cor's 0");
 }
 
@@ -492,7 +499,7 @@ fn a_second_laptop_with_a_taken_name_is_refused() {
         unreachable!()
     };
     assert!(why.contains("already connected"), "{why}");
-    assert_eq!(hostlink(&host).core.session().seats.len(), 1);
+    assert_eq!(hostlink(&host).core().session().seats.len(), 1);
     assert!(link(&anna).core.fatal.is_none());
 }
 
@@ -519,8 +526,7 @@ fn a_host_announces_itself_and_sessions_lists_it() {
     let core = HostCore::new(session(1, 3), None, "Raadszaal Noord".into());
     let addr = start_host(
         app.world_mut(),
-        core,
-        Director::new(false, fast_pace(), Strategy::First),
+        Workshop::single(core, Director::new(false, fast_pace(), Strategy::First)),
         cfg,
     )
     .unwrap();

@@ -26,6 +26,11 @@ fn free_port_pair() -> u16 {
 }
 
 fn serve(port: u16, extra: &[&str]) -> (Child, String) {
+    serve_printing(port, extra, "journal:")
+}
+
+/// Starts `serve` and returns what it printed after `label` (a journal, a workshop file).
+fn serve_printing(port: u16, extra: &[&str], label: &str) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_kantelspel"))
         .args([
             "serve",
@@ -56,8 +61,8 @@ fn serve(port: u16, extra: &[&str]) -> (Child, String) {
     let mut lines = BufReader::new(out).lines();
     let mut journal = String::new();
     for line in lines.by_ref() {
-        if let Some(j) = line.unwrap().trim().strip_prefix("journal:") {
-            journal = j.trim().to_string();
+        if let Some(j) = line.unwrap().trim().strip_prefix(label) {
+            journal = j.split_whitespace().next().unwrap_or_default().to_string();
             break;
         }
     }
@@ -144,5 +149,119 @@ fn killing_the_host_and_resuming_from_the_journal_loses_no_seen_decision() {
             recorded.contains(w),
             "the decision {w:?} was seen but is not in the session"
         );
+    }
+}
+
+#[test]
+fn killing_a_host_of_three_tables_resumes_the_whole_workshop_and_loses_no_seen_decision() {
+    let dir = temp_dir("resume-tables");
+    let port = free_port_pair();
+    let addr: SocketAddr = ([127, 0, 0, 1], port).into();
+    let (mut host, workshop) = serve_printing(
+        port,
+        &[
+            "--journal",
+            dir.to_str().unwrap(),
+            "--rounds",
+            "5",
+            "--seed",
+            "33",
+            "--tables",
+            "3",
+        ],
+        "workshop:",
+    );
+    assert!(
+        workshop.ends_with(".workshop"),
+        "serve printed its workshop file: {workshop:?}"
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    let mut players: Vec<(u8, App)> = (1..=3u8)
+        .flat_map(|t| ROLES.iter().enumerate().map(move |(i, role)| (t, i, role)))
+        .map(|(t, i, role)| {
+            let name = format!("t{t}-speler-{i}");
+            (t, player_app_at(addr, code(), &name, role, t))
+        })
+        .collect();
+    // What each table's players saw decided: (table, round, card, option).
+    let mut witnessed: BTreeSet<(u8, Seen)> = BTreeSet::new();
+    let look = |players: &[(u8, &mut App)], witnessed: &mut BTreeSet<(u8, Seen)>| {
+        for (t, a) in players {
+            if let Some(s) = seen(a) {
+                witnessed.insert((*t, s));
+            }
+        }
+    };
+    {
+        let tables: Vec<u8> = players.iter().map(|(t, _)| *t).collect();
+        let mut apps: Vec<&mut App> = players.iter_mut().map(|(_, a)| a).collect();
+        let enough = pump(&mut apps, Duration::from_secs(60), |apps| {
+            let at: Vec<(u8, &mut App)> = tables
+                .iter()
+                .copied()
+                .zip(apps.iter_mut().map(|a| &mut **a))
+                .collect();
+            look(&at, &mut witnessed);
+            (1..=3).all(|t| witnessed.iter().filter(|(x, _)| *x == t).count() >= 2)
+        });
+        assert!(
+            enough,
+            "every table had decided twice before the crash: {witnessed:?}"
+        );
+    }
+    host.kill().unwrap();
+    let _ = host.wait();
+    let seats: Vec<Option<u32>> = players.iter().map(|(_, p)| link(p).core.seat).collect();
+    let sessions: Vec<Option<String>> = players
+        .iter()
+        .map(|(_, p)| link(p).core.session.clone())
+        .collect();
+
+    let (mut resumed, _) = serve_printing(port, &["--resume", &workshop], "join code:");
+    let tables: Vec<u8> = players.iter().map(|(t, _)| *t).collect();
+    let mut apps: Vec<&mut App> = players.iter_mut().map(|(_, a)| a).collect();
+    let finished = pump(&mut apps, Duration::from_secs(90), |apps| {
+        let at: Vec<(u8, &mut App)> = tables
+            .iter()
+            .copied()
+            .zip(apps.iter_mut().map(|a| &mut **a))
+            .collect();
+        look(&at, &mut witnessed);
+        apps.iter().all(|a| {
+            link(a)
+                .core
+                .view
+                .as_ref()
+                .is_some_and(|v| v.phase == Phase::Ended)
+        })
+    });
+    assert!(finished, "every resumed table played to the end");
+    let status = resumed.wait().expect("the resumed host exits");
+    assert!(
+        status.success(),
+        "serve --auto exits 0 once every table has ended"
+    );
+    for (((t, p), seat), session) in players.iter().zip(seats).zip(sessions) {
+        assert_eq!(
+            link(p).core.seat,
+            seat,
+            "a player of table {t} got their own seat back"
+        );
+        assert_eq!(link(p).core.session, session, "...at their own table");
+    }
+    for t in 1..=3u8 {
+        let (_, p) = players.iter().find(|(x, _)| *x == t).unwrap();
+        let final_view = link(p).core.view.as_ref().unwrap();
+        let recorded: BTreeSet<Seen> = final_view
+            .decisions
+            .iter()
+            .map(|d| (d.round, d.card_title.nl.clone(), d.option_label.nl.clone()))
+            .collect();
+        for (_, w) in witnessed.iter().filter(|(x, _)| *x == t) {
+            assert!(
+                recorded.contains(w),
+                "table {t}: the decision {w:?} was seen but is not in its session"
+            );
+        }
     }
 }

@@ -40,6 +40,7 @@ fn local_setup() -> HostSetup {
         deck: None,
         rounds: 3,
         timer_secs: 60,
+        tables: 1,
         local_only: true,
     }
 }
@@ -74,12 +75,12 @@ fn hosting_opens_a_lobby_and_start_goes_to_the_facilitator_screen() {
         }),
     );
     assert_eq!(
-        hostlink(&app).core.session().seats.len(),
+        hostlink(&app).core().session().seats.len(),
         1,
         "the add-bot button added a bot"
     );
     act(&mut app, UiAction::Facilitate(Intent::Start));
-    assert_eq!(hostlink(&app).core.session().phase, Phase::Briefing);
+    assert_eq!(hostlink(&app).core().session().phase, Phase::Briefing);
     assert_eq!(screen(&app), Screen::Facilitator);
     // A refused button press says why, in the window's language, and changes nothing.
     act(&mut app, UiAction::Facilitate(Intent::Revoke));
@@ -163,7 +164,7 @@ fn a_players_vote_button_reaches_the_host_and_their_screen_follows_it_to_the_deb
         let mut apps = [&mut host, &mut player];
         assert!(pump(&mut apps, Duration::from_secs(10), |a| {
             hostlink(a[0])
-                .core
+                .core()
                 .session()
                 .seats
                 .values()
@@ -185,12 +186,12 @@ fn a_players_vote_button_reaches_the_host_and_their_screen_follows_it_to_the_deb
         assert!(pump(&mut apps, Duration::from_secs(10), |a| !hostlink(
             a[0]
         )
-        .core
+        .core()
         .session()
         .decisions
         .is_empty()));
     }
-    let d = &hostlink(&host).core.session().decisions[0];
+    let d = &hostlink(&host).core().session().decisions[0];
     assert_eq!(
         (d.option, d.split.clone()),
         (1, vec![0, 1, 0]),
@@ -264,7 +265,7 @@ fn joining_with_a_role_from_the_command_line_takes_that_seat() {
     });
     let mut apps = [&mut host, &mut player];
     let seated = pump(&mut apps, Duration::from_secs(10), |a| {
-        let session = hostlink(a[0]).core.session();
+        let session = hostlink(a[0]).core().session();
         let deck = session.deck();
         session.seats.values().any(|s| {
             s.name == "Ingrid" && s.role.map(|r| deck.roles[r].id.as_str()) == Some("ambtenaar")
@@ -333,8 +334,8 @@ fn a_crashed_session_is_resumed_from_the_host_screen_with_its_own_code() {
         "KCM-4TX",
         "players come back with the same code"
     );
-    assert_eq!(host.core.session().phase, Phase::Briefing);
-    assert_eq!(host.core.session().seats.len(), 2);
+    assert_eq!(host.core().session().phase, Phase::Briefing);
+    assert_eq!(host.core().session().seats.len(), 2);
     // The resumed host goes on writing the same journal; an ended session is not offered again.
     act(&mut app, UiAction::Facilitate(Intent::End));
     act(&mut app, UiAction::Leave);
@@ -386,7 +387,7 @@ fn a_deck_file_saved_while_the_lobby_waits_is_reloaded() {
     assert!(wait_for(&mut app, &|(info, _)| info
         .starts_with("Deck opnieuw geladen")));
     assert_eq!(
-        hostlink(&app).core.session().deck().title.nl,
+        hostlink(&app).core().session().deck().title.nl,
         "De Kanteling (proef)"
     );
     // A half-written save: the checker's words, and the deck stays.
@@ -398,7 +399,7 @@ fn a_deck_file_saved_while_the_lobby_waits_is_reloaded() {
         status(&app)
     );
     assert_eq!(
-        hostlink(&app).core.session().deck().title.nl,
+        hostlink(&app).core().session().deck().title.nl,
         "De Kanteling (proef)"
     );
     act(&mut app, UiAction::Leave);

@@ -448,10 +448,10 @@ fn browser_and_native_players_share_a_role_and_the_browser_keeps_its_seat_across
         add_bots(&host, &["wethouder", "ambtenaar", "wijkteamprofessional"]);
         let c = card.clone();
         host.with(move |link: &mut HostLink| {
-            link.core
+            link.core_mut()
                 .facilitate(&Intent::ChooseNext { card: c })
                 .unwrap();
-            link.core.facilitate(&Intent::Start).unwrap();
+            link.core_mut().facilitate(&Intent::Start).unwrap();
         });
         let state = until(&mut ws, Duration::from_secs(5), |v| {
             v["t"] == "state" && v["view"]["phase"] == "Briefing"
@@ -551,7 +551,7 @@ fn hostile_frames_and_connections_are_closed_and_everyone_else_is_served() {
             let name = format!("bot-{n}");
             let who = name.clone();
             host.with(move |link: &mut HostLink| {
-                link.core
+                link.core_mut()
                     .act(
                         Sender::Host,
                         &Intent::AddSeat {

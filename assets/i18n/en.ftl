@@ -4,8 +4,12 @@
 
 common =
     .back = Back
+    .table = Table
 
 debrief =
+    .compare = Compare the tables
+    .compare_hint = The same cards, other choices: where did the tables part ways?
+    .this_table = This table
     .axis_round = round
     .chart = The meters per round
     .close = Close
@@ -28,6 +32,13 @@ door =
     .wants = wants to play { $role }
 
 fac =
+    .all_tables = All tables
+    .tables_n = { $n } tables
+    .at_all_tables = At every table:
+    .online = { $n } of { $of } online
+    .open_table = Open
+    .move_table = To another table
+    .start_all = Start every table
     .notes = Notes
     .note_hint = What do you see at the table? (kept with this round)
     .note_save = Note it
@@ -60,6 +71,9 @@ fac =
     .waiting = Waiting for the start…
 
 host =
+    .tables = Tables
+    .tables_hint = each table plays the deck on its own, with the same code; compare them in the debrief
+    .resume_tables = { $n } tables
     .deck_reloaded = Deck reloaded: { $cards } cards.
     .deck_reload_failed = The changed deck does not check; the previous deck stays:
     .address = With the Kantelspel program (native client):
@@ -88,6 +102,8 @@ host =
     .to_facilitator = To the facilitator screen
 
 join =
+    .table = Table
+    .table_any = any
     .address = Address
     .bad_address = That is not an address, for example 192.168.1.20:47470
     .checking = Checking the code…
@@ -178,6 +194,7 @@ refusal =
     .removed = The facilitator removed you from the session.
     .not_admitted = The facilitator did not let you in.
     .replaced = Your seat was opened on another device; this one has let it go.
+    .no_such_table = This workshop has no table { $table }.
 
 # What the rules refuse.
 rule =
@@ -210,6 +227,9 @@ web =
 
 # The report (HTML, JSON, CSV).
 report =
+    .how_each_table_ended = How each table ended
+    .meters_per_table = Each meter per table
+    .same_card = The same card at each table
     .notes = The facilitator's notes
     .by_the_facilitator = by the facilitator
     .card = Card
@@ -237,6 +257,10 @@ report =
 
 # The players' page in the browser (assets/web/app.js asks for these by the attribute name).
 page =
+    .table = Table
+    .table_any = Any table
+    .table_n = Table {n}
+    .observe = Watch without a vote (observer or projector)
     .join_title = Join the workshop
     .join_intro = Type your name and the code on the facilitator's screen.
     .watch_title = Projector view

@@ -4,8 +4,12 @@
 
 common =
     .back = Terug
+    .table = Tafel
 
 debrief =
+    .compare = Tafels vergelijken
+    .compare_hint = Dezelfde kaarten, andere keuzes: waar liepen de tafels uiteen?
+    .this_table = Deze tafel
     .axis_round = ronde
     .chart = De meters per ronde
     .close = Afsluiten
@@ -28,6 +32,13 @@ door =
     .wants = wil { $role } spelen
 
 fac =
+    .all_tables = Alle tafels
+    .tables_n = { $n } tafels
+    .at_all_tables = Aan alle tafels:
+    .online = { $n } van { $of } online
+    .open_table = Bekijken
+    .move_table = Naar een andere tafel
+    .start_all = Alle tafels starten
     .notes = Notities
     .note_hint = Wat zie je aan tafel? (blijft bij deze ronde)
     .note_save = Noteren
@@ -60,6 +71,9 @@ fac =
     .waiting = Wachten op de start…
 
 host =
+    .tables = Tafels
+    .tables_hint = elke tafel speelt het deck apart, met dezelfde code; vergelijk ze in de nabespreking
+    .resume_tables = { $n } tafels
     .deck_reloaded = Deck opnieuw geladen: { $cards } kaarten.
     .deck_reload_failed = Het gewijzigde deck klopt niet; het vorige deck blijft:
     .address = Met het programma Kantelspel:
@@ -88,6 +102,8 @@ host =
     .to_facilitator = Naar het regiescherm
 
 join =
+    .table = Tafel
+    .table_any = vrij
     .address = Adres
     .bad_address = Dat is geen adres, bijvoorbeeld 192.168.1.20:47470
     .checking = Code controleren…
@@ -178,6 +194,7 @@ refusal =
     .removed = De facilitator heeft je uit de sessie gehaald.
     .not_admitted = De facilitator heeft je niet toegelaten.
     .replaced = Je plaats is op een ander apparaat geopend; hier is de verbinding gesloten.
+    .no_such_table = Deze workshop heeft geen tafel { $table }.
 
 # What the rules refuse.
 rule =
@@ -210,6 +227,9 @@ web =
 
 # The report (HTML, JSON, CSV).
 report =
+    .how_each_table_ended = Hoe elke tafel eindigde
+    .meters_per_table = Elke meter per tafel
+    .same_card = Dezelfde kaart aan elke tafel
     .notes = Notities van de facilitator
     .by_the_facilitator = door de facilitator
     .card = Kaart
@@ -237,6 +257,10 @@ report =
 
 # The players' page in the browser (assets/web/app.js asks for these by the attribute name).
 page =
+    .table = Tafel
+    .table_any = Maakt niet uit
+    .table_n = Tafel {n}
+    .observe = Meekijken zonder stem (observator of projector)
     .join_title = Meedoen aan de workshop
     .join_intro = Vul je naam in en de code die op het scherm van de facilitator staat.
     .watch_title = Projectorweergave

@@ -18,7 +18,12 @@ const S = {
   error: null, notice: null,
   saved: load(),
   votes: {},
+  // Tables in the workshop (from the host); a choice on the join form when more than one.
+  tables: 1,
 };
+// A link or QR code for one table: /?table=2.
+const asked = Number(new URLSearchParams(location.search).get('table'));
+if (asked >= 1) S.saved.table = asked;
 window.kantelspel = S;
 
 function load() {
@@ -71,9 +76,10 @@ function connect() {
   S.ws = ws;
   ws.onopen = () => {
     S.open = true;
+    const table = S.saved.table || null;
     const hello = S.projector
-      ? { t: 'watch', code: S.saved.code, lang: S.lang }
-      : { t: 'hello', code: S.saved.code, name: S.saved.name, token: S.saved.token || null, lang: S.lang };
+      ? { t: 'watch', code: S.saved.code, lang: S.lang, table }
+      : { t: 'hello', code: S.saved.code, name: S.saved.name, token: S.saved.token || null, lang: S.lang, table };
     ws.send(JSON.stringify(hello));
     status();
   };
@@ -245,13 +251,19 @@ function joinForm() {
   const name = el('input', { type: 'text', id: 'name', autocomplete: 'nickname', maxlength: '40', value: S.saved.name || '' });
   const code = el('input', { type: 'text', id: 'code', class: 'code', autocomplete: 'off', autocapitalize: 'characters', spellcheck: 'false', maxlength: '16', value: S.saved.code || '', inputmode: 'text' });
   const err = el('p', { class: 'error', id: 'error', role: 'alert' }, S.error || '');
+  const table = el('select', { id: 'table' },
+    el('option', { value: '' }, w('table_any')),
+    ...Array.from({ length: S.tables }, (_, i) => el('option', { value: String(i + 1) }, w('table_n', { n: i + 1 }))));
+  table.value = S.saved.table && S.saved.table <= S.tables ? String(S.saved.table) : '';
   const form = el('form', { class: 'join card', novalidate: true },
     el('h1', {}, S.projector ? w('watch_title') : w('join_title')),
     el('p', { class: 'muted' }, S.projector ? w('watch_intro') : w('join_intro')),
     S.projector ? null : el('label', { class: 'field' }, w('name'), name),
     el('label', { class: 'field' }, w('code'), code),
+    S.tables > 1 ? el('label', { class: 'field' }, w('table'), table) : null,
     err,
-    el('button', { class: 'big primary', id: 'join', type: 'submit' }, S.projector ? w('watch') : w('join')));
+    el('button', { class: 'big primary', id: 'join', type: 'submit' }, S.projector ? w('watch') : w('join')),
+    S.projector ? null : el('p', { class: 'small' }, el('a', { href: '/projector', id: 'observe' }, w('observe'))));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     const n = name.value.trim();
@@ -262,6 +274,10 @@ function joinForm() {
     if (n !== S.saved.name || c.toUpperCase() !== (S.saved.code || '').toUpperCase()) delete S.saved.token;
     if (!S.projector) S.saved.name = n;
     S.saved.code = c;
+    // Another table is another seat too.
+    const t = S.tables > 1 && table.value ? Number(table.value) : null;
+    if (t !== (S.saved.table || null)) delete S.saved.token;
+    S.saved.table = t;
     save();
     S.error = null;
     S.notice = null;
@@ -564,6 +580,12 @@ for (const b of document.querySelectorAll('.lang')) {
 // Remember the votes of this page across a reload: the host knows that we voted, not what.
 try { S.votes = JSON.parse(sessionStorage.getItem('kantelspel.votes')) || {}; } catch (e) { S.votes = {}; }
 window.addEventListener('pagehide', () => sessionStorage.setItem('kantelspel.votes', JSON.stringify(S.votes)));
+
+// How many tables the workshop has: the join form offers them.
+fetch('/join').then((r) => r.json()).then((j) => {
+  S.joinUrl = j.url.replace(/^http:\/\//, '');
+  if (j.tables > 1) { S.tables = j.tables; if (S.screen === 'join') render(); }
+}).catch(() => {});
 
 // Back in the seat after a reload: the page kept the code, the name and the seat token.
 if (S.saved.code && (S.projector || S.saved.token)) {

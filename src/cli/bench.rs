@@ -21,6 +21,7 @@ use crate::net::host::HostCore;
 use crate::net::plugin::{HostConfig, HostLink, HostPlugin, start_host};
 use crate::net::protocol::{self, Channel};
 use crate::net::transport::{ClientTransport, ServerTransport};
+use crate::net::workshop::{MAX_TABLES, Table, Workshop};
 use crate::rules::Session;
 use crate::rules::bot::Strategy;
 use crate::rules::deck::Deck;
@@ -47,9 +48,13 @@ pub struct BenchNetArgs {
     /// Seconds of idle time over which the host's CPU is measured.
     #[arg(long, default_value_t = 3.0)]
     pub idle_secs: f64,
+    /// Tables the host runs side by side (1 to 8); --clients then counts the players at each.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=MAX_TABLES as i64))]
+    pub tables: u8,
 }
 
 pub struct Figures {
+    /// Players at all tables together.
     pub clients: usize,
     pub resolutions: usize,
     pub p50_ms: f64,
@@ -63,8 +68,8 @@ pub struct Figures {
 
 #[derive(Default)]
 struct Shared {
-    /// When the host resolved each (round, step).
-    resolved: HashMap<(u32, usize), Instant>,
+    /// When the host resolved each (table, round, step).
+    resolved: HashMap<(usize, u32, usize), Instant>,
     idle_cpu_pct: Option<f64>,
     /// The host's CPU while the session is played: resolving, sending views.
     play_cpu_pct: Option<f64>,
@@ -78,16 +83,25 @@ struct Player {
     transport: ClientTransport,
     core: ClientCore,
     joined: bool,
-    seen: HashMap<(u32, usize), Instant>,
+    seen: HashMap<(usize, u32, usize), Instant>,
+    table: usize,
     retries: u64,
 }
 
 pub fn run(args: BenchNetArgs) -> i32 {
     println!(
         "kantelspel bench net: host and players over loopback UDP, {} rounds each (every card \
-         repeatable, no ending threshold: the network is measured, not the deck), host tick {} ms",
+         repeatable, no ending threshold: the network is measured, not the deck), host tick {} ms{}",
         bench_rounds(&args),
-        args.tick_ms
+        args.tick_ms,
+        if args.tables > 1 {
+            format!(
+                "; {} tables side by side, clients = players at each table (the row counts all)",
+                args.tables
+            )
+        } else {
+            String::new()
+        }
     );
     println!(
         "p50/p99/max: from the host resolving a step until the last player has it on screen, \
@@ -181,8 +195,11 @@ pub fn measure(n: usize, args: &BenchNetArgs) -> Result<Figures, String> {
             .retain(|t| t.then != crate::rules::deck::Then::EndSession);
     }
     let deck = Arc::new(deck);
+    let tables = usize::from(args.tables.max(1));
     let roles = spread_roles(&deck, n)?;
-    let session = Session::new(Arc::clone(&deck), 17, bench_rounds(args));
+    let sessions: Vec<Session> = (0..tables)
+        .map(|t| Session::new(Arc::clone(&deck), 17 + t as u64, bench_rounds(args)))
+        .collect();
     let code = JoinCode::parse("BENCH1").map_err(|e| e.to_string())?;
     let shared = Arc::new(Mutex::new(Shared::default()));
     let stop = Arc::new(AtomicBool::new(false));
@@ -206,7 +223,16 @@ pub fn measure(n: usize, args: &BenchNetArgs) -> Result<Figures, String> {
                 let pace = bench_pace();
                 let mut app = App::new();
                 app.add_plugins(MinimalPlugins).add_plugins(HostPlugin);
-                let core = HostCore::new(session, None, "bench".into());
+                let workshop = Workshop::new(
+                    "bench".into(),
+                    sessions
+                        .into_iter()
+                        .map(|session| Table {
+                            core: HostCore::new(session, None, "bench".into()),
+                            director: Director::new(false, pace, Strategy::First),
+                        })
+                        .collect(),
+                );
                 let cfg = HostConfig {
                     bind: "127.0.0.1:0".parse().expect("constant"),
                     code,
@@ -214,17 +240,12 @@ pub fn measure(n: usize, args: &BenchNetArgs) -> Result<Figures, String> {
                     extra_public: Vec::new(),
                     web: None,
                 };
-                let addr = start_host(
-                    app.world_mut(),
-                    core,
-                    Director::new(false, pace, Strategy::First),
-                    cfg,
-                );
+                let addr = start_host(app.world_mut(), workshop, cfg);
                 let _ = addr_tx.send(addr.clone());
                 if addr.is_err() {
                     return;
                 }
-                let mut decisions = 0;
+                let mut decisions = vec![0; tables];
                 let mut started = false;
                 let mut play_from: Option<(Duration, Instant)> = None;
                 while !stop.load(Ordering::Relaxed) {
@@ -247,7 +268,9 @@ pub fn measure(n: usize, args: &BenchNetArgs) -> Result<Figures, String> {
                     if go.load(Ordering::Relaxed) && !started {
                         started = true;
                         let bytes = world.resource::<ServerTransport>().bytes_sent;
-                        world.resource_mut::<HostLink>().director.auto = true;
+                        for t in world.resource_mut::<HostLink>().workshop.tables_mut() {
+                            t.director.auto = true;
+                        }
                         play_from = Some((crate::cpu::host(), Instant::now()));
                         shared
                             .lock()
@@ -255,18 +278,25 @@ pub fn measure(n: usize, args: &BenchNetArgs) -> Result<Figures, String> {
                             .ok();
                     }
                     let link = world.resource::<HostLink>();
-                    let s = link.core.session();
-                    if s.decisions.len() > decisions {
-                        let now = Instant::now();
-                        if let Ok(mut sh) = shared.lock() {
-                            for d in &s.decisions[decisions..] {
-                                sh.resolved.insert((d.round, d.step), now);
+                    let mut ended = true;
+                    let mut rounds = 0;
+                    for (t, table) in link.workshop.tables().iter().enumerate() {
+                        let s = table.core.session();
+                        if s.decisions.len() > decisions[t] {
+                            let now = Instant::now();
+                            if let Ok(mut sh) = shared.lock() {
+                                for d in &s.decisions[decisions[t]..] {
+                                    sh.resolved.insert((t, d.round, d.step), now);
+                                }
                             }
+                            decisions[t] = s.decisions.len();
                         }
-                        decisions = s.decisions.len();
+                        ended &= s.phase == Phase::Ended;
+                        rounds += s.meter_history.len().saturating_sub(1) as u32;
                     }
-                    if s.phase == Phase::Ended {
-                        let rounds = s.meter_history.len().saturating_sub(1) as u32;
+                    if ended {
+                        // Rounds per table, for bytes per player per round.
+                        let rounds = rounds / tables as u32;
                         let bytes = world.resource::<ServerTransport>().bytes_sent;
                         if let Ok(mut sh) = shared.lock()
                             && sh.bytes_at_end.is_none()
@@ -289,8 +319,9 @@ pub fn measure(n: usize, args: &BenchNetArgs) -> Result<Figures, String> {
         .map_err(|_| "the host thread died".to_string())??;
 
     let mut rng = ChaCha8Rng::seed_from_u64(n as u64);
-    let mut players = Vec::with_capacity(n);
-    for (i, role) in roles.iter().enumerate() {
+    let mut players = Vec::with_capacity(n * tables);
+    let seats = (0..tables).flat_map(|t| roles.iter().map(move |r| (t, r)));
+    for (i, (table, role)) in seats.enumerate() {
         let socket = UdpSocket::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
         let token = code::connect_token(&code, 1_000 + i as u64, addr)?;
         players.push(Player {
@@ -302,15 +333,18 @@ pub fn measure(n: usize, args: &BenchNetArgs) -> Result<Figures, String> {
                 },
                 socket,
             )?,
-            core: ClientCore::new(format!("speler-{i}"), Some(role.clone())),
+            core: ClientCore::new(format!("speler-{i}"), Some(role.clone()))
+                .with_table(Some(table as u8 + 1)),
             joined: false,
             seen: HashMap::new(),
+            table,
             retries: 0,
         });
     }
     let mut last = Instant::now();
     let start = Instant::now();
     let mut phase = 0; // 0 joining, 1 idle measurement, 2 playing
+    let n = n * tables;
     let result = loop {
         let dt = last.elapsed();
         last = Instant::now();
@@ -344,7 +378,9 @@ pub fn measure(n: usize, args: &BenchNetArgs) -> Result<Figures, String> {
                     && matches!(v.phase, Phase::Resolved | Phase::Ended)
                     && let Some(d) = v.last.as_ref()
                 {
-                    p.seen.entry((d.round, d.step)).or_insert_with(Instant::now);
+                    p.seen
+                        .entry((p.table, d.round, d.step))
+                        .or_insert_with(Instant::now);
                 }
             }
             if let Some((_, _, options)) = p.core.my_turn() {

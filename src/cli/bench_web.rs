@@ -20,6 +20,7 @@ use crate::net::director::Director;
 use crate::net::host::HostCore;
 use crate::net::patch::{self, Change, Screen};
 use crate::net::plugin::{HostConfig, HostLink, HostPlugin, start_host};
+use crate::net::workshop::Workshop;
 use crate::rules::Session;
 use crate::rules::bot::Strategy;
 use crate::rules::deck::Deck;
@@ -160,8 +161,10 @@ fn measure(n: usize, seed: u64, args: &BenchWebArgs) -> Result<Run, String> {
                 };
                 let started = start_host(
                     app.world_mut(),
-                    HostCore::new(session, None, "bench".into()),
-                    Director::new(false, pace, Strategy::First),
+                    Workshop::single(
+                        HostCore::new(session, None, "bench".into()),
+                        Director::new(false, pace, Strategy::First),
+                    ),
                     cfg,
                 )
                 .and_then(|_| {
@@ -184,10 +187,10 @@ fn measure(n: usize, seed: u64, args: &BenchWebArgs) -> Result<Run, String> {
                     app.update();
                     let world = app.world_mut();
                     if go.load(Ordering::Relaxed) && playing.is_none() {
-                        world.resource_mut::<HostLink>().director.auto = true;
+                        world.resource_mut::<HostLink>().table_mut().director.auto = true;
                         playing = Some((Instant::now(), crate::cpu::host()));
                     }
-                    let s = world.resource::<HostLink>().core.session();
+                    let s = world.resource::<HostLink>().core().session();
                     if s.decisions.len() > decisions {
                         let now = Instant::now();
                         if let Ok(mut sh) = shared.lock() {

@@ -232,6 +232,7 @@ pub fn preview(
         screenshot,
         screen: None,
         demo: false,
+        demo_tables: 1,
         lang,
         projector: false,
         projector_window: false,

@@ -53,6 +53,12 @@ pub struct Cli {
     /// The role to take, with --connect.
     #[arg(long)]
     pub role: Option<String>,
+    /// With --connect: the table to sit at in a workshop of several (from 1).
+    #[arg(long, requires = "connect")]
+    pub table: Option<u8>,
+    /// With --demo: a workshop of this many tables, each played its own way.
+    #[arg(long, requires = "demo", default_value_t = 1)]
+    pub tables: usize,
 }
 
 #[derive(Debug, Subcommand)]
@@ -234,6 +240,7 @@ pub fn run(cli: Cli) -> i32 {
                 screenshot: cli.screenshot,
                 screen,
                 demo: cli.demo,
+                demo_tables: cli.tables,
                 lang,
                 projector: cli.projector,
                 projector_window: cli.projector_window,
@@ -243,6 +250,7 @@ pub fn run(cli: Cli) -> i32 {
                     code: cli.code.unwrap_or_default(),
                     name: cli.name.unwrap_or_default(),
                     role: cli.role,
+                    table: cli.table,
                 }),
                 preview: None,
                 map: None,

@@ -135,6 +135,7 @@ pub fn run_replay(args: ReplayArgs) -> i32 {
         screenshot: args.screenshot,
         screen: Some(crate::ui::screens::Screen::Debrief),
         demo: false,
+        demo_tables: 1,
         lang,
         projector: false,
         projector_window: false,

@@ -12,9 +12,9 @@ use bevy::prelude::*;
 
 use crate::net::code::JoinCode;
 use crate::net::director::{Director, Pace};
-use crate::net::host::HostCore;
 use crate::net::plugin::{HostConfig, HostLink, HostPlugin, start_host};
 use crate::net::protocol::{DEFAULT_PORT, DISCOVERY_PORT};
+use crate::net::workshop::{self, MAX_TABLES, NewWorkshop, Workshop};
 use crate::rules::bot::Strategy;
 use crate::rules::session::{Intent, Phase, Session};
 use crate::rules::view::ending_message;
@@ -89,28 +89,41 @@ pub struct ServeArgs {
     /// is at the console to let them in).
     #[arg(long)]
     pub open_room: bool,
+    /// Tables in this workshop (1 to 8): each plays the deck as a session of its own, with the
+    /// one join code; players choose a table or are seated at the emptiest.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=MAX_TABLES as i64))]
+    pub tables: u8,
+    /// Different decks for the tables, comma-separated: table 1 plays the first, and so on
+    /// round again. Every table plays --deck when left out.
+    #[arg(long, value_delimiter = ',', conflicts_with = "deck")]
+    pub decks: Vec<PathBuf>,
 }
 
-/// Everything `serve` needs before the app starts: the session, its journal and the code.
+/// Everything `serve` needs before the app starts: the tables, their journals and the code.
 pub struct Prepared {
-    pub core: HostCore,
+    pub workshop: Workshop,
     pub code: JoinCode,
 }
 
-pub fn prepare(args: &ServeArgs) -> Result<Prepared, String> {
-    let strategy: Strategy = args.strategy.parse()?;
-    let _ = strategy;
+pub fn prepare(args: &ServeArgs, director: &dyn Fn() -> Director) -> Result<Prepared, String> {
     if let Some(path) = &args.resume {
-        let resumed = crate::net::host::resume(path, args.code.as_deref(), args.name.clone())?;
-        if let Some(note) = &resumed.note {
-            eprintln!("note: {note}");
+        let (mut workshop, code) = if workshop::is_manifest(path) {
+            let resumed = workshop::resume_workshop(path, args.code.as_deref(), director)?;
+            for note in &resumed.notes {
+                eprintln!("note: {note}");
+            }
+            (resumed.workshop, resumed.code)
+        } else {
+            let resumed = crate::net::host::resume(path, args.code.as_deref(), args.name.clone())?;
+            if let Some(note) = &resumed.note {
+                eprintln!("note: {note}");
+            }
+            (Workshop::single(resumed.core, director()), resumed.code)
+        };
+        for core in workshop.cores_mut() {
+            core.set_room_open(args.open_room || args.auto);
         }
-        let mut core = resumed.core;
-        core.set_room_open(args.open_room || args.auto);
-        return Ok(Prepared {
-            core,
-            code: resumed.code,
-        });
+        return Ok(Prepared { workshop, code });
     }
     let code = match &args.code {
         Some(c) => Some(JoinCode::parse(c).map_err(|e| e.to_string())?),
@@ -120,17 +133,24 @@ pub fn prepare(args: &ServeArgs) -> Result<Prepared, String> {
         .journal
         .clone()
         .unwrap_or_else(crate::net::journal_file::default_dir);
-    let (mut core, code) = crate::net::host::new_session(crate::net::host::NewSession {
-        deck: args.deck.as_deref(),
-        seed: args.seed,
-        rounds: args.rounds,
-        code,
-        journal_dir: Some(&dir),
-        name: args.name.clone(),
-        bots: &args.bots,
+    let (mut workshop, code) = workshop::new_workshop(NewWorkshop {
+        session: crate::net::host::NewSession {
+            deck: args.deck.as_deref(),
+            seed: args.seed,
+            rounds: args.rounds,
+            code,
+            journal_dir: Some(&dir),
+            name: args.name.clone(),
+            bots: &args.bots,
+        },
+        tables: usize::from(args.tables),
+        decks: &args.decks,
+        director,
     })?;
-    core.set_room_open(args.open_room || args.auto);
-    Ok(Prepared { core, code })
+    for core in workshop.cores_mut() {
+        core.set_room_open(args.open_room || args.auto);
+    }
+    Ok(Prepared { workshop, code })
 }
 
 /// The longest facilitator command `serve` reads from its console.
@@ -171,14 +191,13 @@ struct ServeMode {
 }
 
 pub fn run(args: ServeArgs) -> i32 {
-    let prepared = match prepare(&args) {
-        Ok(p) => p,
+    let strategy: Strategy = match args.strategy.parse() {
+        Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");
             return 1;
         }
     };
-    let strategy: Strategy = args.strategy.parse().unwrap_or_default();
     let secs = |s: f64| {
         Duration::from_secs_f64(s.clamp(0.0, f64::from(crate::rules::session::MAX_TIMER_SECS)))
     };
@@ -187,6 +206,13 @@ pub fn run(args: ServeArgs) -> i32 {
         decide: secs(args.timer),
         outcome: secs(args.pace),
         bot_delay: secs(args.bot_delay),
+    };
+    let prepared = match prepare(&args, &|| Director::new(args.auto, pace, strategy)) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 1;
+        }
     };
     let announce = if args.no_announce {
         None
@@ -214,17 +240,20 @@ pub fn run(args: ServeArgs) -> i32 {
             None => HostConfig::web_next_to(SocketAddr::new(args.bind, args.port)),
         }),
     };
-    let journal = prepared
-        .core
-        .journal_path()
+    let journals: Vec<String> = prepared
+        .workshop
+        .tables()
+        .iter()
+        .filter_map(|t| t.core.journal_path())
+        .map(|p| p.display().to_string())
+        .collect();
+    let manifest = prepared
+        .workshop
+        .manifest()
         .map(|p| p.display().to_string());
-    let name = prepared.core.name().to_string();
-    let addr = match start_host(
-        app.world_mut(),
-        prepared.core,
-        Director::new(args.auto, pace, strategy),
-        cfg,
-    ) {
+    let name = prepared.workshop.name().to_string();
+    let tables = prepared.workshop.len();
+    let addr = match start_host(app.world_mut(), prepared.workshop, cfg) {
         Ok(a) => a,
         Err(e) => {
             eprintln!("error: {e}");
@@ -232,6 +261,9 @@ pub fn run(args: ServeArgs) -> i32 {
         }
     };
     println!("Kantelspel host: {name}");
+    if tables > 1 {
+        println!("  tables:    {tables} (players choose one, or sit at the emptiest)");
+    }
     println!("  join code: {}", prepared.code);
     println!("  address:   {addr}");
     if let Some(url) = &app.world().resource::<HostLink>().web_url {
@@ -240,8 +272,11 @@ pub fn run(args: ServeArgs) -> i32 {
             println!("{qr}");
         }
     }
-    if let Some(j) = journal {
+    for j in journals {
         println!("  journal:   {j}");
+    }
+    if let Some(m) = manifest {
+        println!("  workshop:  {m}  (resume it whole with --resume)");
     }
     if !args.auto {
         println!("  type `help` for the facilitator's commands");
@@ -284,11 +319,11 @@ fn reload_deck(
     let Some(mut watch) = watch else {
         return;
     };
-    match watch.look(&mut link.core) {
+    match watch.look(link.workshop.cores_mut()) {
         Some(Ok(())) => println!(
             "deck reloaded from {}: {} cards; the lobby plays it",
             watch.path().display(),
-            link.core.session().deck().cards.len()
+            link.core().session().deck().cards.len()
         ),
         Some(Err(e)) => eprintln!("the changed deck does not check; the previous one stays:\n{e}"),
         None => {}
@@ -314,10 +349,39 @@ fn console(console: Res<Console>, mut link: ResMut<HostLink>, mut exit: MessageW
     }
 }
 
-const HELP: &str = "commands: start | pause | resume | next (close the phase) | skip | next-card ID | inject ID\n  decide N | override N | revoke | timer SECS | extend SECS | move SEAT ROLE | remove SEAT\n  bot ROLE | door (who waits) | admit N [ROLE] | away N | room open|closed | status | end | quit";
+const HELP: &str = "commands: start | pause | resume | next (close the phase) | skip | next-card ID | inject ID\n  decide N | override N | revoke | timer SECS | extend SECS | move SEAT ROLE | remove SEAT\n  bot ROLE | door (who waits) | admit N [ROLE] | away N | room open|closed | status | end | quit\n  with tables: table N (commands act on table N from then on) | tables (all at a glance)\n  @N COMMAND (once at table N) | @all COMMAND (at every table) | seat-to SEAT TABLE (in the lobby)";
 
-/// One facilitator command. `Ok(None)` means quit.
+/// One facilitator command, at the table in front or as its `@` says. `Ok(None)` means quit.
 fn command(line: &str, link: &mut HostLink) -> Result<Option<String>, String> {
+    let line = line.trim();
+    if let Some(rest) = line.strip_prefix('@') {
+        let (at, cmd) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+        let cmd = cmd.trim();
+        if matches!(
+            cmd.split_whitespace().next(),
+            Some("quit" | "exit" | "table" | "@all")
+        ) {
+            return Err(format!("`{cmd}` is not said at a table"));
+        }
+        let shown = link.shown;
+        let tables: Vec<usize> = if at == "all" {
+            (0..link.workshop.len()).collect()
+        } else {
+            vec![table_number(Some(at), link)?]
+        };
+        let mut said = Vec::new();
+        for t in tables {
+            link.show(t);
+            let answer = match command(cmd, link) {
+                Ok(Some(text)) => text,
+                Ok(None) => String::new(),
+                Err(e) => format!("refused: {e}"),
+            };
+            said.push(format!("[table {}] {answer}", t + 1));
+        }
+        link.show(shown);
+        return Ok(Some(said.join("\n")));
+    }
     let mut words = line.split_whitespace();
     let verb = words.next().unwrap_or_default();
     let arg = words.next();
@@ -333,6 +397,20 @@ fn command(line: &str, link: &mut HostLink) -> Result<Option<String>, String> {
         "help" | "?" => return Ok(Some(HELP.to_string())),
         "quit" | "exit" => return Ok(None),
         "status" => return Ok(Some(status(link))),
+        "tables" => return Ok(Some(tables(link))),
+        "table" => {
+            let t = table_number(arg, link)?;
+            link.show(t);
+            return Ok(Some(status(link)));
+        }
+        "seat-to" => {
+            let seat = num(arg)?;
+            let to = table_number(words.next(), link)?;
+            let now = link.now();
+            let from = link.shown;
+            link.workshop.move_seat(from, seat, to, now)?;
+            return Ok(Some(tables(link)));
+        }
         "door" => return Ok(Some(door(link))),
         "room" => {
             let open = match arg {
@@ -340,21 +418,21 @@ fn command(line: &str, link: &mut HostLink) -> Result<Option<String>, String> {
                 Some("closed") => false,
                 _ => return Err("room open or room closed".into()),
             };
-            link.core.set_room_open(open);
+            link.core_mut().set_room_open(open);
             return Ok(Some(door(link)));
         }
         "admit" | "away" => {
             let n = num(arg)? as usize;
             let client = link
-                .core
+                .core()
                 .waiting()
                 .get(n.wrapping_sub(1))
                 .map(|w| w.client)
                 .ok_or("nobody waits under that number; type `door`")?;
             if verb == "away" {
-                link.core.turn_away(client);
+                link.core_mut().turn_away(client);
             } else {
-                link.core
+                link.core_mut()
                     .admit(client, words.next().map(str::to_string))
                     .map_err(|e| e.to_string())?;
             }
@@ -384,7 +462,7 @@ fn command(line: &str, link: &mut HostLink) -> Result<Option<String>, String> {
         "bot" => {
             let role = text(arg)?;
             Intent::AddSeat {
-                name: format!("bot-{role}-{}", link.core.session().seats.len() + 1),
+                name: format!("bot-{role}-{}", link.core().session().seats.len() + 1),
                 role: Some(role),
                 bot: true,
             }
@@ -392,36 +470,100 @@ fn command(line: &str, link: &mut HostLink) -> Result<Option<String>, String> {
         "end" => Intent::End,
         other => return Err(format!("unknown command `{other}`; type `help`")),
     };
-    link.core.facilitate(&intent).map_err(|e| e.to_string())?;
+    link.core_mut()
+        .facilitate(&intent)
+        .map_err(|e| e.to_string())?;
     Ok(Some(status(link)))
+}
+
+/// A table's number as typed (from 1), as an index.
+fn table_number(arg: Option<&str>, link: &HostLink) -> Result<usize, String> {
+    let n: usize = arg
+        .ok_or("a table number is missing")?
+        .parse()
+        .map_err(|_| "that is not a table number".to_string())?;
+    if n == 0 || n > link.workshop.len() {
+        return Err(format!(
+            "there is no table {n}: this workshop has {}",
+            link.workshop.len()
+        ));
+    }
+    Ok(n - 1)
+}
+
+/// Every table in a line: phase, round, people online, votes, meters.
+fn tables(link: &HostLink) -> String {
+    link.workshop
+        .tables()
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let s = t.core.session();
+            let meters: Vec<String> = s
+                .deck()
+                .meters
+                .iter()
+                .zip(&s.meters)
+                .map(|(m, v)| format!("{} {v}", m.id))
+                .collect();
+            let votes = s.current.as_ref().map_or(0, |c| c.votes.len());
+            format!(
+                "{} table {}: round {}/{} {:?}{} | {} online of {} seats, {votes} voted | {}",
+                if i == link.shown { ">" } else { " " },
+                i + 1,
+                s.round,
+                s.rounds,
+                s.phase,
+                if s.paused { " (paused)" } else { "" },
+                t.core.connected_seats().len(),
+                s.seats.len(),
+                meters.join(", ")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Tells the console when someone arrives at the door.
 fn announce_door(link: Res<HostLink>, mut seen: Local<Vec<u64>>) {
-    let waiting = link.core.waiting();
-    for (i, w) in waiting.iter().enumerate() {
-        if !seen.contains(&w.client) {
-            println!(
-                "at the door: {}. {:?} (type `admit {} ROLE`, or `away {}`)",
-                i + 1,
-                w.name,
-                i + 1,
-                i + 1
-            );
+    let several = link.workshop.len() > 1;
+    let mut now_waiting = Vec::new();
+    for (t, table) in link.workshop.tables().iter().enumerate() {
+        let at = if several {
+            format!("@{} ", t + 1)
+        } else {
+            String::new()
+        };
+        for (i, w) in table.core.waiting().iter().enumerate() {
+            if !seen.contains(&w.client) {
+                println!(
+                    "at the door{}: {}. {:?} (type `{at}admit {} ROLE`, or `{at}away {}`)",
+                    if several {
+                        format!(" of table {}", t + 1)
+                    } else {
+                        String::new()
+                    },
+                    i + 1,
+                    w.name,
+                    i + 1,
+                    i + 1
+                );
+            }
+            now_waiting.push(w.client);
         }
     }
-    *seen = waiting.iter().map(|w| w.client).collect();
+    *seen = now_waiting;
 }
 
 /// Who waits at the door, numbered for `admit` and `away`.
 fn door(link: &HostLink) -> String {
-    let state = if link.core.room_open() {
+    let state = if link.core().room_open() {
         "the room is open: newcomers come in after the start"
     } else {
         "the room is closed after the start: newcomers wait here"
     };
     let waiting: Vec<String> = link
-        .core
+        .core()
         .waiting()
         .iter()
         .enumerate()
@@ -442,7 +584,7 @@ fn door(link: &HostLink) -> String {
 }
 
 fn status(link: &HostLink) -> String {
-    let s = link.core.session();
+    let s = link.core().session();
     let deck = s.deck();
     let meters: Vec<String> = deck
         .meters
@@ -461,7 +603,7 @@ fn status(link: &HostLink) -> String {
             c.votes.len()
         )
     });
-    let connected = link.core.connected_seats();
+    let connected = link.core().connected_seats();
     let seats: Vec<String> = s
         .seats
         .iter()
@@ -477,8 +619,13 @@ fn status(link: &HostLink) -> String {
             format!("#{id} {} ({role}, {state})", seat.name)
         })
         .collect();
+    let table = if link.workshop.len() > 1 {
+        format!("table {}: ", link.shown + 1)
+    } else {
+        String::new()
+    };
     format!(
-        "round {}/{} {:?} | {} | card {card}\n  seats: {}",
+        "{table}round {}/{} {:?} | {} | card {card}\n  seats: {}",
         s.round,
         s.rounds,
         s.phase,
@@ -520,9 +667,16 @@ fn finish(
     mut exit: MessageWriter<AppExit>,
     mut told: Local<bool>,
 ) {
-    if link.core.session().phase == Phase::Ended && !*told {
+    let ended = |t: &workshop::Table| t.core.session().phase == Phase::Ended;
+    if link.workshop.tables().iter().all(ended) && !*told {
         *told = true;
-        println!("{}", summary(link.core.session()));
+        let several = link.workshop.len() > 1;
+        for (i, t) in link.workshop.tables().iter().enumerate() {
+            if several {
+                println!("table {}:", i + 1);
+            }
+            println!("{}", summary(t.core.session()));
+        }
         if mode.auto {
             exit.write(AppExit::Success);
         }

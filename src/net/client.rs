@@ -32,6 +32,8 @@ pub struct ClientCore {
     pub waiting: bool,
     /// The language the screen shows; the host sends texts in this one only.
     lang: Lang,
+    /// The table asked for in a workshop of several, from 1; the host's choice when `None`.
+    table: Option<u8>,
     rejoin: Option<u64>,
     /// The vote sent on (round, step), until the host's view confirms or moves on.
     sent_vote: Option<(u32, usize, usize)>,
@@ -56,6 +58,12 @@ impl ClientCore {
     /// The language the screen shows from the start.
     pub fn with_lang(mut self, lang: Lang) -> ClientCore {
         self.lang = lang;
+        self
+    }
+
+    /// Asks for a table of the workshop (from 1).
+    pub fn with_table(mut self, table: Option<u8>) -> ClientCore {
+        self.table = table;
         self
     }
 
@@ -86,6 +94,7 @@ impl ClientCore {
             role: self.role.clone(),
             rejoin: self.rejoin,
             lang: self.lang,
+            table: self.table,
         };
         self.outbox.push(protocol::encode(&hello));
     }

@@ -39,13 +39,18 @@ impl DeckFileWatch {
         &self.path
     }
 
-    /// Looks at the file now and then; when it changed while `core` waits in the lobby, loads
-    /// it into the session. `None` when there was nothing to do; the checker's words when the
+    /// Looks at the file now and then; when it changed while tables wait in the lobby, loads
+    /// it into their sessions. `None` when there was nothing to do; the checker's words when the
     /// new deck is refused (the old one stays).
-    pub fn look(&mut self, core: &mut HostCore) -> Option<Result<(), String>> {
-        if core.session().phase != Phase::Lobby
-            || self.last_look.is_some_and(|t| t.elapsed() < LOOK_EVERY)
-        {
+    pub fn look<'a>(
+        &mut self,
+        cores: impl IntoIterator<Item = &'a mut HostCore>,
+    ) -> Option<Result<(), String>> {
+        let mut lobby: Vec<&mut HostCore> = cores
+            .into_iter()
+            .filter(|c| c.session().phase == Phase::Lobby)
+            .collect();
+        if lobby.is_empty() || self.last_look.is_some_and(|t| t.elapsed() < LOOK_EVERY) {
             return None;
         }
         self.last_look = Some(Instant::now());
@@ -54,10 +59,14 @@ impl DeckFileWatch {
             return None;
         }
         self.stamp = stamp;
+        let (name, source) = match Deck::read_source(&self.path) {
+            Ok(read) => read,
+            Err(e) => return Some(Err(e.to_string())),
+        };
         Some(
-            Deck::read_source(&self.path)
-                .map_err(|e| e.to_string())
-                .and_then(|(name, source)| core.reload_deck(&name, &source)),
+            lobby
+                .iter_mut()
+                .try_for_each(|core| core.reload_deck(&name, &source)),
         )
     }
 }

@@ -88,7 +88,8 @@ impl Director {
             host.bots_vote(self.strategy);
         }
         if host.session().paused {
-            return false;
+            // A table ended while paused has ended all the same.
+            return host.session().phase == Phase::Ended;
         }
         let phase = host.session().phase;
         match phase {

@@ -14,9 +14,11 @@ use renetcode::{ClientAuthentication, ServerAuthentication, ServerConfig};
 
 use super::client::ClientCore;
 use super::code::{self, JoinCode};
-use super::host::HostCore;
+use super::director::{Director, Pace};
+use super::host::{HostCore, LinkKind};
 use super::protocol::{self, ClientMsg, PROTOCOL_ID, PROTOCOL_VERSION};
 use super::transport::{ClientTransport, ServerTransport};
+use super::workshop::{Table, Workshop};
 use crate::rules::Session;
 use crate::rules::deck::Deck;
 use crate::rules::session::Intent;
@@ -96,11 +98,12 @@ impl Connection {
     }
 }
 
-/// A host with a seated player (client 1, connected in netcode too) and a stranger (client 2,
-/// no hello yet).
+/// A workshop of two tables with a seated player at the second (client 1, connected in netcode
+/// too), a stranger (client 2, no hello yet) and a link that arrives afresh with every message
+/// (client 3: the workshop's routing of first messages).
 pub struct HostRig {
     link: Connection,
-    core: HostCore,
+    core: Workshop,
     stranger: SocketAddr,
     tick: u64,
 }
@@ -111,11 +114,19 @@ impl Default for HostRig {
     }
 }
 
-fn seated_core() -> HostCore {
+fn seated_core() -> Workshop {
     let deck = Arc::new(Deck::default_deck().expect("the default deck is valid"));
-    let mut core = HostCore::new(Session::new(deck, 1, 3), None, "fuzz".into());
-    core.connect(1, Duration::ZERO);
-    core.connect(2, Duration::ZERO);
+    let table = |seed| Table {
+        core: HostCore::new(
+            Session::new(Arc::clone(&deck), seed, 3),
+            None,
+            "fuzz".into(),
+        ),
+        director: Director::new(false, Pace::default(), Default::default()),
+    };
+    let mut core = Workshop::new("fuzz".into(), vec![table(1), table(2)]);
+    core.connect_link(1, LinkKind::Udp, Duration::ZERO);
+    core.connect_link(2, LinkKind::Udp, Duration::ZERO);
     core.receive(
         1,
         &protocol::encode(&ClientMsg::Hello {
@@ -124,10 +135,11 @@ fn seated_core() -> HostCore {
             role: Some("raadslid".into()),
             rejoin: None,
             lang: Default::default(),
+            table: Some(2),
         }),
         Duration::ZERO,
     );
-    let _ = core.facilitate(&Intent::Start);
+    let _ = core.facilitate_all(&Intent::Start);
     core
 }
 
@@ -156,7 +168,7 @@ impl HostRig {
         self.tick += 1;
         let now = Duration::from_millis(self.tick);
         let l = &mut self.link;
-        match selector % 5 {
+        match selector % 6 {
             0 => l.host.process_datagram(l.client_addr, rest, &mut l.server),
             1 => l.host.process_datagram(self.stranger, rest, &mut l.server),
             2 => {
@@ -166,7 +178,12 @@ impl HostRig {
                 }
             }
             3 => self.core.receive(1, rest, now),
-            _ => self.core.receive(2, rest, now),
+            4 => self.core.receive(2, rest, now),
+            _ => {
+                self.core.disconnect(3);
+                self.core.connect_link(3, LinkKind::Udp, now);
+                self.core.receive(3, rest, now);
+            }
         }
         while let Some(bytes) = l
             .server

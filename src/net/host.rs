@@ -144,6 +144,12 @@ impl HostCore {
         &self.name
     }
 
+    /// The same table under another name (a workshop's tables carry their number).
+    pub fn renamed(mut self, name: String) -> HostCore {
+        self.name = name;
+        self
+    }
+
     pub fn journal_path(&self) -> Option<&std::path::Path> {
         self.journal.as_ref().map(JournalFile::path)
     }
@@ -221,6 +227,57 @@ impl HostCore {
             self.touch();
             self.urgent = true;
         }
+    }
+
+    /// The seat a token belongs to at this table (a workshop asks every table).
+    pub fn seat_of_token(&self, token: u64) -> Option<SeatId> {
+        self.session
+            .seats
+            .iter()
+            .find(|(seat, s)| !s.bot && self.token(**seat) == token)
+            .map(|(seat, _)| *seat)
+    }
+
+    /// People at this table: seats that are not bots, and those waiting at its door.
+    pub fn people(&self) -> usize {
+        self.session.seats.values().filter(|s| !s.bot).count() + self.waiting.len()
+    }
+
+    /// Lets a connection go without a word (it moves to another table): its kind and language,
+    /// for the table that takes it.
+    pub fn release(&mut self, client: ClientId) -> Option<(LinkKind, Lang)> {
+        self.stop_waiting(client);
+        let c = self.conns.remove(&client)?;
+        if c.seat.is_some() {
+            self.touch();
+            self.roster_version += 1;
+        }
+        Some((c.kind, c.lang))
+    }
+
+    /// A player who comes from another table of the workshop: seated as a newcomer with that
+    /// name and role, welcomed with this table's seat and token.
+    pub fn arrive(
+        &mut self,
+        client: ClientId,
+        (kind, lang): (LinkKind, Lang),
+        name: String,
+        role: Option<String>,
+        now: Duration,
+    ) {
+        if self.connect_link(client, kind, now) {
+            self.set_lang(client, lang);
+            self.hello(client, name, role, None);
+        }
+    }
+
+    /// The connections holding a seat.
+    pub fn holders(&self, seat: SeatId) -> Vec<ClientId> {
+        self.conns
+            .iter()
+            .filter(|(_, c)| c.seat == Some(seat))
+            .map(|(id, _)| *id)
+            .collect()
     }
 
     /// Whether a connection is a browser's.
@@ -450,6 +507,8 @@ impl HostCore {
                 role,
                 rejoin,
                 lang,
+                // The workshop routed the link to its table before this hello reached it.
+                table: _,
             } => {
                 if version != PROTOCOL_VERSION {
                     return Err(Refusal::VersionMismatch {
@@ -516,13 +575,7 @@ impl HostCore {
         }
         // A seat token takes its seat back whatever the name, from any device: a reloaded page,
         // a phone that slept, a laptop on a new connection. The stale connection goes.
-        let by_token = rejoin.and_then(|token| {
-            self.session
-                .seats
-                .iter()
-                .find(|(seat, s)| !s.bot && self.token(**seat) == token)
-                .map(|(seat, _)| *seat)
-        });
+        let by_token = rejoin.and_then(|token| self.seat_of_token(token));
         if let Some(seat) = by_token {
             self.replace_holders(client, seat);
             self.seat(client, seat);

@@ -18,3 +18,4 @@ pub mod qr;
 pub mod seat_store;
 pub mod transport;
 pub mod web;
+pub mod workshop;

@@ -11,7 +11,6 @@ use renetcode::{ClientAuthentication, ServerAuthentication, ServerConfig};
 
 use super::client::ClientCore;
 use super::code::{self, JoinCode};
-use super::director::Director;
 use super::host::{ClientId, HostCore, LinkKind};
 use super::info::{self, HostInfo, InfoPort};
 use super::protocol::{self, Channel, PROTOCOL_ID};
@@ -19,6 +18,7 @@ use super::transport::{
     ClientTransport, ClientTransportPlugin, ServerTransport, ServerTransportPlugin,
 };
 use super::web::{WebEdge, WebEvent};
+use super::workshop::{Table, Workshop};
 
 /// netcode's own ceiling on connections per host.
 pub const MAX_CLIENTS: usize = 1024;
@@ -72,8 +72,12 @@ impl HostConfig {
 
 #[derive(Resource)]
 pub struct HostLink {
-    pub core: HostCore,
-    pub director: Director,
+    /// Every table this host runs.
+    pub workshop: Workshop,
+    /// The table the facilitator's screens show and act on.
+    pub shown: usize,
+    /// The facilitator (and the projector) look at all tables at once.
+    pub all_tables: bool,
     pub addr: SocketAddr,
     pub code: JoinCode,
     pub ended: bool,
@@ -94,12 +98,43 @@ impl HostLink {
         self.announce.is_some()
     }
 
+    /// The table the facilitator's screens show.
+    pub fn core(&self) -> &HostCore {
+        &self.table().core
+    }
+
+    pub fn core_mut(&mut self) -> &mut HostCore {
+        &mut self.table_mut().core
+    }
+
+    pub fn table(&self) -> &Table {
+        let i = self.shown.min(self.workshop.len().saturating_sub(1));
+        &self.workshop.tables()[i]
+    }
+
+    pub fn table_mut(&mut self) -> &mut Table {
+        let i = self.shown.min(self.workshop.len().saturating_sub(1));
+        self.workshop.table_mut(i).expect("a workshop has a table")
+    }
+
+    /// Moves the facilitator's screens to another table.
+    pub fn show(&mut self, table: usize) {
+        if table < self.workshop.len() {
+            self.shown = table;
+        }
+    }
+
+    /// Time since the host started, the clock its cores count in.
+    pub fn now(&self) -> Duration {
+        self.start.elapsed()
+    }
+
     pub fn info(&self) -> HostInfo {
         HostInfo {
-            session: self.core.name().to_string(),
-            deck: self.core.session().deck().title.nl.clone(),
+            session: self.workshop.name().to_string(),
+            deck: self.core().session().deck().title.nl.clone(),
             game_port: self.addr.port(),
-            players: self.core.connected_seats().len() as u32,
+            players: self.workshop.players() as u32,
         }
     }
 
@@ -141,8 +176,7 @@ fn public_addresses(local: SocketAddr) -> Vec<SocketAddr> {
 /// Opens the game and info sockets and puts the host into the world.
 pub fn start_host(
     world: &mut World,
-    core: HostCore,
-    director: Director,
+    workshop: Workshop,
     cfg: HostConfig,
 ) -> Result<SocketAddr, String> {
     let socket =
@@ -151,8 +185,8 @@ pub fn start_host(
     let info_bind = SocketAddr::new(local.ip(), local.port().wrapping_add(1));
     let key = cfg.code.key();
     let first_info = HostInfo {
-        session: core.name().to_string(),
-        deck: core.session().deck().title.nl.clone(),
+        session: workshop.name().to_string(),
+        deck: workshop.tables()[0].core.session().deck().title.nl.clone(),
         game_port: local.port(),
         players: 0,
     };
@@ -182,15 +216,16 @@ pub fn start_host(
         None => None,
     };
     let web = match cfg.web {
-        Some(bind) => Some(WebEdge::start(bind, cfg.code.clone())?),
+        Some(bind) => Some(WebEdge::start(bind, cfg.code.clone(), workshop.len())?),
         None => None,
     };
     let web_url = web.as_ref().map(|w| w.join_url().to_string());
     world.insert_resource(RenetServer::new(protocol::connection_config()));
     world.insert_resource(transport);
     world.insert_resource(HostLink {
-        core,
-        director,
+        workshop,
+        shown: 0,
+        all_tables: false,
         addr: local,
         code: cfg.code,
         ended: false,
@@ -249,13 +284,13 @@ fn on_server_event(ev: On<RenetServerEvent>, link: Option<ResMut<HostLink>>) {
     match ev.event().0 {
         ServerEvent::ClientConnected { client_id } => {
             // An id a browser link already has: this connection may not stand in for it.
-            if !link.core.connect_link(client_id, LinkKind::Udp, now) {
+            if !link.workshop.connect_link(client_id, LinkKind::Udp, now) {
                 link.kicks.push((client_id, Instant::now()));
             }
         }
         ServerEvent::ClientDisconnected { client_id, .. } => {
-            if !link.core.is_web(client_id) {
-                link.core.disconnect(client_id);
+            if !link.workshop.is_web(client_id) {
+                link.workshop.disconnect(client_id);
             }
         }
     }
@@ -268,17 +303,17 @@ fn host_receive(mut server: ResMut<RenetServer>, mut link: ResMut<HostLink>) {
         for ev in web.drain() {
             match ev {
                 WebEvent::Opened { client, hello } => {
-                    if link.core.connect_link(client, LinkKind::Web, now) {
-                        link.core.receive_web(client, &hello, now);
+                    if link.workshop.connect_link(client, LinkKind::Web, now) {
+                        link.workshop.receive_web(client, &hello, now);
                     } else {
                         web.close(client);
                     }
                 }
-                WebEvent::Frame { client, text } => link.core.receive_web(client, &text, now),
-                WebEvent::Resync { client } => link.core.resync(client),
+                WebEvent::Frame { client, text } => link.workshop.receive_web(client, &text, now),
+                WebEvent::Resync { client } => link.workshop.resync(client),
                 WebEvent::Closed { client } => {
-                    if link.core.is_web(client) {
-                        link.core.disconnect(client);
+                    if link.workshop.is_web(client) {
+                        link.workshop.disconnect(client);
                     }
                 }
             }
@@ -290,15 +325,14 @@ fn host_receive(mut server: ResMut<RenetServer>, mut link: ResMut<HostLink>) {
             let Some(bytes) = server.receive_message(client, Channel::Reliable) else {
                 break;
             };
-            link.core.receive(client, &bytes, now);
+            link.workshop.receive(client, &bytes, now);
         }
     }
 }
 
 fn host_direct(mut link: ResMut<HostLink>) {
     let now = link.start.elapsed();
-    let link = &mut *link;
-    if link.director.tick(&mut link.core, now) {
+    if link.workshop.tick(now) {
         link.ended = true;
     }
 }
@@ -315,7 +349,7 @@ fn host_info(mut link: ResMut<HostLink>) {
 
 fn host_send(mut server: ResMut<RenetServer>, mut link: ResMut<HostLink>) {
     let now = link.start.elapsed();
-    let out = link.core.take_outgoing(now);
+    let out = link.workshop.take_outgoing(now);
     for (client, bytes) in out.messages {
         if server.is_connected(client) {
             server.send_message(client, Channel::Reliable, bytes);
@@ -352,7 +386,8 @@ fn sync_players(
     mut seen: Local<Option<u64>>,
     players: Query<Entity, With<Player>>,
 ) {
-    let version = link.core.roster_version();
+    // The roster of the table on the facilitator's screens.
+    let version = link.core().roster_version() ^ ((link.shown as u64) << 56);
     if *seen == Some(version) {
         return;
     }
@@ -360,8 +395,8 @@ fn sync_players(
     for e in &players {
         commands.entity(e).despawn();
     }
-    let session = link.core.session();
-    let connected = link.core.connected_seats();
+    let session = link.core().session();
+    let connected = link.core().connected_seats();
     for (seat, s) in &session.seats {
         commands.spawn(Player {
             seat: *seat,

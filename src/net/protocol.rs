@@ -13,7 +13,7 @@ use super::patch::Patch;
 
 /// Bumped whenever a message changes shape. Part of the netcode protocol id, so clients of
 /// another version cannot connect by accident; the info port tells them why.
-pub const PROTOCOL_VERSION: u16 = 4;
+pub const PROTOCOL_VERSION: u16 = 5;
 /// "KANTEL" in ASCII, then the version.
 pub const PROTOCOL_ID: u64 = 0x4b41_4e54_454c_0000 | PROTOCOL_VERSION as u64;
 
@@ -82,6 +82,9 @@ pub enum ClientMsg {
         rejoin: Option<u64>,
         /// The language the screen shows: the host sends its texts in that one.
         lang: Lang,
+        /// The table to sit at, numbered from 1 as the room sees them; the host chooses (the
+        /// emptiest) when left out. A seat token finds its own table whatever this says.
+        table: Option<u8>,
     },
     /// The player switched language: send the screen again in this one.
     Lang(Lang),
@@ -175,6 +178,8 @@ pub enum Refusal {
     NotAdmitted,
     #[error("your seat was opened on another device; this one has let it go")]
     Replaced,
+    #[error("there is no table {0} in this workshop")]
+    NoSuchTable(u8),
 }
 
 impl Refusal {
@@ -186,7 +191,8 @@ impl Refusal {
             | Refusal::Flooding
             | Refusal::Removed
             | Refusal::NotAdmitted
-            | Refusal::Replaced => true,
+            | Refusal::Replaced
+            | Refusal::NoSuchTable(_) => true,
             // Refused while joining: there is no seat to go back to.
             Refusal::Rule(
                 RuleError::RoleFull(_)
@@ -249,12 +255,18 @@ pub enum BrowserMsg {
         /// "nl" or "en": the language the page shows (Dutch when left out).
         #[serde(default)]
         lang: Option<String>,
+        /// The table chosen on the page, from 1; the host chooses when left out.
+        #[serde(default)]
+        table: Option<u8>,
     },
-    /// The first frame of the projector page: the public view, read-only.
+    /// The first frame of the projector page (or an observer's): the public view of one table,
+    /// read-only.
     Watch {
         code: String,
         #[serde(default)]
         lang: Option<String>,
+        #[serde(default)]
+        table: Option<u8>,
     },
     /// The page switched language.
     Lang { lang: String },
@@ -310,6 +322,7 @@ impl BrowserMsg {
                 role,
                 token,
                 lang,
+                table,
                 ..
             } => ClientMsg::Hello {
                 version: PROTOCOL_VERSION,
@@ -317,6 +330,7 @@ impl BrowserMsg {
                 role,
                 rejoin: token.as_deref().and_then(parse_token),
                 lang: page_lang(lang.as_deref()),
+                table,
             },
             BrowserMsg::Watch { .. } => return None,
             BrowserMsg::Lang { lang } => ClientMsg::Lang(page_lang(Some(&lang))),
@@ -431,6 +445,7 @@ impl Refusal {
             Refusal::Removed => text("refusal.removed", &[]),
             Refusal::NotAdmitted => text("refusal.not_admitted", &[]),
             Refusal::Replaced => text("refusal.replaced", &[]),
+            Refusal::NoSuchTable(t) => text("refusal.no_such_table", &[("table", t)]),
         }
     }
 }

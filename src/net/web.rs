@@ -121,6 +121,8 @@ struct Door {
     /// What a person types or scans, and its QR code, for the projector page.
     join_url: String,
     qr_svg: String,
+    /// The workshop's tables, for the page to offer a choice.
+    tables: usize,
     events: Mutex<Sender<WebEvent>>,
     links: Mutex<HashMap<ClientId, mpsc::Sender<Outbound>>>,
     tries: Mutex<HashMap<IpAddr, Tries>>,
@@ -233,8 +235,8 @@ pub struct WebEdge {
 }
 
 impl WebEdge {
-    /// Opens the door on `bind` for a session with `code`.
-    pub fn start(bind: SocketAddr, code: JoinCode) -> Result<WebEdge, String> {
+    /// Opens the door on `bind` for a workshop of `tables` tables with `code`.
+    pub fn start(bind: SocketAddr, code: JoinCode, tables: usize) -> Result<WebEdge, String> {
         let listener = StdListener::bind(bind)
             .map_err(|e| format!("cannot listen on {bind} (the web page): {e}"))?;
         listener
@@ -251,6 +253,7 @@ impl WebEdge {
             all_wrong: Mutex::new(Tries::default()),
             qr_svg: super::qr::svg(&join_url).unwrap_or_default(),
             join_url,
+            tables,
             events: Mutex::new(tx),
             links: Mutex::new(HashMap::new()),
             tries: Mutex::new(HashMap::new()),
@@ -522,7 +525,8 @@ fn router(door: Arc<Door>) -> Router {
         .route(
             "/join",
             get(|State(door): State<Arc<Door>>| async move {
-                let body = serde_json::json!({ "url": door.join_url }).to_string();
+                let body =
+                    serde_json::json!({ "url": door.join_url, "tables": door.tables }).to_string();
                 asset_owned(body, "application/json")
             }),
         )

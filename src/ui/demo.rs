@@ -37,7 +37,7 @@ fn seat_everyone(act: &mut dyn FnMut(Sender, Intent)) {
     }
 }
 
-pub fn setup(world: &mut World, screen: Screen) {
+pub fn setup(world: &mut World, screen: Screen, tables: usize) {
     world.resource_mut::<NextState<Screen>>().set(screen);
     match screen {
         Screen::Start => {}
@@ -100,99 +100,113 @@ pub fn setup(world: &mut World, screen: Screen) {
                 deck: None,
                 rounds: 8,
                 timer_secs: 120,
+                tables,
                 local_only: true,
             };
             if host_session(world, &setup, false, &[]).is_err() {
                 return;
             }
             let mut link = world.resource_mut::<HostLink>();
-            seat_everyone(&mut |who, i| {
-                let _ = link.core.act(who, &i);
-            });
-            if screen == Screen::Host {
-                let _ = link.core.facilitate(&Intent::RemoveSeat { seat: 5 });
-                return;
+            for t in 0..tables {
+                link.show(t);
+                play_table(&mut link, screen, shot, t);
             }
-            let _ = link.core.facilitate(&Intent::ChooseNext {
-                card: "de-krant".into(),
-            });
-            let _ = link.core.facilitate(&Intent::Start);
-            let target = screen;
-            let mut rng = <rand_chacha::ChaCha8Rng as rand::SeedableRng>::seed_from_u64(3);
-            for _ in 0..400 {
-                let s = link.core.session();
-                let done = match target {
-                    Screen::Facilitator => s.round >= 4 && s.phase == Phase::Briefing,
-                    _ => s.phase == Phase::Ended,
-                };
-                if done {
-                    break;
-                }
-                match s.phase {
-                    Phase::Briefing | Phase::Deciding => {
-                        let (round, step) = (s.round, s.current.as_ref().map_or(0, |c| c.step));
-                        let seats: Vec<u32> = s.deciding_role().map_or(Vec::new(), |r| {
-                            s.seats_in_role(r).map(|(id, _)| *id).collect()
-                        });
-                        for seat in seats {
-                            let option =
-                                bot::choose(link.core.session(), Strategy::Random, &mut rng)
-                                    .unwrap_or(0);
-                            let _ = link.core.act(
-                                Sender::Seat(seat),
-                                &Intent::Vote {
-                                    round,
-                                    step,
-                                    option,
-                                },
-                            );
-                        }
-                    }
-                    Phase::Resolved => {
-                        let _ = link.core.facilitate(&Intent::Advance);
-                    }
-                    _ => break,
-                }
-            }
-            // What a facilitator jots down along the way.
-            for text in [
-                "Tafel bij het raam: de wethouder wacht op de ambtenaar voor ze kiest.",
-                "Sylvia's briefing kwam pas ter sprake na de stemming.",
-            ] {
-                let _ = link.core.facilitate(&Intent::Note { text: text.into() });
-            }
-            if screen == Screen::Facilitator {
-                // Live (not a picture): players who join now take a seat at once.
-                if !shot {
-                    link.core.set_room_open(true);
-                }
-                let _ = link.core.facilitate(&Intent::Advance);
-                let s = link.core.session();
+            link.show(0);
+            link.all_tables = tables > 1 && screen != Screen::Host;
+        }
+    }
+}
+
+/// One table of the demo, played its own way (its own votes) to the moment worth showing.
+fn play_table(link: &mut HostLink, screen: Screen, shot: bool, table: usize) {
+    seat_everyone(&mut |who, i| {
+        let _ = link.core_mut().act(who, &i);
+    });
+    if screen == Screen::Host {
+        let _ = link.core_mut().facilitate(&Intent::RemoveSeat { seat: 5 });
+        return;
+    }
+    let _ = link.core_mut().facilitate(&Intent::ChooseNext {
+        card: "de-krant".into(),
+    });
+    let _ = link.core_mut().facilitate(&Intent::Start);
+    let target = screen;
+    let mut rng = <rand_chacha::ChaCha8Rng as rand::SeedableRng>::seed_from_u64(3 + table as u64);
+    for _ in 0..400 {
+        let s = link.core().session();
+        let done = match target {
+            Screen::Facilitator => s.round >= 4 && s.phase == Phase::Briefing,
+            _ => s.phase == Phase::Ended,
+        };
+        if done {
+            break;
+        }
+        match s.phase {
+            Phase::Briefing | Phase::Deciding => {
                 let (round, step) = (s.round, s.current.as_ref().map_or(0, |c| c.step));
-                let seat = s
-                    .deciding_role()
-                    .and_then(|r| s.seats_in_role(r).map(|(id, _)| *id).next());
-                if let Some(seat) = seat {
-                    let _ = link.core.act(
+                let seats: Vec<u32> = s.deciding_role().map_or(Vec::new(), |r| {
+                    s.seats_in_role(r).map(|(id, _)| *id).collect()
+                });
+                for seat in seats {
+                    let option =
+                        bot::choose(link.core().session(), Strategy::Random, &mut rng).unwrap_or(0);
+                    let _ = link.core_mut().act(
                         Sender::Seat(seat),
                         &Intent::Vote {
                             round,
                             step,
-                            option: 0,
+                            option,
                         },
                     );
                 }
-                // A latecomer at the door, from a browser.
-                let now = std::time::Duration::ZERO;
-                let latecomer = 1 << 63;
-                link.core
-                    .connect_link(latecomer, crate::net::host::LinkKind::Web, now);
-                link.core.receive_web(
-                    latecomer,
-                    r#"{"t":"hello","code":"","name":"Noor","role":"raadslid"}"#,
-                    now,
-                );
             }
+            Phase::Resolved => {
+                let _ = link.core_mut().facilitate(&Intent::Advance);
+            }
+            _ => break,
+        }
+    }
+    // What a facilitator jots down along the way.
+    for text in [
+        "Tafel bij het raam: de wethouder wacht op de ambtenaar voor ze kiest.",
+        "Sylvia's briefing kwam pas ter sprake na de stemming.",
+    ] {
+        let _ = link
+            .core_mut()
+            .facilitate(&Intent::Note { text: text.into() });
+    }
+    if screen == Screen::Facilitator {
+        // Live (not a picture): players who join now take a seat at once.
+        if !shot {
+            link.core_mut().set_room_open(true);
+        }
+        let _ = link.core_mut().facilitate(&Intent::Advance);
+        let s = link.core().session();
+        let (round, step) = (s.round, s.current.as_ref().map_or(0, |c| c.step));
+        let seat = s
+            .deciding_role()
+            .and_then(|r| s.seats_in_role(r).map(|(id, _)| *id).next());
+        if let Some(seat) = seat {
+            let _ = link.core_mut().act(
+                Sender::Seat(seat),
+                &Intent::Vote {
+                    round,
+                    step,
+                    option: 0,
+                },
+            );
+        }
+        // A latecomer at the door of the first table, from a browser.
+        if table == 0 {
+            let now = std::time::Duration::ZERO;
+            let latecomer = 1 << 63;
+            link.workshop
+                .connect_link(latecomer, crate::net::host::LinkKind::Web, now);
+            link.workshop.receive_web(
+                latecomer,
+                r#"{"t":"hello","code":"","name":"Noor","role":"raadslid","table":1}"#,
+                now,
+            );
         }
     }
 }

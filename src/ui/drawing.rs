@@ -72,8 +72,8 @@ pub fn plugin(app: &mut App) {
 fn stamp(host: Option<&HostLink>, client: Option<&ClientLink>) -> u64 {
     let mut h = std::hash::DefaultHasher::new();
     if let Some(host) = host {
-        (host.core.changes(), host.core.timer_left(), host.ended).hash(&mut h);
-        host.core.client_count().hash(&mut h);
+        (host.core().changes(), host.core().timer_left(), host.ended).hash(&mut h);
+        host.core().client_count().hash(&mut h);
     }
     if let Some(client) = client {
         (
@@ -115,7 +115,7 @@ pub(super) fn decide(
         || drawing
             .last_drawn
             .is_none_or(|t| now.duration_since(t) >= HEARTBEAT);
-    let news = host.as_deref().map(|h| h.core.changes());
+    let news = host.as_deref().map(|h| h.core().changes());
     if news != drawing.news {
         drawing.news = news;
         if std::env::var_os("KANTELSPEL_TIMING").is_some() {

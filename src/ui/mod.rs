@@ -38,6 +38,8 @@ pub struct WindowOptions {
     pub screenshot: Option<PathBuf>,
     pub screen: Option<Screen>,
     pub demo: bool,
+    /// Tables in the demo's workshop.
+    pub demo_tables: usize,
     pub lang: Lang,
     /// The facilitator's screen starts in projector view.
     pub projector: bool,
@@ -89,6 +91,8 @@ pub struct JoinNow {
     pub code: String,
     pub name: String,
     pub role: Option<String>,
+    /// The table to sit at in a workshop of several.
+    pub table: Option<u8>,
 }
 
 pub fn run(opts: WindowOptions) -> i32 {
@@ -172,6 +176,7 @@ pub fn run(opts: WindowOptions) -> i32 {
                 form.code = join.code.clone();
                 form.name = join.name.clone();
                 form.role = join.role.clone();
+                form.table = join.table.unwrap_or(0);
                 actions.write(screens::UiAction::Join {
                     addr: join.addr,
                     code: join.code.clone(),
@@ -207,7 +212,10 @@ pub fn run(opts: WindowOptions) -> i32 {
     match (opts.demo, first) {
         (true, screen) => {
             let screen = screen.unwrap_or_default();
-            app.add_systems(Startup, move |world: &mut World| demo::setup(world, screen));
+            let tables = opts.demo_tables.clamp(1, crate::net::workshop::MAX_TABLES);
+            app.add_systems(Startup, move |world: &mut World| {
+                demo::setup(world, screen, tables)
+            });
         }
         (false, Some(screen)) => {
             app.add_systems(Startup, move |mut next: ResMut<NextState<Screen>>| {
@@ -322,12 +330,12 @@ fn frame_rate(
             eprintln!("  egui repaints because: {:?}", ctx.repaint_causes());
         }
         if let Some(host) = host {
-            let s = host.core.session();
+            let s = host.core().session();
             eprintln!(
                 "  hosting: {:?}, countdown {:?}, {} online",
                 s.phase,
-                host.core.timer_left(),
-                host.core.client_count()
+                host.core().timer_left(),
+                host.core().client_count()
             );
         }
         *tally = (

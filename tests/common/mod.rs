@@ -17,6 +17,7 @@ use kantelspel::net::host::HostCore;
 use kantelspel::net::plugin::{
     ClientLink, ClientPlugin, HostConfig, HostLink, HostPlugin, connect_client, start_host,
 };
+use kantelspel::net::workshop::Workshop;
 use kantelspel::rules::Session;
 use kantelspel::rules::bot::Strategy;
 use kantelspel::rules::deck::Deck;
@@ -56,7 +57,8 @@ pub fn host_app(
         extra_public,
         web: Some("127.0.0.1:0".parse().unwrap()),
     };
-    let addr = start_host(app.world_mut(), core, director, cfg).expect("host starts");
+    let addr =
+        start_host(app.world_mut(), Workshop::single(core, director), cfg).expect("host starts");
     (app, addr)
 }
 
@@ -77,6 +79,17 @@ pub fn player_app(addr: SocketAddr, code: JoinCode, name: &str, role: &str) -> A
         ClientCore::new(name, Some(role.to_string())),
     )
     .expect("client starts");
+    app
+}
+
+/// A player app at one table of a workshop (from 1) that votes as soon as it may.
+pub fn player_app_at(addr: SocketAddr, code: JoinCode, name: &str, role: &str, table: u8) -> App {
+    let mut app = App::new();
+    app.add_plugins(MinimalPlugins)
+        .add_plugins(ClientPlugin)
+        .add_systems(Update, vote_when_asked);
+    let core = ClientCore::new(name, Some(role.to_string())).with_table(Some(table));
+    connect_client(app.world_mut(), addr, code, core).expect("client starts");
     app
 }
 
@@ -319,7 +332,7 @@ impl HostThread {
                 }
                 std::thread::sleep(Duration::from_millis(1));
             }
-            hostlink(&app).core.session().clone()
+            hostlink(&app).core().session().clone()
         });
         let (udp, web) = addrs_rx.recv().unwrap();
         HostThread {
@@ -371,7 +384,7 @@ pub fn add_bots(host: &HostThread, roles: &[&str]) {
     let roles: Vec<String> = roles.iter().map(|r| r.to_string()).collect();
     host.with(move |link: &mut HostLink| {
         for r in roles {
-            link.core
+            link.core_mut()
                 .act(
                     kantelspel::rules::session::Sender::Host,
                     &kantelspel::rules::session::Intent::AddSeat {

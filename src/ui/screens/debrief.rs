@@ -366,7 +366,7 @@ pub(super) fn act(
                 let written = if let Some(r) = replay.as_ref() {
                     Some(crate::ui::export::export_record(&r.record, &r.meta))
                 } else if let Some(h) = host.as_ref() {
-                    Some(crate::ui::export::export(&h.core))
+                    Some(crate::ui::export::export(&h.core()))
                 } else {
                     client
                         .as_ref()

@@ -8,7 +8,8 @@ use bevy_egui::{EguiContexts, egui};
 use super::round::{decided, deltas, phase_words};
 use super::{HostForm, Screen, ScreenStep, Status, UiAction, facilitator_view, tx};
 use crate::net::plugin::HostLink;
-use crate::rules::session::{Intent, Phase};
+use crate::net::protocol::Refusal;
+use crate::rules::session::{Intent, Phase, RuleError};
 use crate::ui::i18n::Tr;
 use crate::ui::theme;
 
@@ -61,10 +62,22 @@ pub fn board(
     host: &HostLink,
     mut desk: Option<Controls<'_, '_>>,
 ) {
+    if host.workshop.len() > 1
+        && let Some(c) = desk.as_mut()
+        && !*c.projector
+    {
+        egui::Panel::top("fac-tables").show(root, |ui| {
+            table_tabs(ui, tr, host, true, c.actions);
+        });
+    }
+    if host.all_tables && host.workshop.len() > 1 {
+        all_tables(root, tr, host, desk);
+        return;
+    }
     let view = facilitator_view(host);
-    let session = host.core.session();
+    let session = host.core().session();
     let deck = session.deck();
-    let connected = host.core.connected_seats();
+    let connected = host.core().connected_seats();
     let projector = desk.as_ref().is_none_or(|c| *c.projector);
     egui::Panel::top("fac-top").show(root, |ui| {
         ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
@@ -339,6 +352,310 @@ pub fn board(
         });
 }
 
+/// The tables of a workshop as tabs: each with its round and phase; "all tables" opens the
+/// board of them all.
+pub(super) fn table_tabs(
+    ui: &mut egui::Ui,
+    tr: &Tr,
+    host: &HostLink,
+    with_all: bool,
+    actions: &mut MessageWriter<UiAction>,
+) {
+    if host.workshop.len() < 2 {
+        return;
+    }
+    ui.horizontal_wrapped(|ui| {
+        if with_all
+            && ui
+                .selectable_label(
+                    host.all_tables,
+                    egui::RichText::new(format!("▦ {}", tr.t("fac.all_tables"))).size(18.0),
+                )
+                .clicked()
+        {
+            actions.write(UiAction::ShowTable(None));
+        }
+        for (i, t) in host.workshop.tables().iter().enumerate() {
+            let s = t.core.session();
+            let label = format!(
+                "{} {} · {}/{} {}",
+                tr.t("common.table"),
+                i + 1,
+                s.round.min(s.rounds),
+                s.rounds,
+                phase_words(tr, s.phase)
+            );
+            let on = (!host.all_tables || !with_all) && host.shown == i;
+            if ui
+                .selectable_label(on, egui::RichText::new(label).size(18.0))
+                .clicked()
+            {
+                actions.write(UiAction::ShowTable(Some(i)));
+            }
+        }
+    });
+}
+
+/// In the lobby of a workshop: send a player of the table in front to another table.
+pub(super) fn seat_elsewhere(
+    ui: &mut egui::Ui,
+    tr: &Tr,
+    host: &HostLink,
+    actions: &mut MessageWriter<UiAction>,
+) {
+    let session = host.core().session();
+    if session.phase != Phase::Lobby || session.seats.is_empty() {
+        return;
+    }
+    egui::CollapsingHeader::new(tr.t("fac.move_table")).show(ui, |ui| {
+        for (id, seat) in &session.seats {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(&seat.name);
+                for t in (0..host.workshop.len()).filter(|t| *t != host.shown) {
+                    if ui
+                        .small_button(format!("→ {} {}", tr.t("common.table"), t + 1))
+                        .clicked()
+                    {
+                        actions.write(UiAction::SeatAt {
+                            seat: *id,
+                            table: t,
+                        });
+                    }
+                }
+            });
+        }
+    });
+}
+
+/// Every table at a glance, for the facilitator (with a button row per table and one for all)
+/// and for the beamer: phase, round, timer, who is online and who has voted, the meters with
+/// their last change, and how each table ended.
+fn all_tables(root: &mut egui::Ui, tr: &Tr, host: &HostLink, mut desk: Option<Controls<'_, '_>>) {
+    let projector = desk.as_ref().is_none_or(|c| *c.projector);
+    let big = if projector { 1.35 } else { 1.0 };
+    egui::Panel::top("all-top").show(root, |ui| {
+        ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
+        ui.horizontal(|ui| {
+            ui.label(
+                egui::RichText::new(format!(
+                    "{} — {}",
+                    host.workshop.name(),
+                    tr.f("fac.tables_n", &[("n", &host.workshop.len())])
+                ))
+                .strong()
+                .size(24.0 * big),
+            );
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                ui.label(
+                    egui::RichText::new(format!("{}: {}", tr.t("host.code"), host.code))
+                        .size(22.0 * big)
+                        .strong()
+                        .monospace(),
+                );
+                if let Some(c) = desk.as_mut() {
+                    ui.checkbox(c.projector, "")
+                        .on_hover_text(tr.t("fac.projector"));
+                    if !*c.projector && ui.button(tr.t("fac.projector_window")).clicked() {
+                        c.actions.write(UiAction::OpenProjector);
+                    }
+                }
+            });
+        });
+        if let Some(c) = desk.as_mut().filter(|c| !*c.projector) {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(egui::RichText::new(tr.t("fac.at_all_tables")).strong());
+                for (label, intent) in [
+                    (format!("▶ {}", tr.t("host.start")), Intent::Start),
+                    (format!("⏭ {}", tr.t("fac.next")), Intent::Advance),
+                    (format!("⏸ {}", tr.t("fac.pause")), Intent::Pause),
+                    (format!("▶ {}", tr.t("fac.resume")), Intent::Resume),
+                    (format!("⏹ {}", tr.t("fac.end")), Intent::End),
+                ] {
+                    if ui.button(label).clicked() {
+                        c.actions.write(UiAction::FacilitateAll(intent));
+                    }
+                }
+                if let Some(e) = &c.status.error {
+                    ui.colored_label(theme::BAD, e);
+                }
+            });
+        }
+    });
+    let n = host.workshop.len();
+    let columns = match n {
+        0..=3 => n.max(1),
+        4 => 2,
+        5 | 6 => 3,
+        _ => 4,
+    };
+    egui::CentralPanel::default().show(root, |ui| {
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            for row in (0..n).collect::<Vec<_>>().chunks(columns) {
+                ui.columns(columns, |cols| {
+                    for (col, &i) in row.iter().enumerate() {
+                        let actions = desk
+                            .as_mut()
+                            .filter(|c| !*c.projector)
+                            .map(|c| &mut *c.actions);
+                        table_card(&mut cols[col], tr, host, i, big, actions);
+                    }
+                });
+                ui.add_space(8.0);
+            }
+        });
+    });
+}
+
+/// One table on the all-tables board.
+fn table_card(
+    ui: &mut egui::Ui,
+    tr: &Tr,
+    host: &HostLink,
+    i: usize,
+    big: f32,
+    actions: Option<&mut MessageWriter<UiAction>>,
+) {
+    let Some(table) = host.workshop.table(i) else {
+        return;
+    };
+    let session = table.core.session();
+    let view = crate::rules::view::view(session, crate::rules::view::Viewer::Facilitator);
+    let online = table.core.connected_seats();
+    theme::card_frame().show(ui, |ui| {
+        ui.set_width(ui.available_width());
+        ui.horizontal(|ui| {
+            ui.label(
+                egui::RichText::new(format!("{} {}", tr.t("common.table"), i + 1))
+                    .size(28.0 * big)
+                    .strong()
+                    .color(theme::ACCENT),
+            );
+            ui.label(
+                egui::RichText::new(format!(
+                    "{} · {}",
+                    tr.f(
+                        "round.round_of",
+                        &[("n", &view.round.min(view.rounds)), ("of", &view.rounds)]
+                    ),
+                    phase_words(tr, view.phase)
+                ))
+                .size(18.0 * big),
+            );
+            if view.phase == Phase::Deciding {
+                let left = table.core.timer_left().unwrap_or(0);
+                ui.label(
+                    egui::RichText::new(format!("⏱ {}:{:02}", left / 60, left % 60))
+                        .size(22.0 * big)
+                        .strong(),
+                );
+            }
+            if view.paused {
+                ui.label(
+                    egui::RichText::new(format!("⏸ {}", tr.t("round.paused")))
+                        .color(theme::BAD)
+                        .strong(),
+                );
+            }
+        });
+        let people = session.seats.values().filter(|s| !s.bot).count();
+        let here = session
+            .seats
+            .iter()
+            .filter(|(id, s)| !s.bot && online.contains(id))
+            .count();
+        let mut line = tr.f("fac.online", &[("n", &here), ("of", &people)]);
+        if let (Phase::Briefing | Phase::Deciding, Some(card)) = (view.phase, &view.card) {
+            let deciding = view
+                .seats
+                .iter()
+                .filter(|s| s.role == Some(card.deciding_role));
+            let (voted, of) = deciding.fold((0, 0), |(v, n), s| (v + usize::from(s.voted), n + 1));
+            line = format!(
+                "{line} · {}",
+                tr.f("round.voted", &[("n", &voted), ("of", &of)])
+            );
+        }
+        ui.label(
+            egui::RichText::new(line)
+                .size(16.0 * big)
+                .color(theme::MUTED),
+        );
+        match (&view.card, &view.ending) {
+            (_, Some(e)) => {
+                ui.label(
+                    egui::RichText::new(tx(tr, &e.message))
+                        .size(18.0 * big)
+                        .strong(),
+                );
+            }
+            (Some(card), None) => {
+                ui.label(
+                    egui::RichText::new(tx(tr, &card.title))
+                        .size(18.0 * big)
+                        .strong(),
+                );
+            }
+            (None, None) => {}
+        }
+        if let (Phase::Resolved | Phase::Ended, Some(d)) = (view.phase, &view.last) {
+            ui.label(
+                egui::RichText::new(tr.f(
+                    "round.decided",
+                    &[
+                        ("role", &tx(tr, &view.roles[d.role].name)),
+                        ("option", &tx(tr, &d.option_label)),
+                    ],
+                ))
+                .size(16.0 * big),
+            );
+        }
+        let d = deltas(&view);
+        for (m, meter) in view.meters.iter().enumerate() {
+            theme::meter(
+                ui,
+                meter,
+                tx(tr, &meter.label),
+                d.as_ref().map(|d| d[m]),
+                tr.t("meter.near"),
+                17.0 * big,
+            );
+        }
+        if let Some(actions) = actions {
+            ui.horizontal_wrapped(|ui| {
+                let mut at = |intent: Intent| {
+                    actions.write(UiAction::FacilitateAt(i, intent));
+                };
+                match view.phase {
+                    Phase::Lobby => {
+                        if ui.button(format!("▶ {}", tr.t("host.start"))).clicked() {
+                            at(Intent::Start);
+                        }
+                    }
+                    Phase::Ended => {}
+                    _ => {
+                        if ui.button(format!("⏭ {}", tr.t("fac.next"))).clicked() {
+                            at(Intent::Advance);
+                        }
+                        if view.paused {
+                            if ui.button(format!("▶ {}", tr.t("fac.resume"))).clicked() {
+                                at(Intent::Resume);
+                            }
+                        } else if ui.button(format!("⏸ {}", tr.t("fac.pause"))).clicked() {
+                            at(Intent::Pause);
+                        }
+                    }
+                }
+                if ui
+                    .button(format!("🔍 {}", tr.t("fac.open_table")))
+                    .clicked()
+                {
+                    actions.write(UiAction::ShowTable(Some(i)));
+                }
+            });
+        }
+    });
+}
+
 /// The door after the start: whether newcomers come straight in, and who waits to be let in
 /// (into a role, or back into the seat with their name whose token their device lost).
 pub(super) fn door(
@@ -347,15 +664,15 @@ pub(super) fn door(
     host: &HostLink,
     actions: &mut MessageWriter<UiAction>,
 ) {
-    let mut open = host.core.room_open();
+    let mut open = host.core().room_open();
     if ui.checkbox(&mut open, tr.t("door.open")).changed() {
         actions.write(UiAction::SetRoomOpen(open));
     }
-    let waiting = host.core.waiting();
+    let waiting = host.core().waiting();
     if waiting.is_empty() {
         return;
     }
-    let deck = host.core.session().deck();
+    let deck = host.core().session().deck();
     theme::card_frame().show(ui, |ui| {
         ui.label(
             egui::RichText::new(tr.t("door.title"))
@@ -419,7 +736,7 @@ fn join_box(ui: &mut egui::Ui, tr: &Tr, url: &str, code: &str, side: f32, size: 
 }
 
 fn view_timer(host: &HostLink) -> u32 {
-    host.core.timer_left().unwrap_or(0)
+    host.core().timer_left().unwrap_or(0)
 }
 
 fn controls(
@@ -430,7 +747,7 @@ fn controls(
     actions: &mut MessageWriter<UiAction>,
     picked: &mut (String, String),
 ) {
-    let deck = host.core.session().deck();
+    let deck = host.core().session().deck();
     let mut act = |intent: Intent| {
         actions.write(UiAction::Facilitate(intent));
     };
@@ -499,7 +816,7 @@ fn controls(
         ui.label(tr.t("fac.override"));
         ui.horizontal_wrapped(|ui| {
             let n = host
-                .core
+                .core()
                 .session()
                 .decisions
                 .last()
@@ -620,7 +937,7 @@ pub(super) fn act(
         match action.clone() {
             UiAction::Facilitate(intent) => {
                 if let Some(h) = host.as_mut()
-                    && let Err(e) = h.core.facilitate(&intent)
+                    && let Err(e) = h.core_mut().facilitate(&intent)
                 {
                     status.error = Some(e.text().get(tr.lang).to_string());
                 }
@@ -630,19 +947,75 @@ pub(super) fn act(
             }
             UiAction::Admit { client, role } => {
                 if let Some(h) = host.as_mut()
-                    && let Err(e) = h.core.admit(client, role)
+                    && let Err(e) = h.core_mut().admit(client, role)
                 {
                     status.error = Some(e.text().get(tr.lang).to_string());
                 }
             }
             UiAction::TurnAway(client) => {
                 if let Some(h) = host.as_mut() {
-                    h.core.turn_away(client);
+                    h.core_mut().turn_away(client);
                 }
             }
             UiAction::SetRoomOpen(open) => {
                 if let Some(h) = host.as_mut() {
-                    h.core.set_room_open(open);
+                    h.core_mut().set_room_open(open);
+                }
+            }
+            UiAction::FacilitateAll(intent) => {
+                if matches!(intent, Intent::Start) {
+                    next.set(Screen::Facilitator);
+                }
+                if let Some(h) = host.as_mut() {
+                    // Each table where it applies: a table already past its start stays as it is.
+                    let refused: Vec<String> = h
+                        .workshop
+                        .facilitate_all(&intent)
+                        .into_iter()
+                        .enumerate()
+                        .filter_map(|(t, r)| r.err().map(|e| (t, e)))
+                        .filter(|(_, e)| !matches!(e, Refusal::Rule(RuleError::WrongPhase { .. })))
+                        .map(|(t, e)| {
+                            format!(
+                                "{} {}: {}",
+                                tr.t("common.table"),
+                                t + 1,
+                                e.text().get(tr.lang)
+                            )
+                        })
+                        .collect();
+                    status.error = (!refused.is_empty()).then(|| refused.join(" · "));
+                }
+            }
+            UiAction::FacilitateAt(t, intent) => {
+                if let Some(h) = host.as_mut()
+                    && let Some(table) = h.workshop.table_mut(t)
+                    && let Err(e) = table.core.facilitate(&intent)
+                {
+                    status.error = Some(format!(
+                        "{} {}: {}",
+                        tr.t("common.table"),
+                        t + 1,
+                        e.text().get(tr.lang)
+                    ));
+                }
+            }
+            UiAction::ShowTable(t) => {
+                if let Some(h) = host.as_mut() {
+                    match t {
+                        Some(t) => {
+                            h.show(t);
+                            h.all_tables = false;
+                        }
+                        None => h.all_tables = true,
+                    }
+                    status.error = None;
+                }
+            }
+            UiAction::SeatAt { seat, table } => {
+                if let Some(h) = host.as_mut() {
+                    let (from, now) = (h.shown, h.now());
+                    status.error = h.workshop.move_seat(from, seat, table, now).err();
                 }
             }
             _ => {}

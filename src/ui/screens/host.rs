@@ -13,10 +13,10 @@ use crate::net::client::ClientCore;
 use crate::net::code::JoinCode;
 use crate::net::deck_reload::DeckFileWatch;
 use crate::net::director::{Director, Pace};
-use crate::net::host::HostCore;
 use crate::net::plugin::HostLink;
 use crate::net::plugin::{HostConfig, connect_client, start_host};
 use crate::net::protocol::{DEFAULT_PORT, DISCOVERY_PORT};
+use crate::net::workshop::{self, MAX_TABLES, NewWorkshop, Workshop};
 use crate::rules::bot::Strategy;
 use crate::rules::deck::Deck;
 use crate::rules::session::Intent;
@@ -90,6 +90,12 @@ fn setup(ui: &mut egui::Ui, tr: &Tr, form: &mut HostForm, actions: &mut MessageW
                 ui.label(tr.t("host.timer"));
                 ui.add(egui::Slider::new(&mut form.timer_secs, 30..=600).suffix(" s"));
                 ui.end_row();
+                ui.label(tr.t("host.tables"));
+                ui.horizontal(|ui| {
+                    ui.add(egui::Slider::new(&mut form.tables, 1..=MAX_TABLES));
+                    ui.label(egui::RichText::new(tr.t("host.tables_hint")).color(theme::MUTED));
+                });
+                ui.end_row();
             });
         ui.add_space(12.0);
         if theme::big_button(ui, tr.t("host.open"), 360.0).clicked() {
@@ -97,6 +103,7 @@ fn setup(ui: &mut egui::Ui, tr: &Tr, form: &mut HostForm, actions: &mut MessageW
                 deck: form.use_file.then(|| form.deck_path.trim().into()),
                 rounds: form.rounds,
                 timer_secs: form.timer_secs,
+                tables: form.tables,
                 local_only: false,
             }));
         }
@@ -110,7 +117,7 @@ fn setup(ui: &mut egui::Ui, tr: &Tr, form: &mut HostForm, actions: &mut MessageW
         ui.label(egui::RichText::new(tr.t("host.resume")).strong());
         ui.label(tr.t("host.resume_hint"));
         for u in &form.unfinished {
-            let line = tr.f(
+            let mut line = tr.f(
                 "host.resume_item",
                 &[
                     ("deck", &u.deck),
@@ -120,6 +127,12 @@ fn setup(ui: &mut egui::Ui, tr: &Tr, form: &mut HostForm, actions: &mut MessageW
                     ("players", &u.players),
                 ],
             );
+            if u.tables > 1 {
+                line = format!(
+                    "{line} · {}",
+                    tr.f("host.resume_tables", &[("n", &u.tables)])
+                );
+            }
             if ui.button(line).clicked() {
                 actions.write(UiAction::Resume {
                     path: u.path.clone(),
@@ -131,7 +144,8 @@ fn setup(ui: &mut egui::Ui, tr: &Tr, form: &mut HostForm, actions: &mut MessageW
 }
 
 fn lobby(ui: &mut egui::Ui, tr: &Tr, host: &HostLink, actions: &mut MessageWriter<UiAction>) {
-    let session = host.core.session();
+    super::facilitator::table_tabs(ui, tr, host, false, actions);
+    let session = host.core().session();
     let deck = session.deck();
     ui.columns(2, |cols| {
         let ui = &mut cols[0];
@@ -168,7 +182,7 @@ fn lobby(ui: &mut egui::Ui, tr: &Tr, host: &HostLink, actions: &mut MessageWrite
                     .size(24.0)
                     .strong(),
             );
-            let connected = host.core.connected_seats();
+            let connected = host.core().connected_seats();
             egui::Grid::new("lobby-players")
                 .striped(true)
                 .num_columns(3)
@@ -206,6 +220,12 @@ fn lobby(ui: &mut egui::Ui, tr: &Tr, host: &HostLink, actions: &mut MessageWrite
                 }
             });
             ui.add_space(12.0);
+            if host.workshop.len() > 1 {
+                super::facilitator::seat_elsewhere(ui, tr, host, actions);
+                if theme::big_button(ui, tr.t("fac.start_all"), 320.0).clicked() {
+                    actions.write(UiAction::FacilitateAll(Intent::Start));
+                }
+            }
             if theme::big_button(ui, tr.t("host.start"), 320.0).clicked() {
                 actions.write(UiAction::Facilitate(Intent::Start));
             }
@@ -284,6 +304,7 @@ pub(super) fn act(mut commands: Commands, mut actions: MessageReader<UiAction>) 
                         deck: None,
                         rounds: 8,
                         timer_secs: 90,
+                        tables: 1,
                         local_only: true,
                     };
                     let roles: Vec<String> = Deck::default_deck()
@@ -321,6 +342,8 @@ pub struct HostSetup {
     pub deck: Option<PathBuf>,
     pub rounds: u32,
     pub timer_secs: u32,
+    /// Tables playing side by side (1 to `MAX_TABLES`).
+    pub tables: usize,
     /// Host on loopback only, without announcing (tests, demos).
     pub local_only: bool,
 }
@@ -332,6 +355,7 @@ pub struct HostForm {
     pub use_file: bool,
     pub rounds: u32,
     pub timer_secs: u32,
+    pub tables: usize,
     pub practise_role: String,
     pub practise_name: String,
     pub projector: bool,
@@ -350,6 +374,8 @@ pub struct Unfinished {
     pub round: u32,
     pub rounds: u32,
     pub players: usize,
+    /// More than one: a workshop, resumed whole.
+    pub tables: usize,
 }
 
 /// How many of the newest journals the host screen offers to resume, and how many it reads to
@@ -366,27 +392,65 @@ fn refresh_host_form(mut form: ResMut<HostForm>, host: Option<Res<HostLink>>) {
     }
 }
 
-/// The newest journals in `dir` whose session did not end, newest first.
+/// The newest sessions and workshops in `dir` that did not end, newest first. A workshop's
+/// tables are offered as the workshop, whole.
 pub fn unfinished_sessions(dir: &std::path::Path) -> Vec<Unfinished> {
-    // Journal names start with the creation time, so the newest sort last.
-    files_ending_in(dir, "journal")
+    let recover = |path: &std::path::Path| {
+        let text = std::fs::read_to_string(path).ok()?;
+        crate::rules::journal::recover(&text).ok()
+    };
+    let mut at_tables = std::collections::HashSet::new();
+    let mut found: Vec<Unfinished> = Vec::new();
+    for path in files_ending_in(dir, workshop::MANIFEST_EXTENSION)
         .into_iter()
         .rev()
         .take(RESUMABLE_LOOKED_AT)
-        .filter_map(|path| {
-            let text = std::fs::read_to_string(&path).ok()?;
-            let r = crate::rules::journal::recover(&text).ok()?;
-            (r.session.phase != Phase::Ended).then(|| Unfinished {
-                deck: r.session.deck().title.nl.clone(),
-                created_unix: r.header.created_unix,
-                round: r.session.round,
-                rounds: r.session.rounds,
-                players: r.session.seats.len(),
-                path,
-            })
-        })
-        .take(RESUMABLE_SHOWN)
-        .collect()
+    {
+        let Ok(m) = workshop::Manifest::read(&path) else {
+            continue;
+        };
+        let journals = m.journals(&path);
+        at_tables.extend(journals.iter().cloned());
+        let tables: Vec<_> = journals.iter().filter_map(|j| recover(j)).collect();
+        let Some(first) = tables.first() else {
+            continue;
+        };
+        if tables.iter().all(|r| r.session.phase == Phase::Ended) {
+            continue;
+        }
+        found.push(Unfinished {
+            deck: m.name.clone(),
+            tables: tables.len(),
+            created_unix: m.created_unix,
+            round: tables.iter().map(|r| r.session.round).max().unwrap_or(0),
+            rounds: first.session.rounds,
+            players: tables.iter().map(|r| r.session.seats.len()).sum(),
+            path,
+        });
+    }
+    // Journal names start with the creation time, so the newest sort last.
+    found.extend(
+        files_ending_in(dir, "journal")
+            .into_iter()
+            .rev()
+            .filter(|p| !at_tables.contains(p))
+            .take(RESUMABLE_LOOKED_AT)
+            .filter_map(|path| {
+                let r = recover(&path)?;
+                (r.session.phase != Phase::Ended).then(|| Unfinished {
+                    deck: r.session.deck().title.nl.clone(),
+                    created_unix: r.header.created_unix,
+                    round: r.session.round,
+                    rounds: r.session.rounds,
+                    players: r.session.seats.len(),
+                    tables: 1,
+                    path,
+                })
+            }),
+    );
+    found.sort_by_key(|u| std::cmp::Reverse(u.created_unix));
+    found.truncate(RESUMABLE_SHOWN);
+    found
 }
 
 /// Hosts the session in `path` again, with its own join code; returns the screen to show.
@@ -395,13 +459,21 @@ pub fn resume_session(
     path: &std::path::Path,
     local_only: bool,
 ) -> Result<Screen, String> {
-    let resumed = crate::net::host::resume(path, None, None)?;
-    if let Some(note) = resumed.note {
-        world.resource_mut::<Status>().info = Some(note);
+    let (workshop, code, notes) = if workshop::is_manifest(path) {
+        let r = workshop::resume_workshop(path, None, &|| director(Pace::default(), false))?;
+        (r.workshop, r.code, r.notes)
+    } else {
+        let r = crate::net::host::resume(path, None, None)?;
+        let w = Workshop::single(r.core, director(Pace::default(), false));
+        (w, r.code, r.note.into_iter().collect())
+    };
+    if !notes.is_empty() {
+        world.resource_mut::<Status>().info = Some(notes.join("; "));
     }
-    let lobby = resumed.core.session().phase == Phase::Lobby;
-    let timer = resumed.core.session().timer_secs;
-    open_host(world, resumed.core, resumed.code, timer, local_only, false)?;
+    let first = &workshop.tables()[0].core;
+    let lobby = first.session().phase == Phase::Lobby;
+    let timer = first.session().timer_secs;
+    open_host(world, workshop, code, timer, local_only, false)?;
     Ok(if lobby {
         Screen::Host
     } else {
@@ -435,6 +507,7 @@ impl Default for HostForm {
             // The default deck says how long a workshop of it runs (8 rounds: 90 minutes).
             rounds: Deck::default_deck().map_or(8, |d| d.rounds),
             timer_secs: 120,
+            tables: 1,
             practise_role: "wethouder".into(),
             practise_name: String::new(),
             projector: false,
@@ -452,17 +525,31 @@ pub fn host_session(
     bots: &[String],
 ) -> Result<SocketAddr, String> {
     let dir = crate::net::journal_file::default_dir();
-    let (mut core, code) = crate::net::host::new_session(crate::net::host::NewSession {
-        deck: setup.deck.as_deref(),
-        rounds: Some(setup.rounds),
-        journal_dir: (!setup.local_only).then_some(dir.as_path()),
-        bots,
-        ..Default::default()
+    let (mut workshop, code) = workshop::new_workshop(NewWorkshop {
+        session: crate::net::host::NewSession {
+            deck: setup.deck.as_deref(),
+            rounds: Some(setup.rounds),
+            journal_dir: (!setup.local_only).then_some(dir.as_path()),
+            bots,
+            ..Default::default()
+        },
+        tables: setup.tables.clamp(1, MAX_TABLES),
+        decks: &[],
+        director: &|| director(pace(setup.timer_secs), auto),
     })?;
-    let _ = core.facilitate(&Intent::SetTimer {
-        secs: setup.timer_secs.clamp(10, MAX_TIMER_SECS),
-    });
-    let addr = open_host(world, core, code, setup.timer_secs, setup.local_only, auto)?;
+    for core in workshop.cores_mut() {
+        let _ = core.facilitate(&Intent::SetTimer {
+            secs: setup.timer_secs.clamp(10, MAX_TIMER_SECS),
+        });
+    }
+    let addr = open_host(
+        world,
+        workshop,
+        code,
+        setup.timer_secs,
+        setup.local_only,
+        auto,
+    )?;
     if let Some(path) = &setup.deck {
         world.insert_resource(DeckFileWatch::new(path));
     }
@@ -481,7 +568,7 @@ fn reload_deck_in_lobby(
     let (Some(mut watch), Some(mut host)) = (watch, host) else {
         return;
     };
-    let Some(result) = watch.look(&mut host.core) else {
+    let Some(result) = watch.look(host.workshop.cores_mut()) else {
         return;
     };
     match result {
@@ -489,7 +576,7 @@ fn reload_deck_in_lobby(
             status.error = None;
             status.info = Some(tr.f(
                 "host.deck_reloaded",
-                &[("cards", &host.core.session().deck().cards.len())],
+                &[("cards", &host.core().session().deck().cards.len())],
             ));
         }
         Err(e) => {
@@ -503,20 +590,31 @@ fn reload_deck_in_lobby(
     }
 }
 
-/// Puts a session on the network from this window: its pace, its port, its announcement.
+/// What paces a table hosted from this window.
+fn director(pace: Pace, auto: bool) -> Director {
+    Director::new(auto, pace, Strategy::Steady)
+}
+
+/// The window's pace for a decision timer.
+fn pace(timer_secs: u32) -> Pace {
+    Pace {
+        decide: Duration::from_secs(u64::from(timer_secs.clamp(10, MAX_TIMER_SECS))),
+        ..Pace::default()
+    }
+}
+
+/// Puts a workshop on the network from this window: its pace, its port, its announcement.
 fn open_host(
     world: &mut World,
-    core: HostCore,
+    mut workshop: Workshop,
     code: JoinCode,
     timer_secs: u32,
     local_only: bool,
     auto: bool,
 ) -> Result<SocketAddr, String> {
-    let pace = Pace {
-        decide: Duration::from_secs(u64::from(timer_secs.clamp(10, MAX_TIMER_SECS))),
-        ..Pace::default()
-    };
-    let director = Director::new(auto, pace, Strategy::Steady);
+    for t in workshop.tables_mut() {
+        t.director = director(pace(timer_secs), auto);
+    }
     // The usual port, unless another session on this laptop has it: then any free one.
     let port = if local_only || !port_pair_free(DEFAULT_PORT) {
         0
@@ -536,7 +634,7 @@ fn open_host(
         web: Some(web_bind(SocketAddr::from((ip, port)))),
     };
     let shown = cfg.code.to_string();
-    let addr = start_host(world, core, director, cfg)?;
+    let addr = start_host(world, workshop, cfg)?;
     // For the measuring scripts: where bots can join this window's session.
     if std::env::var_os("KANTELSPEL_TIMING").is_some() {
         eprintln!("hosting at {addr} with code {shown}");

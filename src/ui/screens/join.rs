@@ -82,6 +82,17 @@ pub fn draw(
                         ui.label(tr.t("join.name"));
                         ui.add(egui::TextEdit::singleline(&mut form.name).char_limit(40));
                         ui.end_row();
+                        // In a workshop of several tables; the host seats those who leave it.
+                        ui.label(tr.t("join.table"));
+                        let any = tr.t("join.table_any").to_string();
+                        ui.add(
+                            egui::DragValue::new(&mut form.table)
+                                .range(0..=crate::net::workshop::MAX_TABLES as u8)
+                                .custom_formatter(move |n, _| {
+                                    if n < 1.0 { any.clone() } else { format!("{n}") }
+                                }),
+                        );
+                        ui.end_row();
                     });
                 ui.add_space(8.0);
                 let busy = form.probing.is_some();
@@ -188,6 +199,8 @@ pub struct JoinForm {
     pub found: Vec<Found>,
     /// A role asked for before joining (from the command line); chosen on arrival.
     pub role: Option<String>,
+    /// The table asked for in a workshop, from 1; 0 lets the host choose.
+    pub table: u8,
     pub probing: Option<Mutex<Receiver<ProbeResult>>>,
     listener: Option<std::net::UdpSocket>,
 }
@@ -256,6 +269,7 @@ fn finish_probe(
     form.probing = None;
     status.info = None;
     let role = form.role.take();
+    let table = (form.table > 0).then_some(form.table);
     match result {
         Ok((addr, code, name)) => {
             commands.queue(move |world: &mut World| {
@@ -265,7 +279,9 @@ fn finish_probe(
                     .0
                     .as_deref()
                     .and_then(|p| crate::net::seat_store::load(p, &code, &name));
-                let core = ClientCore::new(name, role).with_token(token);
+                let core = ClientCore::new(name, role)
+                    .with_token(token)
+                    .with_table(table);
                 match connect_client(world, addr, code, core) {
                     Ok(()) => world.resource_mut::<NextState<Screen>>().set(Screen::Round),
                     Err(e) => world.resource_mut::<Status>().error = Some(e),

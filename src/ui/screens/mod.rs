@@ -89,6 +89,17 @@ pub enum UiAction {
     ChooseRole(String),
     Vote(usize),
     Facilitate(Intent),
+    /// The same intent at every table of the workshop.
+    FacilitateAll(Intent),
+    /// An intent at one table (from the all-tables board).
+    FacilitateAt(usize, Intent),
+    /// Look at one table, or at all of them at once (`None`).
+    ShowTable(Option<usize>),
+    /// Move a seat of the table in front to another table (in the lobby).
+    SeatAt {
+        seat: u32,
+        table: usize,
+    },
     /// The door after the start: let a waiting player in (into `role`, or what they asked for,
     /// or the seat they claim), or send them away.
     Admit {
@@ -144,7 +155,7 @@ fn follow_session(
         .is_some_and(|v| v.phase == Phase::Ended);
     let host_started = host
         .as_ref()
-        .is_some_and(|h| h.core.session().phase != Phase::Lobby);
+        .is_some_and(|h| h.core().session().phase != Phase::Lobby);
     match screen.get() {
         Screen::Round if player_ended => next.set(Screen::Debrief),
         Screen::Host if host_started => next.set(Screen::Facilitator),
@@ -154,7 +165,7 @@ fn follow_session(
 
 /// What the facilitator (and the projector) sees of the session.
 pub fn facilitator_view(host: &HostLink) -> View {
-    view(host.core.session(), Viewer::Facilitator)
+    view(host.core().session(), Viewer::Facilitator)
 }
 
 /// A player's connection in words, for the top bar.
