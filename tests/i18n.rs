@@ -84,7 +84,7 @@ fn both_languages_parse_have_the_same_keys_and_cover_the_code() {
     );
     // Every text says something in both languages, whatever its placeables are given.
     for key in nl.keys() {
-        let args: [(&str, &dyn std::fmt::Display); 28] = [
+        let args: [(&str, &dyn std::fmt::Display); 30] = [
             ("n", &2),
             ("of", &5),
             ("role", &"x"),
@@ -113,6 +113,8 @@ fn both_languages_parse_have_the_same_keys_and_cover_the_code() {
             ("by", &"+3"),
             ("flag", &"f"),
             ("table", &2),
+            ("from", &1),
+            ("to", &2),
         ];
         for (lang, words) in [("nl", &nl), ("en", &en)] {
             let said = words.format(key, &args);

@@ -101,9 +101,7 @@ fn players_sit_at_the_table_they_choose_or_the_emptiest_and_a_wrong_table_is_ref
         join(&mut w, client, "Fay", "raadslid", Some(table));
         let out = w.take_outgoing(T);
         assert!(
-            sent(&out, client)
-                .iter()
-                .any(|m| *m == HostMsg::Refused(Refusal::NoSuchTable(table))),
+            sent(&out, client).contains(&HostMsg::Refused(Refusal::NoSuchTable(table))),
             "table {table} is refused"
         );
         assert!(out.disconnect.contains(&client));
@@ -370,5 +368,105 @@ fn a_broken_workshop_file_is_refused_in_words() {
         .err()
         .expect("refused");
     assert!(err.contains("table 1"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_workshop_report_puts_the_tables_side_by_side_in_every_format() {
+    use kantelspel::comparison::{self, Comparison};
+    let dir = temp_dir("workshop-report");
+    let mut w = workshop(3, Some(&dir));
+    let manifest = w.manifest().unwrap().to_path_buf();
+    // Every table meets the same first card and decides it its own way; table 2 notes something.
+    for t in 0..3 {
+        let core = &mut w.table_mut(t).unwrap().core;
+        core.facilitate(&Intent::ChooseNext {
+            card: "twee-buren".into(),
+        })
+        .unwrap();
+        core.facilitate(&Intent::Start).unwrap();
+        core.facilitate(&Intent::Advance).unwrap();
+        core.facilitate(&Intent::Decide { option: t }).unwrap();
+        if t == 1 {
+            core.facilitate(&Intent::Note {
+                text: "Tafel 2 twijfelde lang".into(),
+            })
+            .unwrap();
+        }
+    }
+    drop(w);
+    let (name, tables) = kantelspel::cli::report::load_workshop(&manifest).unwrap();
+    assert_eq!(name, "Raadzaal");
+    let pairs: Vec<_> = tables
+        .iter()
+        .map(|t| (t.record.clone(), t.meta.clone()))
+        .collect();
+    let views: Vec<_> = pairs.iter().map(|(v, _)| v.clone()).collect();
+    let cmp = Comparison::of(&views);
+    assert_eq!(cmp.same_cards.len(), 1, "the one card every table decided");
+    let options: Vec<usize> = cmp.same_cards[0]
+        .at
+        .iter()
+        .map(|d| d.expect("every table decided it").option)
+        .collect();
+    assert_eq!(options, vec![0, 1, 2], "each table's own decision");
+    assert_eq!(cmp.meters().len(), views[0].meters.len());
+
+    let html = comparison::html(&name, &pairs, kantelspel::rules::Lang::Nl);
+    for t in 1..=3 {
+        assert!(
+            html.contains(&format!("<h1>Tafel {t}</h1>")),
+            "table {t}'s section"
+        );
+    }
+    for d in &views[2].decisions {
+        assert!(html.contains(d.option_label.nl.as_str()));
+    }
+    assert!(
+        html.contains("Tafel 2 twijfelde lang"),
+        "the note, with its table"
+    );
+    assert_eq!(
+        html.matches("<svg").count(),
+        views[0].meters.len() + 3,
+        "a chart per meter with a line per table, and each table's own chart"
+    );
+    let json: serde_json::Value = serde_json::from_str(&comparison::json(
+        &name,
+        &pairs,
+        kantelspel::rules::Lang::En,
+    ))
+    .unwrap();
+    let tables_json = json["tables"].as_array().unwrap();
+    assert_eq!(tables_json.len(), 3);
+    assert_eq!(tables_json[1]["table"], 2);
+    assert_eq!(tables_json[1]["notes"][0]["text"], "Tafel 2 twijfelde lang");
+    assert_eq!(
+        tables_json[2]["decisions"][0]["option"],
+        views[2].decisions[0].option_label.en
+    );
+    let csv = comparison::csv(&pairs, kantelspel::rules::Lang::Nl);
+    let mut lines = csv.lines();
+    assert!(lines.next().unwrap().starts_with("table,round,card"));
+    let firsts: Vec<&str> = lines.map(|l| l.split(',').next().unwrap()).collect();
+    assert_eq!(
+        firsts,
+        vec!["1", "2", "3"],
+        "a row per decision, each with its table"
+    );
+
+    // The command line writes the same report from the workshop file.
+    let out = dir.join("w.html");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_kantelspel"))
+        .args([
+            "report",
+            manifest.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), html);
     let _ = std::fs::remove_dir_all(&dir);
 }

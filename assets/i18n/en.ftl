@@ -32,6 +32,9 @@ door =
     .wants = wants to play { $role }
 
 fac =
+    .from_to = from { $from } to { $to }
+    .course = Progress
+    .at_the_table = At the table
     .all_tables = All tables
     .tables_n = { $n } tables
     .at_all_tables = At every table:
@@ -71,6 +74,7 @@ fac =
     .waiting = Waiting for the start…
 
 host =
+    .start_table = Start table { $n }
     .tables = Tables
     .tables_hint = each table plays the deck on its own, with the same code; compare them in the debrief
     .resume_tables = { $n } tables
@@ -142,6 +146,7 @@ replay =
     .start = The start: nothing decided yet
 
 round =
+    .decided_by = { $role } decided
     .abstained = , { $n } did not vote
     .by_facilitator = Decided by the facilitator
     .by_override = Changed by the facilitator
@@ -259,7 +264,7 @@ report =
 page =
     .table = Table
     .table_any = Any table
-    .table_n = Table {n}
+    .table_n = Table { $n }
     .observe = Watch without a vote (observer or projector)
     .join_title = Join the workshop
     .join_intro = Type your name and the code on the facilitator's screen.

@@ -32,6 +32,9 @@ door =
     .wants = wil { $role } spelen
 
 fac =
+    .from_to = van { $from } naar { $to }
+    .course = Verloop
+    .at_the_table = Aan tafel
     .all_tables = Alle tafels
     .tables_n = { $n } tafels
     .at_all_tables = Aan alle tafels:
@@ -71,6 +74,7 @@ fac =
     .waiting = Wachten op de start…
 
 host =
+    .start_table = Tafel { $n } starten
     .tables = Tafels
     .tables_hint = elke tafel speelt het deck apart, met dezelfde code; vergelijk ze in de nabespreking
     .resume_tables = { $n } tafels
@@ -142,6 +146,7 @@ replay =
     .start = De start: nog niets besloten
 
 round =
+    .decided_by = { $role } besloot
     .abstained = , { $n } niet gestemd
     .by_facilitator = Besloten door de facilitator
     .by_override = Aangepast door de facilitator
@@ -259,7 +264,7 @@ report =
 page =
     .table = Tafel
     .table_any = Maakt niet uit
-    .table_n = Tafel {n}
+    .table_n = Tafel { $n }
     .observe = Meekijken zonder stem (observator of projector)
     .join_title = Meedoen aan de workshop
     .join_intro = Vul je naam in en de code die op het scherm van de facilitator staat.

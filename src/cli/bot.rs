@@ -29,6 +29,9 @@ pub struct BotArgs {
     /// The bot's name at the table.
     #[arg(long)]
     pub name: Option<String>,
+    /// The table to sit at in a workshop of several (from 1); the host's choice when left out.
+    #[arg(long)]
+    pub table: Option<u8>,
     /// How it chooses: random or first.
     #[arg(long, default_value = "random")]
     pub strategy: String,
@@ -101,7 +104,7 @@ pub fn run(args: BotArgs) -> i32 {
         app.world_mut(),
         addr,
         code,
-        ClientCore::new(name, Some(args.role.clone())),
+        ClientCore::new(name, Some(args.role.clone())).with_table(args.table),
     ) {
         eprintln!("error: {e}");
         return 1;

@@ -41,6 +41,9 @@ pub struct Cli {
     /// Open the projector window beside the facilitator's (with --screenshot: picture it).
     #[arg(long)]
     pub projector_window: bool,
+    /// The projector window's size when it opens, e.g. 1920x1080 (the beamer's).
+    #[arg(long, value_parser = parse_size)]
+    pub projector_size: Option<(u32, u32)>,
     /// Join the session at this address at once (with --code and --name).
     #[arg(long, requires_all = ["code", "name"])]
     pub connect: Option<std::net::SocketAddr>,
@@ -56,9 +59,28 @@ pub struct Cli {
     /// With --connect: the table to sit at in a workshop of several (from 1).
     #[arg(long, requires = "connect")]
     pub table: Option<u8>,
+    /// With --demo on the facilitator's screen: the vote closes a moment after the window
+    /// opens, to show a resolution as the room sees it.
+    #[arg(long, requires = "demo")]
+    pub demo_resolve: bool,
     /// With --demo: a workshop of this many tables, each played its own way.
     #[arg(long, requires = "demo", default_value_t = 1)]
     pub tables: usize,
+}
+
+/// A window size as WIDTHxHEIGHT.
+fn parse_size(text: &str) -> Result<(u32, u32), String> {
+    let (w, h) = text
+        .split_once(['x', 'X'])
+        .ok_or("a size is WIDTHxHEIGHT, e.g. 1920x1080")?;
+    let n = |s: &str| {
+        s.trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (320..=7680).contains(n))
+            .ok_or(format!("{s:?} is no window size between 320 and 7680"))
+    };
+    Ok((n(w)?, n(h)?))
 }
 
 #[derive(Debug, Subcommand)]
@@ -241,9 +263,13 @@ pub fn run(cli: Cli) -> i32 {
                 screen,
                 demo: cli.demo,
                 demo_tables: cli.tables,
+                demo_resolve: cli.demo_resolve,
                 lang,
                 projector: cli.projector,
                 projector_window: cli.projector_window,
+                projector_size: cli
+                    .projector_size
+                    .map(|(w, h)| crate::ui::projector::ProjectorSize(w, h)),
                 replay: None,
                 join: cli.connect.map(|addr| crate::ui::JoinNow {
                     addr,

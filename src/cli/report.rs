@@ -29,7 +29,8 @@ impl Format {
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct ReportArgs {
-    /// The session's journal (`~/kantelspel-journals/*.journal`).
+    /// The session's journal (`~/kantelspel-journals/*.journal`), or a workshop's file
+    /// (`*.workshop`) for one report with every table side by side.
     pub journal: PathBuf,
     /// Where to write the report; `-` for standard output. Default: next to the journal.
     #[arg(long)]
@@ -75,25 +76,58 @@ fn lang_of(code: &str) -> Result<Lang, String> {
     Lang::from_code(code).ok_or_else(|| format!("--lang is nl or en, not {code:?}"))
 }
 
+/// A workshop's tables read from their journals, in table order.
+pub fn load_workshop(path: &Path) -> Result<(String, Vec<Loaded>), String> {
+    let manifest = crate::net::workshop::Manifest::read(path)?;
+    let tables = manifest
+        .journals(path)
+        .iter()
+        .map(|j| load(j))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((manifest.name, tables))
+}
+
 pub fn run_report(args: ReportArgs) -> i32 {
+    let workshop = crate::net::workshop::is_manifest(&args.journal);
     let result = lang_of(&args.lang).and_then(|lang| {
-        let loaded = load(&args.journal)?;
-        let text = match args.format {
-            Format::Html => report::html(&loaded.record, &loaded.meta, lang),
-            Format::Json => report::json(&loaded.record, &loaded.meta, lang),
-            Format::Csv => report::csv(&loaded.record, lang),
+        let (name, tables) = if workshop {
+            load_workshop(&args.journal)?
+        } else {
+            (String::new(), vec![load(&args.journal)?])
         };
-        Ok((loaded, text))
+        let text = match (workshop, args.format) {
+            (false, Format::Html) => report::html(&tables[0].record, &tables[0].meta, lang),
+            (false, Format::Json) => report::json(&tables[0].record, &tables[0].meta, lang),
+            (false, Format::Csv) => report::csv(&tables[0].record, lang),
+            (true, format) => {
+                let pairs: Vec<_> = tables
+                    .iter()
+                    .map(|t| (t.record.clone(), t.meta.clone()))
+                    .collect();
+                match format {
+                    Format::Html => crate::comparison::html(&name, &pairs, lang),
+                    Format::Json => crate::comparison::json(&name, &pairs, lang),
+                    Format::Csv => crate::comparison::csv(&pairs, lang),
+                }
+            }
+        };
+        Ok((tables, text))
     });
-    let (loaded, text) = match result {
+    let (tables, text) = match result {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
             return 1;
         }
     };
-    if let Some(w) = &loaded.meta.warning {
-        eprintln!("warning: {w}");
+    for (t, loaded) in tables.iter().enumerate() {
+        if let Some(w) = &loaded.meta.warning {
+            if workshop {
+                eprintln!("warning: table {}: {w}", t + 1);
+            } else {
+                eprintln!("warning: {w}");
+            }
+        }
     }
     let out = args
         .out
@@ -104,12 +138,25 @@ pub fn run_report(args: ReportArgs) -> i32 {
     }
     match std::fs::write(&out, text) {
         Ok(()) => {
-            println!(
-                "{} rounds, {} decisions: {}",
-                crate::rules::view::rounds_recorded(&loaded.record),
-                loaded.record.decisions.len(),
-                out.display()
-            );
+            let rounds: Vec<String> = tables
+                .iter()
+                .map(|t| crate::rules::view::rounds_recorded(&t.record).to_string())
+                .collect();
+            let decisions: usize = tables.iter().map(|t| t.record.decisions.len()).sum();
+            if workshop {
+                println!(
+                    "{} tables, {} rounds, {decisions} decisions: {}",
+                    tables.len(),
+                    rounds.join("/"),
+                    out.display()
+                );
+            } else {
+                println!(
+                    "{} rounds, {decisions} decisions: {}",
+                    rounds[0],
+                    out.display()
+                );
+            }
             0
         }
         Err(e) => {
@@ -136,9 +183,11 @@ pub fn run_replay(args: ReplayArgs) -> i32 {
         screen: Some(crate::ui::screens::Screen::Debrief),
         demo: false,
         demo_tables: 1,
+        demo_resolve: false,
         lang,
         projector: false,
         projector_window: false,
+        projector_size: None,
         replay: Some(crate::ui::screens::Replay::new(
             loaded.record,
             loaded.meta,

@@ -72,8 +72,18 @@ pub fn plugin(app: &mut App) {
 fn stamp(host: Option<&HostLink>, client: Option<&ClientLink>) -> u64 {
     let mut h = std::hash::DefaultHasher::new();
     if let Some(host) = host {
-        (host.core().changes(), host.core().timer_left(), host.ended).hash(&mut h);
-        host.core().client_count().hash(&mut h);
+        // Every table: the all-tables board shows them all.
+        (
+            host.workshop.changes(),
+            host.ended,
+            host.shown,
+            host.all_tables,
+        )
+            .hash(&mut h);
+        for t in host.workshop.tables() {
+            t.core.timer_left().hash(&mut h);
+        }
+        host.workshop.client_count().hash(&mut h);
     }
     if let Some(client) = client {
         (
@@ -115,7 +125,7 @@ pub(super) fn decide(
         || drawing
             .last_drawn
             .is_none_or(|t| now.duration_since(t) >= HEARTBEAT);
-    let news = host.as_deref().map(|h| h.core().changes());
+    let news = host.as_deref().map(|h| h.workshop.changes());
     if news != drawing.news {
         drawing.news = news;
         if std::env::var_os("KANTELSPEL_TIMING").is_some() {

@@ -50,6 +50,59 @@ pub fn export(core: &HostCore) -> Result<PathBuf, String> {
     write_all(&dir, &stem, &report::view_of(core.session()), &meta)
 }
 
+/// A workshop's export: every table side by side (and each table's own report inside), next to
+/// the workshop file when there is one.
+pub fn export_workshop(workshop: &crate::net::workshop::Workshop) -> Result<PathBuf, String> {
+    let now = crate::net::code::now().as_secs();
+    let (dir, stem) = match workshop.manifest() {
+        Some(p) => (
+            p.parent()
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+            p.file_stem()
+                .map_or("kantelspel".into(), |s| s.to_string_lossy().to_string()),
+        ),
+        None => (
+            crate::net::journal_file::default_dir(),
+            format!("kantelspel-workshop-{now}"),
+        ),
+    };
+    let tables: Vec<(View, Meta)> = workshop
+        .tables()
+        .iter()
+        .map(|t| {
+            let meta = Meta {
+                deck_name: t.core.session().deck().id.clone(),
+                created_unix: now,
+                warning: None,
+            };
+            (report::view_of(t.core.session()), meta)
+        })
+        .collect();
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let write = |path: PathBuf, text: String| {
+        std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))
+    };
+    let name = workshop.name();
+    let html = dir.join(format!("{stem}.html"));
+    write(
+        html.clone(),
+        crate::comparison::html(name, &tables, Lang::Nl),
+    )?;
+    write(
+        dir.join(format!("{stem}.en.html")),
+        crate::comparison::html(name, &tables, Lang::En),
+    )?;
+    write(
+        dir.join(format!("{stem}.json")),
+        crate::comparison::json(name, &tables, Lang::Nl),
+    )?;
+    write(
+        dir.join(format!("{stem}.csv")),
+        crate::comparison::csv(&tables, Lang::Nl),
+    )?;
+    Ok(html)
+}
+
 /// A player's export, from what their laptop saw.
 pub fn export_view(view: &View) -> Result<PathBuf, String> {
     let now = crate::net::code::now().as_secs();

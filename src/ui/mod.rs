@@ -40,11 +40,15 @@ pub struct WindowOptions {
     pub demo: bool,
     /// Tables in the demo's workshop.
     pub demo_tables: usize,
+    /// The demo closes its vote a moment after opening.
+    pub demo_resolve: bool,
     pub lang: Lang,
     /// The facilitator's screen starts in projector view.
     pub projector: bool,
     /// Open the projector window too (and picture that window when taking a screenshot).
     pub projector_window: bool,
+    /// The projector window's size when it opens.
+    pub projector_size: Option<projector::ProjectorSize>,
     /// Open the debrief on a session read from its journal.
     pub replay: Option<screens::Replay>,
     /// Join this session at once, as if typed on the join screen.
@@ -162,9 +166,11 @@ pub fn run(opts: WindowOptions) -> i32 {
             form.projector = true;
         });
     }
+    let size = opts.projector_size.unwrap_or_default();
+    app.insert_resource(size);
     if opts.projector_window {
-        app.add_systems(Startup, |mut commands: Commands, tr: Res<Tr>| {
-            projector::spawn(&mut commands, &tr);
+        app.add_systems(Startup, move |mut commands: Commands, tr: Res<Tr>| {
+            projector::spawn(&mut commands, &tr, size);
         });
     }
     if let Some(join) = opts.join.clone() {
@@ -216,6 +222,9 @@ pub fn run(opts: WindowOptions) -> i32 {
             app.add_systems(Startup, move |world: &mut World| {
                 demo::setup(world, screen, tables)
             });
+            if opts.demo_resolve {
+                app.add_systems(Update, demo::resolve_soon);
+            }
         }
         (false, Some(screen)) => {
             app.add_systems(Startup, move |mut next: ResMut<NextState<Screen>>| {

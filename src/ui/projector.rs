@@ -34,26 +34,38 @@ pub fn plugin(app: &mut App) {
         .add_systems(ProjectorPass, draw);
 }
 
+/// The size the projector window opens at (the facilitator drags it to the beamer and makes it
+/// full screen there; `--projector-size` opens it at the beamer's size at once).
+#[derive(Resource, Clone, Copy, Debug)]
+pub struct ProjectorSize(pub u32, pub u32);
+
+impl Default for ProjectorSize {
+    fn default() -> Self {
+        ProjectorSize(1280, 720)
+    }
+}
+
 /// Opens the window once (a second click brings nothing new).
 fn open(
     mut commands: Commands,
     mut actions: MessageReader<UiAction>,
     tr: Res<Tr>,
+    size: Option<Res<ProjectorSize>>,
     open: Query<(), With<ProjectorWindow>>,
 ) {
     let asked = actions.read().any(|a| matches!(a, UiAction::OpenProjector));
     if asked && open.is_empty() {
-        spawn(&mut commands, &tr);
+        spawn(&mut commands, &tr, size.map(|s| *s).unwrap_or_default());
     }
 }
 
 /// Spawns the projector window and its camera.
-pub fn spawn(commands: &mut Commands, tr: &Tr) -> Entity {
+pub fn spawn(commands: &mut Commands, tr: &Tr, size: ProjectorSize) -> Entity {
     let window = commands
         .spawn((
             Window {
                 title: format!("Kantelspel — {}", tr.t("fac.projector")),
-                resolution: WindowResolution::new(1280, 720),
+                resolution: WindowResolution::new(size.0, size.1),
                 ..default()
             },
             ProjectorWindow,
@@ -88,6 +100,7 @@ fn draw(
     windows: Query<&Window, With<ProjectorWindow>>,
     tr: Res<Tr>,
     host: Option<Res<HostLink>>,
+    resolution: Res<super::screens::facilitator::Resolution>,
     // Which window's context was styled, at which scale: a reopened window has a fresh one.
     mut styled: Local<Option<(Entity, f32)>>,
 ) {
@@ -108,5 +121,5 @@ fn draw(
         return;
     };
     let width = ctx.content_rect().width();
-    board(&mut root, width, &tr, &host, None);
+    board(&mut root, width, &tr, &host, None, &resolution);
 }

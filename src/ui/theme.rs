@@ -138,7 +138,23 @@ pub fn meter(
                 .0;
         });
     });
-    let painter = ui.painter();
+    paint_bar(ui.painter(), rect, m, height);
+    let span = (m.max - m.min).max(1) as f32;
+    let near = m.end_below.is_some_and(|b| m.value - b <= span as i32 / 10)
+        || m.end_above.is_some_and(|b| b - m.value <= span as i32 / 10);
+    if near {
+        ui.label(RichText::new(format!("⚠ {near_word}")).color(BAD).strong());
+    }
+}
+
+/// A meter's bar alone, `size` points: for the all-tables board.
+pub fn meter_bar(ui: &mut egui::Ui, m: &MeterView, size: Vec2) {
+    let rect = ui.allocate_exact_size(size, egui::Sense::hover()).0;
+    paint_bar(ui.painter(), rect, m, size.y);
+}
+
+/// The bar, its danger zones and their edges, and the value.
+fn paint_bar(painter: &egui::Painter, rect: egui::Rect, m: &MeterView, height: f32) {
     painter.rect_filled(rect, 4.0, Color32::from_gray(225));
     let span = (m.max - m.min).max(1) as f32;
     let x = |v: i32| rect.left() + rect.width() * ((v - m.min) as f32 / span).clamp(0.0, 1.0);
@@ -161,11 +177,6 @@ pub fn meter(
             ],
             Stroke::new(2.5, BAD),
         );
-    }
-    let near = m.end_below.is_some_and(|b| m.value - b <= span as i32 / 10)
-        || m.end_above.is_some_and(|b| b - m.value <= span as i32 / 10);
-    if near {
-        ui.label(RichText::new(format!("⚠ {near_word}")).color(BAD).strong());
     }
 }
 

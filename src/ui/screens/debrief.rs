@@ -59,6 +59,21 @@ pub fn draw(
         egui::CentralPanel::default().show(&mut root, |ui| ui.label(tr.t("round.no_session")));
         return Ok(());
     };
+    // A workshop: which table's story the screen tells, and all of them compared.
+    let workshop = host
+        .as_ref()
+        .filter(|h| replay.is_none() && h.workshop.len() > 1);
+    if let Some(h) = workshop {
+        egui::Panel::top("debrief-tables").show(&mut root, |ui| {
+            super::facilitator::table_tabs(ui, &tr, h, true, &mut actions);
+        });
+    }
+    if let Some(h) = workshop.filter(|h| h.all_tables) {
+        egui::CentralPanel::default().show(&mut root, |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| compare(ui, &tr, h));
+        });
+        return Ok(());
+    }
     egui::Panel::right("debrief-questions")
         .resizable(false)
         .exact_size(ctx.content_rect().width() * 0.32)
@@ -159,6 +174,120 @@ pub fn draw(
             });
         });
     Ok(())
+}
+
+/// The tables side by side: how each ended, each meter with a line per table, and the cards
+/// several tables decided, with each table's choice and vote split.
+fn compare(ui: &mut egui::Ui, tr: &Tr, host: &HostLink) {
+    let views: Vec<View> = host
+        .workshop
+        .tables()
+        .iter()
+        .map(|t| crate::report::view_of(t.core.session()))
+        .collect();
+    let cmp = crate::comparison::Comparison::of(&views);
+    let table = tr.t("common.table");
+    ui.heading(tr.t("debrief.compare"));
+    ui.label(egui::RichText::new(tr.t("debrief.compare_hint")).color(theme::MUTED));
+    ui.add_space(6.0);
+    ui.columns(views.len().min(4), |cols| {
+        for (t, v) in views.iter().enumerate() {
+            let ui = &mut cols[t % cols.len()];
+            theme::card_frame().show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                ui.label(
+                    egui::RichText::new(format!("{table} {}", t + 1))
+                        .size(22.0)
+                        .strong()
+                        .color(series(t)),
+                );
+                ui.label(tr.f(
+                    "round.round_of",
+                    &[
+                        ("n", &crate::comparison::rounds_played(v)),
+                        ("of", &v.rounds),
+                    ],
+                ));
+                if let Some(e) = &v.ending {
+                    ui.label(egui::RichText::new(tx(tr, &e.message)).strong());
+                }
+                for m in &v.meters {
+                    ui.label(format!("{} {}", tx(tr, &m.label), m.value));
+                }
+            });
+        }
+    });
+    let meters = cmp.meters();
+    let pairs: Vec<_> = meters.chunks(2).collect();
+    for pair in pairs {
+        ui.columns(2, |cols| {
+            for (c, (at, label)) in pair.iter().enumerate() {
+                let ui = &mut cols[c];
+                ui.label(egui::RichText::new(tx(tr, label)).strong().size(18.0));
+                let lines = cmp.meter_lines(at);
+                Plot::new(("compare", label.nl.as_str()))
+                    .height(170.0)
+                    .show_x(false)
+                    .show_y(false)
+                    .include_y(0.0)
+                    .include_y(100.0)
+                    .allow_drag(false)
+                    .allow_zoom(false)
+                    .allow_scroll(false)
+                    .show(ui, |plot| {
+                        for (t, values) in lines.iter().enumerate() {
+                            let points: PlotPoints = values
+                                .iter()
+                                .enumerate()
+                                .map(|(r, v)| [r as f64, f64::from(*v)])
+                                .collect();
+                            plot.line(
+                                Line::new(format!("{table} {}", t + 1), points)
+                                    .color(series(t))
+                                    .width(3.0),
+                            );
+                        }
+                    });
+            }
+        });
+    }
+    if cmp.same_cards.is_empty() {
+        return;
+    }
+    ui.add_space(8.0);
+    ui.heading(tr.t("report.same_card"));
+    for card in &cmp.same_cards {
+        theme::card_frame().show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.label(egui::RichText::new(tx(tr, card.title)).strong().size(18.0));
+            ui.label(egui::RichText::new(tx(tr, card.prompt)).color(theme::MUTED));
+            for (t, d) in card.at.iter().enumerate() {
+                let said = match d {
+                    Some(d) => format!(
+                        "{}  —  {} {} · {}",
+                        tx(tr, &d.option_label),
+                        tr.t("debrief.col_round"),
+                        d.round,
+                        split_words(tr, d)
+                    ),
+                    None => "—".into(),
+                };
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(
+                        egui::RichText::new(format!("{table} {}", t + 1))
+                            .strong()
+                            .color(series(t)),
+                    );
+                    ui.label(said);
+                });
+            }
+        });
+    }
+}
+
+/// A table's colour in the comparison.
+fn series(t: usize) -> egui::Color32 {
+    theme::SERIES[t % theme::SERIES.len()]
 }
 
 /// How much wider than the rounds the chart is, for the names at the lines' ends.
@@ -366,7 +495,11 @@ pub(super) fn act(
                 let written = if let Some(r) = replay.as_ref() {
                     Some(crate::ui::export::export_record(&r.record, &r.meta))
                 } else if let Some(h) = host.as_ref() {
-                    Some(crate::ui::export::export(&h.core()))
+                    Some(if h.workshop.len() > 1 {
+                        crate::ui::export::export_workshop(&h.workshop)
+                    } else {
+                        crate::ui::export::export(h.core())
+                    })
                 } else {
                     client
                         .as_ref()

@@ -5,7 +5,9 @@
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, egui};
 
-use super::round::{decided, deltas, phase_words};
+use std::time::{Duration, Instant};
+
+use super::round::{decided, deltas, phase_words, split_words};
 use super::{HostForm, Screen, ScreenStep, Status, UiAction, facilitator_view, tx};
 use crate::net::plugin::HostLink;
 use crate::net::protocol::Refusal;
@@ -13,6 +15,7 @@ use crate::rules::session::{Intent, Phase, RuleError};
 use crate::ui::i18n::Tr;
 use crate::ui::theme;
 
+#[allow(clippy::too_many_arguments)]
 pub fn draw(
     mut contexts: EguiContexts,
     tr: Res<Tr>,
@@ -20,6 +23,7 @@ pub fn draw(
     mut form: ResMut<HostForm>,
     host: Option<Res<HostLink>>,
     mut actions: MessageWriter<UiAction>,
+    resolution: Res<Resolution>,
     // The card picked in the controls, and the note being written.
     mut picked: Local<(String, String)>,
 ) -> Result {
@@ -41,8 +45,51 @@ pub fn draw(
         picked: &mut picked,
         status: &status,
     };
-    board(&mut root, width, &tr, &host, Some(controls));
+    board(&mut root, width, &tr, &host, Some(controls), &resolution);
     Ok(())
+}
+
+/// How long a resolution stays the projector's event: the outcome, who decided, the split and
+/// each meter's change, large, before the board comes back.
+pub const RESOLUTION_EVENT: Duration = Duration::from_secs(8);
+
+/// When the table on the board last resolved a step.
+#[derive(Resource, Default, Debug)]
+pub struct Resolution {
+    /// The table shown and its number of decisions.
+    key: Option<(usize, usize)>,
+    at: Option<Instant>,
+}
+
+impl Resolution {
+    /// The time left of the current resolution's event, if one is on.
+    pub fn event_left(&self) -> Option<Duration> {
+        let at = self.at?;
+        RESOLUTION_EVENT
+            .checked_sub(at.elapsed())
+            .filter(|d| !d.is_zero())
+    }
+}
+
+/// Notes the moment the table on the board decides (not a switch to another table).
+fn note_resolution(host: Option<Res<HostLink>>, mut resolution: ResMut<Resolution>) {
+    let Some(host) = host else {
+        *resolution = Resolution::default();
+        return;
+    };
+    let key = (host.shown, host.core().session().decisions.len());
+    if resolution.key == Some(key) {
+        return;
+    }
+    if resolution
+        .key
+        .is_some_and(|(table, decided)| table == key.0 && decided < key.1)
+    {
+        resolution.at = Some(Instant::now());
+    } else {
+        resolution.at = None;
+    }
+    resolution.key = Some(key);
 }
 
 /// What the facilitator's own window adds to the board: the controls.
@@ -61,6 +108,7 @@ pub fn board(
     tr: &Tr,
     host: &HostLink,
     mut desk: Option<Controls<'_, '_>>,
+    resolution: &Resolution,
 ) {
     if host.workshop.len() > 1
         && let Some(c) = desk.as_mut()
@@ -101,10 +149,12 @@ pub fn board(
             if view.phase == Phase::Deciding {
                 let left = view_timer(host);
                 ui.separator();
+                // On the beamer the clock is what the room looks at last: large, red at the end.
                 ui.label(
                     egui::RichText::new(format!("⏱ {}:{:02}", left / 60, left % 60))
-                        .size(26.0)
-                        .strong(),
+                        .size(if projector { 44.0 } else { 26.0 })
+                        .strong()
+                        .color(if left <= 15 { theme::BAD } else { theme::INK }),
                 );
             }
             if view.paused {
@@ -145,6 +195,14 @@ pub fn board(
             });
         });
     });
+    if projector
+        && view.phase == Phase::Resolved
+        && let (Some(d), Some(left)) = (&view.last, resolution.event_left())
+    {
+        resolution_event(root, tr, &view, d);
+        root.ctx().request_repaint_after(left);
+        return;
+    }
     egui::Panel::top("fac-meters").show(root, |ui| {
         ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
         let d = deltas(&view);
@@ -352,6 +410,77 @@ pub fn board(
         });
 }
 
+/// A resolution as the room's event: what was decided and by whom, how the vote split, and each
+/// meter's change, large enough for the back of the room.
+fn resolution_event(
+    root: &mut egui::Ui,
+    tr: &Tr,
+    view: &crate::rules::view::View,
+    d: &crate::rules::view::DecisionView,
+) {
+    egui::CentralPanel::default().show(root, |ui| {
+        ui.vertical_centered(|ui| {
+            ui.add_space(12.0);
+            ui.label(
+                egui::RichText::new(tx(tr, &d.card_title))
+                    .size(26.0)
+                    .color(theme::MUTED),
+            );
+            ui.label(
+                egui::RichText::new(tr.f(
+                    "round.decided_by",
+                    &[("role", &tx(tr, &view.roles[d.role].name))],
+                ))
+                .size(28.0)
+                .color(theme::ACCENT),
+            );
+            ui.add(
+                egui::Label::new(
+                    egui::RichText::new(tx(tr, &d.option_label))
+                        .size(44.0)
+                        .strong(),
+                )
+                .wrap(),
+            );
+            ui.label(egui::RichText::new(split_words(tr, d)).size(26.0));
+            ui.add_space(18.0);
+        });
+        let changes: Vec<(usize, i32)> = d
+            .meters_after
+            .iter()
+            .zip(&d.meters_before)
+            .map(|(a, b)| a - b)
+            .enumerate()
+            .collect();
+        ui.columns(changes.len().max(1), |cols| {
+            for (m, change) in changes {
+                let ui = &mut cols[m];
+                ui.vertical_centered(|ui| {
+                    ui.label(egui::RichText::new(tx(tr, &view.meters[m].label)).size(24.0));
+                    let (text, colour) = match change {
+                        0 => ("±0".to_string(), theme::MUTED),
+                        c if c > 0 => (format!("+{c}"), theme::GOOD),
+                        c => (format!("−{}", c.abs()), theme::BAD),
+                    };
+                    ui.label(egui::RichText::new(text).size(64.0).strong().color(colour));
+                    ui.label(
+                        egui::RichText::new(tr.f(
+                            "fac.from_to",
+                            &[("from", &d.meters_before[m]), ("to", &d.meters_after[m])],
+                        ))
+                        .size(22.0)
+                        .color(theme::MUTED),
+                    );
+                });
+            }
+        });
+        ui.add_space(18.0);
+        ui.vertical_centered(|ui| {
+            ui.add(egui::Label::new(egui::RichText::new(tx(tr, &d.outcome)).size(24.0)).wrap());
+        });
+    });
+}
+
 /// The tables of a workshop as tabs: each with its round and phase; "all tables" opens the
 /// board of them all.
 pub(super) fn table_tabs(
@@ -369,7 +498,9 @@ pub(super) fn table_tabs(
             && ui
                 .selectable_label(
                     host.all_tables,
-                    egui::RichText::new(format!("▦ {}", tr.t("fac.all_tables"))).size(18.0),
+                    egui::RichText::new(tr.t("fac.all_tables"))
+                        .size(18.0)
+                        .strong(),
                 )
                 .clicked()
         {
@@ -432,7 +563,13 @@ pub(super) fn seat_elsewhere(
 /// their last change, and how each table ended.
 fn all_tables(root: &mut egui::Ui, tr: &Tr, host: &HostLink, mut desk: Option<Controls<'_, '_>>) {
     let projector = desk.as_ref().is_none_or(|c| *c.projector);
-    let big = if projector { 1.35 } else { 1.0 };
+    // Larger on the beamer, as long as every table still fits on it.
+    let big = match (projector, host.workshop.len()) {
+        (false, _) => 1.0,
+        (true, 0..=4) => 1.35,
+        (true, 5 | 6) => 1.0,
+        (true, _) => 0.8,
+    };
     egui::Panel::top("all-top").show(root, |ui| {
         ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
         ui.horizontal(|ui| {
@@ -481,179 +618,174 @@ fn all_tables(root: &mut egui::Ui, tr: &Tr, host: &HostLink, mut desk: Option<Co
             });
         }
     });
-    let n = host.workshop.len();
-    let columns = match n {
-        0..=3 => n.max(1),
-        4 => 2,
-        5 | 6 => 3,
-        _ => 4,
-    };
     egui::CentralPanel::default().show(root, |ui| {
-        egui::ScrollArea::vertical().show(ui, |ui| {
-            for row in (0..n).collect::<Vec<_>>().chunks(columns) {
-                ui.columns(columns, |cols| {
-                    for (col, &i) in row.iter().enumerate() {
-                        let actions = desk
-                            .as_mut()
-                            .filter(|c| !*c.projector)
-                            .map(|c| &mut *c.actions);
-                        table_card(&mut cols[col], tr, host, i, big, actions);
-                    }
-                });
-                ui.add_space(8.0);
-            }
+        egui::ScrollArea::both().show(ui, |ui| {
+            let actions = desk
+                .as_mut()
+                .filter(|c| !*c.projector)
+                .map(|c| &mut *c.actions);
+            tables_grid(ui, tr, host, big, actions);
         });
     });
 }
 
-/// One table on the all-tables board.
-fn table_card(
+/// Every table in a row of its own, the meters in columns: eight tables fit a beamer, and the
+/// room compares them at a glance.
+fn tables_grid(
     ui: &mut egui::Ui,
     tr: &Tr,
     host: &HostLink,
-    i: usize,
     big: f32,
-    actions: Option<&mut MessageWriter<UiAction>>,
+    mut actions: Option<&mut MessageWriter<UiAction>>,
 ) {
-    let Some(table) = host.workshop.table(i) else {
+    let views: Vec<crate::rules::view::View> = host
+        .workshop
+        .tables()
+        .iter()
+        .map(|t| {
+            crate::rules::view::view(t.core.session(), crate::rules::view::Viewer::Facilitator)
+        })
+        .collect();
+    let Some(first) = views.first() else {
         return;
     };
-    let session = table.core.session();
-    let view = crate::rules::view::view(session, crate::rules::view::Viewer::Facilitator);
-    let online = table.core.connected_seats();
-    theme::card_frame().show(ui, |ui| {
-        ui.set_width(ui.available_width());
-        ui.horizontal(|ui| {
-            ui.label(
-                egui::RichText::new(format!("{} {}", tr.t("common.table"), i + 1))
-                    .size(28.0 * big)
-                    .strong()
-                    .color(theme::ACCENT),
-            );
-            ui.label(
-                egui::RichText::new(format!(
-                    "{} · {}",
-                    tr.f(
-                        "round.round_of",
-                        &[("n", &view.round.min(view.rounds)), ("of", &view.rounds)]
-                    ),
-                    phase_words(tr, view.phase)
-                ))
-                .size(18.0 * big),
-            );
-            if view.phase == Phase::Deciding {
-                let left = table.core.timer_left().unwrap_or(0);
-                ui.label(
-                    egui::RichText::new(format!("⏱ {}:{:02}", left / 60, left % 60))
-                        .size(22.0 * big)
-                        .strong(),
-                );
+    let text = |s: String, size: f32| egui::RichText::new(s).size(size * big);
+    egui::Grid::new("all-tables")
+        .striped(true)
+        .spacing([18.0 * big, 10.0 * big])
+        .min_row_height(52.0 * big)
+        .show(ui, |ui| {
+            ui.label("");
+            ui.label(text(tr.t("fac.course").into(), 16.0).color(theme::MUTED));
+            for m in &first.meters {
+                ui.label(text(tx(tr, &m.label).into(), 16.0).color(theme::MUTED));
             }
-            if view.paused {
+            ui.label(text(tr.t("fac.at_the_table").into(), 16.0).color(theme::MUTED));
+            ui.end_row();
+            for (i, view) in views.iter().enumerate() {
+                let table = &host.workshop.tables()[i];
                 ui.label(
-                    egui::RichText::new(format!("⏸ {}", tr.t("round.paused")))
-                        .color(theme::BAD)
-                        .strong(),
+                    text(format!("{} {}", tr.t("common.table"), i + 1), 26.0)
+                        .strong()
+                        .color(theme::ACCENT),
                 );
+                ui.vertical(|ui| {
+                    ui.label(
+                        text(
+                            format!(
+                                "{} {}/{}",
+                                tr.t("debrief.col_round"),
+                                view.round.min(view.rounds),
+                                view.rounds
+                            ),
+                            18.0,
+                        )
+                        .strong(),
+                    );
+                    let mut phase = phase_words(tr, view.phase).to_string();
+                    if view.paused {
+                        phase = format!("⏸ {}", tr.t("round.paused"));
+                    }
+                    ui.horizontal(|ui| {
+                        ui.label(text(phase, 16.0).color(if view.paused {
+                            theme::BAD
+                        } else {
+                            theme::INK
+                        }));
+                        if view.phase == Phase::Deciding {
+                            let left = table.core.timer_left().unwrap_or(0);
+                            ui.label(
+                                text(format!("⏱ {}:{:02}", left / 60, left % 60), 18.0)
+                                    .strong()
+                                    .color(if left <= 15 { theme::BAD } else { theme::INK }),
+                            );
+                        }
+                    });
+                });
+                let d = deltas(view);
+                for (m, meter) in view.meters.iter().enumerate() {
+                    ui.vertical(|ui| {
+                        ui.horizontal(|ui| {
+                            ui.label(text(meter.value.to_string(), 24.0).strong());
+                            if let Some(d) = d.as_ref().map(|d| d[m]).filter(|d| *d != 0) {
+                                let colour = if d > 0 { theme::GOOD } else { theme::BAD };
+                                ui.label(text(format!("{d:+}"), 18.0).strong().color(colour));
+                            }
+                        });
+                        theme::meter_bar(ui, meter, egui::vec2(84.0 * big, 10.0 * big));
+                    });
+                }
+                ui.vertical(|ui| {
+                    ui.set_max_width(300.0 * big);
+                    let online = table.core.connected_seats();
+                    let people = view.seats.iter().filter(|s| !s.bot).count();
+                    let here = view
+                        .seats
+                        .iter()
+                        .filter(|s| !s.bot && online.contains(&s.seat))
+                        .count();
+                    let mut line = tr.f("fac.online", &[("n", &here), ("of", &people)]);
+                    if let (Phase::Briefing | Phase::Deciding, Some(card)) =
+                        (view.phase, &view.card)
+                    {
+                        let (voted, of) = view
+                            .seats
+                            .iter()
+                            .filter(|s| s.role == Some(card.deciding_role))
+                            .fold((0, 0), |(v, n), s| (v + usize::from(s.voted), n + 1));
+                        line = format!(
+                            "{line} · {}",
+                            tr.f("round.voted", &[("n", &voted), ("of", &of)])
+                        );
+                    }
+                    ui.label(text(line, 15.0).color(theme::MUTED));
+                    let said = match (&view.ending, view.phase, &view.last, &view.card) {
+                        (Some(e), _, _, _) => tx(tr, &e.message).to_string(),
+                        (None, Phase::Resolved, Some(d), _) => format!(
+                            "{}: {}",
+                            tx(tr, &view.roles[d.role].name),
+                            tx(tr, &d.option_label)
+                        ),
+                        (None, _, _, Some(card)) => tx(tr, &card.title).to_string(),
+                        _ => String::new(),
+                    };
+                    ui.add(egui::Label::new(text(said, 17.0)).wrap());
+                });
+                if let Some(actions) = actions.as_mut() {
+                    ui.horizontal(|ui| {
+                        let mut at = |intent: Intent| {
+                            actions.write(UiAction::FacilitateAt(i, intent));
+                        };
+                        match view.phase {
+                            Phase::Lobby => {
+                                if ui.button("▶").on_hover_text(tr.t("host.start")).clicked() {
+                                    at(Intent::Start);
+                                }
+                            }
+                            Phase::Ended => {}
+                            _ => {
+                                if ui.button("⏭").on_hover_text(tr.t("fac.next")).clicked() {
+                                    at(Intent::Advance);
+                                }
+                                if view.paused {
+                                    if ui.button("▶").on_hover_text(tr.t("fac.resume")).clicked()
+                                    {
+                                        at(Intent::Resume);
+                                    }
+                                } else if ui.button("⏸").on_hover_text(tr.t("fac.pause")).clicked()
+                                {
+                                    at(Intent::Pause);
+                                }
+                            }
+                        }
+                        if ui.button(tr.t("fac.open_table")).clicked() {
+                            actions.write(UiAction::ShowTable(Some(i)));
+                        }
+                    });
+                }
+                ui.end_row();
             }
         });
-        let people = session.seats.values().filter(|s| !s.bot).count();
-        let here = session
-            .seats
-            .iter()
-            .filter(|(id, s)| !s.bot && online.contains(id))
-            .count();
-        let mut line = tr.f("fac.online", &[("n", &here), ("of", &people)]);
-        if let (Phase::Briefing | Phase::Deciding, Some(card)) = (view.phase, &view.card) {
-            let deciding = view
-                .seats
-                .iter()
-                .filter(|s| s.role == Some(card.deciding_role));
-            let (voted, of) = deciding.fold((0, 0), |(v, n), s| (v + usize::from(s.voted), n + 1));
-            line = format!(
-                "{line} · {}",
-                tr.f("round.voted", &[("n", &voted), ("of", &of)])
-            );
-        }
-        ui.label(
-            egui::RichText::new(line)
-                .size(16.0 * big)
-                .color(theme::MUTED),
-        );
-        match (&view.card, &view.ending) {
-            (_, Some(e)) => {
-                ui.label(
-                    egui::RichText::new(tx(tr, &e.message))
-                        .size(18.0 * big)
-                        .strong(),
-                );
-            }
-            (Some(card), None) => {
-                ui.label(
-                    egui::RichText::new(tx(tr, &card.title))
-                        .size(18.0 * big)
-                        .strong(),
-                );
-            }
-            (None, None) => {}
-        }
-        if let (Phase::Resolved | Phase::Ended, Some(d)) = (view.phase, &view.last) {
-            ui.label(
-                egui::RichText::new(tr.f(
-                    "round.decided",
-                    &[
-                        ("role", &tx(tr, &view.roles[d.role].name)),
-                        ("option", &tx(tr, &d.option_label)),
-                    ],
-                ))
-                .size(16.0 * big),
-            );
-        }
-        let d = deltas(&view);
-        for (m, meter) in view.meters.iter().enumerate() {
-            theme::meter(
-                ui,
-                meter,
-                tx(tr, &meter.label),
-                d.as_ref().map(|d| d[m]),
-                tr.t("meter.near"),
-                17.0 * big,
-            );
-        }
-        if let Some(actions) = actions {
-            ui.horizontal_wrapped(|ui| {
-                let mut at = |intent: Intent| {
-                    actions.write(UiAction::FacilitateAt(i, intent));
-                };
-                match view.phase {
-                    Phase::Lobby => {
-                        if ui.button(format!("▶ {}", tr.t("host.start"))).clicked() {
-                            at(Intent::Start);
-                        }
-                    }
-                    Phase::Ended => {}
-                    _ => {
-                        if ui.button(format!("⏭ {}", tr.t("fac.next"))).clicked() {
-                            at(Intent::Advance);
-                        }
-                        if view.paused {
-                            if ui.button(format!("▶ {}", tr.t("fac.resume"))).clicked() {
-                                at(Intent::Resume);
-                            }
-                        } else if ui.button(format!("⏸ {}", tr.t("fac.pause"))).clicked() {
-                            at(Intent::Pause);
-                        }
-                    }
-                }
-                if ui
-                    .button(format!("🔍 {}", tr.t("fac.open_table")))
-                    .clicked()
-                {
-                    actions.write(UiAction::ShowTable(Some(i)));
-                }
-            });
-        }
-    });
 }
 
 /// The door after the start: whether newcomers come straight in, and who waits to be let in
@@ -922,7 +1054,13 @@ const ROLE_BOX_WIDTH: f32 = 150.0;
 
 /// The facilitator's screen.
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(Update, act.in_set(ScreenStep::Act));
+    app.init_resource::<Resolution>().add_systems(
+        Update,
+        (
+            act.in_set(ScreenStep::Act),
+            note_resolution.in_set(ScreenStep::Follow),
+        ),
+    );
 }
 
 /// The facilitator's buttons: the session's course, and the door after the start.

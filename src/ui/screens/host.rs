@@ -226,7 +226,12 @@ fn lobby(ui: &mut egui::Ui, tr: &Tr, host: &HostLink, actions: &mut MessageWrite
                     actions.write(UiAction::FacilitateAll(Intent::Start));
                 }
             }
-            if theme::big_button(ui, tr.t("host.start"), 320.0).clicked() {
+            let start = if host.workshop.len() > 1 {
+                tr.f("host.start_table", &[("n", &(host.shown + 1))])
+            } else {
+                tr.t("host.start").to_string()
+            };
+            if theme::big_button(ui, &start, 320.0).clicked() {
                 actions.write(UiAction::Facilitate(Intent::Start));
             }
             if ui.button(tr.t("host.to_facilitator")).clicked() {
