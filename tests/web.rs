@@ -840,3 +840,41 @@ fn after_the_start_a_newcomer_waits_sees_nothing_and_comes_in_when_let_in() {
     assert!(frames(&out, 12).iter().any(|f| f["t"] == "welcome"));
     assert!(h.waiting().is_empty());
 }
+
+#[test]
+fn an_observer_watches_and_notes_with_the_round_and_a_silent_watcher_may_not() {
+    let mut h = seated();
+    // An observer with a name, and a projector page without one.
+    h.connect_link(9, LinkKind::Web, T);
+    h.receive_web(
+        9,
+        &json!({"t":"watch","code":"TEST42","name":" Noor "}).to_string(),
+        T,
+    );
+    h.connect_link(10, LinkKind::Web, T);
+    h.receive_web(10, &json!({"t":"watch","code":"TEST42"}).to_string(), T);
+    let _ = h.take_outgoing(T);
+    let round = h.session().round;
+    h.receive_web(
+        9,
+        &json!({"t":"note","text":"De wethouder kijkt mee over de schouder"}).to_string(),
+        T,
+    );
+    let out = h.take_outgoing(T);
+    assert!(refused(&out, 9).is_empty(), "{:?}", refused(&out, 9));
+    let notes = &h.session().notes;
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0].round, round, "kept with the round it was made in");
+    assert_eq!(notes[0].text, "Noor: De wethouder kijkt mee over de schouder");
+    // Without a name, an empty note, or from a player: refused, nothing kept.
+    h.receive_web(10, &json!({"t":"note","text":"anoniem"}).to_string(), T);
+    h.receive_web(9, &json!({"t":"note","text":"   "}).to_string(), T);
+    h.receive_web(1, &json!({"t":"note","text":"ik ook"}).to_string(), T);
+    let out = h.take_outgoing(T);
+    assert_eq!(refused(&out, 10).len(), 1);
+    assert_eq!(refused(&out, 9).len(), 1);
+    assert_eq!(refused(&out, 1).len(), 1);
+    assert_eq!(h.session().notes.len(), 1);
+    // The observer sees what the projector sees: no role's briefing.
+    assert!(h.connected_seats().len() == 4, "an observer takes no seat");
+}

@@ -7,6 +7,7 @@ common =
     .table = Table
 
 debrief =
+    .note = Note
     .compare = Compare the tables
     .compare_hint = The same cards, other choices: where did the tables part ways?
     .this_table = This table
@@ -262,6 +263,10 @@ report =
 
 # The players' page in the browser (assets/web/app.js asks for these by the attribute name).
 page =
+    .observer_name = Your name, if you take notes as an observer (may be left empty)
+    .note_label = A note on this round (the facilitator sees it in the debrief)
+    .note_save = Note it
+    .note_kept = Noted with round { $round }.
     .table = Table
     .table_any = Any table
     .table_n = Table { $n }

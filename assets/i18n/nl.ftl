@@ -7,6 +7,7 @@ common =
     .table = Tafel
 
 debrief =
+    .note = Notitie
     .compare = Tafels vergelijken
     .compare_hint = Dezelfde kaarten, andere keuzes: waar liepen de tafels uiteen?
     .this_table = Deze tafel
@@ -262,6 +263,10 @@ report =
 
 # The players' page in the browser (assets/web/app.js asks for these by the attribute name).
 page =
+    .observer_name = Je naam, als je als observator notities maakt (mag leeg)
+    .note_label = Notitie bij deze ronde (de facilitator ziet hem in de nabespreking)
+    .note_save = Noteren
+    .note_kept = Genoteerd bij ronde { $round }.
     .table = Tafel
     .table_any = Maakt niet uit
     .table_n = Tafel { $n }

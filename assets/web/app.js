@@ -78,7 +78,7 @@ function connect() {
     S.open = true;
     const table = S.saved.table || null;
     const hello = S.projector
-      ? { t: 'watch', code: S.saved.code, lang: S.lang, table }
+      ? { t: 'watch', code: S.saved.code, lang: S.lang, table, name: S.saved.observer || null }
       : { t: 'hello', code: S.saved.code, name: S.saved.name, token: S.saved.token || null, lang: S.lang, table };
     ws.send(JSON.stringify(hello));
     status();
@@ -244,12 +244,31 @@ function render() {
   else if (v.phase === 'Ended') parts.push(...header(v), ...debrief(v));
   else parts.push(...header(v), ...round(v));
   app.replaceChildren(...parts);
+  notes();
   tick();
 }
+
+// An observer's note box: outside the page's redrawn part, so what is being typed stays.
+function notes() {
+  const box = document.getElementById('notes');
+  box.hidden = !(S.projector && S.saved.observer && S.view && S.screen !== 'join');
+  document.getElementById('notes-label').textContent = w('note_label');
+  document.getElementById('note-save').textContent = w('note_save');
+}
+document.getElementById('notes').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const note = document.getElementById('note');
+  const text = note.value.trim();
+  if (!text || !S.open) return;
+  send({ t: 'note', text });
+  note.value = '';
+  document.getElementById('note-said').textContent = w('note_kept', { round: S.view ? Math.min(S.view.round, S.view.rounds) : '' });
+});
 
 function joinForm() {
   const name = el('input', { type: 'text', id: 'name', autocomplete: 'nickname', maxlength: '40', value: S.saved.name || '' });
   const code = el('input', { type: 'text', id: 'code', class: 'code', autocomplete: 'off', autocapitalize: 'characters', spellcheck: 'false', maxlength: '16', value: S.saved.code || '', inputmode: 'text' });
+  const observer = el('input', { type: 'text', id: 'observer', autocomplete: 'nickname', maxlength: '40', value: S.saved.observer || '' });
   const err = el('p', { class: 'error', id: 'error', role: 'alert' }, S.error || '');
   const table = el('select', { id: 'table' },
     el('option', { value: '' }, w('table_any')),
@@ -258,7 +277,9 @@ function joinForm() {
   const form = el('form', { class: 'join card', novalidate: true },
     el('h1', {}, S.projector ? w('watch_title') : w('join_title')),
     el('p', { class: 'muted' }, S.projector ? w('watch_intro') : w('join_intro')),
-    S.projector ? null : el('label', { class: 'field' }, w('name'), name),
+    S.projector
+      ? el('label', { class: 'field' }, w('observer_name'), observer)
+      : el('label', { class: 'field' }, w('name'), name),
     el('label', { class: 'field' }, w('code'), code),
     S.tables > 1 ? el('label', { class: 'field' }, w('table'), table) : null,
     err,
@@ -273,6 +294,7 @@ function joinForm() {
     // Another name or code is another seat: the old token does not come along.
     if (n !== S.saved.name || c.toUpperCase() !== (S.saved.code || '').toUpperCase()) delete S.saved.token;
     if (!S.projector) S.saved.name = n;
+    else S.saved.observer = observer.value.trim() || null;
     S.saved.code = c;
     // Another table is another seat too.
     const t = S.tables > 1 && table.value ? Number(table.value) : null;

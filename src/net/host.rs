@@ -53,6 +53,8 @@ struct Conn {
     kind: LinkKind,
     /// A projector page: sees the public view, never has a seat.
     watching: bool,
+    /// A watcher who gave a name: an observer, whose notes carry it.
+    observer: Option<String>,
     window_start: Duration,
     messages: u32,
     /// The number of the screen this link holds, after which it gets differences.
@@ -206,6 +208,7 @@ impl HostCore {
                 seat: None,
                 kind,
                 watching: false,
+                observer: None,
                 window_start: now,
                 messages: 0,
                 screen: None,
@@ -455,10 +458,19 @@ impl HostCore {
         }
         let watching = self.conns.get(&client).is_some_and(|c| c.watching);
         match protocol::decode_browser(text) {
-            Ok(BrowserMsg::Watch { lang, .. }) => {
+            Ok(BrowserMsg::Watch { lang, name, .. }) => {
                 self.set_lang(client, protocol::page_lang(lang.as_deref()));
                 self.watch(client);
+                let name = name.map(|n| n.trim().to_string()).filter(|n| {
+                    !n.is_empty()
+                        && n.chars().count() <= crate::rules::session::MAX_NAME_CHARS
+                        && !n.chars().any(char::is_control)
+                });
+                if let Some(c) = self.conns.get_mut(&client).filter(|c| c.watching) {
+                    c.observer = name;
+                }
             }
+            Ok(BrowserMsg::Note { text }) if watching => self.observer_note(client, &text),
             Ok(BrowserMsg::Resync) if watching => self.resync(client),
             Ok(BrowserMsg::Lang { lang }) if watching => {
                 self.set_lang(client, protocol::page_lang(Some(&lang)));
@@ -470,6 +482,29 @@ impl HostCore {
                 None => self.refuse(client, Refusal::Malformed),
             },
             Err(_) => self.refuse(client, Refusal::Malformed),
+        }
+    }
+
+    /// An observer's note: kept as the facilitator's notes are, with the round and the
+    /// observer's name in front. Only a watcher who gave a name may write one.
+    fn observer_note(&mut self, client: ClientId, text: &str) {
+        let Some(name) = self.conns.get(&client).and_then(|c| c.observer.clone()) else {
+            self.refuse(client, Refusal::Rule(RuleError::NotFacilitator));
+            return;
+        };
+        let text = text.trim();
+        // The name must not push a note of the longest length over it.
+        if text.is_empty() || text.chars().count() > crate::rules::session::MAX_NOTE_CHARS {
+            self.refuse(client, Refusal::Rule(RuleError::BadNote));
+            return;
+        }
+        let note = format!("{name}: {text}");
+        let note: String = note
+            .chars()
+            .take(crate::rules::session::MAX_NOTE_CHARS)
+            .collect();
+        if let Err(r) = self.act(Sender::Facilitator, &Intent::Note { text: note }) {
+            self.refuse(client, r);
         }
     }
 

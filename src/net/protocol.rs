@@ -267,7 +267,12 @@ pub enum BrowserMsg {
         lang: Option<String>,
         #[serde(default)]
         table: Option<u8>,
+        /// An observer's name: one who gives it may write notes (they carry the name).
+        #[serde(default)]
+        name: Option<String>,
     },
+    /// An observer's note on what they see at the table, kept with the round it was made in.
+    Note { text: String },
     /// The page switched language.
     Lang { lang: String },
     /// Choose a role in the lobby.
@@ -332,7 +337,7 @@ impl BrowserMsg {
                 lang: page_lang(lang.as_deref()),
                 table,
             },
-            BrowserMsg::Watch { .. } => return None,
+            BrowserMsg::Watch { .. } | BrowserMsg::Note { .. } => return None,
             BrowserMsg::Lang { lang } => ClientMsg::Lang(page_lang(Some(&lang))),
             BrowserMsg::Role { role } => ClientMsg::Intent(PlayerIntent::ChooseRole { role }),
             BrowserMsg::Resync => ClientMsg::Resync,

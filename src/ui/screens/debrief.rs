@@ -169,6 +169,24 @@ pub fn draw(
                                 tx(&tr, &d.option_label),
                                 split_words(&tr, d)
                             ));
+                            // What was noted at the table in this round, beside its last decision.
+                            let last_of_round = view
+                                .decisions
+                                .get(i + 1)
+                                .is_none_or(|next| next.round != d.round);
+                            if last_of_round {
+                                for n in view.notes.iter().filter(|n| n.round == d.round) {
+                                    ui.label(
+                                        egui::RichText::new(format!(
+                                            "{}: {}",
+                                            tr.t("debrief.note"),
+                                            n.text
+                                        ))
+                                        .italics()
+                                        .color(theme::MUTED),
+                                    );
+                                }
+                            }
                         });
                 }
             });
