@@ -584,3 +584,82 @@ fn two_browsers_and_two_native_bots_play_a_session_to_the_same_end() {
         "a browser role decided by vote"
     );
 }
+
+#[test]
+fn a_phone_chooses_its_table_and_an_observer_notes_what_they_see_there() {
+    if !browser_available() {
+        return;
+    }
+    let driver = Driver::start();
+    let host = HostThread::start_workshop(|| {
+        let table = |seed| kantelspel::net::workshop::Table {
+            core: HostCore::new(session(seed, 5), None, "workshop".into()),
+            director: Director::new(false, common::fast_pace(), Strategy::First),
+        };
+        kantelspel::net::workshop::Workshop::new("workshop".into(), vec![table(3), table(4)])
+    });
+    let phone = driver.browser(390, 844);
+    phone.goto(&host.url());
+    // The page learns there are two tables and offers them.
+    let select = phone.wait("#table", 20);
+    phone.js("const s = document.getElementById('table'); s.value = '2'; return s.value;");
+    let _ = select;
+    phone.type_into(&phone.wait("#name", 5), "Fatima");
+    phone.type_into(&phone.wait("#code", 5), "test-42");
+    phone.click(&phone.wait("#join", 5)).unwrap();
+    phone
+        .click(&phone.wait(".role-choice[data-role='raadslid']", 20))
+        .unwrap();
+    phone.wait("#my-role", 10);
+    let seats = host.with(|link: &mut HostLink| {
+        link.workshop
+            .tables()
+            .iter()
+            .map(|t| t.core.session().seats.len())
+            .collect::<Vec<_>>()
+    });
+    assert_eq!(seats, vec![0, 1], "Fatima sits at table 2");
+
+    // An observer opens the projector page for table 2 with a name, and notes something.
+    let laptop = driver.browser(1366, 768);
+    laptop.goto(&format!("{}/projector?table=2", host.url()));
+    laptop.type_into(&laptop.wait("#observer", 20), "Noor");
+    laptop.type_into(&laptop.wait("#code", 5), "test-42");
+    laptop.click(&laptop.wait("#join", 5)).unwrap();
+    let start = Instant::now();
+    while laptop.js("return document.getElementById('notes').hidden") != json!(false) {
+        assert!(start.elapsed() < Duration::from_secs(20), "no note box");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        laptop.text("#app").contains("Fatima"),
+        "the observer sees table 2's room"
+    );
+    laptop.type_into(&laptop.wait("#note", 5), "Fatima twijfelt hardop");
+    laptop.click(&laptop.wait("#note-save", 5)).unwrap();
+    let start = Instant::now();
+    loop {
+        let notes = host.with(|link: &mut HostLink| {
+            link.workshop.tables()[1]
+                .core
+                .session()
+                .notes
+                .iter()
+                .map(|n| n.text.clone())
+                .collect::<Vec<_>>()
+        });
+        if notes == vec!["Noor: Fatima twijfelt hardop".to_string()] {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "the note did not reach table 2: {notes:?}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let said = laptop.js("return document.getElementById('note-said').textContent");
+    assert!(
+        said.as_str().is_some_and(|s| s.contains("ronde")),
+        "{said:?}"
+    );
+}

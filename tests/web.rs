@@ -865,7 +865,10 @@ fn an_observer_watches_and_notes_with_the_round_and_a_silent_watcher_may_not() {
     let notes = &h.session().notes;
     assert_eq!(notes.len(), 1);
     assert_eq!(notes[0].round, round, "kept with the round it was made in");
-    assert_eq!(notes[0].text, "Noor: De wethouder kijkt mee over de schouder");
+    assert_eq!(
+        notes[0].text,
+        "Noor: De wethouder kijkt mee over de schouder"
+    );
     // Without a name, an empty note, or from a player: refused, nothing kept.
     h.receive_web(10, &json!({"t":"note","text":"anoniem"}).to_string(), T);
     h.receive_web(9, &json!({"t":"note","text":"   "}).to_string(), T);

@@ -262,7 +262,7 @@ document.getElementById('notes').addEventListener('submit', (e) => {
   if (!text || !S.open) return;
   send({ t: 'note', text });
   note.value = '';
-  document.getElementById('note-said').textContent = w('note_kept', { round: S.view ? Math.min(S.view.round, S.view.rounds) : '' });
+  document.getElementById('note-said').textContent = w('note_kept', { n: S.view ? Math.min(S.view.round, S.view.rounds) : '' });
 });
 
 function joinForm() {

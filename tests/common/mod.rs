@@ -48,6 +48,11 @@ pub fn host_app(
     director: Director,
     extra_public: Vec<SocketAddr>,
 ) -> (App, SocketAddr) {
+    host_app_of(Workshop::single(core, director), extra_public)
+}
+
+/// A host app for a workshop of any number of tables.
+pub fn host_app_of(workshop: Workshop, extra_public: Vec<SocketAddr>) -> (App, SocketAddr) {
     let mut app = App::new();
     app.add_plugins(MinimalPlugins).add_plugins(HostPlugin);
     let cfg = HostConfig {
@@ -57,8 +62,7 @@ pub fn host_app(
         extra_public,
         web: Some("127.0.0.1:0".parse().unwrap()),
     };
-    let addr =
-        start_host(app.world_mut(), Workshop::single(core, director), cfg).expect("host starts");
+    let addr = start_host(app.world_mut(), workshop, cfg).expect("host starts");
     (app, addr)
 }
 
@@ -316,12 +320,17 @@ pub struct HostThread {
 
 impl HostThread {
     pub fn start(core: HostCore, director: Director) -> HostThread {
+        HostThread::start_workshop(move || Workshop::single(core, director))
+    }
+
+    /// A host of a workshop built on its own thread.
+    pub fn start_workshop(workshop: impl FnOnce() -> Workshop + Send + 'static) -> HostThread {
         let (tx, rx) = std::sync::mpsc::channel::<HostJob>();
         let (addrs_tx, addrs_rx) = std::sync::mpsc::channel();
         let stop = Arc::new(AtomicBool::new(false));
         let stopping = Arc::clone(&stop);
         let handle = std::thread::spawn(move || {
-            let (mut app, udp) = host_app(core, director, Vec::new());
+            let (mut app, udp) = host_app_of(workshop(), Vec::new());
             let web = hostlink(&app).web.as_ref().unwrap().local_addr();
             addrs_tx.send((udp, web)).unwrap();
             let deadline = Instant::now() + Duration::from_secs(300);
