@@ -289,10 +289,17 @@ impl Workshop {
                 links.push((client, link));
             }
         }
-        self.tables[from]
+        if let Err(e) = self.tables[from]
             .core
             .facilitate(&Intent::RemoveSeat { seat })
-            .map_err(|e| e.to_string())?;
+        {
+            // The seat stays (the journal refused, say): its devices reconnect into it.
+            for (client, _) in links {
+                self.routes.remove(&client);
+                self.out.disconnect.push(client);
+            }
+            return Err(e.to_string());
+        }
         let b = &mut self.tables[to].core;
         match links.split_first() {
             Some(((client, link), rest)) => {
