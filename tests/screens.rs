@@ -478,3 +478,95 @@ fn the_projector_window_opens_once_and_its_camera_goes_when_it_closes() {
     act(&mut app, UiAction::OpenProjector);
     assert_eq!(count(&mut app).1, 1);
 }
+
+#[test]
+fn a_workshop_of_three_tables_is_resumed_whole_from_the_host_screen_and_run_from_the_board() {
+    use kantelspel::net::director::{Director, Pace};
+    use kantelspel::net::host::NewSession;
+    use kantelspel::net::workshop::{self, NewWorkshop};
+    let dir = common::temp_dir("resume-workshop-ui");
+    let director = || Director::new(false, Pace::default(), Default::default());
+    let (mut w, code) = workshop::new_workshop(NewWorkshop {
+        session: NewSession {
+            seed: Some(5),
+            rounds: Some(4),
+            journal_dir: Some(&dir),
+            ..Default::default()
+        },
+        tables: 3,
+        decks: &[],
+        director: &director,
+    })
+    .unwrap();
+    for t in 0..3 {
+        let core = &mut w.table_mut(t).unwrap().core;
+        core.facilitate(&Intent::AddSeat {
+            name: format!("speler {t}"),
+            role: Some("raadslid".into()),
+            bot: false,
+        })
+        .unwrap();
+    }
+    // Two tables started before the laptop died; the third still waited.
+    for t in 0..2 {
+        w.table_mut(t)
+            .unwrap()
+            .core
+            .facilitate(&Intent::Start)
+            .unwrap();
+    }
+    let manifest = w.manifest().unwrap().to_path_buf();
+    drop(w);
+
+    // The host screen offers the workshop once, not its three journals.
+    let found = kantelspel::ui::screens::unfinished_sessions(&dir);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!((found[0].tables, found[0].players), (3, 3));
+
+    let mut app = app();
+    act(
+        &mut app,
+        UiAction::Resume {
+            path: manifest,
+            local_only: true,
+        },
+    );
+    assert_eq!(screen(&app), Screen::Facilitator);
+    let host = hostlink(&app);
+    assert_eq!(host.workshop.len(), 3);
+    assert_eq!(host.code, code, "the workshop's own code");
+    let phases: Vec<Phase> = host
+        .workshop
+        .tables()
+        .iter()
+        .map(|t| t.core.session().phase)
+        .collect();
+    assert_eq!(phases, vec![Phase::Briefing, Phase::Briefing, Phase::Lobby]);
+
+    // The board of all tables; "start" at every table starts the one that waited.
+    act(&mut app, UiAction::ShowTable(None));
+    assert!(hostlink(&app).all_tables);
+    act(&mut app, UiAction::FacilitateAll(Intent::Start));
+    act(&mut app, UiAction::FacilitateAll(Intent::Pause));
+    let host = hostlink(&app);
+    assert!(
+        host.workshop
+            .tables()
+            .iter()
+            .all(|t| t.core.session().phase == Phase::Briefing && t.core.session().paused),
+        "every table started and paused"
+    );
+    // One table resumes from its row; another is opened for its own controls.
+    act(&mut app, UiAction::FacilitateAt(1, Intent::Resume));
+    act(&mut app, UiAction::ShowTable(Some(2)));
+    let host = hostlink(&app);
+    let paused: Vec<bool> = host
+        .workshop
+        .tables()
+        .iter()
+        .map(|t| t.core.session().paused)
+        .collect();
+    assert_eq!(paused, vec![true, false, true]);
+    assert_eq!((host.shown, host.all_tables), (2, false));
+    let _ = std::fs::remove_dir_all(&dir);
+}
