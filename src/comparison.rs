@@ -117,8 +117,13 @@ const COLOURS: [RGBColor; 8] = [
 pub fn meter_chart_svg(cmp: &Comparison<'_>, at: &[usize], label: &Text, lang: Lang) -> String {
     report::register_chart_font();
     let lines = cmp.meter_lines(at);
-    let first = &cmp.tables[0].meters[at[0]];
-    let (lo, hi) = (first.min, first.max);
+    let ranges = cmp
+        .tables
+        .iter()
+        .zip(at)
+        .map(|(v, m)| (v.meters[*m].min, v.meters[*m].max));
+    let lo = ranges.clone().map(|r| r.0).min().unwrap_or(0);
+    let hi = ranges.map(|r| r.1).max().unwrap_or(100);
     let rounds = lines
         .iter()
         .map(Vec::len)
@@ -292,18 +297,21 @@ pub fn json(name: &str, tables: &[(View, Meta)], lang: Lang) -> String {
     serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
 }
 
-/// The workshop's decisions as one CSV: each table's rows with the table's number in front.
+/// The workshop's decisions as one CSV: each table's rows with the table's number in front, a
+/// column for every meter of any table's deck (empty where a table's deck lacks it).
 pub fn csv(tables: &[(View, Meta)], lang: Lang) -> String {
-    let mut out = String::new();
-    for (t, (view, _)) in tables.iter().enumerate() {
-        let text = report::csv(view, lang);
-        let mut lines = text.lines();
-        let header = lines.next().unwrap_or_default();
-        if t == 0 {
-            let _ = writeln!(out, "table,{header}");
+    let mut ids: Vec<String> = Vec::new();
+    for (view, _) in tables {
+        for m in &view.meters {
+            if !ids.contains(&m.id) {
+                ids.push(m.id.clone());
+            }
         }
-        for line in lines {
-            let _ = writeln!(out, "{},{line}", t + 1);
+    }
+    let mut out = format!("table,{}", report::csv_header(&ids));
+    for (t, (view, _)) in tables.iter().enumerate() {
+        for record in report::csv_records(view, lang, &ids) {
+            let _ = writeln!(out, "{},{record}", t + 1);
         }
     }
     out

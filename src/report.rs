@@ -465,20 +465,47 @@ pub(crate) fn json_value(view: &View, meta: &Meta, lang: Lang) -> serde_json::Va
 }
 
 fn csv_field(s: &str) -> String {
+    // A text a spreadsheet would take for a formula (a note, a name) is kept as text.
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
-        s.to_string()
+        s
     }
 }
 
 /// The decisions table as CSV, one row per decision, one column per meter after it.
 pub fn csv(view: &View, lang: Lang) -> String {
+    let ids: Vec<String> = view.meters.iter().map(|m| m.id.clone()).collect();
+    let mut out = csv_header(&ids);
+    for record in csv_records(view, lang, &ids) {
+        out.push_str(&record);
+        out.push('\n');
+    }
+    out
+}
+
+/// The CSV's first line for these meter columns.
+pub(crate) fn csv_header(meter_ids: &[String]) -> String {
     let mut out = String::from("round,card,step,role,option,votes,abstained,decided_by");
-    for m in &view.meters {
-        let _ = write!(out, ",{}", csv_field(&m.id));
+    for m in meter_ids {
+        let _ = write!(out, ",{}", csv_field(m));
     }
     out.push_str(",notes\n");
+    out
+}
+
+/// One record per decision (a quoted field may hold a line break), with a column for each of
+/// `meter_ids`: the value after the decision, empty for a meter this session's deck lacks.
+pub(crate) fn csv_records(view: &View, lang: Lang, meter_ids: &[String]) -> Vec<String> {
+    let columns: Vec<Option<usize>> = meter_ids
+        .iter()
+        .map(|id| view.meters.iter().position(|m| &m.id == id))
+        .collect();
     // The facilitator's notes of a round go on its first row; a round without a decision gets
     // a row of its own.
     let notes_of = |round: u32| -> String {
@@ -492,10 +519,10 @@ pub fn csv(view: &View, lang: Lang) -> String {
     };
     let decided: std::collections::BTreeSet<u32> = view.decisions.iter().map(|d| d.round).collect();
     let mut noted = std::collections::BTreeSet::new();
+    let mut out = Vec::new();
     for r in rows(view, lang) {
         let votes: Vec<String> = r.votes.iter().map(u32::to_string).collect();
-        let _ = write!(
-            out,
+        let mut line = format!(
             "{},{},{},{},{},{},{},{}",
             r.round,
             csv_field(r.card),
@@ -506,15 +533,21 @@ pub fn csv(view: &View, lang: Lang) -> String {
             r.abstained,
             r.decided_by
         );
-        for v in r.meters_after {
-            let _ = write!(out, ",{v}");
+        for c in &columns {
+            match c.and_then(|c| r.meters_after.get(c)) {
+                Some(v) => {
+                    let _ = write!(line, ",{v}");
+                }
+                None => line.push(','),
+            }
         }
         let notes = if noted.insert(r.round) {
             notes_of(r.round)
         } else {
             String::new()
         };
-        let _ = writeln!(out, ",{notes}");
+        let _ = write!(line, ",{notes}");
+        out.push(line);
     }
     let quiet: std::collections::BTreeSet<u32> = view
         .notes
@@ -523,11 +556,12 @@ pub fn csv(view: &View, lang: Lang) -> String {
         .filter(|r| !decided.contains(r))
         .collect();
     for round in quiet {
-        let _ = write!(out, "{round},,,,,,,");
-        for _ in &view.meters {
-            out.push(',');
+        let mut line = format!("{round},,,,,,,");
+        for _ in meter_ids {
+            line.push(',');
         }
-        let _ = writeln!(out, ",{}", notes_of(round));
+        let _ = write!(line, ",{}", notes_of(round));
+        out.push(line);
     }
     out
 }

@@ -648,7 +648,7 @@ fn a_phone_chooses_its_table_and_an_observer_notes_what_they_see_there() {
                 .map(|n| n.text.clone())
                 .collect::<Vec<_>>()
         });
-        if notes == vec!["Noor: Fatima twijfelt hardop".to_string()] {
+        if notes == vec!["Noor (observator): Fatima twijfelt hardop".to_string()] {
             break;
         }
         assert!(

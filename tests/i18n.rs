@@ -166,6 +166,9 @@ fn every_refusal_is_said_in_dutch_and_in_english() {
         Refusal::Removed,
         Refusal::NotAdmitted,
         Refusal::Replaced,
+        Refusal::NoSuchTable(9),
+        Refusal::NoteTooSoon,
+        Refusal::NotesFull,
     ]);
     let mut seen = BTreeSet::new();
     for r in &refusals {

@@ -867,17 +867,39 @@ fn an_observer_watches_and_notes_with_the_round_and_a_silent_watcher_may_not() {
     assert_eq!(notes[0].round, round, "kept with the round it was made in");
     assert_eq!(
         notes[0].text,
-        "Noor: De wethouder kijkt mee over de schouder"
+        "Noor (observator): De wethouder kijkt mee over de schouder"
     );
-    // Without a name, an empty note, or from a player: refused, nothing kept.
-    h.receive_web(10, &json!({"t":"note","text":"anoniem"}).to_string(), T);
-    h.receive_web(9, &json!({"t":"note","text":"   "}).to_string(), T);
-    h.receive_web(1, &json!({"t":"note","text":"ik ook"}).to_string(), T);
-    let out = h.take_outgoing(T);
+    // Without a name, from a player, too soon after the last one, empty: refused, nothing kept.
+    let note = |text: &str| json!({"t":"note","text":text}).to_string();
+    h.receive_web(10, &note("anoniem"), T);
+    h.receive_web(1, &note("ik ook"), T);
+    h.receive_web(9, &note("nog een"), Duration::from_secs(1));
+    let later = Duration::from_secs(5);
+    h.receive_web(9, &note("   "), later);
+    h.receive_web(9, &note("en toen"), later);
+    let out = h.take_outgoing(later);
     assert_eq!(refused(&out, 10).len(), 1);
-    assert_eq!(refused(&out, 9).len(), 1);
     assert_eq!(refused(&out, 1).len(), 1);
-    assert_eq!(h.session().notes.len(), 1);
+    assert_eq!(refused(&out, 9).len(), 2, "too soon, and empty");
+    assert_eq!(
+        h.session().notes.len(),
+        2,
+        "the one after the pause is kept"
+    );
+    // A name that would look like a formula in a spreadsheet stays text in the CSV.
+    let mut h = seated();
+    h.connect_link(11, LinkKind::Web, T);
+    h.receive_web(
+        11,
+        &json!({"t":"watch","code":"TEST42","name":"=cmd"}).to_string(),
+        T,
+    );
+    h.receive_web(11, &note("kijk"), T);
+    let csv = kantelspel::report::csv(
+        &kantelspel::report::view_of(h.session()),
+        kantelspel::rules::Lang::Nl,
+    );
+    assert!(csv.contains(",'=cmd (observator): kijk"), "{csv}");
     // The observer sees what the projector sees: no role's briefing.
     assert!(h.connected_seats().len() == 4, "an observer takes no seat");
 }

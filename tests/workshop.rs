@@ -470,3 +470,55 @@ fn the_workshop_report_puts_the_tables_side_by_side_in_every_format() {
     assert_eq!(std::fs::read_to_string(&out).unwrap(), html);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_move_to_a_table_whose_role_is_full_keeps_the_player_without_the_role() {
+    let mut w = workshop(2, None);
+    // Table 2's aldermen are full (the deck allows three).
+    for (i, name) in ["Wim", "Wanda", "Wouter"].iter().enumerate() {
+        join(&mut w, 10 + i as u64, name, "wethouder", Some(2));
+    }
+    join(&mut w, 1, "Gert-Jan", "wethouder", Some(1));
+    let out = w.take_outgoing(T);
+    let (seat, _, _) = welcome(&out, 1).unwrap();
+    w.move_seat(0, seat, 1, T).expect("moved all the same");
+    let out = w.take_outgoing(T);
+    let (new_seat, _, _) = welcome(&out, 1).expect("welcomed at table 2");
+    assert!(
+        !out.disconnect.contains(&1),
+        "not refused for the full role"
+    );
+    let s = w.table(1).unwrap().core.session();
+    assert_eq!(s.seats[&new_seat].name, "Gert-Jan");
+    assert_eq!(
+        s.seats[&new_seat].role, None,
+        "he chooses another role there"
+    );
+}
+
+#[test]
+fn a_link_that_talks_before_its_hello_is_told_so_and_closed_if_it_keeps_on() {
+    let mut w = workshop(2, None);
+    assert!(w.connect_link(1, LinkKind::Udp, T));
+    let vote = protocol::encode(&ClientMsg::Intent(PlayerIntent::Vote {
+        round: 1,
+        step: 0,
+        option: 0,
+    }));
+    w.receive(1, &vote, T);
+    let out = w.take_outgoing(T);
+    assert_eq!(sent(&out, 1), vec![HostMsg::Refused(Refusal::NotJoined)]);
+    assert_eq!(w.table_of(1), None, "no table yet");
+    // Its hello after that still seats it where it asks.
+    w.receive(1, &hello("Anna", "raadslid", Some(2), None), T);
+    assert_eq!(w.table_of(1), Some(1));
+    // One that never says hello is closed.
+    assert!(w.connect_link(2, LinkKind::Udp, T));
+    for _ in 0..20 {
+        w.receive(2, &[0xff, 0x00], T);
+    }
+    let out = w.take_outgoing(T);
+    assert!(sent(&out, 2).contains(&HostMsg::Refused(Refusal::Flooding)));
+    assert!(out.disconnect.contains(&2));
+    assert_eq!(w.client_count(), 1);
+}

@@ -3,14 +3,14 @@
 # Placeables are `{ $name }`; numbers choose plural forms with `{ $n -> [one] ... *[other] ... }`.
 
 common =
+    .observer = observer
     .back = Back
     .table = Table
 
 debrief =
     .note = Note
     .compare = Compare the tables
-    .compare_hint = The same cards, other choices: where did the tables part ways?
-    .this_table = This table
+    .compare_hint = The same cards, other choices: where did the tables diverge?
     .axis_round = round
     .chart = The meters per round
     .close = Close
@@ -41,8 +41,8 @@ fac =
     .at_all_tables = At every table:
     .online = { $n } of { $of } online
     .open_table = Open
-    .move_table = To another table
-    .start_all = Start every table
+    .move_table = Move players
+    .start_all = Start all tables
     .notes = Notes
     .note_hint = What do you see at the table? (kept with this round)
     .note_save = Note it
@@ -77,7 +77,7 @@ fac =
 host =
     .start_table = Start table { $n }
     .tables = Tables
-    .tables_hint = each table plays the deck on its own, with the same code; compare them in the debrief
+    .tables_hint = each table plays the scenario on its own, with the same code; compare them in the debrief
     .resume_tables = { $n } tables
     .deck_reloaded = Deck reloaded: { $cards } cards.
     .deck_reload_failed = The changed deck does not check; the previous deck stays:
@@ -108,7 +108,7 @@ host =
 
 join =
     .table = Table
-    .table_any = any
+    .table_any = any table
     .address = Address
     .bad_address = That is not an address, for example 192.168.1.20:47470
     .checking = Checking the code…
@@ -147,7 +147,7 @@ replay =
     .start = The start: nothing decided yet
 
 round =
-    .decided_by = { $role } decided
+    .decided_by = { $role }'s decision
     .abstained = , { $n } did not vote
     .by_facilitator = Decided by the facilitator
     .by_override = Changed by the facilitator
@@ -191,6 +191,8 @@ ending =
 
 # What the host refuses, said to the player whose message it was.
 refusal =
+    .note_too_soon = Wait a moment before your next note.
+    .notes_full = This table keeps no more notes from observers.
     .version = Version mismatch: the host speaks protocol { $host }, this program { $client }; use the same Kantelspel version as the host.
     .name_in_use = Someone called ‘{ $name }’ is already connected; choose another name.
     .malformed = The message could not be read.
@@ -234,8 +236,8 @@ web =
 # The report (HTML, JSON, CSV).
 report =
     .how_each_table_ended = How each table ended
-    .meters_per_table = Each meter per table
-    .same_card = The same card at each table
+    .meters_per_table = The meters per table
+    .same_card = The same cards at several tables
     .notes = The facilitator's notes
     .by_the_facilitator = by the facilitator
     .card = Card
@@ -263,7 +265,7 @@ report =
 
 # The players' page in the browser (assets/web/app.js asks for these by the attribute name).
 page =
-    .observer_name = Your name, if you take notes as an observer (may be left empty)
+    .observer_name = Your name, for your notes as an observer (optional)
     .note_label = A note on this round (the facilitator sees it in the debrief)
     .note_save = Note it
     .note_kept = Noted with round { $n }.

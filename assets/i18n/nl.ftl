@@ -3,6 +3,7 @@
 # Placeables are `{ $name }`; numbers choose plural forms with `{ $n -> [one] ... *[other] ... }`.
 
 common =
+    .observer = observator
     .back = Terug
     .table = Tafel
 
@@ -10,7 +11,6 @@ debrief =
     .note = Notitie
     .compare = Tafels vergelijken
     .compare_hint = Dezelfde kaarten, andere keuzes: waar liepen de tafels uiteen?
-    .this_table = Deze tafel
     .axis_round = ronde
     .chart = De meters per ronde
     .close = Afsluiten
@@ -39,9 +39,9 @@ fac =
     .all_tables = Alle tafels
     .tables_n = { $n } tafels
     .at_all_tables = Aan alle tafels:
-    .online = { $n } van { $of } online
-    .open_table = Bekijken
-    .move_table = Naar een andere tafel
+    .online = { $n } van { $of } verbonden
+    .open_table = Openen
+    .move_table = Deelnemers verplaatsen
     .start_all = Alle tafels starten
     .notes = Notities
     .note_hint = Wat zie je aan tafel? (blijft bij deze ronde)
@@ -77,7 +77,7 @@ fac =
 host =
     .start_table = Tafel { $n } starten
     .tables = Tafels
-    .tables_hint = elke tafel speelt het deck apart, met dezelfde code; vergelijk ze in de nabespreking
+    .tables_hint = elke tafel speelt het scenario zelfstandig, met dezelfde code; vergelijk ze in de nabespreking
     .resume_tables = { $n } tafels
     .deck_reloaded = Deck opnieuw geladen: { $cards } kaarten.
     .deck_reload_failed = Het gewijzigde deck klopt niet; het vorige deck blijft:
@@ -108,7 +108,7 @@ host =
 
 join =
     .table = Tafel
-    .table_any = vrij
+    .table_any = maakt niet uit
     .address = Adres
     .bad_address = Dat is geen adres, bijvoorbeeld 192.168.1.20:47470
     .checking = Code controleren…
@@ -147,7 +147,7 @@ replay =
     .start = De start: nog niets besloten
 
 round =
-    .decided_by = { $role } besloot
+    .decided_by = Besluit van { $role }
     .abstained = , { $n } niet gestemd
     .by_facilitator = Besloten door de facilitator
     .by_override = Aangepast door de facilitator
@@ -191,6 +191,8 @@ ending =
 
 # What the host refuses, said to the player whose message it was.
 refusal =
+    .note_too_soon = Wacht even met je volgende notitie.
+    .notes_full = Deze tafel bewaart geen notities van observatoren meer.
     .version = De host spreekt protocol { $host }, dit programma { $client }: gebruik dezelfde versie van Kantelspel als de host.
     .name_in_use = Iemand met de naam ‘{ $name }’ is al verbonden; kies een andere naam.
     .malformed = Het bericht kon niet worden gelezen.
@@ -233,9 +235,9 @@ web =
 
 # The report (HTML, JSON, CSV).
 report =
-    .how_each_table_ended = Hoe elke tafel eindigde
-    .meters_per_table = Elke meter per tafel
-    .same_card = Dezelfde kaart aan elke tafel
+    .how_each_table_ended = Zo liep elke tafel af
+    .meters_per_table = De meters per tafel
+    .same_card = Dezelfde kaarten aan meerdere tafels
     .notes = Notities van de facilitator
     .by_the_facilitator = door de facilitator
     .card = Kaart
@@ -263,8 +265,8 @@ report =
 
 # The players' page in the browser (assets/web/app.js asks for these by the attribute name).
 page =
-    .observer_name = Je naam, als je als observator notities maakt (mag leeg)
-    .note_label = Notitie bij deze ronde (de facilitator ziet hem in de nabespreking)
+    .observer_name = Je naam, voor je notities als observator (mag leeg blijven)
+    .note_label = Notitie bij deze ronde (de facilitator ziet die in de nabespreking)
     .note_save = Noteren
     .note_kept = Genoteerd bij ronde { $n }.
     .table = Tafel

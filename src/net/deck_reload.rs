@@ -41,7 +41,7 @@ impl DeckFileWatch {
 
     /// Looks at the file now and then; when it changed while tables wait in the lobby, loads
     /// it into their sessions. `None` when there was nothing to do; the checker's words when the
-    /// new deck is refused (the old one stays).
+    /// new deck is refused (the old one stays at every table that refused it, named).
     pub fn look<'a>(
         &mut self,
         cores: impl IntoIterator<Item = &'a mut HostCore>,
@@ -63,10 +63,22 @@ impl DeckFileWatch {
             Ok(read) => read,
             Err(e) => return Some(Err(e.to_string())),
         };
-        Some(
-            lobby
-                .iter_mut()
-                .try_for_each(|core| core.reload_deck(&name, &source)),
-        )
+        // Each table in the lobby on its own: one that refuses (its seats would move) keeps its
+        // deck, and the words say which.
+        let several = lobby.len() > 1;
+        let refused: Vec<String> = lobby
+            .iter_mut()
+            .filter_map(|core| {
+                let table = core.name().to_string();
+                core.reload_deck(&name, &source)
+                    .err()
+                    .map(|e| if several { format!("{table}: {e}") } else { e })
+            })
+            .collect();
+        Some(if refused.is_empty() {
+            Ok(())
+        } else {
+            Err(refused.join("\n"))
+        })
     }
 }

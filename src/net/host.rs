@@ -24,6 +24,17 @@ use super::protocol::{
 
 pub type ClientId = u64;
 
+/// An observer writes a note at most this often.
+pub const OBSERVER_NOTE_EVERY: Duration = Duration::from_secs(3);
+
+/// Notes a table keeps from its observers (the facilitator's own are not limited).
+pub const MAX_NOTES: usize = 300;
+
+/// What an observer's note says they are, in the room's first language.
+fn observer_word() -> String {
+    crate::words::say(Lang::Nl, "common.observer", &[])
+}
+
 /// How often views go out when only votes or connections changed.
 pub const VIEW_INTERVAL: Duration = Duration::from_millis(250);
 
@@ -55,6 +66,8 @@ struct Conn {
     watching: bool,
     /// A watcher who gave a name: an observer, whose notes carry it.
     observer: Option<String>,
+    /// When this link's last note was kept.
+    last_note: Option<Duration>,
     window_start: Duration,
     messages: u32,
     /// The number of the screen this link holds, after which it gets differences.
@@ -209,6 +222,7 @@ impl HostCore {
                 kind,
                 watching: false,
                 observer: None,
+                last_note: None,
                 window_start: now,
                 messages: 0,
                 screen: None,
@@ -470,7 +484,7 @@ impl HostCore {
                     c.observer = name;
                 }
             }
-            Ok(BrowserMsg::Note { text }) if watching => self.observer_note(client, &text),
+            Ok(BrowserMsg::Note { text }) if watching => self.observer_note(client, &text, now),
             Ok(BrowserMsg::Resync) if watching => self.resync(client),
             Ok(BrowserMsg::Lang { lang }) if watching => {
                 self.set_lang(client, protocol::page_lang(Some(&lang)));
@@ -486,25 +500,39 @@ impl HostCore {
     }
 
     /// An observer's note: kept as the facilitator's notes are, with the round and the
-    /// observer's name in front. Only a watcher who gave a name may write one.
-    fn observer_note(&mut self, client: ClientId, text: &str) {
-        let Some(name) = self.conns.get(&client).and_then(|c| c.observer.clone()) else {
+    /// observer's name. Only a watcher who gave a name may write one, one every few seconds,
+    /// and a table keeps a bounded number of them.
+    fn observer_note(&mut self, client: ClientId, text: &str, now: Duration) {
+        let Some(conn) = self.conns.get(&client) else {
+            return;
+        };
+        let Some(name) = conn.observer.clone() else {
             self.refuse(client, Refusal::Rule(RuleError::NotFacilitator));
             return;
         };
-        let text = text.trim();
-        // The name must not push a note of the longest length over it.
-        if text.is_empty() || text.chars().count() > crate::rules::session::MAX_NOTE_CHARS {
+        if conn
+            .last_note
+            .is_some_and(|t| now.saturating_sub(t) < OBSERVER_NOTE_EVERY)
+        {
+            self.refuse(client, Refusal::NoteTooSoon);
+            return;
+        }
+        if self.session.notes.len() >= MAX_NOTES {
+            self.refuse(client, Refusal::NotesFull);
+            return;
+        }
+        let note = format!("{name} ({}): {}", observer_word(), text.trim());
+        if text.trim().is_empty() || note.chars().count() > crate::rules::session::MAX_NOTE_CHARS {
             self.refuse(client, Refusal::Rule(RuleError::BadNote));
             return;
         }
-        let note = format!("{name}: {text}");
-        let note: String = note
-            .chars()
-            .take(crate::rules::session::MAX_NOTE_CHARS)
-            .collect();
-        if let Err(r) = self.act(Sender::Facilitator, &Intent::Note { text: note }) {
-            self.refuse(client, r);
+        match self.act(Sender::Facilitator, &Intent::Note { text: note }) {
+            Ok(_) => {
+                if let Some(c) = self.conns.get_mut(&client) {
+                    c.last_note = Some(now);
+                }
+            }
+            Err(r) => self.refuse(client, r),
         }
     }
 

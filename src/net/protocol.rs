@@ -180,6 +180,10 @@ pub enum Refusal {
     Replaced,
     #[error("there is no table {0} in this workshop")]
     NoSuchTable(u8),
+    #[error("wait a moment before the next note")]
+    NoteTooSoon,
+    #[error("this table keeps no more observers' notes")]
+    NotesFull,
 }
 
 impl Refusal {
@@ -451,6 +455,8 @@ impl Refusal {
             Refusal::NotAdmitted => text("refusal.not_admitted", &[]),
             Refusal::Replaced => text("refusal.replaced", &[]),
             Refusal::NoSuchTable(t) => text("refusal.no_such_table", &[("table", t)]),
+            Refusal::NoteTooSoon => text("refusal.note_too_soon", &[]),
+            Refusal::NotesFull => text("refusal.notes_full", &[]),
         }
     }
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::rules::session::{Intent, Phase, SeatId};
+use crate::rules::session::{Intent, Phase, RuleError, SeatId, Sender};
 
 use super::code::JoinCode;
 use super::director::Director;
@@ -17,6 +17,9 @@ use super::protocol::{self, BrowserMsg, ClientMsg, HostMsg, Refusal};
 
 /// The most tables one host runs: eight tables of five fill a large training room.
 pub const MAX_TABLES: usize = 8;
+
+/// Messages a link may send before its hello (each refused) until it is closed.
+const ARRIVING_PATIENCE: u32 = 8;
 
 /// One table: its session and what paces it.
 pub struct Table {
@@ -29,8 +32,8 @@ pub struct Workshop {
     tables: Vec<Table>,
     /// Which table each link talks to, once its first message chose one.
     routes: HashMap<ClientId, usize>,
-    /// Links that have not said anything yet: their kind.
-    arriving: HashMap<ClientId, LinkKind>,
+    /// Links that have not said hello yet: their kind and how many other things they said.
+    arriving: HashMap<ClientId, (LinkKind, u32)>,
     /// Refusals to links that never reached a table.
     out: Outgoing,
     /// The workshop file that lists the tables' journals (several tables with journals only).
@@ -123,14 +126,17 @@ impl Workshop {
         if self.routes.contains_key(&client) || self.arriving.contains_key(&client) {
             return false;
         }
-        self.arriving.insert(client, kind);
+        self.arriving.insert(client, (kind, 0));
         true
     }
 
     pub fn is_web(&self, client: ClientId) -> bool {
         match self.routes.get(&client) {
             Some(t) => self.tables[*t].core.is_web(client),
-            None => self.arriving.get(&client) == Some(&LinkKind::Web),
+            None => self
+                .arriving
+                .get(&client)
+                .is_some_and(|(kind, _)| *kind == LinkKind::Web),
         }
     }
 
@@ -153,13 +159,14 @@ impl Workshop {
             self.tables[*t].core.receive(client, bytes, now);
             return;
         }
-        let Some(kind) = self.arriving.get(&client).copied() else {
+        let Some((kind, _)) = self.arriving.get(&client).copied() else {
             return;
         };
         let choice = match protocol::decode_client(bytes) {
             Ok(ClientMsg::Hello { table, rejoin, .. }) => self.choose(table, rejoin),
-            // Anything else first: the first table's gate refuses it as it always has.
-            _ => Ok(0),
+            // Nothing else before the hello: no table has heard of this link yet.
+            Ok(_) => Err(Refusal::NotJoined),
+            Err(_) => Err(Refusal::Malformed),
         };
         if let Some(t) = self.seat_at(client, kind, choice, now) {
             self.tables[t].core.receive(client, bytes, now);
@@ -172,7 +179,7 @@ impl Workshop {
             self.tables[*t].core.receive_web(client, text, now);
             return;
         }
-        let Some(kind) = self.arriving.get(&client).copied() else {
+        let Some((kind, _)) = self.arriving.get(&client).copied() else {
             return;
         };
         let choice = match protocol::decode_browser(text) {
@@ -181,7 +188,8 @@ impl Workshop {
             }
             // A projector page watches the table it names, the first when it names none.
             Ok(BrowserMsg::Watch { table, .. }) => self.choose(Some(table.unwrap_or(1)), None),
-            _ => Ok(0),
+            Ok(_) => Err(Refusal::NotJoined),
+            Err(_) => Err(Refusal::Malformed),
         };
         if let Some(t) = self.seat_at(client, kind, choice, now) {
             self.tables[t].core.receive_web(client, text, now);
@@ -206,10 +214,14 @@ impl Workshop {
         }
     }
 
-    /// The table with the fewest people (the first of equals): tables fill evenly.
+    /// The table with the fewest people (the first of equals) among those still playing:
+    /// tables fill evenly.
     fn emptiest(&self) -> usize {
         (0..self.tables.len())
-            .min_by_key(|t| (self.tables[*t].core.people(), *t))
+            .min_by_key(|t| {
+                let core = &self.tables[*t].core;
+                (core.session().phase == Phase::Ended, core.people(), *t)
+            })
             .unwrap_or(0)
     }
 
@@ -220,14 +232,25 @@ impl Workshop {
         choice: Result<usize, Refusal>,
         now: Duration,
     ) -> Option<usize> {
-        self.arriving.remove(&client);
         match choice {
             Ok(t) => {
+                self.arriving.remove(&client);
                 self.tables[t].core.connect_link(client, kind, now);
                 self.routes.insert(client, t);
                 Some(t)
             }
             Err(refusal) => {
+                // Told why; a link that keeps talking without a hello is closed.
+                let said = self.arriving.get_mut(&client).map_or(u32::MAX, |(_, n)| {
+                    *n += 1;
+                    *n
+                });
+                let refusal = if said > ARRIVING_PATIENCE {
+                    Refusal::Flooding
+                } else {
+                    refusal
+                };
+                let fatal = refusal.is_fatal();
                 let msg = HostMsg::Refused(refusal);
                 match kind {
                     LinkKind::Udp => self.out.messages.push((client, protocol::encode(&msg))),
@@ -236,7 +259,10 @@ impl Workshop {
                         .web
                         .push((client, protocol::browser_json(&msg).into())),
                 }
-                self.out.disconnect.push(client);
+                if fatal {
+                    self.arriving.remove(&client);
+                    self.out.disconnect.push(client);
+                }
                 None
             }
         }
@@ -265,10 +291,28 @@ impl Workshop {
         let Some(moving) = s.seats.get(&seat).cloned() else {
             return Err(format!("table {} has no seat #{seat}", from + 1));
         };
-        let role = moving
+        let mut role = moving
             .role
             .map(|r| s.deck().roles[r].id.clone())
             .filter(|id| b.core.session().deck().roles.iter().any(|r| &r.id == id));
+        // Tried on a copy first: nothing is taken from the first table before the second has
+        // room. A full role there: the player comes without it and chooses one.
+        let fits = |role: &Option<String>| {
+            b.core.session().clone().apply(
+                Sender::Facilitator,
+                &Intent::AddSeat {
+                    name: moving.name.clone(),
+                    role: role.clone(),
+                    bot: moving.bot,
+                },
+            )
+        };
+        if let Err(RuleError::RoleFull(_)) = fits(&role) {
+            role = None;
+        }
+        if let Err(e) = fits(&role) {
+            return Err(format!("table {}: {e}", to + 1));
+        }
         let lower = moving.name.to_lowercase();
         if b.core
             .session()

@@ -646,9 +646,9 @@ fn tables_grid(
             crate::rules::view::view(t.core.session(), crate::rules::view::Viewer::Facilitator)
         })
         .collect();
-    let Some(first) = views.first() else {
-        return;
-    };
+    // The meters every table's deck has, each at its place in each table's list.
+    let compared = crate::comparison::Comparison::of(&views);
+    let meters = compared.meters();
     let text = |s: String, size: f32| egui::RichText::new(s).size(size * big);
     egui::Grid::new("all-tables")
         .striped(true)
@@ -657,8 +657,8 @@ fn tables_grid(
         .show(ui, |ui| {
             ui.label("");
             ui.label(text(tr.t("fac.course").into(), 16.0).color(theme::MUTED));
-            for m in &first.meters {
-                ui.label(text(tx(tr, &m.label).into(), 16.0).color(theme::MUTED));
+            for (_, label) in &meters {
+                ui.label(text(tx(tr, label).into(), 16.0).color(theme::MUTED));
             }
             ui.label(text(tr.t("fac.at_the_table").into(), 16.0).color(theme::MUTED));
             ui.end_row();
@@ -703,7 +703,9 @@ fn tables_grid(
                     });
                 });
                 let d = deltas(view);
-                for (m, meter) in view.meters.iter().enumerate() {
+                for (at, _) in &meters {
+                    let m = at[i];
+                    let meter = &view.meters[m];
                     ui.vertical(|ui| {
                         ui.horizontal(|ui| {
                             ui.label(text(meter.value.to_string(), 24.0).strong());
