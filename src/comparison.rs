@@ -101,18 +101,6 @@ pub fn split_words(lang: Lang, d: &DecisionView) -> String {
     report::split_text(lang, d)
 }
 
-/// Colours of the tables' lines (the same set as the report's meters).
-const COLOURS: [RGBColor; 8] = [
-    RGBColor(0x00, 0x72, 0xb2),
-    RGBColor(0xd5, 0x5e, 0x00),
-    RGBColor(0x00, 0x9e, 0x73),
-    RGBColor(0xcc, 0x79, 0xa7),
-    RGBColor(0xe6, 0x9f, 0x00),
-    RGBColor(0x56, 0xb4, 0xe9),
-    RGBColor(0x1d, 0x23, 0x2b),
-    RGBColor(0x8b, 0x1e, 0x3f),
-];
-
 /// One meter over the rounds, a line per table, as an SVG document.
 pub fn meter_chart_svg(cmp: &Comparison<'_>, at: &[usize], label: &Text, lang: Lang) -> String {
     report::register_chart_font();
@@ -154,7 +142,7 @@ pub fn meter_chart_svg(cmp: &Comparison<'_>, at: &[usize], label: &Text, lang: L
                 .draw()
                 .map_err(|e| e.to_string())?;
             for (t, values) in lines.iter().enumerate() {
-                let colour = COLOURS[t % COLOURS.len()];
+                let colour = report::COLOURS[t % report::COLOURS.len()];
                 let points = values.iter().enumerate().map(|(r, v)| (r as i32, *v));
                 chart
                     .draw_series(LineSeries::new(points, colour.stroke_width(3)))

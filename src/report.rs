@@ -141,14 +141,6 @@ fn draw_chart(
         .light_line_style(RGBColor(235, 235, 235))
         .draw()
         .map_err(|e| e.to_string())?;
-    const COLOURS: [RGBColor; 6] = [
-        RGBColor(0x00, 0x72, 0xb2),
-        RGBColor(0xd5, 0x5e, 0x00),
-        RGBColor(0x00, 0x9e, 0x73),
-        RGBColor(0xcc, 0x79, 0xa7),
-        RGBColor(0xe6, 0x9f, 0x00),
-        RGBColor(0x56, 0xb4, 0xe9),
-    ];
     // Each line is named at its end, in its own colour: no legend to match colours against,
     // and nothing drawn over the lines.
     let mut names: Vec<(i32, i32, String, RGBColor)> = Vec::new();
@@ -182,6 +174,18 @@ fn draw_chart(
     }
     Ok(())
 }
+
+/// The charts' line colours, told apart by people with colour-blindness too.
+pub(crate) const COLOURS: [RGBColor; 8] = [
+    RGBColor(0x00, 0x72, 0xb2),
+    RGBColor(0xd5, 0x5e, 0x00),
+    RGBColor(0x00, 0x9e, 0x73),
+    RGBColor(0xcc, 0x79, 0xa7),
+    RGBColor(0xe6, 0x9f, 0x00),
+    RGBColor(0x56, 0xb4, 0xe9),
+    RGBColor(0x1d, 0x23, 0x2b),
+    RGBColor(0x8b, 0x1e, 0x3f),
+];
 
 /// Room right of the chart for the meters' names.
 const CHART_NAMES_WIDTH: u32 = 190;

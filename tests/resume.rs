@@ -25,10 +25,6 @@ fn free_port_pair() -> u16 {
     panic!("no free port pair on loopback");
 }
 
-fn serve(port: u16, extra: &[&str]) -> (Child, String) {
-    serve_printing(port, extra, "journal:")
-}
-
 /// Starts `serve` and returns what it printed after `label` (a journal, a workshop file).
 fn serve_printing(port: u16, extra: &[&str], label: &str) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_kantelspel"))
@@ -81,134 +77,68 @@ fn seen(app: &App) -> Option<Seen> {
 
 #[test]
 fn killing_the_host_and_resuming_from_the_journal_loses_no_seen_decision() {
-    let dir = temp_dir("resume");
-    let port = free_port_pair();
-    let addr: SocketAddr = ([127, 0, 0, 1], port).into();
-    let (mut host, journal) = serve(
-        port,
-        &[
-            "--journal",
-            dir.to_str().unwrap(),
-            "--rounds",
-            "6",
-            "--seed",
-            "21",
-        ],
-    );
-    assert!(!journal.is_empty(), "serve printed its journal path");
-    std::thread::sleep(Duration::from_millis(300));
-    let mut players: Vec<App> = ROLES
-        .iter()
-        .enumerate()
-        .map(|(i, role)| player_app(addr, code(), &format!("speler-{i}"), role))
-        .collect();
-    let mut witnessed: BTreeSet<Seen> = BTreeSet::new();
-    {
-        let mut apps: Vec<&mut App> = players.iter_mut().collect();
-        let enough = pump(&mut apps, Duration::from_secs(40), |apps| {
-            for a in apps.iter() {
-                witnessed.extend(seen(a));
-            }
-            witnessed.len() >= 3
-        });
-        assert!(enough, "three decisions were seen before the crash");
-    }
-    // The host dies without a word.
-    host.kill().unwrap();
-    let _ = host.wait();
-    let seats: Vec<Option<u32>> = players.iter().map(|p| link(p).core.seat).collect();
-
-    let (mut resumed, _) = serve(port, &["--resume", &journal]);
-    let mut apps: Vec<&mut App> = players.iter_mut().collect();
-    let finished = pump(&mut apps, Duration::from_secs(60), |apps| {
-        for a in apps.iter() {
-            witnessed.extend(seen(a));
-        }
-        apps.iter().all(|a| {
-            link(a)
-                .core
-                .view
-                .as_ref()
-                .is_some_and(|v| v.phase == Phase::Ended)
-        })
-    });
-    assert!(finished, "the resumed session played to the end");
-    let status = resumed.wait().expect("the resumed host exits");
-    assert!(status.success(), "serve --auto exits 0 at the end");
-    for (p, seat) in players.iter().zip(seats) {
-        assert_eq!(link(p).core.seat, seat, "everyone got their own seat back");
-    }
-    let final_view = link(&players[0]).core.view.as_ref().unwrap();
-    let recorded: BTreeSet<Seen> = final_view
-        .decisions
-        .iter()
-        .map(|d| (d.round, d.card_title.nl.clone(), d.option_label.nl.clone()))
-        .collect();
-    for w in &witnessed {
-        assert!(
-            recorded.contains(w),
-            "the decision {w:?} was seen but is not in the session"
-        );
-    }
+    kill_and_resume(1, 3);
 }
 
 #[test]
 fn killing_a_host_of_three_tables_resumes_the_whole_workshop_and_loses_no_seen_decision() {
-    let dir = temp_dir("resume-tables");
+    kill_and_resume(3, 2);
+}
+
+/// A host of `tables` tables, four players at each, killed once every table's players have seen
+/// `before` decisions; resumed from its journal (one table) or its workshop file (several):
+/// everyone back in their own seat at their own table, every table played to the end, and every
+/// decision any player saw in the session of that player's table.
+fn kill_and_resume(tables: u8, before: usize) {
+    let dir = temp_dir(&format!("resume-{tables}"));
     let port = free_port_pair();
     let addr: SocketAddr = ([127, 0, 0, 1], port).into();
-    let (mut host, workshop) = serve_printing(
-        port,
-        &[
-            "--journal",
-            dir.to_str().unwrap(),
-            "--rounds",
-            "5",
-            "--seed",
-            "33",
-            "--tables",
-            "3",
-        ],
-        "workshop:",
-    );
-    assert!(
-        workshop.ends_with(".workshop"),
-        "serve printed its workshop file: {workshop:?}"
-    );
+    let journal = dir.to_str().unwrap().to_string();
+    let count = tables.to_string();
+    let args = [
+        "--journal",
+        &journal,
+        "--rounds",
+        "5",
+        "--seed",
+        "33",
+        "--tables",
+        &count,
+    ];
+    // One table resumes from its journal, several from the workshop file listing theirs.
+    let label = if tables == 1 { "journal:" } else { "workshop:" };
+    let (mut host, resume_from) = serve_printing(port, &args, label);
+    assert!(!resume_from.is_empty(), "serve printed its {label}");
     std::thread::sleep(Duration::from_millis(300));
-    let mut players: Vec<(u8, App)> = (1..=3u8)
+    let mut players: Vec<(u8, App)> = (1..=tables)
         .flat_map(|t| ROLES.iter().enumerate().map(move |(i, role)| (t, i, role)))
         .map(|(t, i, role)| {
             let name = format!("t{t}-speler-{i}");
             (t, player_app_at(addr, code(), &name, role, t))
         })
         .collect();
+    let at: Vec<u8> = players.iter().map(|(t, _)| *t).collect();
     // What each table's players saw decided: (table, round, card, option).
     let mut witnessed: BTreeSet<(u8, Seen)> = BTreeSet::new();
-    let look = |players: &[(u8, &mut App)], witnessed: &mut BTreeSet<(u8, Seen)>| {
-        for (t, a) in players {
+    let look = |apps: &[&mut App], witnessed: &mut BTreeSet<(u8, Seen)>| {
+        for (t, a) in at.iter().zip(apps) {
             if let Some(s) = seen(a) {
                 witnessed.insert((*t, s));
             }
         }
     };
     {
-        let tables: Vec<u8> = players.iter().map(|(t, _)| *t).collect();
         let mut apps: Vec<&mut App> = players.iter_mut().map(|(_, a)| a).collect();
         let enough = pump(&mut apps, Duration::from_secs(60), |apps| {
-            let at: Vec<(u8, &mut App)> = tables
-                .iter()
-                .copied()
-                .zip(apps.iter_mut().map(|a| &mut **a))
-                .collect();
-            look(&at, &mut witnessed);
-            (1..=3).all(|t| witnessed.iter().filter(|(x, _)| *x == t).count() >= 2)
+            look(apps, &mut witnessed);
+            (1..=tables).all(|t| witnessed.iter().filter(|(x, _)| *x == t).count() >= before)
         });
         assert!(
             enough,
-            "every table had decided twice before the crash: {witnessed:?}"
+            "every table decided {before} times before the crash: {witnessed:?}"
         );
     }
+    // The host dies without a word.
     host.kill().unwrap();
     let _ = host.wait();
     let seats: Vec<Option<u32>> = players.iter().map(|(_, p)| link(p).core.seat).collect();
@@ -217,16 +147,10 @@ fn killing_a_host_of_three_tables_resumes_the_whole_workshop_and_loses_no_seen_d
         .map(|(_, p)| link(p).core.session.clone())
         .collect();
 
-    let (mut resumed, _) = serve_printing(port, &["--resume", &workshop], "join code:");
-    let tables: Vec<u8> = players.iter().map(|(t, _)| *t).collect();
+    let (mut resumed, _) = serve_printing(port, &["--resume", &resume_from], "join code:");
     let mut apps: Vec<&mut App> = players.iter_mut().map(|(_, a)| a).collect();
     let finished = pump(&mut apps, Duration::from_secs(90), |apps| {
-        let at: Vec<(u8, &mut App)> = tables
-            .iter()
-            .copied()
-            .zip(apps.iter_mut().map(|a| &mut **a))
-            .collect();
-        look(&at, &mut witnessed);
+        look(apps, &mut witnessed);
         apps.iter().all(|a| {
             link(a)
                 .core
@@ -249,7 +173,7 @@ fn killing_a_host_of_three_tables_resumes_the_whole_workshop_and_loses_no_seen_d
         );
         assert_eq!(link(p).core.session, session, "...at their own table");
     }
-    for t in 1..=3u8 {
+    for t in 1..=tables {
         let (_, p) = players.iter().find(|(x, _)| *x == t).unwrap();
         let final_view = link(p).core.view.as_ref().unwrap();
         let recorded: BTreeSet<Seen> = final_view

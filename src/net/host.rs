@@ -1148,7 +1148,8 @@ pub fn resume(path: &Path, code: Option<&str>, name: Option<String>) -> Result<R
         (None, c) if !c.is_empty() => JoinCode::parse(c).map_err(|e| e.to_string())?,
         _ => JoinCode::generate(),
     };
-    let name = name.unwrap_or_else(|| parsed.header.deck_name.clone());
+    // The name a new session gets (its deck's title), so players see the same one again.
+    let name = name.unwrap_or_else(|| session.deck().title.nl.clone());
     let lobby = session.phase == Phase::Lobby;
     let mut core = HostCore::new(session, Some(file), name);
     if lobby {

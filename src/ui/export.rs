@@ -27,21 +27,24 @@ fn write_all(dir: &Path, stem: &str, view: &View, meta: &Meta) -> Result<PathBuf
     Ok(html)
 }
 
-/// The host's export: next to the journal when there is one.
-pub fn export(core: &HostCore) -> Result<PathBuf, String> {
-    let now = crate::net::code::now().as_secs();
-    let (dir, stem) = match core.journal_path() {
+/// Where a report goes: the folder and name of the file it belongs to, or the journal folder
+/// under `stem`.
+fn beside(file: Option<&Path>, stem: String) -> (PathBuf, String) {
+    match file {
         Some(p) => (
             p.parent()
                 .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
             p.file_stem()
                 .map_or("kantelspel".into(), |s| s.to_string_lossy().to_string()),
         ),
-        None => (
-            crate::net::journal_file::default_dir(),
-            format!("kantelspel-{now}"),
-        ),
-    };
+        None => (crate::net::journal_file::default_dir(), stem),
+    }
+}
+
+/// The host's export: next to the journal when there is one.
+pub fn export(core: &HostCore) -> Result<PathBuf, String> {
+    let now = crate::net::code::now().as_secs();
+    let (dir, stem) = beside(core.journal_path(), format!("kantelspel-{now}"));
     let meta = Meta {
         deck_name: core.session().deck().id.clone(),
         created_unix: now,
@@ -54,18 +57,7 @@ pub fn export(core: &HostCore) -> Result<PathBuf, String> {
 /// the workshop file when there is one.
 pub fn export_workshop(workshop: &crate::net::workshop::Workshop) -> Result<PathBuf, String> {
     let now = crate::net::code::now().as_secs();
-    let (dir, stem) = match workshop.manifest() {
-        Some(p) => (
-            p.parent()
-                .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
-            p.file_stem()
-                .map_or("kantelspel".into(), |s| s.to_string_lossy().to_string()),
-        ),
-        None => (
-            crate::net::journal_file::default_dir(),
-            format!("kantelspel-workshop-{now}"),
-        ),
-    };
+    let (dir, stem) = beside(workshop.manifest(), format!("kantelspel-workshop-{now}"));
     let tables: Vec<(View, Meta)> = workshop
         .tables()
         .iter()
