@@ -212,12 +212,16 @@ fn play_table(link: &mut HostLink, screen: Screen, shot: bool, table: usize) {
 }
 
 /// Closes the demo's vote on the fourth frame: the window has seen the open vote, so it shows
-/// the resolution as it happens.
+/// the resolution as it happens (the facilitator decides; an outcome on screen first moves on).
 pub fn resolve_soon(host: Option<ResMut<HostLink>>, mut frames: Local<u32>) {
     *frames += 1;
     if *frames == 4
         && let Some(mut host) = host
     {
-        let _ = host.core_mut().facilitate(&Intent::Advance);
+        let core = host.core_mut();
+        if core.facilitate(&Intent::Decide { option: 0 }).is_err() {
+            let _ = core.facilitate(&Intent::Advance);
+            let _ = core.facilitate(&Intent::Decide { option: 0 });
+        }
     }
 }

@@ -84,14 +84,20 @@ pub fn draw(
                         ui.end_row();
                         // In a workshop of several tables; the host seats those who leave it.
                         ui.label(tr.t("join.table"));
-                        let any = tr.t("join.table_any").to_string();
-                        ui.add(
-                            egui::DragValue::new(&mut form.table)
-                                .range(0..=crate::net::workshop::MAX_TABLES as u8)
-                                .custom_formatter(move |n, _| {
-                                    if n < 1.0 { any.clone() } else { format!("{n}") }
-                                }),
-                        );
+                        let name = |n: u8| {
+                            if n == 0 {
+                                tr.t("join.table_any").to_string()
+                            } else {
+                                format!("{} {n}", tr.t("common.table"))
+                            }
+                        };
+                        egui::ComboBox::from_id_salt("join-table")
+                            .selected_text(name(form.table))
+                            .show_ui(ui, |ui| {
+                                for n in 0..=crate::net::workshop::MAX_TABLES as u8 {
+                                    ui.selectable_value(&mut form.table, n, name(n));
+                                }
+                            });
                         ui.end_row();
                     });
                 ui.add_space(8.0);
