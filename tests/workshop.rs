@@ -522,3 +522,74 @@ fn a_link_that_talks_before_its_hello_is_told_so_and_closed_if_it_keeps_on() {
     assert!(out.disconnect.contains(&2));
     assert_eq!(w.client_count(), 1);
 }
+
+#[test]
+fn the_serve_console_acts_at_one_table_or_at_every_table() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let dir = temp_dir("workshop-console");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kantelspel"))
+        .args([
+            "serve",
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--no-announce",
+            "--no-web",
+            "--tables",
+            "3",
+            "--journal",
+        ])
+        .arg(&dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        let stdin = child.stdin.as_mut().unwrap();
+        stdin
+            .write_all(
+                b"@2 bot raadslid\n@2 bot wethouder\n@2 start\n@all next\n@2 pause\n@7 start\n\
+                  @1 @1 status\n@all seat-to 1 2\ntable 3\nbot ambtenaar\ntables\nquit\n",
+            )
+            .unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("tables:    3"), "{stdout}");
+    assert!(
+        stdout.contains("[table 2] table 2: round 1/"),
+        "@2 acts at table 2: {stdout}"
+    );
+    // The next phase everywhere: table 2 moves on, the two in the lobby say why they cannot.
+    assert!(stdout.contains("[table 1] refused"), "{stdout}");
+    assert!(stdout.contains("[table 3] refused"), "{stdout}");
+    assert!(stdout.contains("there is no table 7"), "{stdout}");
+    assert!(stdout.contains("is not said at a table"), "{stdout}");
+    // The overview: table 2 paused in its first round, table 3 (in front) with its bot.
+    let overview: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.contains("table ") && l.contains("seats,"))
+        .collect();
+    let last: Vec<&str> = overview[overview.len() - 3..].to_vec();
+    assert!(
+        last[0].contains("Lobby") && last[0].contains("0 seats"),
+        "{last:?}"
+    );
+    assert!(
+        last[1].contains("(paused)") && last[1].contains("2 seats"),
+        "{last:?}"
+    );
+    assert!(
+        last[2].starts_with('>') && last[2].contains("1 seats"),
+        "{last:?}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

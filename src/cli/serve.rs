@@ -357,10 +357,12 @@ fn command(line: &str, link: &mut HostLink) -> Result<Option<String>, String> {
     if let Some(rest) = line.strip_prefix('@') {
         let (at, cmd) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
         let cmd = cmd.trim();
-        if matches!(
-            cmd.split_whitespace().next(),
-            Some("quit" | "exit" | "table" | "@all")
-        ) {
+        let verb = cmd.split_whitespace().next().unwrap_or_default();
+        // One table or all of them, once: no `@` inside an `@`, no moving from every table.
+        if verb.starts_with('@')
+            || matches!(verb, "quit" | "exit" | "table" | "tables")
+            || (at == "all" && verb == "seat-to")
+        {
             return Err(format!("`{cmd}` is not said at a table"));
         }
         let shown = link.shown;
