@@ -619,6 +619,7 @@ fn a_phone_chooses_its_table_and_an_observer_notes_what_they_see_there() {
             .collect::<Vec<_>>()
     });
     assert_eq!(seats, vec![0, 1], "Fatima sits at table 2");
+    assert_eq!(phone.text("#my-table"), "Tafel 2", "and her phone says so");
 
     // An observer opens the projector page for table 2 with a name, and notes something.
     let laptop = driver.browser(1366, 768);

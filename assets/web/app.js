@@ -105,6 +105,7 @@ function receive(msg) {
     S.waiting = false;
     S.seat = msg.seat;
     S.session = msg.session;
+    if (msg.table) S.table = msg.table;
     S.saved.token = msg.token;
     S.retries = 0;
     save();
@@ -322,6 +323,7 @@ function roleName(v, r) {
 function header(v) {
   const timer = el('span', { class: 'timer', id: 'timer' });
   const top = el('div', { class: 'top' },
+    S.table ? el('span', { class: 'pill', id: 'my-table' }, w('table_n', { n: S.table })) : null,
     el('span', { class: 'round' }, w('round_of', { n: Math.min(v.round, v.rounds), of: v.rounds })),
     el('span', { class: 'pill', id: 'phase' }, w('phase_' + v.phase)),
     v.paused ? el('span', { class: 'pill paused' }, w('paused')) : null,
@@ -371,6 +373,8 @@ function worse(m, d) {
 function lobby(v) {
   const mine = myRole(v);
   const out = [el('h1', {}, tx(v.deck_title))];
+  // In a workshop of several tables: which one is yours.
+  if (S.table) out.push(el('p', { class: 'pill', id: 'my-table' }, w('table_n', { n: S.table })));
   if (mine !== null && mine !== undefined) {
     out.push(el('div', { class: 'card mine', id: 'my-role' },
       el('div', { class: 'label' }, w('your_role')),

@@ -67,6 +67,11 @@ impl ClientCore {
         self
     }
 
+    /// The table asked for, or the one the host seated us at.
+    pub fn table(&self) -> Option<u8> {
+        self.table
+    }
+
     pub fn lang(&self) -> Lang {
         self.lang
     }
@@ -109,7 +114,10 @@ impl ClientCore {
                 seat,
                 session,
                 rejoin,
+                table,
             } => {
+                // A reconnect asks for the table it sits at (its token finds it anyway).
+                self.table = table.or(self.table);
                 self.seat = Some(seat);
                 self.session = Some(session);
                 self.rejoin = Some(rejoin);

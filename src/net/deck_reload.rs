@@ -69,7 +69,7 @@ impl DeckFileWatch {
         let refused: Vec<String> = lobby
             .iter_mut()
             .filter_map(|core| {
-                let table = core.name().to_string();
+                let table = core.table().map_or(String::new(), |n| format!("table {n}"));
                 core.reload_deck(&name, &source)
                     .err()
                     .map(|e| if several { format!("{table}: {e}") } else { e })

@@ -91,6 +91,8 @@ pub struct HostCore {
     session: Session,
     journal: Option<JournalFile>,
     name: String,
+    /// Its number in a workshop of several tables (from 1).
+    table: Option<u8>,
     conns: BTreeMap<ClientId, Conn>,
     /// The secret every seat's token is derived from (kept in the journal's header, so a
     /// resumed host honours the tokens its players hold).
@@ -133,6 +135,7 @@ impl HostCore {
             session,
             journal,
             name,
+            table: None,
             conns: BTreeMap::new(),
             seat_secret,
             room_open: false,
@@ -159,10 +162,15 @@ impl HostCore {
         &self.name
     }
 
-    /// The same table under another name (a workshop's tables carry their number).
-    pub fn renamed(mut self, name: String) -> HostCore {
-        self.name = name;
+    /// The same session as table `n` (from 1) of a workshop: its players are told so.
+    pub fn at_table(mut self, n: u8) -> HostCore {
+        self.table = Some(n);
         self
+    }
+
+    /// Its number in a workshop of several tables.
+    pub fn table(&self) -> Option<u8> {
+        self.table
     }
 
     pub fn journal_path(&self) -> Option<&std::path::Path> {
@@ -790,6 +798,7 @@ impl HostCore {
                 seat,
                 session: self.name.clone(),
                 rejoin: token,
+                table: self.table,
             },
         );
         self.touch();

@@ -135,6 +135,8 @@ pub enum HostMsg {
         seat: SeatId,
         session: String,
         rejoin: u64,
+        /// The player's table in a workshop of several (from 1), for their screen to show.
+        table: Option<u8>,
     },
     /// Something the player sent was not accepted. Fatal refusals are followed by a disconnect.
     Refused(Refusal),
@@ -371,6 +373,7 @@ pub enum ToBrowser<'a> {
         seat: SeatId,
         session: &'a str,
         token: String,
+        table: Option<u8>,
     },
     Refused {
         text: Text,
@@ -398,10 +401,12 @@ pub fn browser_json(msg: &HostMsg) -> String {
             seat,
             session,
             rejoin,
+            table,
         } => ToBrowser::Welcome {
             seat: *seat,
             session,
             token: token_text(*rejoin),
+            table: *table,
         },
         HostMsg::Refused(r) => ToBrowser::Refused {
             text: r.text(),

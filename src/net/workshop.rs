@@ -41,8 +41,19 @@ pub struct Workshop {
 }
 
 impl Workshop {
-    /// A workshop of the given tables; a single table is a plain session.
-    pub fn new(name: String, tables: Vec<Table>) -> Workshop {
+    /// A workshop of the given tables; a single table is a plain session. With several, each
+    /// table's players are told its number.
+    pub fn new(name: String, mut tables: Vec<Table>) -> Workshop {
+        if tables.len() > 1 {
+            tables = tables
+                .into_iter()
+                .enumerate()
+                .map(|(i, t)| Table {
+                    core: t.core.at_table(i as u8 + 1),
+                    director: t.director,
+                })
+                .collect();
+        }
         Workshop {
             name,
             tables,
@@ -511,11 +522,6 @@ pub fn new_workshop(spec: NewWorkshop<'_>) -> Result<(Workshop, JoinCode), Strin
         if i == 0 {
             name = core.name().to_string();
         }
-        let core = if several {
-            core.renamed(table_name(&name, i))
-        } else {
-            core
-        };
         code = Some(c);
         tables.push(Table {
             core,
@@ -542,13 +548,6 @@ pub fn new_workshop(spec: NewWorkshop<'_>) -> Result<(Workshop, JoinCode), Strin
     Ok((workshop, code))
 }
 
-/// How a table is called on players' screens: the workshop's name and its number.
-pub fn table_name(workshop: &str, index: usize) -> String {
-    // The name goes to every player as it is: in the room's first language.
-    let table = crate::words::say(crate::rules::Lang::Nl, "common.table", &[]);
-    format!("{workshop} · {} {}", table.to_lowercase(), index + 1)
-}
-
 /// A workshop rebuilt from its file: every table from its journal, with the workshop's code.
 pub struct ResumedWorkshop {
     pub workshop: Workshop,
@@ -566,20 +565,14 @@ pub fn resume_workshop(
     let code = code.unwrap_or(&manifest.join_code);
     let mut tables = Vec::new();
     let mut notes = Vec::new();
-    let several = manifest.tables.len() > 1;
     for (i, journal) in manifest.journals(path).iter().enumerate() {
         let resumed = host::resume(journal, Some(code), Some(manifest.name.clone()))
             .map_err(|e| format!("table {}: {e}", i + 1))?;
         if let Some(note) = resumed.note {
             notes.push(format!("table {}: {note}", i + 1));
         }
-        let core = if several {
-            resumed.core.renamed(table_name(&manifest.name, i))
-        } else {
-            resumed.core
-        };
         tables.push(Table {
-            core,
+            core: resumed.core,
             director: director(),
         });
     }

@@ -54,6 +54,14 @@ pub fn draw(
             if let Some(v) = &core.view {
                 ui.label(egui::RichText::new(tx(&tr, &v.deck_title)).strong());
                 ui.separator();
+                if let Some(t) = core.table() {
+                    ui.label(
+                        egui::RichText::new(format!("{} {t}", tr.t("common.table")))
+                            .strong()
+                            .color(theme::ACCENT),
+                    );
+                    ui.separator();
+                }
                 ui.label(
                     egui::RichText::new(tr.f(
                         "round.round_of",
