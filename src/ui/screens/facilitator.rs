@@ -246,17 +246,16 @@ pub fn board(
                     for (id, s) in &session.seats {
                         let online = s.bot || connected.contains(id);
                         let voted = view.seats.iter().any(|v| v.seat == *id && v.voted);
-                        ui.horizontal(|ui| {
-                            ui.label(format!(
-                                "{} {}{}",
-                                if online { "✔" } else { "○" },
-                                s.name,
-                                if voted {
-                                    format!("  ✔ {}", tr.t("fac.voted"))
-                                } else {
-                                    String::new()
-                                }
-                            ));
+                        // Wrapped: a long name and its vote mark move the role box to the next
+                        // line instead of running the row off the panel.
+                        ui.horizontal_wrapped(|ui| {
+                            ui.label(format!("{} {}", if online { "✔" } else { "○" }, s.name));
+                            if voted {
+                                ui.label(
+                                    egui::RichText::new(format!("✔ {}", tr.t("fac.voted")))
+                                        .color(theme::GOOD),
+                                );
+                            }
                             // A fixed-width role box that cuts long role names short, so a row
                             // never runs off the panel.
                             egui::ComboBox::from_id_salt(("role", *id))
