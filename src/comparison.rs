@@ -124,23 +124,8 @@ pub fn meter_chart_svg(cmp: &Comparison<'_>, at: &[usize], label: &Text, lang: L
         let root = SVGBackend::with_string(&mut svg, (900, 300)).into_drawing_area();
         let _ = (|| -> Result<(), String> {
             root.fill(&WHITE).map_err(|e| e.to_string())?;
-            let mut chart = ChartBuilder::on(&root)
-                .caption(label.get(lang), ("sans-serif", 20))
-                .margin(12)
-                .margin_right(140)
-                .x_label_area_size(40)
-                .y_label_area_size(44)
-                .build_cartesian_2d(0..rounds, lo..hi)
-                .map_err(|e| e.to_string())?;
-            chart
-                .configure_mesh()
-                .x_desc(say(lang, "report.round", &[]))
-                .x_labels(rounds as usize + 1)
-                .label_style(("sans-serif", 16))
-                .axis_desc_style(("sans-serif", 16))
-                .light_line_style(RGBColor(235, 235, 235))
-                .draw()
-                .map_err(|e| e.to_string())?;
+            let caption = label.get(lang);
+            let mut chart = report::rounds_chart(&root, Some(caption), 140, rounds, lo..hi, lang)?;
             for (t, values) in lines.iter().enumerate() {
                 let colour = report::COLOURS[t % report::COLOURS.len()];
                 let points = values.iter().enumerate().map(|(r, v)| (r as i32, *v));
@@ -176,10 +161,9 @@ pub fn html(name: &str, tables: &[(View, Meta)], lang: Lang) -> String {
     let table_word = say(lang, "common.table", &[]);
     let mut h = String::new();
     let title = format!(
-        "Kantelspel — {} — {} × {}",
+        "Kantelspel — {} — {}",
         esc(name),
-        tables.len(),
-        table_word.to_lowercase()
+        say(lang, "fac.tables_n", &[("n", &tables.len())])
     );
     h.push_str(&report::page_head(&title, lang));
     let _ = write!(h, "<h1>{title}</h1>");

@@ -116,21 +116,33 @@ pub fn chart_svg(view: &View, lang: Lang) -> String {
     svg
 }
 
-fn draw_chart(
-    root: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
-    view: &View,
+/// A chart with the rounds along the bottom and `values` up the side, its grid drawn; room
+/// right of it for names at the lines' ends.
+pub(crate) fn rounds_chart<'a, 'b>(
+    root: &'a DrawingArea<SVGBackend<'b>, plotters::coord::Shift>,
+    caption: Option<&str>,
+    names_width: u32,
+    rounds: i32,
+    values: std::ops::Range<i32>,
     lang: Lang,
-) -> Result<(), String> {
-    root.fill(&WHITE).map_err(|e| e.to_string())?;
-    let rounds = view.meter_history.len().saturating_sub(1).max(1) as i32;
-    let lo = view.meters.iter().map(|m| m.min).min().unwrap_or(0);
-    let hi = view.meters.iter().map(|m| m.max).max().unwrap_or(100);
-    let mut chart = ChartBuilder::on(root)
+) -> Result<
+    ChartContext<
+        'a,
+        SVGBackend<'b>,
+        Cartesian2d<plotters::coord::types::RangedCoordi32, plotters::coord::types::RangedCoordi32>,
+    >,
+    String,
+> {
+    let mut builder = ChartBuilder::on(root);
+    if let Some(c) = caption {
+        builder.caption(c, ("sans-serif", CHART_FONT + 4));
+    }
+    let mut chart = builder
         .margin(12)
-        .margin_right(CHART_NAMES_WIDTH)
+        .margin_right(names_width)
         .x_label_area_size(44)
         .y_label_area_size(44)
-        .build_cartesian_2d(0..rounds, lo..hi)
+        .build_cartesian_2d(0..rounds, values)
         .map_err(|e| e.to_string())?;
     chart
         .configure_mesh()
@@ -141,6 +153,19 @@ fn draw_chart(
         .light_line_style(RGBColor(235, 235, 235))
         .draw()
         .map_err(|e| e.to_string())?;
+    Ok(chart)
+}
+
+fn draw_chart(
+    root: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
+    view: &View,
+    lang: Lang,
+) -> Result<(), String> {
+    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    let rounds = view.meter_history.len().saturating_sub(1).max(1) as i32;
+    let lo = view.meters.iter().map(|m| m.min).min().unwrap_or(0);
+    let hi = view.meters.iter().map(|m| m.max).max().unwrap_or(100);
+    let mut chart = rounds_chart(root, None, CHART_NAMES_WIDTH, rounds, lo..hi, lang)?;
     // Each line is named at its end, in its own colour: no legend to match colours against,
     // and nothing drawn over the lines.
     let mut names: Vec<(i32, i32, String, RGBColor)> = Vec::new();

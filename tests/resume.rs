@@ -6,7 +6,7 @@ mod common;
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, UdpSocket};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::Duration;
 
 use bevy::prelude::*;
@@ -27,26 +27,8 @@ fn free_port_pair() -> u16 {
 
 /// Starts `serve` and returns what it printed after `label` (a journal, a workshop file).
 fn serve_printing(port: u16, extra: &[&str], label: &str) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kantelspel"))
-        .args([
-            "serve",
-            "--bind",
-            "127.0.0.1",
-            "--port",
-            &port.to_string(),
-            "--code",
-            "TEST42",
-        ])
-        .args([
-            "--auto",
-            "--no-announce",
-            "--pace",
-            "0.4",
-            "--timer",
-            "30",
-            "--bot-delay",
-            "0",
-        ])
+    let mut child = serve_command(port, &["--code", "TEST42", "--auto"])
+        .args(["--pace", "0.4", "--timer", "30", "--bot-delay", "0"])
         .args(extra)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -1,6 +1,8 @@
 //! The fuzz rigs under proptest on stable Rust: arbitrary bytes through the host's and the
 //! client's receive paths never panic. (`cargo fuzz run host_packet` explores further.)
 
+mod common;
+
 use kantelspel::net::fuzzing::{ClientRig, HostRig};
 use kantelspel::net::transport::well_formed;
 use proptest::prelude::*;
@@ -71,32 +73,11 @@ fn the_datagram_that_crashes_renetcode_is_caught_before_it() {
 
 #[test]
 fn the_serve_console_survives_a_line_without_end() {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
     let dir = std::env::temp_dir().join(format!("kantelspel-console-{}", std::process::id()));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kantelspel"))
-        .args([
-            "serve",
-            "--bind",
-            "127.0.0.1",
-            "--port",
-            "0",
-            "--no-announce",
-            "--journal",
-        ])
-        .arg(&dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    {
-        let stdin = child.stdin.as_mut().unwrap();
-        // A megabyte without a newline (a wrong redirect), then real commands.
-        stdin.write_all(&vec![b'x'; 1 << 20]).unwrap();
-        stdin.write_all(b"\nstatus\nquit\n").unwrap();
-    }
-    let out = child.wait_with_output().unwrap();
+    // A megabyte without a newline (a wrong redirect), then real commands.
+    let mut input = vec![b'x'; 1 << 20];
+    input.extend_from_slice(b"\nstatus\nquit\n");
+    let out = common::serve_console(&[], &dir, &input);
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");

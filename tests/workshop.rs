@@ -2,9 +2,11 @@
 //! each table's players are sent, moving a player between tables, acting on every table, and a
 //! workshop taken up again from its file.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
+mod common;
+
+use common::temp_dir;
 use kantelspel::net::director::{Director, Pace};
 use kantelspel::net::host::{LinkKind, NewSession, Outgoing};
 use kantelspel::net::protocol::{
@@ -266,13 +268,6 @@ fn acting_on_every_table_answers_for_each() {
     assert!(w.tick(T), "every table has ended");
 }
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("kantelspel-test-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 #[test]
 fn a_workshop_is_taken_up_again_from_its_file_with_every_table_and_seat() {
     let dir = temp_dir("workshop-resume");
@@ -526,38 +521,13 @@ fn a_link_that_talks_before_its_hello_is_told_so_and_closed_if_it_keeps_on() {
 
 #[test]
 fn the_serve_console_acts_at_one_table_or_at_every_table() {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
     let dir = temp_dir("workshop-console");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kantelspel"))
-        .args([
-            "serve",
-            "--bind",
-            "127.0.0.1",
-            "--port",
-            "0",
-            "--no-announce",
-            "--no-web",
-            "--tables",
-            "3",
-            "--journal",
-        ])
-        .arg(&dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    {
-        let stdin = child.stdin.as_mut().unwrap();
-        stdin
-            .write_all(
-                b"@2 bot raadslid\n@2 bot wethouder\n@2 start\n@all next\n@2 pause\n@7 start\n\
-                  @1 @1 status\n@all seat-to 1 2\ntable 3\nbot ambtenaar\ntables\nquit\n",
-            )
-            .unwrap();
-    }
-    let out = child.wait_with_output().unwrap();
+    let out = common::serve_console(
+        &["--no-web", "--tables", "3"],
+        &dir,
+        b"@2 bot raadslid\n@2 bot wethouder\n@2 start\n@all next\n@2 pause\n@7 start\n\
+          @1 @1 status\n@all seat-to 1 2\ntable 3\nbot ambtenaar\ntables\nquit\n",
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),

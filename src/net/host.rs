@@ -162,10 +162,9 @@ impl HostCore {
         &self.name
     }
 
-    /// The same session as table `n` (from 1) of a workshop: its players are told so.
-    pub fn at_table(mut self, n: u8) -> HostCore {
+    /// Makes this session table `n` (from 1) of a workshop: its players are told so.
+    pub fn set_table(&mut self, n: u8) {
         self.table = Some(n);
-        self
     }
 
     /// Its number in a workshop of several tables.

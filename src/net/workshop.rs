@@ -45,14 +45,9 @@ impl Workshop {
     /// table's players are told its number.
     pub fn new(name: String, mut tables: Vec<Table>) -> Workshop {
         if tables.len() > 1 {
-            tables = tables
-                .into_iter()
-                .enumerate()
-                .map(|(i, t)| Table {
-                    core: t.core.at_table(i as u8 + 1),
-                    director: t.director,
-                })
-                .collect();
+            for (i, t) in tables.iter_mut().enumerate() {
+                t.core.set_table(i as u8 + 1);
+            }
         }
         Workshop {
             name,
@@ -166,44 +161,52 @@ impl Workshop {
 
     /// One message from a native client.
     pub fn receive(&mut self, client: ClientId, bytes: &[u8], now: Duration) {
-        if let Some(t) = self.routes.get(&client) {
-            self.tables[*t].core.receive(client, bytes, now);
-            return;
-        }
-        let Some((kind, _)) = self.arriving.get(&client).copied() else {
-            return;
-        };
-        let choice = match protocol::decode_client(bytes) {
-            Ok(ClientMsg::Hello { table, rejoin, .. }) => self.choose(table, rejoin),
+        let choose = |w: &Workshop| match protocol::decode_client(bytes) {
+            Ok(ClientMsg::Hello { table, rejoin, .. }) => w.choose(table, rejoin),
             // Nothing else before the hello: no table has heard of this link yet.
             Ok(_) => Err(Refusal::NotJoined),
             Err(_) => Err(Refusal::Malformed),
         };
-        if let Some(t) = self.seat_at(client, kind, choice, now) {
-            self.tables[t].core.receive(client, bytes, now);
-        }
+        self.take_in(client, now, choose, |core| core.receive(client, bytes, now));
     }
 
     /// One text frame from a browser that passed the door.
     pub fn receive_web(&mut self, client: ClientId, text: &str, now: Duration) {
-        if let Some(t) = self.routes.get(&client) {
-            self.tables[*t].core.receive_web(client, text, now);
-            return;
-        }
-        let Some((kind, _)) = self.arriving.get(&client).copied() else {
-            return;
-        };
-        let choice = match protocol::decode_browser(text) {
+        let choose = |w: &Workshop| match protocol::decode_browser(text) {
             Ok(BrowserMsg::Hello { table, token, .. }) => {
-                self.choose(table, token.as_deref().and_then(protocol::parse_token))
+                w.choose(table, token.as_deref().and_then(protocol::parse_token))
             }
             // A projector page watches the table it names, the first when it names none.
-            Ok(BrowserMsg::Watch { table, .. }) => self.choose(Some(table.unwrap_or(1)), None),
+            Ok(BrowserMsg::Watch { table, .. }) => w.choose(Some(table.unwrap_or(1)), None),
             Ok(_) => Err(Refusal::NotJoined),
             Err(_) => Err(Refusal::Malformed),
         };
-        if let Some(t) = self.seat_at(client, kind, choice, now) {
-            self.tables[t].core.receive_web(client, text, now);
+        self.take_in(client, now, choose, |core| {
+            core.receive_web(client, text, now)
+        });
+    }
+
+    /// Hands a message to the link's table; a link without one yet gets it from `choose` (its
+    /// hello), or is told why not.
+    fn take_in(
+        &mut self,
+        client: ClientId,
+        now: Duration,
+        choose: impl FnOnce(&Workshop) -> Result<usize, Refusal>,
+        deliver: impl FnOnce(&mut HostCore),
+    ) {
+        let table = match self.routes.get(&client) {
+            Some(t) => Some(*t),
+            None => match self.arriving.get(&client).copied() {
+                Some((kind, _)) => {
+                    let choice = choose(self);
+                    self.seat_at(client, kind, choice, now)
+                }
+                None => None,
+            },
+        };
+        if let Some(t) = table {
+            deliver(&mut self.tables[t].core);
         }
     }
 

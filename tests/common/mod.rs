@@ -418,3 +418,34 @@ pub fn card_for(role: &str) -> String {
         .map(|c| c.id.clone())
         .unwrap()
 }
+
+/// `kantelspel serve` on loopback at `port` (0: any), without a beacon, with `extra`.
+pub fn serve_command(port: u16, extra: &[&str]) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_kantelspel"));
+    command
+        .args(["serve", "--bind", "127.0.0.1", "--no-announce", "--port"])
+        .arg(port.to_string())
+        .args(extra);
+    command
+}
+
+/// Runs `kantelspel serve` on loopback with its journal in `journal`, types `input` at its
+/// console and waits for it to quit.
+pub fn serve_console(
+    extra: &[&str],
+    journal: &std::path::Path,
+    input: &[u8],
+) -> std::process::Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = serve_command(0, extra)
+        .arg("--journal")
+        .arg(journal)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.as_mut().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
