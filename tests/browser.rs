@@ -426,6 +426,7 @@ fn two_browsers_and_two_native_bots_play_a_session_to_the_same_end() {
         created_unix: 1,
         join_code: code().to_string(),
         seat_secret: 7,
+        edition: kantelspel::rules::session::RULES_EDITION,
     };
     let file = JournalFile::create(&dir, &header).unwrap();
     let journal_path: PathBuf = file.path().to_path_buf();

@@ -434,8 +434,16 @@ fn the_simulation_is_the_same_on_any_number_of_threads() {
     let done = std::sync::atomic::AtomicU64::new(0);
     let one = simulate::simulate(&deck, 1_001, 5, 8, Strategy::Random);
     for threads in [2, 3, 7] {
-        let many =
-            simulate::simulate_parallel(&deck, 1_001, 5, 8, Strategy::Random, threads, &done);
+        let many = simulate::simulate_parallel(
+            &deck,
+            1_001,
+            5,
+            8,
+            Strategy::Random,
+            &Default::default(),
+            threads,
+            &done,
+        );
         // Not assert_eq: the tallies hold a thousand final values each.
         assert!(many == one, "{threads} threads tally differently");
         assert_eq!(many.clone().report(&deck), one.clone().report(&deck));
@@ -524,6 +532,51 @@ fn deck_watch_rechecks_on_every_save_and_survives_a_half_saved_file() {
     assert!(seen("random sessions of 5 rounds"));
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     assert!(watcher.join().unwrap().is_ok());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `deck watch` rests while nobody saves: its own reading of the file is no reason to check
+/// again (it used to check an untouched file five times a second).
+#[test]
+fn deck_watch_rests_until_the_file_changes() {
+    let dir = std::env::temp_dir().join(format!("kantelspel-rest-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("deck.ron");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/decks/good/mini.ron"),
+        &file,
+    )
+    .unwrap();
+    let start = std::time::Instant::now();
+    let mut out = Vec::new();
+    let mut most = 0;
+    kantelspel::cli::watch::watch(&file, &mut out, |checks| {
+        most = most.max(checks);
+        start.elapsed() < std::time::Duration::from_secs(3)
+    })
+    .unwrap();
+    assert_eq!(most, 1, "checked {most} times without a save");
+    assert_eq!(
+        String::from_utf8_lossy(&out)
+            .matches("deck.ron: ok")
+            .count(),
+        1
+    );
+    // A save is still seen.
+    let (file2, stop) = (file.clone(), std::time::Instant::now());
+    let writer = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(700));
+        let text = std::fs::read_to_string(&file2).unwrap();
+        std::fs::write(&file2, text).unwrap();
+    });
+    let mut checks_seen = 0;
+    kantelspel::cli::watch::watch(&file, &mut Vec::new(), |checks| {
+        checks_seen = checks;
+        checks < 2 && stop.elapsed() < std::time::Duration::from_secs(20)
+    })
+    .unwrap();
+    writer.join().unwrap();
+    assert_eq!(checks_seen, 2, "the save was not seen");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

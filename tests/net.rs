@@ -28,6 +28,7 @@ fn journal_header(seed: u64, rounds: u32) -> JournalHeader {
         created_unix: 1,
         join_code: code().to_string(),
         seat_secret: 7,
+        edition: kantelspel::rules::session::RULES_EDITION,
     }
 }
 

@@ -96,6 +96,7 @@ proptest! {
             created_unix: 0,
         join_code: String::new(),
         seat_secret: 7,
+        edition: kantelspel::rules::session::RULES_EDITION,
         };
         let mut session = Session::new(Arc::clone(&deck), seed, 5);
         let mut entries = Vec::new();

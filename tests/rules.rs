@@ -641,6 +641,7 @@ fn replaying_the_journal_rebuilds_the_session_exactly() {
         created_unix: 0,
         join_code: String::new(),
         seat_secret: 7,
+        edition: kantelspel::rules::session::RULES_EDITION,
     };
     let mut s = Session::new(Arc::clone(&deck), header.seed, header.rounds);
     let mut entries = Vec::new();

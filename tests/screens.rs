@@ -290,6 +290,7 @@ fn a_crashed_session_is_resumed_from_the_host_screen_with_its_own_code() {
         created_unix: 1_790_000_000,
         join_code: "KCM-4TX".into(),
         seat_secret: 7,
+        edition: kantelspel::rules::session::RULES_EDITION,
     };
     // What a host wrote before its laptop died: two players seated, the session started.
     let mut journal = JournalFile::create(&dir, &header).unwrap();

@@ -725,6 +725,7 @@ fn a_resumed_host_honours_the_seat_tokens_its_players_hold_and_names_alone_take_
         created_unix: 2,
         join_code: "TEST42".into(),
         seat_secret: 0x5eed,
+        edition: kantelspel::rules::session::RULES_EDITION,
     };
     let file = JournalFile::create(&dir, &header).unwrap();
     let path = file.path().to_path_buf();

@@ -224,6 +224,8 @@ rule =
     .nothing_to_undo = There is no resolution to change.
     .bad_timer = A timer lasts 1 second to an hour.
     .card_underway = Part of this card is already decided; finish it first, or choose the card as the next one.
+    .unknown_programme = There is no programme ‘{ $programme }’ in this deck.
+    .bad_programme = A programme has at least one card (each card once) and 1 to { $max } rounds.
     .bad_note = A note has 1 to { $max } characters.
 
 # The browser door.

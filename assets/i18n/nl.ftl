@@ -224,6 +224,8 @@ rule =
     .nothing_to_undo = Er is geen besluit om te wijzigen.
     .bad_timer = Een timer duurt 1 seconde tot een uur.
     .card_underway = Over een deel van deze kaart is al besloten.
+    .unknown_programme = Dit spel kent geen programma ‘{ $programme }’.
+    .bad_programme = Een programma heeft minstens één kaart (elke kaart één keer) en 1 tot { $max } rondes.
     .bad_note = Een notitie heeft 1 tot { $max } tekens.
 
 # The browser door.

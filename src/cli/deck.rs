@@ -75,16 +75,31 @@ fn load(file: Option<&Path>) -> Result<Deck, DeckError> {
     }
 }
 
+/// What `deck simulate` was asked.
+pub struct SimulateArgs<'a> {
+    pub file: Option<&'a Path>,
+    pub runs: u64,
+    pub seed: u64,
+    pub strategy: &'a str,
+    pub rounds: Option<u32>,
+    pub threads: Option<usize>,
+    pub programme: crate::rules::session::ProgrammeChoice,
+    pub json: bool,
+}
+
 /// `deck simulate`: plays `runs` sessions on every core (or `threads`), prints the balance
-/// report and the throughput per thread and in all.
-pub fn simulate(
-    file: Option<&Path>,
-    runs: u64,
-    seed: u64,
-    strategy: &str,
-    rounds: Option<u32>,
-    threads: Option<usize>,
-) -> i32 {
+/// report and the throughput per thread and in all (or the figures as JSON).
+pub fn simulate(args: SimulateArgs<'_>) -> i32 {
+    let SimulateArgs {
+        file,
+        runs,
+        seed,
+        strategy,
+        rounds,
+        threads,
+        programme,
+        json,
+    } = args;
     let strategy: Strategy = match strategy.parse() {
         Ok(s) => s,
         Err(e) => {
@@ -99,9 +114,21 @@ pub fn simulate(
             return 1;
         }
     };
-    let rounds = rounds
-        .unwrap_or(deck.rounds)
-        .clamp(1, crate::rules::session::MAX_ROUNDS);
+    let rounds = match simulate::programme_rounds(&deck, &programme, rounds.unwrap_or(0)) {
+        Ok(r) => r,
+        Err(e) => {
+            let offered: Vec<&str> = deck.programmes.iter().map(|p| p.id.as_str()).collect();
+            eprintln!(
+                "error: {e}{}",
+                if offered.is_empty() {
+                    " (this deck offers no programmes)".to_string()
+                } else {
+                    format!(" (this deck offers: {})", offered.join(", "))
+                }
+            );
+            return 2;
+        }
+    };
     let threads = threads
         .or_else(|| std::thread::available_parallelism().ok().map(|n| n.get()))
         .unwrap_or(1)
@@ -120,7 +147,9 @@ pub fn simulate(
     let start = Instant::now();
     let mut balance = std::thread::scope(|scope| {
         let worker = scope.spawn(|| {
-            simulate::simulate_parallel(&deck, runs, seed, rounds, strategy, threads, &done)
+            simulate::simulate_parallel(
+                &deck, runs, seed, rounds, strategy, &programme, threads, &done,
+            )
         });
         while !worker.is_finished() {
             if let Some(bar) = &bar {
@@ -135,6 +164,16 @@ pub fn simulate(
     let secs = start.elapsed().as_secs_f64().max(1e-9);
     if let Some(bar) = bar {
         bar.finish_and_clear();
+    }
+    if json {
+        match serde_json::to_string_pretty(&balance.summary(&deck)) {
+            Ok(text) => println!("{text}"),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return 1;
+            }
+        }
+        return 0;
     }
     print!("{}", balance.report(&deck));
     let rate = runs as f64 / secs;

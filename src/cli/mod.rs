@@ -172,15 +172,25 @@ pub enum DeckCommand {
         /// The first seed; run i uses seed + i.
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// How bots choose: random, steady (keeps meters away from their tipping points) or first.
+        /// How bots choose: random, role (leaning as people in the role do), steady (keeps
+        /// meters away from their tipping points) or first.
         #[arg(long, default_value = "random")]
         strategy: String,
-        /// Rounds per session; the deck's own number when left out.
+        /// Rounds per session; the programme's (or the deck's) own number when left out.
         #[arg(long)]
         rounds: Option<u32>,
         /// Threads to play on; every core when left out. The report is the same for any number.
         #[arg(long)]
         threads: Option<usize>,
+        /// Play a programme the deck offers instead of the whole deck.
+        #[arg(long, conflicts_with = "cards")]
+        programme: Option<String>,
+        /// Play an own pick of cards, comma-separated, in this order.
+        #[arg(long, value_delimiter = ',')]
+        cards: Vec<String>,
+        /// Print the figures as one JSON object instead of the report.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -228,7 +238,19 @@ pub fn run(cli: Cli) -> i32 {
             strategy,
             rounds,
             threads,
-        })) => deck::simulate(file.as_deref(), runs, seed, &strategy, rounds, threads),
+            programme,
+            cards,
+            json,
+        })) => deck::simulate(deck::SimulateArgs {
+            file: file.as_deref(),
+            runs,
+            seed,
+            strategy: &strategy,
+            rounds,
+            threads,
+            programme: crate::rules::session::ProgrammeChoice { programme, cards },
+            json,
+        }),
         Some(Command::Serve(args)) => serve::run(args),
         Some(Command::Bot(args)) => bot::run(args),
         Some(Command::Sessions(args)) => sessions::run(args),

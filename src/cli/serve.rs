@@ -34,9 +34,16 @@ pub struct ServeArgs {
     /// The join code; a fresh one when left out.
     #[arg(long)]
     pub code: Option<String>,
-    /// Rounds to play; the deck's own number when left out.
+    /// Rounds to play; the programme's (or the deck's) own number when left out.
     #[arg(long)]
     pub rounds: Option<u32>,
+    /// A programme the deck offers (`deck check` lists them): what this session plays.
+    #[arg(long, conflicts_with = "cards")]
+    pub programme: Option<String>,
+    /// An own pick of cards, comma-separated, played in this order (one round each unless
+    /// --rounds says more; follow-ups and crises come in the rounds left over).
+    #[arg(long, value_delimiter = ',')]
+    pub cards: Vec<String>,
     /// Roles to fill with bots, comma-separated (e.g. `raadslid,ambtenaar`).
     #[arg(long, value_delimiter = ',')]
     pub bots: Vec<String>,
@@ -52,8 +59,9 @@ pub struct ServeArgs {
     /// The session's random seed; a fresh one when left out.
     #[arg(long)]
     pub seed: Option<u64>,
-    /// How bots choose: random, steady or first.
-    #[arg(long, default_value = "steady")]
+    /// How bots choose: role (leaning as people in the role do, spread over the options),
+    /// random, steady or first.
+    #[arg(long, default_value = "role")]
     pub strategy: String,
     /// The session's name, as shown on the LAN.
     #[arg(long)]
@@ -142,6 +150,10 @@ pub fn prepare(args: &ServeArgs, director: &dyn Fn() -> Director) -> Result<Prep
             journal_dir: Some(&dir),
             name: args.name.clone(),
             bots: &args.bots,
+            programme: crate::rules::session::ProgrammeChoice {
+                programme: args.programme.clone(),
+                cards: args.cards.clone(),
+            },
         },
         tables: usize::from(args.tables),
         decks: &args.decks,

@@ -95,7 +95,10 @@ pub fn watch(
         // Wait for a change to our file; anything else in the folder is ignored.
         loop {
             match rx.recv_timeout(Duration::from_millis(200)) {
-                Ok(Ok(event)) if event.paths.iter().any(|p| p.file_name() == name.as_deref()) => {
+                Ok(Ok(event))
+                    if changes_the_file(&event.kind)
+                        && event.paths.iter().any(|p| p.file_name() == name.as_deref()) =>
+                {
                     break;
                 }
                 Ok(_) => {}
@@ -111,6 +114,22 @@ pub fn watch(
         }
         std::thread::sleep(SETTLE);
         while rx.try_recv().is_ok() {}
+    }
+}
+
+/// Whether an event says the file may have new contents. Our own reading of the file is an
+/// event too (an open, an access, a close without writing, a new access time): reacting to
+/// it would check an untouched file again and again.
+fn changes_the_file(kind: &notify::EventKind) -> bool {
+    use notify::EventKind;
+    use notify::event::{AccessKind, AccessMode, ModifyKind};
+    match kind {
+        EventKind::Create(_) | EventKind::Remove(_) => true,
+        EventKind::Modify(ModifyKind::Metadata(_)) => false,
+        EventKind::Modify(_) => true,
+        // A save closes the file it wrote: the one access that means a change.
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) | EventKind::Any | EventKind::Other => false,
     }
 }
 

@@ -721,7 +721,12 @@ impl HostCore {
             return Err("the session has started: its deck is fixed".into());
         }
         let deck = Arc::new(Deck::from_ron(deck_name, source).map_err(|e| e.to_string())?);
-        let mut next = Session::new(Arc::clone(&deck), self.session.seed, self.session.rounds);
+        let mut next = Session::with_edition(
+            Arc::clone(&deck),
+            self.session.seed,
+            self.session.rounds,
+            self.session.edition,
+        );
         let mut kept = Vec::new();
         for (sender, intent) in &self.lobby_log {
             // A role the new deck lacks: the seat stays, without a role, so ids do not shift.
@@ -1081,6 +1086,8 @@ pub struct NewSession<'a> {
     pub name: Option<String>,
     /// Roles to fill with bots.
     pub bots: &'a [String],
+    /// What the session plays; the whole deck when empty.
+    pub programme: crate::rules::session::ProgrammeChoice,
 }
 
 /// Starts a session: the deck read the one way decks are read, a journal with its header
@@ -1108,6 +1115,7 @@ pub fn new_session(spec: NewSession<'_>) -> Result<(HostCore, JoinCode), String>
         created_unix: super::code::now().as_secs(),
         join_code: code.to_string(),
         seat_secret: random(),
+        edition: crate::rules::session::RULES_EDITION,
     };
     let journal = match spec.journal_dir {
         Some(dir) => Some(JournalFile::create(dir, &header).map_err(|e| e.to_string())?),
@@ -1116,6 +1124,13 @@ pub fn new_session(spec: NewSession<'_>) -> Result<(HostCore, JoinCode), String>
     let session = Session::new(deck.clone(), header.seed, header.rounds);
     let name = spec.name.unwrap_or_else(|| deck.title.nl.clone());
     let mut core = HostCore::new(session, journal, name);
+    if !spec.programme.is_whole_deck() {
+        core.act(
+            Sender::Facilitator,
+            &spec.programme.intent(spec.rounds.unwrap_or(0)),
+        )
+        .map_err(|e| format!("the programme: {e}"))?;
+    }
     for role in spec.bots {
         core.act(
             Sender::Host,

@@ -497,6 +497,11 @@ pub fn rule_error_text(e: &RuleError) -> Text {
         RuleError::NothingToUndo => text("rule.nothing_to_undo", &[]),
         RuleError::BadTimer => text("rule.bad_timer", &[]),
         RuleError::CardUnderway => text("rule.card_underway", &[]),
+        RuleError::UnknownProgramme(p) => text("rule.unknown_programme", &[("programme", p)]),
+        RuleError::BadProgramme => text(
+            "rule.bad_programme",
+            &[("max", &crate::rules::session::MAX_ROUNDS)],
+        ),
         RuleError::BadNote => text(
             "rule.bad_note",
             &[("max", &crate::rules::session::MAX_NOTE_CHARS)],

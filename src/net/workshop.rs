@@ -521,6 +521,7 @@ pub fn new_workshop(spec: NewWorkshop<'_>) -> Result<(Workshop, JoinCode), Strin
             journal_dir: spec.session.journal_dir,
             name: spec.session.name.clone(),
             bots: spec.session.bots,
+            programme: spec.session.programme.clone(),
         })?;
         if i == 0 {
             name = core.name().to_string();

@@ -18,11 +18,19 @@ pub enum Strategy {
     Steady,
     /// Always the first option (for tests and reproducible demos).
     First,
+    /// Plays like a person in the role: leans towards what the deck says the role values
+    /// (its `leanings`), but spreads its votes, so no option is its choice every time. Without
+    /// leanings, any option.
+    Role,
 }
 
 impl Strategy {
-    pub const NAMES: [&'static str; 3] = ["random", "steady", "first"];
+    pub const NAMES: [&'static str; 4] = ["role", "random", "steady", "first"];
 }
+
+/// How much of a leaning bot's choice follows its leanings; the rest is spread evenly. At most
+/// 0.45 + 0.55 / 2 = 72.5 % for one option of two: never the same choice three times in four.
+const LEANING_SHARE: f64 = 0.45;
 
 impl FromStr for Strategy {
     type Err = String;
@@ -31,6 +39,7 @@ impl FromStr for Strategy {
             "random" => Ok(Strategy::Random),
             "steady" => Ok(Strategy::Steady),
             "first" => Ok(Strategy::First),
+            "role" => Ok(Strategy::Role),
             other => Err(format!(
                 "unknown strategy `{other}`; use one of: {}",
                 Strategy::NAMES.join(", ")
@@ -45,6 +54,7 @@ impl std::fmt::Display for Strategy {
             Strategy::Random => "random",
             Strategy::Steady => "steady",
             Strategy::First => "first",
+            Strategy::Role => "role",
         })
     }
 }
@@ -60,6 +70,21 @@ pub fn choose<R: Rng + ?Sized>(
     match strategy {
         Strategy::First => Some(0),
         Strategy::Random => Some(rng.random_range(0..options.len())),
+        Strategy::Role => {
+            let role = &session.deck().roles[session.deck().cards[cur.card].steps[cur.step].role];
+            if role.leanings.is_empty() {
+                return Some(rng.random_range(0..options.len()));
+            }
+            let odds = leaning_odds(session.deck().meters.len(), &role.leanings, options);
+            let mut pick = rng.random_range(0.0..1.0);
+            for (i, p) in odds.iter().enumerate() {
+                if pick < *p {
+                    return Some(i);
+                }
+                pick -= p;
+            }
+            Some(options.len() - 1)
+        }
         Strategy::Steady => {
             let scores: Vec<(f64, f64)> = options
                 .iter()
@@ -73,6 +98,41 @@ pub fn choose<R: Rng + ?Sized>(
             })
         }
     }
+}
+
+/// The chance a leaning bot gives each option: a softmax of how well each option serves the
+/// role's leanings (expected effects, scaled to the spread between the options), mixed with an
+/// even spread.
+pub fn leaning_odds(
+    meters: usize,
+    leanings: &[(super::deck::MeterIdx, f32)],
+    options: &[super::deck::Choice],
+) -> Vec<f64> {
+    let n = options.len().max(1);
+    let scores: Vec<f64> = options
+        .iter()
+        .map(|o| {
+            let mut shift = vec![0.0f64; meters];
+            expected_shift(&o.effects, 1.0, &mut shift);
+            leanings
+                .iter()
+                .map(|(m, w)| f64::from(*w) * shift.get(*m).copied().unwrap_or(0.0))
+                .sum()
+        })
+        .collect();
+    let hi = scores.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let lo = scores.iter().copied().fold(f64::INFINITY, f64::min);
+    let spread = (hi - lo).max(1e-9);
+    // The best option gets e^2 (about 7 times) the weight of the worst.
+    let weights: Vec<f64> = scores
+        .iter()
+        .map(|s| (2.0 * (s - hi) / spread).exp())
+        .collect();
+    let total: f64 = weights.iter().sum();
+    weights
+        .iter()
+        .map(|w| LEANING_SHARE * w / total + (1.0 - LEANING_SHARE) / n as f64)
+        .collect()
 }
 
 /// (closest distance to any session-ending threshold, sum of distances), as fractions of each

@@ -29,6 +29,14 @@ pub struct JournalHeader {
     /// the tokens its players hold. 0 in journals from before seat tokens.
     #[serde(default)]
     pub seat_secret: u64,
+    /// The rules' edition the session follows (`session::RULES_EDITION` when written); 1 in
+    /// journals from before editions.
+    #[serde(default = "first_edition")]
+    pub edition: u32,
+}
+
+fn first_edition() -> u32 {
+    1
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -104,6 +112,11 @@ pub enum Record {
     Note {
         text: String,
     },
+    SetProgramme {
+        programme: Option<String>,
+        cards: Vec<String>,
+        rounds: u32,
+    },
 }
 
 impl From<Sender> for Who {
@@ -156,6 +169,15 @@ impl From<&Intent> for Record {
             Intent::Revoke => Record::Revoke,
             Intent::End => Record::End,
             Intent::Note { text } => Record::Note { text },
+            Intent::SetProgramme {
+                programme,
+                cards,
+                rounds,
+            } => Record::SetProgramme {
+                programme,
+                cards,
+                rounds,
+            },
         }
     }
 }
@@ -190,6 +212,15 @@ impl From<&Record> for Intent {
             Record::Revoke => Intent::Revoke,
             Record::End => Intent::End,
             Record::Note { text } => Intent::Note { text },
+            Record::SetProgramme {
+                programme,
+                cards,
+                rounds,
+            } => Intent::SetProgramme {
+                programme,
+                cards,
+                rounds,
+            },
         }
     }
 }
@@ -311,7 +342,7 @@ pub fn replay(
     header: &JournalHeader,
     entries: &[JournalEntry],
 ) -> Result<Session, JournalError> {
-    let mut session = Session::new(deck, header.seed, header.rounds);
+    let mut session = Session::with_edition(deck, header.seed, header.rounds, header.edition);
     for e in entries {
         session
             .apply(e.sender.into(), &Intent::from(&e.intent))
@@ -344,7 +375,12 @@ pub struct Recovered {
 pub fn recover(text: &str) -> Result<Recovered, JournalError> {
     let parsed = parse_any_version(text)?;
     let deck = deck_of(&parsed.header)?;
-    let mut session = Session::new(deck, parsed.header.seed, parsed.header.rounds);
+    let mut session = Session::with_edition(
+        deck,
+        parsed.header.seed,
+        parsed.header.rounds,
+        parsed.header.edition,
+    );
     let mut notes = Vec::new();
     if parsed.header.version != JOURNAL_VERSION {
         notes.push(format!(

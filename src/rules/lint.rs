@@ -94,7 +94,26 @@ pub enum FindingKind {
     BeyondTheEnd,
     NeverDrawn,
     NoKeyQuestion,
+    /// A role that decides too seldom in the default programme.
+    IdleRole,
+    /// A crisis that seldom comes after its flag is raised.
+    LateCrisis,
+    /// A delayed effect that mostly falls after the end.
+    EffectAfterEnd,
+    /// An option whose only price is a chance that nets out.
+    ChanceOnlyPrice,
 }
+
+/// `deck check --strict`: a role decides at least this often per session on average...
+pub const MIN_ROLE_DECISIONS: f64 = 2.0;
+/// ...and never decides in at most this share of sessions.
+pub const MAX_IDLE_SHARE: f64 = 0.10;
+/// A flag's card comes in at least this share of the sessions that raised it.
+pub const MIN_CRISIS_SHARE: f64 = 0.5;
+/// A delayed effect falls after the end in at most this share of its plays.
+pub const MAX_DROPPED_SHARE: f64 = 0.5;
+/// Fewer sessions or plays than this say too little to judge a flag or a delayed effect by.
+const MIN_EVIDENCE: u64 = 20;
 
 impl Finding {
     pub fn diagnostic(&self) -> Diagnostic {
@@ -107,10 +126,78 @@ impl Finding {
     }
 }
 
-/// Every lint, the simulated one included.
+/// Every lint, the simulated ones included.
 pub fn lint(deck: &Arc<Deck>, places: &Places) -> Vec<Finding> {
     let mut found = lint_static(deck, places);
-    found.extend(never_drawn(deck, places));
+    let balance = simulate::simulate(deck, LINT_RUNS, LINT_SEED, deck.rounds, Strategy::Random);
+    found.extend(never_drawn_in(deck, places, &balance));
+    found.extend(lesson(deck, places, &balance));
+    found
+}
+
+/// What the room will feel, judged on the default programme's simulated sessions: roles that
+/// sit idle, crises that come too late, consequences that fall after the end.
+pub fn lesson(deck: &Deck, places: &Places, balance: &simulate::Balance) -> Vec<Finding> {
+    let mut found = Vec::new();
+    let summary = balance.summary(deck);
+    let runs = balance.runs;
+    for (r, role) in summary.roles.iter().enumerate() {
+        if role.decisions_per_session < MIN_ROLE_DECISIONS || role.never_share > MAX_IDLE_SHARE {
+            found.push(Finding {
+                kind: FindingKind::IdleRole,
+                path: format!("roles[{r}]"),
+                at: places.roles.get(r).copied().unwrap_or((1, 1)),
+                message: format!(
+                    "the role `{}` decides {:.2} times per session and not at all in {:.0}% of sessions ({runs} random sessions of {} rounds); a role should decide at least {MIN_ROLE_DECISIONS} times and sit idle in at most {:.0}%: give it a step of its own work in a card that comes often",
+                    role.id,
+                    role.decisions_per_session,
+                    100.0 * role.never_share,
+                    balance.rounds,
+                    100.0 * MAX_IDLE_SHARE
+                ),
+            });
+        }
+    }
+    for (f, flag) in summary.flags.iter().enumerate() {
+        let raised = balance.flag_raised[f].0;
+        if let Some(share) = flag.opened_card_share
+            && raised >= MIN_EVIDENCE
+            && share < MIN_CRISIS_SHARE
+        {
+            found.push(Finding {
+                kind: FindingKind::LateCrisis,
+                path: format!("flag `{}`", flag.id),
+                at: places.flags.get(f).copied().unwrap_or((1, 1)),
+                message: format!(
+                    "the flag `{}` is raised in {:.0}% of sessions, but the card it opens comes in only {:.0}% of those: the crisis does not arrive while the room can feel it; raise the flag earlier (a threshold nearer the start) or let its card come in any round",
+                    flag.id,
+                    100.0 * flag.raised_share,
+                    100.0 * share
+                ),
+            });
+        }
+    }
+    for (c, card) in deck.cards.iter().enumerate() {
+        for (s, step) in card.steps.iter().enumerate() {
+            for (o, option) in step.options.iter().enumerate() {
+                let (plays, dropped) = balance.late[c][s][o];
+                let share = dropped as f64 / plays.max(1) as f64;
+                if plays >= MIN_EVIDENCE && share > MAX_DROPPED_SHARE {
+                    found.push(Finding {
+                        kind: FindingKind::EffectAfterEnd,
+                        path: format!("cards[{c}].steps[{s}].options[{o}]"),
+                        at: place(places, c, s, o),
+                        message: format!(
+                            "the delayed effect of `{}` in `{}` falls after the last round in {:.0}% of its plays: the room never feels it; make the card come earlier (`until_round`) or the effect sooner",
+                            option.id,
+                            card.id,
+                            100.0 * share
+                        ),
+                    });
+                }
+            }
+        }
+    }
     found
 }
 
@@ -216,6 +303,19 @@ fn prices(deck: &Deck, places: &Places, found: &mut Vec<Finding>) {
                         ),
                     });
                 }
+                if costs(mine) && chance_only_price(deck, &step.options[o].effects, &good) {
+                    found.push(Finding {
+                        kind: FindingKind::ChanceOnlyPrice,
+                        path: path.clone(),
+                        at,
+                        message: format!(
+                            "`{id}` has no price but a chance that nets out ({}): a steady \
+                             player takes it every time; give it a price that is sure to come, \
+                             now or later",
+                            moves(deck, &mine.net)
+                        ),
+                    });
+                }
                 // Scored so that higher is better; a meter without a direction must be equal.
                 let score = |e: &Expected| -> Vec<f64> {
                     e.net
@@ -253,6 +353,27 @@ fn prices(deck: &Deck, places: &Places, found: &mut Vec<Finding>) {
             }
         }
     }
+}
+
+/// Whether an option's only moves the wrong way lie inside chances, and those chances do not
+/// cost on balance (a gain and a loss by the same odds).
+fn chance_only_price(deck: &Deck, effects: &[Effect], good: &[i32]) -> bool {
+    let sure: Vec<Effect> = effects
+        .iter()
+        .filter(|e| !matches!(e, Effect::Chance { .. }))
+        .cloned()
+        .collect();
+    if expected(deck, &sure).price.iter().any(|p| *p > 1e-9) {
+        return false;
+    }
+    let chances: Vec<Effect> = effects
+        .iter()
+        .filter(|e| matches!(e, Effect::Chance { .. }))
+        .cloned()
+        .collect();
+    let e = expected(deck, &chances);
+    let directed: f64 = e.net.iter().zip(good).map(|(v, g)| v * f64::from(*g)).sum();
+    directed >= -1e-9
 }
 
 fn for_each_effect(effects: &[Effect], f: &mut impl FnMut(&Effect)) {
@@ -353,6 +474,10 @@ fn beyond_the_end(deck: &Deck, places: &Places, found: &mut Vec<Finding>) {
 /// Cards that a quick simulation with random choices never draws.
 pub fn never_drawn(deck: &Arc<Deck>, places: &Places) -> Vec<Finding> {
     let balance = simulate::simulate(deck, LINT_RUNS, LINT_SEED, deck.rounds, Strategy::Random);
+    never_drawn_in(deck, places, &balance)
+}
+
+fn never_drawn_in(deck: &Deck, places: &Places, balance: &simulate::Balance) -> Vec<Finding> {
     deck.cards
         .iter()
         .enumerate()

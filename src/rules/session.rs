@@ -102,7 +102,57 @@ pub enum Intent {
     Note {
         text: String,
     },
+    /// Before the start: what this session plays. A programme of the deck (`programme`), or
+    /// the facilitator's own pick of cards (`cards`, played in that order), or the whole deck
+    /// (neither). `rounds` 0 takes the programme's rounds (for a pick: one per card).
+    SetProgramme {
+        programme: Option<String>,
+        cards: Vec<String>,
+        rounds: u32,
+    },
 }
+
+/// What a session plays: a programme of the deck, the facilitator's pick, or the whole deck
+/// (no `Programme` at all).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Programme {
+    /// The deck's programme, or `None` for the facilitator's own pick.
+    pub id: Option<String>,
+    pub cards: Vec<CardIdx>,
+    /// A pick is played in its order; a deck's programme is drawn by weight among its cards.
+    pub in_order: bool,
+}
+
+/// What a facilitator chose to play before the session exists (the command line, the host
+/// screen): becomes a [`Intent::SetProgramme`] once it does.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProgrammeChoice {
+    /// A programme of the deck, by id.
+    pub programme: Option<String>,
+    /// Or an own pick of cards, by id, in the order to play them.
+    pub cards: Vec<String>,
+}
+
+impl ProgrammeChoice {
+    pub fn is_whole_deck(&self) -> bool {
+        self.programme.is_none() && self.cards.is_empty()
+    }
+
+    /// The intent that sets it, with `rounds` (0: the programme's own).
+    pub fn intent(&self, rounds: u32) -> Intent {
+        Intent::SetProgramme {
+            programme: self.programme.clone(),
+            cards: self.cards.clone(),
+            rounds,
+        }
+    }
+}
+
+/// The rules' edition a session follows. A journal keeps the edition it was written under, so
+/// a session from before a change in the draw replays as it was played.
+/// 1: the first rules. 2: a crisis opened by a raised flag comes before other cards; a
+/// delayed effect that would fall after the last round lands in the last round.
+pub const RULES_EDITION: u32 = 2;
 
 /// An observer's note, with the round it was made in (0: before the start).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -280,6 +330,7 @@ pub enum Event {
     NextCardChosen {
         card: CardIdx,
     },
+    ProgrammeSet,
     Paused,
     Resumed,
     TimerSet {
@@ -335,6 +386,10 @@ pub enum RuleError {
         "part of this card is already decided; finish it first, or choose the card as the next one"
     )]
     CardUnderway,
+    #[error("there is no programme `{0}` in this deck")]
+    UnknownProgramme(String),
+    #[error("a programme has at least one card and 1 to {MAX_ROUNDS} rounds")]
+    BadProgramme,
 }
 
 /// What a resolution changed, so the facilitator can override or revoke it.
@@ -352,6 +407,10 @@ struct Undo {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Session {
     deck: Arc<Deck>,
+    /// The rules' edition this session follows ([`RULES_EDITION`] for a new one).
+    pub edition: u32,
+    /// What this session plays; `None`: the whole deck.
+    pub programme: Option<Programme>,
     pub seed: u64,
     pub rounds: u32,
     pub round: u32,
@@ -389,8 +448,15 @@ impl Session {
     }
 
     pub fn new(deck: Arc<Deck>, seed: u64, rounds: u32) -> Session {
+        Session::with_edition(deck, seed, rounds, RULES_EDITION)
+    }
+
+    /// A session under an older edition of the rules, to replay a journal written under it.
+    pub fn with_edition(deck: Arc<Deck>, seed: u64, rounds: u32, edition: u32) -> Session {
         let meters: Vec<i32> = deck.meters.iter().map(|m| m.start).collect();
         Session {
+            edition,
+            programme: None,
             seed,
             rounds: rounds.clamp(1, MAX_ROUNDS),
             round: 0,
@@ -618,8 +684,76 @@ impl Session {
                     note: self.notes.len() - 1,
                 });
             }
+            Intent::SetProgramme {
+                programme,
+                cards,
+                rounds,
+            } => {
+                self.need(&[Phase::Lobby], "the lobby")?;
+                let (chosen, default_rounds) = self.programme_for(programme.as_deref(), cards)?;
+                let rounds = if *rounds == 0 {
+                    default_rounds
+                } else {
+                    *rounds
+                };
+                if rounds == 0 || rounds > MAX_ROUNDS {
+                    return Err(RuleError::BadProgramme);
+                }
+                self.programme = chosen;
+                self.rounds = rounds;
+                ev.push(Event::ProgrammeSet);
+            }
         }
         Ok(ev)
+    }
+
+    /// The programme an intent names, and its rounds.
+    fn programme_for(
+        &self,
+        programme: Option<&str>,
+        cards: &[String],
+    ) -> Result<(Option<Programme>, u32), RuleError> {
+        if let Some(id) = programme {
+            let spec = self
+                .deck
+                .programme(id)
+                .ok_or_else(|| RuleError::UnknownProgramme(id.to_string()))?;
+            return Ok((
+                Some(Programme {
+                    id: Some(spec.id.clone()),
+                    cards: spec.cards.clone(),
+                    in_order: false,
+                }),
+                spec.rounds,
+            ));
+        }
+        if cards.is_empty() {
+            return Ok((None, self.deck.rounds));
+        }
+        let mut picked = Vec::with_capacity(cards.len());
+        for id in cards {
+            let c = self.card_idx(id)?;
+            if picked.contains(&c) {
+                return Err(RuleError::BadProgramme);
+            }
+            picked.push(c);
+        }
+        let n = picked.len() as u32;
+        Ok((
+            Some(Programme {
+                id: None,
+                cards: picked,
+                in_order: true,
+            }),
+            n,
+        ))
+    }
+
+    /// The programme's name for people: the deck's name for it, or `None` for a pick or the
+    /// whole deck.
+    pub fn programme_spec(&self) -> Option<&super::deck::ProgrammeSpec> {
+        let id = self.programme.as_ref()?.id.as_deref()?;
+        self.deck.programme(id)
     }
 
     // --- checks ---------------------------------------------------------------------------
@@ -971,12 +1105,62 @@ impl Session {
         });
     }
 
-    /// The facilitator's choice first, then a follow-up that is due, then a weighted draw among
-    /// the cards whose conditions hold.
+    /// The facilitator's choice first, then a follow-up that is due, then (edition 2) a crisis
+    /// that a raised flag opened, then the programme: a pick in its order, a deck's programme or
+    /// the whole deck by weight among the cards whose conditions hold. A pick that needs every
+    /// round left comes before follow-ups and crises, so it is played whole.
     fn draw(&mut self) -> Option<CardIdx> {
         if let Some(card) = self.next_card.take() {
             return Some(card);
         }
+        if self.edition < 2 {
+            return self
+                .take_due_follow_up()
+                .or_else(|| self.weighted(|s, i| s.drawable(i)));
+        }
+        let spare = self.spare_round();
+        if spare {
+            if let Some(card) = self.take_due_follow_up() {
+                return Some(card);
+            }
+            if let Some(card) =
+                self.weighted(|s, i| s.drawable(i) && s.deck.cards[i].opened_by_flag())
+            {
+                return Some(card);
+            }
+        }
+        if let Some(p) = self.programme.as_ref().filter(|p| p.in_order)
+            && let Some(card) = p.cards.iter().copied().find(|c| self.played[*c] == 0)
+        {
+            return Some(card);
+        }
+        self.weighted(|s, i| s.drawable(i) && s.in_programme(i))
+    }
+
+    /// Whether this round may go to a follow-up or a crisis: always, unless the facilitator's
+    /// pick needs every round left.
+    fn spare_round(&self) -> bool {
+        match &self.programme {
+            Some(p) if p.in_order => {
+                let left = p.cards.iter().filter(|c| self.played[**c] == 0).count() as u32;
+                self.rounds.saturating_add(1).saturating_sub(self.round) > left
+            }
+            _ => true,
+        }
+    }
+
+    /// Whether a random draw may take this card under the programme. A crisis a flag opens
+    /// belongs to every programme; once a pick is played out, the whole deck fills the rounds
+    /// left.
+    fn in_programme(&self, card: CardIdx) -> bool {
+        match &self.programme {
+            None => true,
+            Some(p) if p.in_order => p.cards.iter().all(|c| self.played[*c] > 0),
+            Some(p) => p.cards.contains(&card) || self.deck.cards[card].opened_by_flag(),
+        }
+    }
+
+    fn take_due_follow_up(&mut self) -> Option<CardIdx> {
         let due = self
             .pending
             .iter()
@@ -985,16 +1169,20 @@ impl Session {
                 p.due_round <= self.round && matches!(p.what, Pending::FollowUp { .. })
             })
             .min_by_key(|(_, p)| p.due_round)
-            .map(|(i, _)| i);
-        if let Some(i) = due
-            && let Pending::FollowUp { card } = self.pending.remove(i).what
-        {
-            return Some(card);
+            .map(|(i, _)| i)?;
+        match self.pending.remove(due).what {
+            Pending::FollowUp { card } => Some(card),
+            Pending::Meter { .. } => None,
         }
+    }
+
+    /// A draw by weight among the cards `eligible` lets through; `None` (and no roll of the
+    /// dice) when none has weight.
+    fn weighted(&mut self, eligible: impl Fn(&Session, CardIdx) -> bool) -> Option<CardIdx> {
         let mut total = 0.0f64;
         let mut weights = Vec::with_capacity(self.deck.cards.len());
         for (i, card) in self.deck.cards.iter().enumerate() {
-            let w = if self.drawable(i) {
+            let w = if eligible(self, i) {
                 let bonus: f32 = card
                     .weight_per_point
                     .iter()
@@ -1020,6 +1208,18 @@ impl Session {
             }
         }
         weights.iter().rposition(|w| *w > 0.0)
+    }
+
+    /// The round a delayed effect chosen now lands in. From edition 2 an effect that would
+    /// fall after the last round lands in the last round: consequences come before the debrief
+    /// (one chosen in the last round itself comes too late).
+    fn later_due(&self, rounds: u32) -> u32 {
+        let due = self.round.saturating_add(rounds);
+        if self.edition >= 2 {
+            due.min(self.rounds.max(self.round))
+        } else {
+            due
+        }
     }
 
     /// Whether a card may come up in a random draw now.
@@ -1103,7 +1303,7 @@ impl Session {
             match e {
                 Effect::Meter { meter, by } => self.shift_meter(*meter, *by, ev),
                 Effect::Later { meter, by, rounds } => self.pending.push(Scheduled {
-                    due_round: self.round.saturating_add(*rounds),
+                    due_round: self.later_due(*rounds),
                     what: Pending::Meter {
                         meter: *meter,
                         by: *by,
@@ -1112,7 +1312,11 @@ impl Session {
                 Effect::SetFlag(f) => self.set_flag(*f, true, ev),
                 Effect::ClearFlag(f) => self.set_flag(*f, false, ev),
                 Effect::FollowUp { card, rounds } => {
-                    let due_round = self.round.saturating_add((*rounds).max(1));
+                    let mut due_round = self.round.saturating_add((*rounds).max(1));
+                    // From edition 2 a follow-up comes while the room can still feel it.
+                    if self.edition >= 2 && self.round < self.rounds {
+                        due_round = due_round.min(self.rounds);
+                    }
                     self.pending.push(Scheduled {
                         due_round,
                         what: Pending::FollowUp { card: *card },

@@ -6,9 +6,11 @@ use std::sync::Arc;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
+use serde::Serialize;
+
 use super::bot::{self, Strategy};
-use super::deck::Deck;
-use super::session::{Ending, Intent, Phase, Sender, Session};
+use super::deck::{Bound, Deck, Effect, Then};
+use super::session::{Ending, Intent, Phase, ProgrammeChoice, Sender, Session};
 
 /// Rounds after which an ending no longer counts as "early" in the balance targets.
 pub const EARLY_BEFORE_ROUND: u32 = 4;
@@ -30,6 +32,72 @@ pub struct Balance {
     pub ended_in_round: Vec<u64>,
     /// [meter]: final values of every run (sorted when the report is made).
     pub finals: Vec<Vec<i32>>,
+    /// What the sessions played: a programme's id, "pick" or "deck".
+    pub programme: String,
+    /// [role]: decisions in all sessions, and sessions in which the role never decided.
+    pub role_decisions: Vec<(u64, u64)>,
+    /// [card]: sessions that played it.
+    pub reach: Vec<u64>,
+    /// [flag]: sessions that raised it, and of those the sessions that then played a card the
+    /// flag opens.
+    pub flag_raised: Vec<(u64, u64)>,
+    /// [meter]: sessions in which it came within a tenth of its range of a tipping point.
+    pub danger: Vec<u64>,
+    /// [card][step][option]: plays whose delayed meter effect was due, and how many of those
+    /// fell after the session's end.
+    pub late: Vec<Vec<Vec<(u64, u64)>>>,
+}
+
+/// The balance figures a trainer reads, as `deck simulate --json` prints them (shares 0 to 1).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Summary {
+    pub sessions: u64,
+    pub rounds: u32,
+    pub programme: String,
+    pub strategy: String,
+    pub roles: Vec<RoleFigures>,
+    pub cards: Vec<CardFigures>,
+    pub flags: Vec<FlagFigures>,
+    pub meters: Vec<MeterFigures>,
+    pub late_effects: Vec<LateFigures>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RoleFigures {
+    pub id: String,
+    pub decisions_per_session: f64,
+    pub never_share: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CardFigures {
+    pub id: String,
+    pub reach: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FlagFigures {
+    pub id: String,
+    pub raised_share: f64,
+    /// Of the sessions that raised the flag, the share that then played a card it opens
+    /// (`None` when no card asks for the flag, or no session raised it).
+    pub opened_card_share: Option<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MeterFigures {
+    pub id: String,
+    pub can_end: bool,
+    pub ends_share: f64,
+    pub danger_share: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LateFigures {
+    pub card: String,
+    pub option: String,
+    pub plays: u64,
+    pub dropped_share: f64,
 }
 
 impl Balance {
@@ -53,6 +121,97 @@ impl Balance {
                 .collect(),
             ended_in_round: vec![0; rounds as usize + 2],
             finals: vec![Vec::new(); deck.meters.len()],
+            programme: "deck".into(),
+            role_decisions: vec![(0, 0); deck.roles.len()],
+            reach: vec![0; deck.cards.len()],
+            flag_raised: vec![(0, 0); deck.flags.len()],
+            danger: vec![0; deck.meters.len()],
+            late: deck
+                .cards
+                .iter()
+                .map(|c| {
+                    c.steps
+                        .iter()
+                        .map(|s| vec![(0, 0); s.options.len()])
+                        .collect()
+                })
+                .collect(),
+        }
+    }
+
+    /// The figures `deck simulate --json` prints and `deck check --strict` judges.
+    pub fn summary(&self, deck: &Deck) -> Summary {
+        let runs = self.runs.max(1) as f64;
+        let share = |n: u64, of: u64| n as f64 / of.max(1) as f64;
+        let flag_cards: Vec<bool> = (0..deck.flags.len())
+            .map(|f| deck.cards.iter().any(|c| c.when.flags.contains(&f)))
+            .collect();
+        let mut late_effects = Vec::new();
+        for (c, card) in deck.cards.iter().enumerate() {
+            for (s, step) in card.steps.iter().enumerate() {
+                for (o, option) in step.options.iter().enumerate() {
+                    let (plays, dropped) = self.late[c][s][o];
+                    if has_later(&option.effects) {
+                        late_effects.push(LateFigures {
+                            card: card.id.clone(),
+                            option: option.id.clone(),
+                            plays,
+                            dropped_share: share(dropped, plays),
+                        });
+                    }
+                }
+            }
+        }
+        Summary {
+            sessions: self.runs,
+            rounds: self.rounds,
+            programme: self.programme.clone(),
+            strategy: self.strategy.to_string(),
+            roles: deck
+                .roles
+                .iter()
+                .zip(&self.role_decisions)
+                .map(|(r, (n, never))| RoleFigures {
+                    id: r.id.clone(),
+                    decisions_per_session: *n as f64 / runs,
+                    never_share: *never as f64 / runs,
+                })
+                .collect(),
+            cards: deck
+                .cards
+                .iter()
+                .zip(&self.reach)
+                .map(|(c, n)| CardFigures {
+                    id: c.id.clone(),
+                    reach: *n as f64 / runs,
+                })
+                .collect(),
+            flags: deck
+                .flags
+                .iter()
+                .enumerate()
+                .map(|(f, id)| {
+                    let (raised, opened) = self.flag_raised[f];
+                    FlagFigures {
+                        id: id.clone(),
+                        raised_share: raised as f64 / runs,
+                        opened_card_share: (flag_cards[f] && raised > 0)
+                            .then(|| share(opened, raised)),
+                    }
+                })
+                .collect(),
+            meters: deck
+                .meters
+                .iter()
+                .enumerate()
+                .map(|(m, meter)| MeterFigures {
+                    id: meter.id.clone(),
+                    can_end: meter.thresholds.iter().any(|t| t.then == Then::EndSession),
+                    ends_share: self.ended_by[m].iter().map(|(n, _)| *n).sum::<u64>() as f64 / runs,
+                    danger_share: self.danger[m] as f64 / runs,
+                })
+                .collect(),
+            late_effects,
         }
     }
 
@@ -109,9 +268,98 @@ impl Balance {
         for (a, b) in self.finals.iter_mut().zip(other.finals) {
             a.extend(b);
         }
+        let pairs = |a: &mut Vec<(u64, u64)>, b: Vec<(u64, u64)>| {
+            for (x, y) in a.iter_mut().zip(b) {
+                x.0 += y.0;
+                x.1 += y.1;
+            }
+        };
+        pairs(&mut self.role_decisions, other.role_decisions);
+        pairs(&mut self.flag_raised, other.flag_raised);
+        for (a, b) in self.reach.iter_mut().zip(other.reach) {
+            *a += b;
+        }
+        for (a, b) in self.danger.iter_mut().zip(other.danger) {
+            *a += b;
+        }
+        for (card, theirs) in self.late.iter_mut().zip(other.late) {
+            for (step, theirs) in card.iter_mut().zip(theirs) {
+                pairs(step, theirs);
+            }
+        }
     }
 
-    fn record(&mut self, session: &Session) {
+    fn record(&mut self, session: &Session, raised: &[bool]) {
+        let deck = session.deck();
+        let mut by_role = vec![0u64; deck.roles.len()];
+        for d in &session.decisions {
+            by_role[d.role] += 1;
+        }
+        for (slot, n) in self.role_decisions.iter_mut().zip(by_role) {
+            slot.0 += n;
+            if n == 0 {
+                slot.1 += 1;
+            }
+        }
+        for (slot, n) in self.reach.iter_mut().zip(&session.played) {
+            if *n > 0 {
+                *slot += 1;
+            }
+        }
+        for (f, slot) in self.flag_raised.iter_mut().enumerate() {
+            if raised.get(f).copied().unwrap_or(false) {
+                slot.0 += 1;
+                let opened = deck
+                    .cards
+                    .iter()
+                    .zip(&session.played)
+                    .any(|(c, n)| *n > 0 && c.when.flags.contains(&f));
+                if opened {
+                    slot.1 += 1;
+                }
+            }
+        }
+        let values = session
+            .meter_history
+            .iter()
+            .chain(session.decisions.iter().map(|d| &d.meters_after))
+            .chain(std::iter::once(&session.meters));
+        let mut near = vec![false; deck.meters.len()];
+        for v in values {
+            for (m, meter) in deck.meters.iter().enumerate() {
+                near[m] |= in_danger(meter, v[m]);
+            }
+        }
+        for (slot, n) in self.danger.iter_mut().zip(near) {
+            *slot += u64::from(n);
+        }
+        // A delayed effect lands at the start of its round; the last round begun is the
+        // session's round, or its last round once all were played.
+        let last_begun = session.round.min(session.rounds);
+        for d in &session.decisions {
+            let options = &deck.cards[d.card].steps[d.step].options;
+            let mut dues = Vec::new();
+            later_dues(&options[d.option].effects, &mut dues);
+            if dues.is_empty() {
+                continue;
+            }
+            let slot = &mut self.late[d.card][d.step][d.option];
+            slot.0 += 1;
+            let due_round = |rounds: u32| {
+                let due = d.round.saturating_add(rounds);
+                if session.edition >= 2 {
+                    due.min(session.rounds.max(d.round))
+                } else {
+                    due
+                }
+            };
+            if dues
+                .iter()
+                .any(|r| due_round(*r) <= d.round || due_round(*r) > last_begun)
+            {
+                slot.1 += 1;
+            }
+        }
         self.runs += 1;
         for (total, n) in self.drawn.iter_mut().zip(&session.played) {
             *total += u64::from(*n);
@@ -146,8 +394,8 @@ impl Balance {
         let pct = |n: u64| 100.0 * n as f64 / self.runs.max(1) as f64;
         let _ = writeln!(
             out,
-            "{} sessions of {} rounds, strategy {}",
-            self.runs, self.rounds, self.strategy
+            "{} sessions of {} rounds, strategy {}, programme {}",
+            self.runs, self.rounds, self.strategy, self.programme
         );
         let _ = writeln!(
             out,
@@ -241,6 +489,75 @@ impl Balance {
         } else {
             let _ = writeln!(out, "\nNever played: {}", never.join(", "));
         }
+        let summary = self.summary(deck);
+        let _ = writeln!(
+            out,
+            "\nRoles (decisions per session; sessions in which the role never decides):"
+        );
+        for r in &summary.roles {
+            let _ = writeln!(
+                out,
+                "  {:<24} {:>5.2}   never {:5.1}%",
+                r.id,
+                r.decisions_per_session,
+                100.0 * r.never_share
+            );
+        }
+        let _ = writeln!(
+            out,
+            "\nMeters (sessions it ends; sessions it comes within a tenth of a tipping point):"
+        );
+        for m in &summary.meters {
+            let _ = writeln!(
+                out,
+                "  {:<24} {}   danger {:5.1}%",
+                m.id,
+                if m.can_end {
+                    format!("ends {:5.1}%", 100.0 * m.ends_share)
+                } else {
+                    "cannot end ".to_string()
+                },
+                100.0 * m.danger_share
+            );
+        }
+        if !summary.flags.is_empty() {
+            let _ = writeln!(
+                out,
+                "\nFlags (sessions that raise it; of those, sessions that then play a card it opens):"
+            );
+            for f in &summary.flags {
+                let opened = match f.opened_card_share {
+                    Some(s) => format!("its card comes in {:5.1}%", 100.0 * s),
+                    None => "opens no card, or never raised".to_string(),
+                };
+                let _ = writeln!(
+                    out,
+                    "  {:<24} raised {:5.1}%   {opened}",
+                    f.id,
+                    100.0 * f.raised_share
+                );
+            }
+        }
+        let late: Vec<&LateFigures> = summary
+            .late_effects
+            .iter()
+            .filter(|l| l.dropped_share > 0.0)
+            .collect();
+        if !late.is_empty() {
+            let _ = writeln!(
+                out,
+                "\nDelayed effects that fall after the end (share of the option's plays):"
+            );
+            for l in late {
+                let _ = writeln!(
+                    out,
+                    "  {:<44} {:5.1}% of {}",
+                    format!("{}/{}", l.card, l.option),
+                    100.0 * l.dropped_share,
+                    l.plays
+                );
+            }
+        }
         let findings = super::lint::lint_static(deck, &super::deck::Places::default());
         let _ = writeln!(
             out,
@@ -251,9 +568,67 @@ impl Balance {
     }
 }
 
-/// Plays one complete session with a bot in every role.
+/// Whether a meter's value lies within a tenth of its range of a tipping point (or past it):
+/// what the screens mark as near a tipping point.
+pub fn in_danger(meter: &super::deck::Meter, value: i32) -> bool {
+    let tenth = (meter.max - meter.min) / 10;
+    meter
+        .thresholds
+        .iter()
+        .filter(|t| t.then == Then::EndSession)
+        .any(|t| match t.when {
+            Bound::Below(b) => value - b <= tenth,
+            Bound::Above(b) => b - value <= tenth,
+        })
+}
+
+fn has_later(effects: &[Effect]) -> bool {
+    let mut dues = Vec::new();
+    later_dues(effects, &mut dues);
+    !dues.is_empty()
+}
+
+/// The delays of an option's delayed meter effects (those outside a chance: a chance's are
+/// not sure to come).
+fn later_dues(effects: &[Effect], out: &mut Vec<u32>) {
+    for e in effects {
+        if let Effect::Later { rounds, .. } = e {
+            out.push(*rounds);
+        }
+    }
+}
+
+/// The rounds a session with this programme plays (`rounds` 0: the programme's own).
+pub fn programme_rounds(
+    deck: &Arc<Deck>,
+    programme: &ProgrammeChoice,
+    rounds: u32,
+) -> Result<u32, super::session::RuleError> {
+    let mut s = Session::new(Arc::clone(deck), 1, deck.rounds);
+    s.apply(Sender::Facilitator, &programme.intent(rounds))?;
+    Ok(s.rounds)
+}
+
+/// Plays one complete session of the whole deck with a bot in every role.
 pub fn play_one(deck: &Arc<Deck>, seed: u64, rounds: u32, strategy: Strategy) -> Session {
+    play_programme(deck, seed, rounds, strategy, &ProgrammeChoice::default()).0
+}
+
+/// Plays one complete session of a programme with a bot in every role; also says which flags
+/// it raised at some point.
+pub fn play_programme(
+    deck: &Arc<Deck>,
+    seed: u64,
+    rounds: u32,
+    strategy: Strategy,
+    programme: &ProgrammeChoice,
+) -> (Session, Vec<bool>) {
     let mut session = Session::new(Arc::clone(deck), seed, rounds);
+    if !programme.is_whole_deck() {
+        let _ = session.apply(Sender::Facilitator, &programme.intent(rounds));
+    }
+    let rounds = session.rounds;
+    let mut raised = vec![false; deck.flags.len()];
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x9e37_79b9_7f4a_7c15);
     for role in &deck.roles {
         let _ = session.apply(
@@ -280,23 +655,36 @@ pub fn play_one(deck: &Arc<Deck>, seed: u64, rounds: u32, strategy: Strategy) ->
             }
             Phase::Lobby | Phase::Ended => break,
         }
+        for (r, f) in raised.iter_mut().zip(&session.flags) {
+            *r |= *f;
+        }
     }
-    session
+    (session, raised)
 }
 
 /// Plays `runs` sessions on `threads` threads; `done` counts the sessions played so far, for a
 /// progress bar. Run `i` uses seed `seed + i` whichever thread plays it, and the threads' tallies
 /// are merged in order, so the result is the same for any number of threads.
+#[allow(clippy::too_many_arguments)]
 pub fn simulate_parallel(
     deck: &Arc<Deck>,
     runs: u64,
     seed: u64,
     rounds: u32,
     strategy: Strategy,
+    programme: &ProgrammeChoice,
     threads: usize,
     done: &std::sync::atomic::AtomicU64,
 ) -> Balance {
     use std::sync::atomic::Ordering;
+    // A programme the deck does not have plays the whole deck: the command line checks the
+    // name before it comes here.
+    let rounds = programme_rounds(deck, programme, rounds).unwrap_or(rounds);
+    let label = match (&programme.programme, programme.cards.is_empty()) {
+        (Some(id), _) => id.clone(),
+        (None, false) => "pick".to_string(),
+        (None, true) => "deck".to_string(),
+    };
     let threads = threads.clamp(1, 256) as u64;
     let parts: Vec<Balance> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
@@ -305,7 +693,9 @@ pub fn simulate_parallel(
                 scope.spawn(move || {
                     let mut part = Balance::new(deck, rounds, strategy);
                     for i in from..to {
-                        part.record(&play_one(deck, seed.wrapping_add(i), rounds, strategy));
+                        let (session, raised) =
+                            play_programme(deck, seed.wrapping_add(i), rounds, strategy, programme);
+                        part.record(&session, &raised);
                         if (i - from) % 256 == 255 {
                             done.fetch_add(256, Ordering::Relaxed);
                         }
@@ -322,6 +712,7 @@ pub fn simulate_parallel(
             .collect()
     });
     let mut total = Balance::new(deck, rounds, strategy);
+    total.programme = label;
     for part in parts {
         total.merge(part);
     }
@@ -337,5 +728,14 @@ pub fn simulate(
     strategy: Strategy,
 ) -> Balance {
     let done = std::sync::atomic::AtomicU64::new(0);
-    simulate_parallel(deck, runs, seed, rounds, strategy, 1, &done)
+    simulate_parallel(
+        deck,
+        runs,
+        seed,
+        rounds,
+        strategy,
+        &ProgrammeChoice::default(),
+        1,
+        &done,
+    )
 }

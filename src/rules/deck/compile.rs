@@ -148,8 +148,9 @@ pub(super) fn compile(
         );
     }
 
-    let (role_ids, roles) = compile_roles(&mut ck, file);
+    let (role_ids, mut roles) = compile_roles(&mut ck, file);
     let (meter_ids, meters) = compile_meters(&mut ck, file);
+    compile_leanings(&mut ck, file, &meter_ids, &mut roles);
 
     // Card ids first: follow-ups may point forward.
     let mut card_ids: HashMap<&str, usize> = HashMap::new();
@@ -183,6 +184,7 @@ pub(super) fn compile(
         option_at.push(places);
     }
 
+    let programmes = compile_programmes(&mut ck, file, &cards);
     let deck = Deck {
         id: file.id.clone(),
         title: file.title.clone(),
@@ -194,6 +196,7 @@ pub(super) fn compile(
         meters,
         cards,
         flags: ck.flags.clone(),
+        programmes,
     };
     check_reachability(&mut ck, &deck, &card_at);
 
@@ -206,6 +209,14 @@ pub(super) fn compile(
                 .iter()
                 .map(|f| {
                     let (l, c, _) = ck.locate(f, 0);
+                    (l, c)
+                })
+                .collect(),
+            roles: deck
+                .roles
+                .iter()
+                .map(|r| {
+                    let (l, c, _) = ck.locate(&r.id, 0);
                     (l, c)
                 })
                 .collect(),
@@ -247,6 +258,7 @@ fn compile_roles<'f>(
             name: r.name.clone(),
             description: r.description.clone(),
             max_players: r.max_players,
+            leanings: Vec::new(),
         });
         if r.max_players == Some(0) {
             ck.report(
@@ -258,6 +270,116 @@ fn compile_roles<'f>(
     }
 
     (role_ids, roles)
+}
+
+/// Each role's leanings, by meter index.
+fn compile_leanings(
+    ck: &mut Checker<'_>,
+    file: &DeckFile,
+    meter_ids: &HashMap<&str, usize>,
+    roles: &mut [Role],
+) {
+    for (i, (r, role)) in file.roles.iter().zip(roles.iter_mut()).enumerate() {
+        let (l, c, _) = ck.locate(&r.id, 0);
+        for (meter, w) in &r.leanings {
+            let path = format!("roles[{i}].leanings.{meter}");
+            match index_of(meter_ids, meter) {
+                Some(m) if w.is_finite() => role.leanings.push((m, *w)),
+                Some(_) => ck.report((l, c), path, "a leaning must be a number"),
+                None => ck.report(
+                    (l, c),
+                    path,
+                    format!(
+                        "unknown meter `{meter}` in leanings{}",
+                        did_you_mean(meter, meter_ids.keys())
+                    ),
+                ),
+            }
+        }
+    }
+}
+
+/// The programmes, with their themes resolved to cards.
+fn compile_programmes(ck: &mut Checker<'_>, file: &DeckFile, cards: &[Card]) -> Vec<ProgrammeSpec> {
+    let mut out: Vec<ProgrammeSpec> = Vec::new();
+    let themes: Vec<&str> = cards
+        .iter()
+        .flat_map(|c| c.themes.iter().map(String::as_str))
+        .collect();
+    for (i, p) in file.programmes.iter().enumerate() {
+        let (l, c, _) = ck.locate(&p.id, 0);
+        let path = format!("programmes[{i}]");
+        ck.check_id(&p.id, (l, c), &format!("{path}.id"), "programme");
+        if out.iter().any(|o| o.id == p.id) {
+            ck.report(
+                (l, c),
+                format!("{path}.id"),
+                format!("the programme id `{}` is used twice", p.id),
+            );
+        }
+        ck.require_dutch(
+            &p.name,
+            (l, c),
+            format!("{path}.name"),
+            "the programme name",
+        );
+        for theme in &p.themes {
+            if !themes.contains(&theme.as_str()) {
+                ck.report(
+                    (l, c),
+                    format!("{path}.themes"),
+                    format!(
+                        "no card has the theme `{theme}`{}",
+                        did_you_mean(theme, themes.iter())
+                    ),
+                );
+            }
+        }
+        let card_ids: Vec<&str> = cards.iter().map(|c| c.id.as_str()).collect();
+        let mut chosen = vec![false; cards.len()];
+        for id in &p.cards {
+            match cards.iter().position(|c| &c.id == id) {
+                Some(k) => chosen[k] = true,
+                None => ck.report(
+                    (l, c),
+                    format!("{path}.cards"),
+                    format!("unknown card `{id}`{}", did_you_mean(id, card_ids.iter())),
+                ),
+            }
+        }
+        for (k, card) in cards.iter().enumerate() {
+            if card.themes.iter().any(|t| p.themes.contains(t)) {
+                chosen[k] = true;
+            }
+        }
+        let picked: Vec<CardIdx> = (0..cards.len()).filter(|k| chosen[*k]).collect();
+        if picked.is_empty() {
+            ck.report(
+                (l, c),
+                path.clone(),
+                "the programme has no cards: name `cards` or `themes`",
+            );
+        }
+        let rounds = p.rounds.unwrap_or(file.rounds);
+        if rounds == 0 || rounds > crate::rules::session::MAX_ROUNDS {
+            ck.report(
+                (l, c),
+                format!("{path}.rounds"),
+                format!(
+                    "rounds must be between 1 and {}",
+                    crate::rules::session::MAX_ROUNDS
+                ),
+            );
+        }
+        out.push(ProgrammeSpec {
+            id: p.id.clone(),
+            name: p.name.clone(),
+            description: p.description.clone(),
+            cards: picked,
+            rounds,
+        });
+    }
+    out
 }
 
 /// The meters with their thresholds, and each meter's index by id.
@@ -528,6 +650,7 @@ fn compile_card(
         steps,
         debrief: card.debrief.clone(),
         key_question: (!card.key_question.is_empty()).then(|| card.key_question.clone()),
+        themes: card.themes.clone(),
     };
     (compiled, card_options)
 }

@@ -23,6 +23,8 @@ pub struct Places {
     pub options: Vec<Vec<Vec<(usize, usize)>>>,
     /// Where each flag is first named.
     pub flags: Vec<(usize, usize)>,
+    /// Where each role is defined.
+    pub roles: Vec<(usize, usize)>,
 }
 
 /// Everything wrong with one deck file.

@@ -23,6 +23,30 @@ pub struct DeckFile {
     pub roles: Vec<RoleDef>,
     pub meters: Vec<MeterDef>,
     pub cards: Vec<CardDef>,
+    /// What a facilitator can choose to play: a theme's cards for some rounds. Without one
+    /// chosen, a session plays the whole deck.
+    #[serde(default)]
+    pub programmes: Vec<ProgrammeDef>,
+}
+
+/// A programme the deck offers: a name, one line of description, its cards (by id or by theme)
+/// and its rounds.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProgrammeDef {
+    pub id: String,
+    pub name: Text,
+    #[serde(default)]
+    pub description: Text,
+    /// Every card with one of these themes belongs to the programme.
+    #[serde(default)]
+    pub themes: Vec<String>,
+    /// Cards named one by one (besides those of the themes).
+    #[serde(default)]
+    pub cards: Vec<String>,
+    /// Rounds; the deck's rounds when left out.
+    #[serde(default)]
+    pub rounds: Option<u32>,
 }
 
 fn default_languages() -> Vec<String> {
@@ -45,6 +69,10 @@ pub struct RoleDef {
     /// How many players may share the role; unlimited when left out.
     #[serde(default)]
     pub max_players: Option<u32>,
+    /// What a bot in this role leans towards: per meter, how much a point up weighs for it
+    /// (negative: a point down). Without leanings a bot spreads its votes.
+    #[serde(default)]
+    pub leanings: BTreeMap<String, f32>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -121,6 +149,9 @@ pub struct CardDef {
     /// list these before the others.
     #[serde(default)]
     pub key_question: Text,
+    /// The themes the card belongs to, for the deck's programmes and the facilitator's pick.
+    #[serde(default)]
+    pub themes: Vec<String>,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]

@@ -44,6 +44,19 @@ pub struct Deck {
     pub cards: Vec<Card>,
     /// Every flag any card, effect or threshold names, in order of first mention.
     pub flags: Vec<String>,
+    /// The programmes the deck offers, in its order.
+    pub programmes: Vec<ProgrammeSpec>,
+}
+
+/// A programme the deck offers, with its themes resolved to cards.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProgrammeSpec {
+    pub id: String,
+    pub name: Text,
+    pub description: Text,
+    /// In the deck's order.
+    pub cards: Vec<CardIdx>,
+    pub rounds: u32,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -52,6 +65,8 @@ pub struct Role {
     pub name: Text,
     pub description: Text,
     pub max_players: Option<u32>,
+    /// (meter, weight): what a bot in this role leans towards; empty when the deck says nothing.
+    pub leanings: Vec<(MeterIdx, f32)>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -99,6 +114,14 @@ pub struct Card {
     pub steps: Vec<Step>,
     pub debrief: Vec<Text>,
     pub key_question: Option<Text>,
+    pub themes: Vec<String>,
+}
+
+impl Card {
+    /// Whether a flag opens this card: it comes only once the flag is raised (a crisis).
+    pub fn opened_by_flag(&self) -> bool {
+        !self.when.flags.is_empty()
+    }
 }
 
 impl Card {
@@ -171,6 +194,19 @@ impl Deck {
     pub fn card_index(&self, id: &str) -> Option<CardIdx> {
         self.cards.iter().position(|c| c.id == id)
     }
+    pub fn programme(&self, id: &str) -> Option<&ProgrammeSpec> {
+        self.programmes.iter().find(|p| p.id == id)
+    }
+    /// Every theme any card names, in order of first mention.
+    pub fn themes(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for t in self.cards.iter().flat_map(|c| &c.themes) {
+            if !out.contains(&t.as_str()) {
+                out.push(t);
+            }
+        }
+        out
+    }
 
     /// Loads the embedded default deck. It is checked by the test suite, so a failure here is
     /// a build defect, reported rather than hidden.
@@ -228,6 +264,9 @@ impl Deck {
         out.extend(self.completed.iter());
         for r in &self.roles {
             out.push(&r.name);
+        }
+        for p in &self.programmes {
+            out.push(&p.name);
         }
         for m in &self.meters {
             out.push(&m.label);

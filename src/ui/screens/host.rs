@@ -597,7 +597,7 @@ fn reload_deck_in_lobby(
 
 /// What paces a table hosted from this window.
 fn director(pace: Pace, auto: bool) -> Director {
-    Director::new(auto, pace, Strategy::Steady)
+    Director::new(auto, pace, Strategy::Role)
 }
 
 /// The window's pace for a decision timer.
