@@ -1118,6 +1118,14 @@ impl Session {
                 .take_due_follow_up()
                 .or_else(|| self.weighted(|s, i| s.drawable(i)));
         }
+        // The closing card has the last round, whatever else is due.
+        if self.round == self.rounds
+            && let Some(card) = self.weighted(|s, i| {
+                s.deck.cards[i].when.last_round && s.in_programme(i)
+            })
+        {
+            return Some(card);
+        }
         let spare = self.spare_round();
         if spare {
             if let Some(card) = self.take_due_follow_up() {
@@ -1134,7 +1142,7 @@ impl Session {
         {
             return Some(card);
         }
-        self.weighted(|s, i| s.drawable(i) && s.in_programme(i))
+        self.weighted(|s, i| s.in_programme(i))
     }
 
     /// Whether this round may go to a follow-up or a crisis: always, unless the facilitator's
@@ -1154,9 +1162,12 @@ impl Session {
     /// left.
     fn in_programme(&self, card: CardIdx) -> bool {
         match &self.programme {
-            None => true,
-            Some(p) if p.in_order => p.cards.iter().all(|c| self.played[*c] > 0),
-            Some(p) => p.cards.contains(&card) || self.deck.cards[card].opened_by_flag(),
+            None => self.drawable(card),
+            Some(p) if p.in_order => {
+                p.cards.iter().all(|c| self.played[*c] > 0) && self.drawable(card)
+            }
+            Some(p) if p.cards.contains(&card) => self.drawable_as(card, true),
+            Some(_) => self.deck.cards[card].opened_by_flag() && self.drawable(card),
         }
     }
 
@@ -1224,11 +1235,20 @@ impl Session {
 
     /// Whether a card may come up in a random draw now.
     pub fn drawable(&self, card: CardIdx) -> bool {
+        self.drawable_as(card, false)
+    }
+
+    /// As [`Session::drawable`]; `named` when the programme names the card, which lets a
+    /// follow-up-only card come up by itself too.
+    fn drawable_as(&self, card: CardIdx, named: bool) -> bool {
         let c = &self.deck.cards[card];
-        if c.follow_up_only || (!c.repeatable && self.played[card] > 0) {
+        if (c.follow_up_only && !named) || (!c.repeatable && self.played[card] > 0) {
             return false;
         }
         let w = &c.when;
+        if w.last_round && self.round != self.rounds {
+            return false;
+        }
         self.round >= w.from_round
             && self.round <= w.until_round
             && w.meters
@@ -1313,9 +1333,15 @@ impl Session {
                 Effect::ClearFlag(f) => self.set_flag(*f, false, ev),
                 Effect::FollowUp { card, rounds } => {
                     let mut due_round = self.round.saturating_add((*rounds).max(1));
-                    // From edition 2 a follow-up comes while the room can still feel it.
+                    // From edition 2 a follow-up comes while the room can still feel it: before
+                    // the closing round when there is room for that.
                     if self.edition >= 2 && self.round < self.rounds {
-                        due_round = due_round.min(self.rounds);
+                        let latest = if self.round + 1 < self.rounds {
+                            self.rounds - 1
+                        } else {
+                            self.rounds
+                        };
+                        due_round = due_round.min(latest);
                     }
                     self.pending.push(Scheduled {
                         due_round,

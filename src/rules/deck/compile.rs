@@ -564,6 +564,7 @@ fn compile_card(
     let mut when = Cond {
         from_round: card.when.from_round.unwrap_or(1),
         until_round: card.when.until_round.unwrap_or(u32::MAX),
+        last_round: card.when.last_round,
         ..Cond::default()
     };
     let wpath = format!("{path}.when");

@@ -167,6 +167,10 @@ pub struct Conditions {
     pub from_round: Option<u32>,
     #[serde(default)]
     pub until_round: Option<u32>,
+    /// The card closes the session: it comes only in its last round, however many rounds the
+    /// programme has.
+    #[serde(default)]
+    pub last_round: bool,
 }
 
 #[derive(Clone, Copy, Debug, Default, Serialize, Deserialize)]

@@ -140,6 +140,8 @@ pub struct Cond {
     pub not_flags: Vec<FlagIdx>,
     pub from_round: u32,
     pub until_round: u32,
+    /// Only in the session's last round.
+    pub last_round: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
