@@ -22,6 +22,8 @@ pub struct Meta {
     pub created_unix: u64,
     /// A warning shown at the top: the journal was damaged and the report stops early.
     pub warning: Option<String>,
+    /// What the session played, when the facilitator chose (a programme, or an own pick).
+    pub programme: Option<Text>,
 }
 
 /// The whole story of a session so far, as the report reads it.
@@ -37,6 +39,7 @@ pub fn from_journal(text: &str) -> Result<(View, Meta), JournalError> {
         deck_name: recovered.header.deck_name.clone(),
         created_unix: recovered.header.created_unix,
         warning: recovered.warning.clone(),
+        programme: recovered.session.programme_text(),
     };
     Ok((view_of(&recovered.session), meta))
 }
@@ -261,6 +264,14 @@ pub(crate) fn body(view: &View, meta: &Meta, lang: Lang) -> String {
         say(lang, "report.rounds_played", &[]),
         view.meter_history.len().saturating_sub(1)
     );
+    if let Some(p) = &meta.programme {
+        let _ = write!(
+            h,
+            "<p>{}: {}</p>",
+            say(lang, "report.programme", &[]),
+            tx(p)
+        );
+    }
     if let Some(e) = &view.ending {
         let _ = write!(
             h,
@@ -468,6 +479,7 @@ pub(crate) fn json_value(view: &View, meta: &Meta, lang: Lang) -> serde_json::Va
         "deck": meta.deck_name,
         "date": date(meta.created_unix),
         "warning": meta.warning,
+        "programme": meta.programme.as_ref().map(|p| p.get(lang)),
         "meters": meters,
         "meter_history": view.meter_history,
         "decisions": rows(view, lang),

@@ -411,6 +411,7 @@ fn key_questions_come_first_in_the_debrief_and_the_report() {
         deck_name: "mini.ron".into(),
         created_unix: 0,
         warning: None,
+        programme: None,
     };
     let html = kantelspel::report::html(&record, &meta, kantelspel::rules::Lang::Nl);
     let key = html

@@ -845,6 +845,7 @@ fn observer_notes_are_kept_with_their_round() {
         deck_name: "mini".into(),
         created_unix: 0,
         warning: None,
+        programme: None,
     };
     let html = kantelspel::report::html(&record, &meta, kantelspel::rules::Lang::Nl);
     assert!(html.contains("Notities van de facilitator"));

@@ -42,6 +42,7 @@ fn local_setup() -> HostSetup {
         timer_secs: 60,
         tables: 1,
         local_only: true,
+        programme: Default::default(),
     }
 }
 

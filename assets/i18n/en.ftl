@@ -87,6 +87,12 @@ host =
     .deck = Scenario
     .deck_default = The Shift (default)
     .deck_file = Own file:
+    .programme = Programme
+    .programme_deck = The whole scenario ({ $cards } cards, drawn by weight)
+    .programme_rounds = { $rounds } rounds
+    .programme_pick = Own pick: the cards below, in this order
+    .programme_follow_up = otherwise comes only as a follow-up or crisis
+    .programme_minutes = { $rounds } rounds: a workshop of about { $minutes } minutes (arrival, rounds of 7 minutes, debrief)
     .fill_with_bots = Let a bot play empty roles:
     .how_to_join = In the browser or the program: the code and a name, then a role.
     .no_role = no role yet
@@ -237,6 +243,7 @@ web =
 
 # The report (HTML, JSON, CSV).
 report =
+    .programme = Programme
     .how_each_table_ended = How each table ended
     .meters_per_table = The meters per table
     .same_card = The same cards at several tables

@@ -87,6 +87,12 @@ host =
     .deck = Scenario
     .deck_default = De Kanteling (standaard)
     .deck_file = Eigen bestand:
+    .programme = Programma
+    .programme_deck = Het hele scenario ({ $cards } kaarten, getrokken naar gewicht)
+    .programme_rounds = { $rounds } rondes
+    .programme_pick = Eigen keuze: de kaarten hieronder, in deze volgorde
+    .programme_follow_up = komt anders alleen als vervolg of crisis
+    .programme_minutes = { $rounds } rondes: een workshop van ongeveer { $minutes } minuten (inloop, rondes van 7 minuten, nabespreking)
     .fill_with_bots = Lege rollen laten spelen door een bot:
     .how_to_join = In de browser of het programma: de code en een naam, dan een rol.
     .no_role = nog geen rol
@@ -237,6 +243,7 @@ web =
 
 # The report (HTML, JSON, CSV).
 report =
+    .programme = Programma
     .how_each_table_ended = Zo liep elke tafel af
     .meters_per_table = De meters per tafel
     .same_card = Dezelfde kaarten aan meerdere tafels

@@ -361,7 +361,7 @@ fn console(console: Res<Console>, mut link: ResMut<HostLink>, mut exit: MessageW
     }
 }
 
-const HELP: &str = "commands: start | pause | resume | next (close the phase) | skip | next-card ID | inject ID\n  decide N | override N | revoke | timer SECS | extend SECS | move SEAT ROLE | remove SEAT\n  bot ROLE | door (who waits) | admit N [ROLE] | away N | room open|closed | status | end | quit\n  with tables: table N (commands act on table N from then on) | tables (all at a glance)\n  @N COMMAND (once at table N) | @all COMMAND (at every table) | seat-to SEAT TABLE (in the lobby)";
+const HELP: &str = "before the start: programmes (what the deck offers) | programme ID|deck [ROUNDS] | cards ID,ID,... [ROUNDS]\ncommands: start | pause | resume | next (close the phase) | skip | next-card ID | inject ID\n  decide N | override N | revoke | timer SECS | extend SECS | move SEAT ROLE | remove SEAT\n  bot ROLE | door (who waits) | admit N [ROLE] | away N | room open|closed | status | end | quit\n  with tables: table N (commands act on table N from then on) | tables (all at a glance)\n  @N COMMAND (once at table N) | @all COMMAND (at every table) | seat-to SEAT TABLE (in the lobby)";
 
 /// One facilitator command, at the table in front or as its `@` says. `Ok(None)` means quit.
 fn command(line: &str, link: &mut HostLink) -> Result<Option<String>, String> {
@@ -452,6 +452,30 @@ fn command(line: &str, link: &mut HostLink) -> Result<Option<String>, String> {
             }
             return Ok(Some(door(link)));
         }
+        "programmes" => return Ok(Some(programmes(link))),
+        "programme" => {
+            let id = text(arg)?;
+            let rounds = words.next().map(|r| num(Some(r))).transpose()?.unwrap_or(0);
+            Intent::SetProgramme {
+                programme: (id != "deck").then_some(id),
+                cards: Vec::new(),
+                rounds,
+            }
+        }
+        "cards" => {
+            let cards: Vec<String> = text(arg)?
+                .split(',')
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(str::to_string)
+                .collect();
+            let rounds = words.next().map(|r| num(Some(r))).transpose()?.unwrap_or(0);
+            Intent::SetProgramme {
+                programme: None,
+                cards,
+                rounds,
+            }
+        }
         "start" => Intent::Start,
         "pause" => Intent::Pause,
         "resume" => Intent::Resume,
@@ -488,6 +512,52 @@ fn command(line: &str, link: &mut HostLink) -> Result<Option<String>, String> {
         .facilitate(&intent)
         .map_err(|e| e.to_string())?;
     Ok(Some(status(link)))
+}
+
+/// The deck's programmes, and what this table plays now.
+fn programmes(link: &HostLink) -> String {
+    let s = link.core().session();
+    let deck = s.deck();
+    let mut out: Vec<String> = deck
+        .programmes
+        .iter()
+        .map(|p| {
+            format!(
+                "  {:<22} {} ({} rounds, about {} min): {}",
+                p.id,
+                p.name.nl,
+                p.rounds,
+                crate::rules::session::workshop_minutes(p.rounds),
+                p.description.nl
+            )
+        })
+        .collect();
+    if out.is_empty() {
+        out.push("  this deck offers no programmes: `cards ID,ID,...` picks cards".into());
+    }
+    out.push(format!("  now: {}", programme_line(s)));
+    out.join("\n")
+}
+
+/// What a session plays, in a line: its programme or pick, and its rounds.
+pub fn programme_line(s: &Session) -> String {
+    let what = match (&s.programme, s.programme_spec()) {
+        (None, _) => "the whole deck".to_string(),
+        (Some(_), Some(spec)) => format!("programme {} ({})", spec.id, spec.name.nl),
+        (Some(p), None) => {
+            let ids: Vec<&str> = p
+                .cards
+                .iter()
+                .map(|c| s.deck().cards[*c].id.as_str())
+                .collect();
+            format!("own pick: {}", ids.join(","))
+        }
+    };
+    format!(
+        "{what}, {} rounds, about {} min",
+        s.rounds,
+        crate::rules::session::workshop_minutes(s.rounds)
+    )
 }
 
 /// A table's number as typed (from 1), as an index.

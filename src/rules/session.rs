@@ -123,6 +123,13 @@ pub struct Programme {
     pub in_order: bool,
 }
 
+/// How long a workshop of this many rounds takes, in minutes, as the draaiboeken plan it: 15 to
+/// join and read the roles, about 7 a round (reading, arguing, voting, the outcome) and 20 for
+/// the debrief (8 rounds: 91, the 90-minute workshop).
+pub fn workshop_minutes(rounds: u32) -> u32 {
+    15 + 7 * rounds + 20
+}
+
 /// What a facilitator chose to play before the session exists (the command line, the host
 /// screen): becomes a [`Intent::SetProgramme`] once it does.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -756,6 +763,28 @@ impl Session {
         self.deck.programme(id)
     }
 
+    /// What this session plays, for the debrief and the report: the programme's name, or the
+    /// facilitator's pick; `None` for the whole deck.
+    pub fn programme_text(&self) -> Option<super::text::Text> {
+        let p = self.programme.as_ref()?;
+        if let Some(spec) = self.programme_spec() {
+            return Some(spec.name.clone());
+        }
+        let titles = |nl: bool| -> Vec<String> {
+            p.cards
+                .iter()
+                .map(|c| {
+                    let t = &self.deck.cards[*c].title;
+                    if nl { t.nl.clone() } else { t.en.clone() }
+                })
+                .collect()
+        };
+        Some(super::text::Text::new(
+            format!("eigen keuze: {}", titles(true).join(", ")),
+            format!("own pick: {}", titles(false).join(", ")),
+        ))
+    }
+
     // --- checks ---------------------------------------------------------------------------
 
     fn need(&self, phases: &[Phase], needed: &str) -> Result<(), RuleError> {
@@ -1120,9 +1149,8 @@ impl Session {
         }
         // The closing card has the last round, whatever else is due.
         if self.round == self.rounds
-            && let Some(card) = self.weighted(|s, i| {
-                s.deck.cards[i].when.last_round && s.in_programme(i)
-            })
+            && let Some(card) =
+                self.weighted(|s, i| s.deck.cards[i].when.last_round && s.in_programme(i))
         {
             return Some(card);
         }

@@ -102,6 +102,7 @@ pub fn setup(world: &mut World, screen: Screen, tables: usize) {
                 timer_secs: 120,
                 tables,
                 local_only: true,
+                programme: Default::default(),
             };
             if host_session(world, &setup, false, &[]).is_err() {
                 return;

@@ -49,6 +49,7 @@ pub fn export(core: &HostCore) -> Result<PathBuf, String> {
         deck_name: core.session().deck().id.clone(),
         created_unix: now,
         warning: None,
+        programme: core.session().programme_text(),
     };
     write_all(&dir, &stem, &report::view_of(core.session()), &meta)
 }
@@ -66,6 +67,7 @@ pub fn export_workshop(workshop: &crate::net::workshop::Workshop) -> Result<Path
                 deck_name: t.core.session().deck().id.clone(),
                 created_unix: now,
                 warning: None,
+                programme: t.core.session().programme_text(),
             };
             (report::view_of(t.core.session()), meta)
         })
@@ -102,6 +104,7 @@ pub fn export_view(view: &View) -> Result<PathBuf, String> {
         deck_name: view.deck_title.nl.clone(),
         created_unix: now,
         warning: None,
+        programme: None,
     };
     write_all(
         &crate::net::journal_file::default_dir(),

@@ -19,7 +19,7 @@ use crate::net::protocol::{DEFAULT_PORT, DISCOVERY_PORT};
 use crate::net::workshop::{self, MAX_TABLES, NewWorkshop, Workshop};
 use crate::rules::bot::Strategy;
 use crate::rules::deck::Deck;
-use crate::rules::session::Intent;
+use crate::rules::session::{Intent, ProgrammeChoice};
 use crate::rules::session::{MAX_TIMER_SECS, Phase};
 use crate::ui::i18n::Tr;
 use crate::ui::theme;
@@ -79,6 +79,7 @@ fn setup(ui: &mut egui::Ui, tr: &Tr, form: &mut HostForm, actions: &mut MessageW
                 form.use_file.then(|| PathBuf::from(form.deck_path.trim())),
             ));
         }
+        programme_choice(ui, tr, form);
         ui.add_space(8.0);
         egui::Grid::new("host-setup")
             .num_columns(2)
@@ -105,6 +106,7 @@ fn setup(ui: &mut egui::Ui, tr: &Tr, form: &mut HostForm, actions: &mut MessageW
                 timer_secs: form.timer_secs,
                 tables: form.tables,
                 local_only: false,
+                programme: form.programme_choice(),
             }));
         }
     });
@@ -311,6 +313,7 @@ pub(super) fn act(mut commands: Commands, mut actions: MessageReader<UiAction>) 
                         timer_secs: 90,
                         tables: 1,
                         local_only: true,
+                        programme: ProgrammeChoice::default(),
                     };
                     let roles: Vec<String> = Deck::default_deck()
                         .map(|d| {
@@ -351,6 +354,8 @@ pub struct HostSetup {
     pub tables: usize,
     /// Host on loopback only, without announcing (tests, demos).
     pub local_only: bool,
+    /// What the session plays; the whole deck when empty.
+    pub programme: ProgrammeChoice,
 }
 
 /// The host setup form.
@@ -368,6 +373,142 @@ pub struct HostForm {
     pub found_decks: Vec<PathBuf>,
     /// Sessions in the journal folder that did not end: the facilitator can take them up again.
     pub unfinished: Vec<Unfinished>,
+    /// The chosen programme of the deck, if any.
+    pub programme: Option<String>,
+    /// The facilitator picks the cards themselves.
+    pub own_pick: bool,
+    /// The picked cards, by id, in the deck's order.
+    pub picked: Vec<String>,
+    /// The deck the form shows programmes and cards of, by the path it was read from ("" for
+    /// the default deck); `None` inside when it does not load.
+    pub shown_deck: Option<(String, Option<std::sync::Arc<Deck>>)>,
+}
+
+impl HostForm {
+    /// What the form's programme choice says.
+    pub fn programme_choice(&self) -> ProgrammeChoice {
+        if self.own_pick {
+            ProgrammeChoice {
+                programme: None,
+                cards: self.picked.clone(),
+            }
+        } else {
+            ProgrammeChoice {
+                programme: self.programme.clone(),
+                cards: Vec::new(),
+            }
+        }
+    }
+
+    /// The deck the form is about, read again when the choice of deck changed.
+    fn deck(&mut self) -> Option<std::sync::Arc<Deck>> {
+        let key = if self.use_file {
+            self.deck_path.trim().to_string()
+        } else {
+            String::new()
+        };
+        if self.shown_deck.as_ref().map(|(k, _)| k) != Some(&key) {
+            let deck = if key.is_empty() {
+                Deck::default_deck().ok()
+            } else {
+                Deck::load(std::path::Path::new(&key)).ok()
+            };
+            if let Some(d) = &deck {
+                self.rounds = d.rounds;
+            }
+            self.shown_deck = Some((key, deck.map(std::sync::Arc::new)));
+            self.programme = None;
+            self.own_pick = false;
+            self.picked.clear();
+        }
+        self.shown_deck.as_ref().and_then(|(_, d)| d.clone())
+    }
+}
+
+/// The programme part of the setup: the whole deck, a programme the deck offers, or an own
+/// pick of cards, with the workshop's expected length.
+fn programme_choice(ui: &mut egui::Ui, tr: &Tr, form: &mut HostForm) {
+    let Some(deck) = form.deck() else {
+        return;
+    };
+    ui.add_space(8.0);
+    ui.label(egui::RichText::new(tr.t("host.programme")).strong());
+    let whole = form.programme.is_none() && !form.own_pick;
+    if ui
+        .radio(
+            whole,
+            tr.f("host.programme_deck", &[("cards", &deck.cards.len())]),
+        )
+        .clicked()
+    {
+        form.programme = None;
+        form.own_pick = false;
+        form.rounds = deck.rounds;
+    }
+    for p in &deck.programmes {
+        let chosen = form.programme.as_deref() == Some(p.id.as_str()) && !form.own_pick;
+        let line = format!(
+            "{} — {} ({})",
+            tr.text(&p.name),
+            tr.text(&p.description),
+            tr.f("host.programme_rounds", &[("rounds", &p.rounds)])
+        );
+        if ui.radio(chosen, line).clicked() {
+            form.programme = Some(p.id.clone());
+            form.own_pick = false;
+            form.rounds = p.rounds;
+        }
+    }
+    if ui
+        .radio(form.own_pick, tr.t("host.programme_pick"))
+        .clicked()
+    {
+        form.own_pick = true;
+        form.programme = None;
+    }
+    if form.own_pick {
+        egui::ScrollArea::vertical()
+            .max_height(200.0)
+            .id_salt("host-cards")
+            .show(ui, |ui| {
+                for card in &deck.cards {
+                    let mut on = form.picked.contains(&card.id);
+                    let mut label = tr.text(&card.title).to_string();
+                    if card.follow_up_only || card.opened_by_flag() {
+                        label.push_str(&format!(" ({})", tr.t("host.programme_follow_up")));
+                    }
+                    if ui.checkbox(&mut on, label).changed() {
+                        // Kept in the deck's order: the order the cards are played in.
+                        form.picked = deck
+                            .cards
+                            .iter()
+                            .filter(|c| {
+                                if c.id == card.id {
+                                    on
+                                } else {
+                                    form.picked.contains(&c.id)
+                                }
+                            })
+                            .map(|c| c.id.clone())
+                            .collect();
+                        form.rounds = (form.picked.len() as u32).max(1);
+                    }
+                }
+            });
+    }
+    ui.label(
+        egui::RichText::new(tr.f(
+            "host.programme_minutes",
+            &[
+                ("rounds", &form.rounds),
+                (
+                    "minutes",
+                    &crate::rules::session::workshop_minutes(form.rounds),
+                ),
+            ],
+        ))
+        .color(theme::MUTED),
+    );
 }
 
 /// A session that can be resumed from its journal.
@@ -518,6 +659,10 @@ impl Default for HostForm {
             projector: false,
             found_decks: Vec::new(),
             unfinished: Vec::new(),
+            programme: None,
+            own_pick: false,
+            picked: Vec::new(),
+            shown_deck: None,
         }
     }
 }
@@ -536,6 +681,7 @@ pub fn host_session(
             rounds: Some(setup.rounds),
             journal_dir: (!setup.local_only).then_some(dir.as_path()),
             bots,
+            programme: setup.programme.clone(),
             ..Default::default()
         },
         tables: setup.tables.clamp(1, MAX_TABLES),
