@@ -84,7 +84,7 @@ fn both_languages_parse_have_the_same_keys_and_cover_the_code() {
     );
     // Every text says something in both languages, whatever its placeables are given.
     for key in nl.keys() {
-        let args: [(&str, &dyn std::fmt::Display); 30] = [
+        let args: [(&str, &dyn std::fmt::Display); 32] = [
             ("n", &2),
             ("of", &5),
             ("role", &"x"),
@@ -115,6 +115,8 @@ fn both_languages_parse_have_the_same_keys_and_cover_the_code() {
             ("table", &2),
             ("from", &1),
             ("to", &2),
+            ("minutes", &91),
+            ("programme", &"budgetdruk"),
         ];
         for (lang, words) in [("nl", &nl), ("en", &en)] {
             let said = words.format(key, &args);

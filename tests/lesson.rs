@@ -241,8 +241,8 @@ fn collect_follow_ups(
 }
 
 /// Every programme of every shipped deck (and the whole deck): every role decides at least
-/// twice per session on average and sits idle in at most a tenth of sessions; crises come
-/// after their flag; delayed effects land.
+/// twice per session on average and sits idle in at most a tenth of sessions; delayed effects
+/// land; in the whole deck, crises come after their flag.
 #[test]
 fn every_role_decides_in_every_programme_and_consequences_land() {
     for path in shipped() {
@@ -285,9 +285,12 @@ fn every_role_decides_in_every_programme_and_consequences_land() {
                     100.0 * l.dropped_share
                 );
             }
+            // The crises are judged on the whole deck, as `deck check --strict` does: a
+            // programme about equal cases may raise the budget's flag only in its last rounds.
             for (f, flag) in s.flags.iter().enumerate() {
                 if let Some(share) = flag.opened_card_share
                     && b.flag_raised[f].0 >= 40
+                    && choice.is_whole_deck()
                 {
                     assert!(
                         share >= lint::MIN_CRISIS_SHARE,

@@ -296,7 +296,10 @@ fn a_workshop_is_taken_up_again_from_its_file_with_every_table_and_seat() {
     for (t, steps) in [(0usize, 1), (2, 2)] {
         let core = &mut w.table_mut(t).unwrap().core;
         for _ in 0..steps {
-            core.facilitate(&Intent::Advance).unwrap();
+            // A card's first step opens with reading; a later one straight for deciding.
+            if core.session().phase == Phase::Briefing {
+                core.facilitate(&Intent::Advance).unwrap();
+            }
             core.facilitate(&Intent::Decide { option: 1 }).unwrap();
             core.facilitate(&Intent::Advance).unwrap();
         }
