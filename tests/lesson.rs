@@ -470,3 +470,97 @@ fn a_raised_flag_brings_its_crisis_next_and_old_journals_keep_the_old_draw() {
         "edition 1 draws by weight as before"
     );
 }
+
+#[path = "common/mod.rs"]
+#[allow(dead_code)]
+mod common;
+
+/// `serve --cards … --rounds …`, bots in every role, over loopback: the journal (and the
+/// report from it) holds exactly those cards in that order, and says what was played.
+#[test]
+fn serve_with_cards_and_rounds_plays_exactly_those_cards() {
+    let dir = common::temp_dir("lesson-cards");
+    let pick = ["werkbezoek", "twee-petten", "evaluatie"];
+    let out = common::serve_command(0, &["--code", "TEST42", "--auto", "--no-web"])
+        .args([
+            "--pace",
+            "0.05",
+            "--timer",
+            "20",
+            "--bot-delay",
+            "0",
+            "--seed",
+            "3",
+        ])
+        .args(["--cards", &pick.join(","), "--rounds", "3"])
+        .args([
+            "--bots",
+            "raadslid,wethouder,ambtenaar,wijkteamprofessional",
+        ])
+        .arg("--journal")
+        .arg(&dir)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let journal = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "journal"))
+        .expect("a journal");
+    let text = std::fs::read_to_string(&journal).unwrap();
+    assert!(text.contains("SetProgramme"), "the pick is journaled");
+    let back = journal::recover(&text).unwrap();
+    let deck = back.session.deck();
+    let played: Vec<&str> = back
+        .session
+        .decisions
+        .iter()
+        .map(|d| deck.cards[d.card].id.as_str())
+        .fold(Vec::new(), |mut v, c| {
+            if v.last() != Some(&c) {
+                v.push(c);
+            }
+            v
+        });
+    assert_eq!(played, pick);
+    let (_, meta) = kantelspel::report::from_journal(&text).unwrap();
+    let programme = meta.programme.expect("the report says what was played");
+    assert!(programme.nl.contains("Werkbezoek") || programme.nl.starts_with("eigen keuze"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The serve console lists the programmes and sets one before the start, refuses it after.
+#[test]
+fn the_serve_console_chooses_a_programme_in_the_lobby() {
+    let dir = common::temp_dir("lesson-console");
+    let out = common::serve_console(
+        &["--no-web"],
+        &dir,
+        b"programmes\nprogramme budgetdruk\ncards twee-buren,evaluatie 4\nprogrammes\n\
+          programme deck\nprogrammes\nprogramme geen\nbot raadslid\nstart\nprogramme budgetdruk\nquit\n",
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let said = format!("{stdout}{stderr}");
+    assert!(said.contains("Budgetdruk en de controlereflex"), "{said}");
+    assert!(
+        said.contains("now: the whole deck, 8 rounds, about 91 min"),
+        "{said}"
+    );
+    assert!(
+        said.contains("now: own pick: twee-buren,evaluatie, 4 rounds"),
+        "{said}"
+    );
+    assert!(said.contains("there is no programme `geen`"), "{said}");
+    assert!(
+        said.contains("not possible during"),
+        "after the start: {said}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

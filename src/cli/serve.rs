@@ -709,11 +709,12 @@ fn status(link: &HostLink) -> String {
         String::new()
     };
     format!(
-        "{table}round {}/{} {:?} | {} | card {card}\n  seats: {}",
+        "{table}round {}/{} {:?} | {} | card {card}\n  plays: {}\n  seats: {}",
         s.round,
         s.rounds,
         s.phase,
         meters.join(", "),
+        programme_line(s),
         if seats.is_empty() {
             "none yet".to_string()
         } else {

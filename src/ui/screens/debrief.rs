@@ -39,6 +39,18 @@ pub fn draw(
                 actions.write(UiAction::Leave);
             }
             ui.heading(tr.t("debrief.title"));
+            // What the session played, when the facilitator chose.
+            let programme = match (&replay, &host) {
+                (Some(r), _) => r.meta.programme.clone(),
+                (None, Some(h)) => h.core().session().programme_text(),
+                _ => None,
+            };
+            if let Some(p) = programme {
+                ui.label(
+                    egui::RichText::new(format!("{}: {}", tr.t("report.programme"), tr.text(&p)))
+                        .color(theme::MUTED),
+                );
+            }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui
                     .button(egui::RichText::new(format!("⬇ {}", tr.t("debrief.export"))).strong())
