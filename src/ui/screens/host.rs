@@ -45,7 +45,12 @@ pub fn draw(
     });
     egui::CentralPanel::default().show(&mut root, |ui| {
         match host {
-            None => setup(ui, &tr, &mut form, &mut actions),
+            // The setup grows with the programme's card list: it scrolls on a small screen.
+            None => {
+                egui::ScrollArea::vertical()
+                    .auto_shrink([false, false])
+                    .show(ui, |ui| setup(ui, &tr, &mut form, &mut actions));
+            }
             Some(h) => lobby(ui, &tr, &h, &mut actions),
         }
         if let Some(e) = &status.error {
@@ -145,6 +150,65 @@ fn setup(ui: &mut egui::Ui, tr: &Tr, form: &mut HostForm, actions: &mut MessageW
     });
 }
 
+/// What this table plays, changeable until the start: the whole deck or a programme of the
+/// deck (an own pick is made on the setup screen and shown here).
+fn lobby_programme(
+    ui: &mut egui::Ui,
+    tr: &Tr,
+    session: &crate::rules::Session,
+    actions: &mut MessageWriter<UiAction>,
+) {
+    let deck = session.deck();
+    let now = session
+        .programme_text()
+        .map_or_else(|| tr.f("host.programme_deck", &[("cards", &deck.cards.len())]), |p| {
+            tr.text(&p).to_string()
+        });
+    ui.horizontal_wrapped(|ui| {
+        ui.label(egui::RichText::new(tr.t("host.programme")).strong());
+        let set = |programme: Option<String>| {
+            UiAction::Facilitate(Intent::SetProgramme {
+                programme,
+                cards: Vec::new(),
+                rounds: 0,
+            })
+        };
+        egui::ComboBox::from_id_salt("lobby-programme")
+            .selected_text(now)
+            .width(360.0)
+            .show_ui(ui, |ui| {
+                if ui
+                    .selectable_label(
+                        session.programme.is_none(),
+                        tr.f("host.programme_deck", &[("cards", &deck.cards.len())]),
+                    )
+                    .clicked()
+                {
+                    actions.write(set(None));
+                }
+                for p in &deck.programmes {
+                    let chosen = session.programme_spec().is_some_and(|s| s.id == p.id);
+                    if ui.selectable_label(chosen, tr.text(&p.name)).clicked() {
+                        actions.write(set(Some(p.id.clone())));
+                    }
+                }
+            });
+    });
+    ui.label(
+        egui::RichText::new(tr.f(
+            "host.programme_minutes",
+            &[
+                ("rounds", &session.rounds),
+                (
+                    "minutes",
+                    &crate::rules::session::workshop_minutes(session.rounds),
+                ),
+            ],
+        ))
+        .color(theme::MUTED),
+    );
+}
+
 fn lobby(ui: &mut egui::Ui, tr: &Tr, host: &HostLink, actions: &mut MessageWriter<UiAction>) {
     super::facilitator::table_tabs(ui, tr, host, false, actions);
     let session = host.core().session();
@@ -206,6 +270,8 @@ fn lobby(ui: &mut egui::Ui, tr: &Tr, host: &HostLink, actions: &mut MessageWrite
                     }
                 });
             super::facilitator::door(ui, tr, host, actions);
+            ui.separator();
+            lobby_programme(ui, tr, session, actions);
             ui.separator();
             ui.label(tr.t("host.fill_with_bots"));
             ui.horizontal_wrapped(|ui| {
