@@ -85,6 +85,8 @@ pub struct SimulateArgs<'a> {
     pub threads: Option<usize>,
     pub programme: crate::rules::session::ProgrammeChoice,
     pub json: bool,
+    /// The rules' edition to play under.
+    pub edition: u32,
 }
 
 /// `deck simulate`: plays `runs` sessions on every core (or `threads`), prints the balance
@@ -99,6 +101,7 @@ pub fn simulate(args: SimulateArgs<'_>) -> i32 {
         threads,
         programme,
         json,
+        edition,
     } = args;
     let strategy: Strategy = match strategy.parse() {
         Ok(s) => s,
@@ -147,8 +150,14 @@ pub fn simulate(args: SimulateArgs<'_>) -> i32 {
     let start = Instant::now();
     let mut balance = std::thread::scope(|scope| {
         let worker = scope.spawn(|| {
-            simulate::simulate_parallel(
-                &deck, runs, seed, rounds, strategy, &programme, threads, &done,
+            simulate::simulate_edition(
+                &deck,
+                runs,
+                seed,
+                (rounds, strategy, &programme),
+                edition,
+                threads,
+                &done,
             )
         });
         while !worker.is_finished() {

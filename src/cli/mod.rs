@@ -191,7 +191,15 @@ pub enum DeckCommand {
         /// Print the figures as one JSON object instead of the report.
         #[arg(long)]
         json: bool,
+        /// Play under an older edition of the rules (1: before crises came first and delayed
+        /// effects landed before the end), for before-and-after figures.
+        #[arg(long, default_value_t = kantelspel_edition(), value_parser = clap::value_parser!(u32).range(1..=i64::from(crate::rules::session::RULES_EDITION)))]
+        edition: u32,
     },
+}
+
+const fn kantelspel_edition() -> u32 {
+    crate::rules::session::RULES_EDITION
 }
 
 /// Runs the parsed command line; returns the process exit code.
@@ -241,6 +249,7 @@ pub fn run(cli: Cli) -> i32 {
             programme,
             cards,
             json,
+            edition,
         })) => deck::simulate(deck::SimulateArgs {
             file: file.as_deref(),
             runs,
@@ -250,6 +259,7 @@ pub fn run(cli: Cli) -> i32 {
             threads,
             programme: crate::rules::session::ProgrammeChoice { programme, cards },
             json,
+            edition,
         }),
         Some(Command::Serve(args)) => serve::run(args),
         Some(Command::Bot(args)) => bot::run(args),

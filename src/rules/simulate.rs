@@ -611,7 +611,15 @@ pub fn programme_rounds(
 
 /// Plays one complete session of the whole deck with a bot in every role.
 pub fn play_one(deck: &Arc<Deck>, seed: u64, rounds: u32, strategy: Strategy) -> Session {
-    play_programme(deck, seed, rounds, strategy, &ProgrammeChoice::default()).0
+    play_programme(
+        deck,
+        seed,
+        rounds,
+        strategy,
+        &ProgrammeChoice::default(),
+        super::session::RULES_EDITION,
+    )
+    .0
 }
 
 /// Plays one complete session of a programme with a bot in every role; also says which flags
@@ -622,8 +630,9 @@ pub fn play_programme(
     rounds: u32,
     strategy: Strategy,
     programme: &ProgrammeChoice,
+    edition: u32,
 ) -> (Session, Vec<bool>) {
-    let mut session = Session::new(Arc::clone(deck), seed, rounds);
+    let mut session = Session::with_edition(Arc::clone(deck), seed, rounds, edition);
     if !programme.is_whole_deck() {
         let _ = session.apply(Sender::Facilitator, &programme.intent(rounds));
     }
@@ -676,6 +685,28 @@ pub fn simulate_parallel(
     threads: usize,
     done: &std::sync::atomic::AtomicU64,
 ) -> Balance {
+    simulate_edition(
+        deck,
+        runs,
+        seed,
+        (rounds, strategy, programme),
+        super::session::RULES_EDITION,
+        threads,
+        done,
+    )
+}
+
+/// As [`simulate_parallel`], under an older edition of the rules: how a deck played before a
+/// change in the draw (`deck simulate --edition 1`, for before-and-after figures).
+pub fn simulate_edition(
+    deck: &Arc<Deck>,
+    runs: u64,
+    seed: u64,
+    (rounds, strategy, programme): (u32, Strategy, &ProgrammeChoice),
+    edition: u32,
+    threads: usize,
+    done: &std::sync::atomic::AtomicU64,
+) -> Balance {
     use std::sync::atomic::Ordering;
     // A programme the deck does not have plays the whole deck: the command line checks the
     // name before it comes here.
@@ -694,7 +725,14 @@ pub fn simulate_parallel(
                     let mut part = Balance::new(deck, rounds, strategy);
                     for i in from..to {
                         let (session, raised) =
-                            play_programme(deck, seed.wrapping_add(i), rounds, strategy, programme);
+                            play_programme(
+                                deck,
+                                seed.wrapping_add(i),
+                                rounds,
+                                strategy,
+                                programme,
+                                edition,
+                            );
                         part.record(&session, &raised);
                         if (i - from) % 256 == 255 {
                             done.fetch_add(256, Ordering::Relaxed);
