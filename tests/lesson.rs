@@ -564,3 +564,32 @@ fn the_serve_console_chooses_a_programme_in_the_lobby() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The trainer asks each card's key question aloud, in one breath: at most 30 words, about the
+/// dilemma, and not one template for all of them.
+#[test]
+fn key_questions_are_askable_aloud_and_not_one_template() {
+    for path in shipped() {
+        let deck = Deck::load(&path).unwrap();
+        let mut openings = std::collections::HashMap::new();
+        for card in &deck.cards {
+            let q = card.key_question.as_ref().expect("every card has one");
+            let words = q.nl.split_whitespace().count();
+            assert!(words <= 30, "{}: {} has {words} words", path.display(), card.id);
+            let about_the_vote = q.nl.split_whitespace().any(|w| {
+                let w = w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+                w == "stem" || w.starts_with("stemm") || w.starts_with("stemverdeling")
+            });
+            assert!(!about_the_vote, "{}: about the vote", card.id);
+            let first = q.nl.split_whitespace().next().unwrap().to_lowercase();
+            *openings.entry(first).or_insert(0) += 1;
+        }
+        let (word, most) = openings.iter().max_by_key(|(_, n)| **n).unwrap();
+        assert!(
+            *most * 4 <= deck.cards.len(),
+            "{}: {most} of {} key questions open with `{word}`",
+            path.display(),
+            deck.cards.len()
+        );
+    }
+}
