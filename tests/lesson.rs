@@ -471,8 +471,6 @@ fn a_raised_flag_brings_its_crisis_next_and_old_journals_keep_the_old_draw() {
     );
 }
 
-#[path = "common/mod.rs"]
-#[allow(dead_code)]
 mod common;
 
 /// `serve --cards … --rounds …`, bots in every role, over loopback: the journal (and the

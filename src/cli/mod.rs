@@ -89,7 +89,7 @@ pub enum Command {
     #[command(subcommand)]
     Deck(DeckCommand),
     /// Host a session without a window; the facilitator types commands.
-    Serve(serve::ServeArgs),
+    Serve(Box<serve::ServeArgs>),
     /// A headless player that joins a session in a role and votes.
     Bot(bot::BotArgs),
     /// List the sessions announcing themselves on the local network.
@@ -261,7 +261,7 @@ pub fn run(cli: Cli) -> i32 {
             json,
             edition,
         }),
-        Some(Command::Serve(args)) => serve::run(args),
+        Some(Command::Serve(args)) => serve::run(*args),
         Some(Command::Bot(args)) => bot::run(args),
         Some(Command::Sessions(args)) => sessions::run(args),
         Some(Command::Bench(BenchCommand::Net(args))) => bench::run(args),

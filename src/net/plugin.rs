@@ -207,9 +207,12 @@ pub fn start_host(
     .map_err(|e| format!("cannot start the host: {e}"))?;
     let announce = match cfg.announce {
         Some(target) => {
-            let s = UdpSocket::bind(SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), 0))
+            // A beacon aimed at this machine (tests) binds loopback and never broadcasts.
+            let s = UdpSocket::bind(info::local_bind_for(target))
                 .map_err(|e| format!("cannot open the beacon socket: {e}"))?;
-            let _ = s.set_broadcast(true);
+            if !target.ip().is_loopback() {
+                let _ = s.set_broadcast(true);
+            }
             let _ = s.set_nonblocking(true);
             Some((s, target))
         }
