@@ -573,9 +573,16 @@ fn key_questions_are_askable_aloud_and_not_one_template() {
         for card in &deck.cards {
             let q = card.key_question.as_ref().expect("every card has one");
             let words = q.nl.split_whitespace().count();
-            assert!(words <= 30, "{}: {} has {words} words", path.display(), card.id);
+            assert!(
+                words <= 30,
+                "{}: {} has {words} words",
+                path.display(),
+                card.id
+            );
             let about_the_vote = q.nl.split_whitespace().any(|w| {
-                let w = w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+                let w = w
+                    .trim_matches(|c: char| !c.is_alphanumeric())
+                    .to_lowercase();
                 w == "stem" || w.starts_with("stemm") || w.starts_with("stemverdeling")
             });
             assert!(!about_the_vote, "{}: about the vote", card.id);

@@ -724,15 +724,14 @@ pub fn simulate_edition(
                 scope.spawn(move || {
                     let mut part = Balance::new(deck, rounds, strategy);
                     for i in from..to {
-                        let (session, raised) =
-                            play_programme(
-                                deck,
-                                seed.wrapping_add(i),
-                                rounds,
-                                strategy,
-                                programme,
-                                edition,
-                            );
+                        let (session, raised) = play_programme(
+                            deck,
+                            seed.wrapping_add(i),
+                            rounds,
+                            strategy,
+                            programme,
+                            edition,
+                        );
                         part.record(&session, &raised);
                         if (i - from) % 256 == 255 {
                             done.fetch_add(256, Ordering::Relaxed);

@@ -159,11 +159,10 @@ fn lobby_programme(
     actions: &mut MessageWriter<UiAction>,
 ) {
     let deck = session.deck();
-    let now = session
-        .programme_text()
-        .map_or_else(|| tr.f("host.programme_deck", &[("cards", &deck.cards.len())]), |p| {
-            tr.text(&p).to_string()
-        });
+    let now = session.programme_text().map_or_else(
+        || tr.f("host.programme_deck", &[("cards", &deck.cards.len())]),
+        |p| tr.text(&p).to_string(),
+    );
     ui.horizontal_wrapped(|ui| {
         ui.label(egui::RichText::new(tr.t("host.programme")).strong());
         let set = |programme: Option<String>| {
