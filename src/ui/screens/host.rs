@@ -150,6 +150,18 @@ fn setup(ui: &mut egui::Ui, tr: &Tr, form: &mut HostForm, actions: &mut MessageW
     });
 }
 
+/// "8 rondes: een workshop van ongeveer 91 minuten".
+fn workshop_length(ui: &mut egui::Ui, tr: &Tr, rounds: u32) {
+    let minutes = crate::rules::session::workshop_minutes(rounds);
+    ui.label(
+        egui::RichText::new(tr.f(
+            "host.programme_minutes",
+            &[("rounds", &rounds), ("minutes", &minutes)],
+        ))
+        .color(theme::MUTED),
+    );
+}
+
 /// What this table plays, changeable until the start: the whole deck or a programme of the
 /// deck (an own pick is made on the setup screen and shown here).
 fn lobby_programme(
@@ -193,19 +205,7 @@ fn lobby_programme(
                 }
             });
     });
-    ui.label(
-        egui::RichText::new(tr.f(
-            "host.programme_minutes",
-            &[
-                ("rounds", &session.rounds),
-                (
-                    "minutes",
-                    &crate::rules::session::workshop_minutes(session.rounds),
-                ),
-            ],
-        ))
-        .color(theme::MUTED),
-    );
+    workshop_length(ui, tr, session.rounds);
 }
 
 fn lobby(ui: &mut egui::Ui, tr: &Tr, host: &HostLink, actions: &mut MessageWriter<UiAction>) {
@@ -561,19 +561,7 @@ fn programme_choice(ui: &mut egui::Ui, tr: &Tr, form: &mut HostForm) {
                 }
             });
     }
-    ui.label(
-        egui::RichText::new(tr.f(
-            "host.programme_minutes",
-            &[
-                ("rounds", &form.rounds),
-                (
-                    "minutes",
-                    &crate::rules::session::workshop_minutes(form.rounds),
-                ),
-            ],
-        ))
-        .color(theme::MUTED),
-    );
+    workshop_length(ui, tr, form.rounds);
 }
 
 /// A session that can be resumed from its journal.
