@@ -75,6 +75,16 @@ fn intent() -> impl Strategy<Value = Intent> {
         (0usize..5).prop_map(|option| Intent::Override { option }),
         Just(Intent::Revoke),
         Just(Intent::End),
+        (
+            proptest::option::of("[a-z]{0,3}"),
+            proptest::collection::vec(card(), 0..4),
+            0u32..12
+        )
+            .prop_map(|(programme, cards, rounds)| Intent::SetProgramme {
+                programme,
+                cards,
+                rounds
+            }),
     ]
 }
 
