@@ -1,15 +1,17 @@
 //! Kantelspel: a workshop simulation of de Kanteling in the Dutch social domain.
 //!
-//! `rules` is the pure game; everything else is the shell around it.
+//! `rules` is the pure game (the crate `kantelspel-rules`, with its words); everything else is
+//! the shell around it.
 
 pub mod cli;
 pub mod comparison;
 pub mod cpu;
+pub mod deck_file;
 pub mod net;
 pub mod report;
-pub mod rules;
 pub mod ui;
-pub mod words;
+pub use kantelspel_rules as rules;
+pub use kantelspel_rules::words;
 
 /// When the process started, for the first-frame figure.
 pub fn started() -> std::time::Instant {

@@ -25,7 +25,7 @@ fn every_shipped_deck_checks_and_simulates() {
     let decks = files("scenarios", "ron");
     assert!(!decks.is_empty());
     for path in decks {
-        let deck = Arc::new(Deck::load(&path).unwrap_or_else(|e| panic!("{e}")));
+        let deck = Arc::new(kantelspel::deck_file::load(&path).unwrap_or_else(|e| panic!("{e}")));
         let mut balance = simulate::simulate(&deck, 2_000, 1, deck.rounds, Strategy::Random);
         assert_eq!(balance.runs, 2_000);
         assert!(
@@ -40,7 +40,7 @@ fn every_shipped_deck_checks_and_simulates() {
             path.display(),
             100.0 * balance.worst_early_share()
         );
-        assert!(balance.report(&deck).contains("sessions of"));
+        assert!(kantelspel::cli::deck::balance_report(&mut balance, &deck).contains("sessions of"));
         // The facilitator's screen and the projector show the general briefing.
         for c in &deck.cards {
             assert!(
@@ -57,7 +57,7 @@ fn every_shipped_deck_checks_and_simulates() {
             path.display()
         );
         // Every option has a price, none is beaten on every meter, every flag and card counts.
-        if let Err(e) = lint::check_strict(&path) {
+        if let Err(e) = kantelspel::deck_file::check_strict(&path) {
             panic!("`deck check --strict` refuses a shipped deck:\n{e}");
         }
     }
@@ -249,8 +249,10 @@ fn deck_check_strict_turns_warnings_into_a_failing_exit() {
 #[test]
 fn the_embedded_deck_is_the_shipped_default() {
     let embedded = Deck::default_deck().unwrap();
-    let on_disk =
-        Deck::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join(deck::DEFAULT_DECK_NAME)).unwrap();
+    let on_disk = kantelspel::deck_file::load(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join(deck::DEFAULT_DECK_NAME),
+    )
+    .unwrap();
     assert_eq!(embedded, on_disk);
     assert_eq!(embedded.roles.len(), 4);
     for meter in ["teamvertrouwen", "willekeur", "rugdekking", "budget"] {
@@ -290,14 +292,15 @@ fn every_broken_deck_fails_with_its_stored_message() {
             "{file}: the expectation does not pin FILE:LINE:COL: {expected}"
         );
         // Mistakes fail any check; lint findings (`lint-*.ron`) fail `deck check --strict`.
-        let err = lint::check_strict(&path).expect_err(&format!("{} should fail", path.display()));
+        let err = kantelspel::deck_file::check_strict(&path)
+            .expect_err(&format!("{} should fail", path.display()));
         let lint_only = path
             .file_name()
             .unwrap()
             .to_string_lossy()
             .starts_with("lint-");
         assert_eq!(
-            Deck::load(&path).is_ok(),
+            kantelspel::deck_file::load(&path).is_ok(),
             lint_only,
             "{}: only a lint-*.ron deck may load and still fail --strict",
             path.display()
@@ -329,7 +332,7 @@ fn check_text(name: &str, bytes: &[u8]) -> String {
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("deck.ron");
     std::fs::write(&path, bytes).unwrap();
-    let err = Deck::load(&path).expect_err("hostile input must be refused");
+    let err = kantelspel::deck_file::load(&path).expect_err("hostile input must be refused");
     let _ = std::fs::remove_dir_all(&dir);
     err.to_string()
 }
@@ -361,9 +364,9 @@ fn hostile_files_get_a_clear_error() {
     assert!(check_text("empty", b"   \n").contains("the file is empty"));
 
     let dir = std::env::temp_dir();
-    let err = Deck::load(&dir).unwrap_err().to_string();
+    let err = kantelspel::deck_file::load(&dir).unwrap_err().to_string();
     assert!(err.contains("this is a folder, not a deck file"), "{err}");
-    let err = Deck::load(Path::new("/no/such/deck.ron"))
+    let err = kantelspel::deck_file::load(Path::new("/no/such/deck.ron"))
         .unwrap_err()
         .to_string();
     assert!(err.contains("cannot read the file"), "{err}");
@@ -447,7 +450,10 @@ fn the_simulation_is_the_same_on_any_number_of_threads() {
         );
         // Not assert_eq: the tallies hold a thousand final values each.
         assert!(many == one, "{threads} threads tally differently");
-        assert_eq!(many.clone().report(&deck), one.clone().report(&deck));
+        assert_eq!(
+            kantelspel::cli::deck::balance_report(&mut many.clone(), &deck),
+            kantelspel::cli::deck::balance_report(&mut one.clone(), &deck)
+        );
     }
     assert_eq!(done.load(std::sync::atomic::Ordering::Relaxed), 3 * 1_001);
     // A different seed plays other sessions: the comparison above could fail.
@@ -459,7 +465,7 @@ fn the_simulation_is_the_same_on_any_number_of_threads() {
 #[test]
 fn a_problem_is_shown_on_its_line_with_a_caret() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/decks/broken/unknown-role.ron");
-    let (name, source) = Deck::read_source(&path).unwrap();
+    let (name, source) = kantelspel::deck_file::read_source(&path).unwrap();
     let err = Deck::from_ron(&name, &source).unwrap_err();
     let shown = deck::with_context(&err, &source);
     let lines: Vec<&str> = shown.lines().collect();

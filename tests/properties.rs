@@ -1,141 +1,15 @@
-//! Properties of the rules under arbitrary intent sequences: no panic, meters in range, and a
-//! journal replay that reproduces the state exactly.
+//! Screens built from differences are the screens, under arbitrary intent sequences (the
+//! rules' own properties are tested in `crates/rules/tests/properties.rs`).
 
 use std::sync::Arc;
 
 use kantelspel::rules::deck::Deck;
-use kantelspel::rules::journal::{self, JournalEntry, JournalHeader};
-use kantelspel::rules::session::{Intent, Sender, Session};
+use kantelspel::rules::session::Session;
 use proptest::prelude::*;
 
-const MINI: &str = include_str!("decks/good/mini.ron");
-
-fn sender() -> impl Strategy<Value = Sender> {
-    prop_oneof![
-        Just(Sender::Facilitator),
-        Just(Sender::Host),
-        (0u32..8).prop_map(Sender::Seat),
-    ]
-}
-
-fn name() -> impl Strategy<Value = String> {
-    prop_oneof![
-        Just("Anna".to_string()),
-        Just("Bert".to_string()),
-        "[a-zA-Z ]{0,6}",
-        Just(String::new())
-    ]
-}
-
-fn role() -> impl Strategy<Value = String> {
-    prop_oneof![
-        Just("a".into()),
-        Just("b".into()),
-        Just("raadslid".into()),
-        "[a-z]{0,3}"
-    ]
-}
-
-fn card() -> impl Strategy<Value = String> {
-    prop_oneof![
-        Just("eerste".into()),
-        Just("vervolg".into()),
-        Just("gewoon".into()),
-        Just("hoog".into()),
-        "[a-z]{0,4}"
-    ]
-}
-
-fn intent() -> impl Strategy<Value = Intent> {
-    prop_oneof![
-        (name(), proptest::option::of(role()), any::<bool>())
-            .prop_map(|(name, role, bot)| Intent::AddSeat { name, role, bot }),
-        role().prop_map(|role| Intent::ChooseRole { role }),
-        (0u32..8, 0usize..3, 0usize..5).prop_map(|(round, step, option)| Intent::Vote {
-            round,
-            step,
-            option
-        }),
-        (0u32..8, role()).prop_map(|(seat, role)| Intent::MoveSeat { seat, role }),
-        (0u32..8).prop_map(|seat| Intent::RemoveSeat { seat }),
-        Just(Intent::Start),
-        Just(Intent::Start),
-        Just(Intent::Pause),
-        Just(Intent::Resume),
-        any::<u32>().prop_map(|secs| Intent::SetTimer { secs }),
-        any::<u32>().prop_map(|secs| Intent::ExtendTimer { secs }),
-        Just(Intent::Advance),
-        Just(Intent::Advance),
-        Just(Intent::Advance),
-        Just(Intent::Skip),
-        card().prop_map(|card| Intent::ChooseNext { card }),
-        card().prop_map(|card| Intent::Inject { card }),
-        (0usize..5).prop_map(|option| Intent::Decide { option }),
-        (0usize..5).prop_map(|option| Intent::Decide { option }),
-        (0usize..5).prop_map(|option| Intent::Override { option }),
-        Just(Intent::Revoke),
-        Just(Intent::End),
-        (
-            proptest::option::of("[a-z]{0,3}"),
-            proptest::collection::vec(card(), 0..4),
-            0u32..12
-        )
-            .prop_map(|(programme, cards, rounds)| Intent::SetProgramme {
-                programme,
-                cards,
-                rounds
-            }),
-    ]
-}
-
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
-
-    #[test]
-    fn random_intents_never_panic_keep_meters_in_range_and_replay_exactly(
-        seed in any::<u64>(),
-        steps in proptest::collection::vec((sender(), intent()), 0..120),
-    ) {
-        let deck = Arc::new(Deck::from_ron("mini.ron", MINI).unwrap());
-        let header = JournalHeader {
-            version: journal::JOURNAL_VERSION,
-            deck_name: "mini.ron".into(),
-            deck_source: MINI.into(),
-            seed,
-            rounds: 5,
-            created_unix: 0,
-        join_code: String::new(),
-        seat_secret: 7,
-        edition: kantelspel::rules::session::RULES_EDITION,
-        };
-        let mut session = Session::new(Arc::clone(&deck), seed, 5);
-        let mut entries = Vec::new();
-        for (sender, intent) in steps {
-            let before = session.clone();
-            match session.apply(sender, &intent) {
-                Ok(_) => {
-                    let entry = JournalEntry::new(entries.len() as u64, sender, &intent, None);
-                    // The journal's own record says exactly what the rules accepted.
-                    prop_assert_eq!(Intent::from(&entry.intent), intent.clone());
-                    prop_assert_eq!(Sender::from(entry.sender), sender);
-                    entries.push(entry);
-                }
-                Err(_) => prop_assert_eq!(&session, &before, "a refusal changed the state"),
-            }
-            for (m, value) in deck.meters.iter().zip(&session.meters) {
-                prop_assert!((m.min..=m.max).contains(value), "{} = {} is out of range", m.id, value);
-            }
-        }
-        let text: String = std::iter::once(journal::header_line(&header))
-            .chain(entries.iter().map(journal::entry_line))
-            .map(|l| l + "\n")
-            .collect();
-        let parsed = journal::parse(&text).unwrap();
-        prop_assert_eq!(parsed.entries.len(), entries.len());
-        let rebuilt = journal::replay(Arc::clone(&deck), &parsed.header, &parsed.entries).unwrap();
-        prop_assert_eq!(rebuilt, session);
-    }
-}
+#[path = "../crates/rules/tests/strategies/mod.rs"]
+mod strategies;
+use strategies::{MINI, intent, sender};
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]

@@ -249,3 +249,48 @@ fn the_report_command_writes_every_format() {
     assert!(String::from_utf8_lossy(&partial.stdout).contains("Let op:"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The facilitator's notes are in the report: HTML, JSON and CSV.
+#[test]
+fn notes_are_in_every_form_of_the_report() {
+    use kantelspel::rules::session::{Intent, Sender};
+    use std::sync::Arc;
+    let deck = Arc::new(
+        kantelspel::rules::Deck::from_ron("mini.ron", include_str!("decks/good/mini.ron")).unwrap(),
+    );
+    let mut s = kantelspel::rules::Session::new(deck, 1, 3);
+    let f = Sender::Facilitator;
+    for role in ["a", "b"] {
+        s.apply(
+            Sender::Host,
+            &Intent::AddSeat {
+                name: format!("bot-{role}"),
+                role: Some(role.into()),
+                bot: true,
+            },
+        )
+        .unwrap();
+    }
+    s.apply(f, &Intent::Start).unwrap();
+    for text in [
+        "Bert aarzelt bij de stemming",
+        "Nabespreking: tafel 1 wil meer tijd",
+    ] {
+        s.apply(f, &Intent::Note { text: text.into() }).unwrap();
+    }
+    let record = report::view_of(&s);
+    let meta = report::Meta {
+        deck_name: "mini".into(),
+        created_unix: 0,
+        warning: None,
+        programme: None,
+    };
+    let html = report::html(&record, &meta, Lang::Nl);
+    assert!(html.contains("Notities van de facilitator"));
+    assert!(html.contains("Bert aarzelt bij de stemming"));
+    let json = report::json(&record, &meta, Lang::Nl);
+    assert!(json.contains("\"notes\"") && json.contains("tafel 1 wil meer tijd"));
+    let csv = report::csv(&record, Lang::Nl);
+    assert!(csv.lines().next().unwrap().ends_with(",notes"));
+    assert!(csv.contains("Bert aarzelt bij de stemming | Nabespreking: tafel 1 wil meer tijd"));
+}

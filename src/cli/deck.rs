@@ -1,5 +1,6 @@
 //! `deck check` and `deck simulate`.
 
+use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::sync::Arc;
@@ -11,7 +12,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use crate::rules::bot::Strategy;
 use crate::rules::deck::{self, Deck, DeckError};
 use crate::rules::lint::{self, Finding};
-use crate::rules::simulate;
+use crate::rules::simulate::{self, Balance};
 
 /// Checks and lints each file; writes summaries to `out` and problems and warnings to `err`.
 /// Returns the exit code: 0 only when every deck is valid (and, with `strict`, has no warning).
@@ -60,7 +61,7 @@ pub fn check(
     }
     for f in files {
         let name = f.display().to_string();
-        match Deck::read_source(f) {
+        match crate::deck_file::read_source(f) {
             Ok((_, source)) => report(&name, &source, lint::check(&name, &source)),
             Err(e) => report(&name, "", Err(e)),
         }
@@ -70,7 +71,7 @@ pub fn check(
 
 fn load(file: Option<&Path>) -> Result<Deck, DeckError> {
     match file {
-        Some(f) => Deck::load(f),
+        Some(f) => crate::deck_file::load(f),
         None => Deck::default_deck(),
     }
 }
@@ -184,7 +185,7 @@ pub fn simulate(args: SimulateArgs<'_>) -> i32 {
         }
         return 0;
     }
-    print!("{}", balance.report(&deck));
+    print!("{}", balance_report(&mut balance, &deck));
     let rate = runs as f64 / secs;
     println!(
         "\nThroughput: {runs} sessions in {secs:.2} s on {threads} thread{} = {rate:.0} sessions/s \
@@ -307,4 +308,183 @@ pub fn graph_window(file: Option<&Path>, screenshot: Option<std::path::PathBuf>)
         map: Some(crate::ui::deck_map::DeckMap::of(&deck)),
         ..Default::default()
     })
+}
+
+/// The report `deck simulate` prints: how sessions ended, the meters at the end, every card
+/// and option, and what the room will feel (roles, meters, flags, delayed effects).
+pub fn balance_report(b: &mut Balance, deck: &Deck) -> String {
+    let mut out = String::new();
+    let pct = |n: u64| 100.0 * n as f64 / b.runs.max(1) as f64;
+    let _ = writeln!(
+        out,
+        "{} sessions of {} rounds, strategy {}, programme {}",
+        b.runs, b.rounds, b.strategy, b.programme
+    );
+    let _ = writeln!(
+        out,
+        "\nHow sessions ended:\n  all rounds played   {:>8}  {:5.1}%",
+        b.completed,
+        pct(b.completed)
+    );
+    for (m, meter) in deck.meters.iter().enumerate() {
+        for (t, th) in meter.thresholds.iter().enumerate() {
+            let (n, early) = b.ended_by[m][t];
+            if th.then == deck::Then::EndSession {
+                let bound = match th.when {
+                    deck::Bound::Below(x) => format!("{} < {x}", meter.id),
+                    deck::Bound::Above(x) => format!("{} > {x}", meter.id),
+                };
+                let _ = writeln!(
+                    out,
+                    "  {bound:<19} {n:>8}  {:5.1}%  ({:.1}% before round {})",
+                    pct(n),
+                    pct(early),
+                    simulate::EARLY_BEFORE_ROUND
+                );
+            }
+        }
+    }
+    if b.exhausted > 0 {
+        let _ = writeln!(
+            out,
+            "  no card left        {:>8}  {:5.1}%",
+            b.exhausted,
+            pct(b.exhausted)
+        );
+    }
+    let rounds: Vec<String> = b
+        .ended_in_round
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| **n > 0)
+        .map(|(r, n)| format!("r{r}: {n}"))
+        .collect();
+    if !rounds.is_empty() {
+        let _ = writeln!(out, "  early endings by round: {}", rounds.join(", "));
+    }
+    let _ = writeln!(out, "\nMeters at the end (min / p10 / median / p90 / max):");
+    for (m, meter) in deck.meters.iter().enumerate() {
+        let v = &mut b.finals[m];
+        v.sort_unstable();
+        let q = |p: f64| {
+            v.get(((v.len() as f64 - 1.0) * p) as usize)
+                .copied()
+                .unwrap_or(0)
+        };
+        let _ = writeln!(
+            out,
+            "  {:<16} {:>4} / {:>4} / {:>4} / {:>4} / {:>4}",
+            meter.id,
+            q(0.0),
+            q(0.1),
+            q(0.5),
+            q(0.9),
+            q(1.0)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\nCards (times played, then how often each option was chosen):"
+    );
+    for (c, card) in deck.cards.iter().enumerate() {
+        let mut line = format!("  {:<28} {:>9}", card.id, b.drawn[c]);
+        for (s, step) in card.steps.iter().enumerate() {
+            let total: u64 = b.chosen[c][s].iter().sum();
+            let shares: Vec<String> = step
+                .options
+                .iter()
+                .zip(&b.chosen[c][s])
+                .map(|(o, n)| format!("{} {:.0}%", o.id, 100.0 * *n as f64 / total.max(1) as f64))
+                .collect();
+            let _ = write!(
+                line,
+                "  [{}: {}]",
+                deck.roles[step.role].id,
+                shares.join(", ")
+            );
+        }
+        let _ = writeln!(out, "{line}");
+    }
+    let never = b.never_drawn(deck);
+    if never.is_empty() {
+        let _ = writeln!(out, "\nEvery card was played at least once.");
+    } else {
+        let _ = writeln!(out, "\nNever played: {}", never.join(", "));
+    }
+    let summary = b.summary(deck);
+    let _ = writeln!(
+        out,
+        "\nRoles (decisions per session; sessions in which the role never decides):"
+    );
+    for r in &summary.roles {
+        let _ = writeln!(
+            out,
+            "  {:<24} {:>5.2}   never {:5.1}%",
+            r.id,
+            r.decisions_per_session,
+            100.0 * r.never_share
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\nMeters (sessions it ends; sessions it comes within a tenth of a tipping point):"
+    );
+    for m in &summary.meters {
+        let _ = writeln!(
+            out,
+            "  {:<24} {}   danger {:5.1}%",
+            m.id,
+            if m.can_end {
+                format!("ends {:5.1}%", 100.0 * m.ends_share)
+            } else {
+                "cannot end ".to_string()
+            },
+            100.0 * m.danger_share
+        );
+    }
+    if !summary.flags.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nFlags (sessions that raise it; of those, sessions that then play a card it opens):"
+        );
+        for f in &summary.flags {
+            let opened = match f.opened_card_share {
+                Some(s) => format!("its card comes in {:5.1}%", 100.0 * s),
+                None => "opens no card, or never raised".to_string(),
+            };
+            let _ = writeln!(
+                out,
+                "  {:<24} raised {:5.1}%   {opened}",
+                f.id,
+                100.0 * f.raised_share
+            );
+        }
+    }
+    let late: Vec<&simulate::LateFigures> = summary
+        .late_effects
+        .iter()
+        .filter(|l| l.dropped_share > 0.0)
+        .collect();
+    if !late.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nDelayed effects that fall after the end (share of the option's plays):"
+        );
+        for l in late {
+            let _ = writeln!(
+                out,
+                "  {:<44} {:5.1}% of {}",
+                format!("{}/{}", l.card, l.option),
+                100.0 * l.dropped_share,
+                l.plays
+            );
+        }
+    }
+    let findings = lint::lint_static(deck, &deck::Places::default());
+    let _ = writeln!(
+        out,
+        "\nPrices and flags (deck check --strict refuses these):"
+    );
+    out.push_str(&lint::report(&findings));
+    out
 }

@@ -10,7 +10,7 @@ use std::time::Duration;
 use notify::{RecursiveMode, Watcher};
 
 use crate::rules::bot::Strategy;
-use crate::rules::deck::{self, Deck};
+use crate::rules::deck;
 use crate::rules::{lint, simulate};
 
 /// Sessions of the quick simulation after each save: a fraction of a second.
@@ -20,7 +20,7 @@ const SETTLE: Duration = Duration::from_millis(150);
 
 /// What a check of the file says now, as the terminal shows it.
 pub fn check_once(path: &Path) -> String {
-    let (name, source) = match Deck::read_source(path) {
+    let (name, source) = match crate::deck_file::read_source(path) {
         Ok(x) => x,
         // Half-saved or being replaced: say so, and wait for the next save.
         Err(e) => return format!("{e}\n"),

@@ -7,7 +7,6 @@ use std::time::{Duration, Instant, SystemTime};
 use bevy::prelude::Resource;
 
 use super::host::HostCore;
-use crate::rules::deck::Deck;
 use crate::rules::session::Phase;
 
 /// How often the file is looked at.
@@ -59,7 +58,7 @@ impl DeckFileWatch {
             return None;
         }
         self.stamp = stamp;
-        let (name, source) = match Deck::read_source(&self.path) {
+        let (name, source) = match crate::deck_file::read_source(&self.path) {
             Ok(read) => read,
             Err(e) => return Some(Err(e.to_string())),
         };

@@ -1097,7 +1097,7 @@ pub fn new_session(spec: NewSession<'_>) -> Result<(HostCore, JoinCode), String>
     use crate::rules::deck::{DEFAULT_DECK, DEFAULT_DECK_NAME, Deck};
     use crate::rules::journal::{JOURNAL_VERSION, JournalHeader};
     let (deck_name, source) = match spec.deck {
-        Some(p) => Deck::read_source(p).map_err(|e| e.to_string())?,
+        Some(p) => crate::deck_file::read_source(p).map_err(|e| e.to_string())?,
         None => (DEFAULT_DECK_NAME.to_string(), DEFAULT_DECK.to_string()),
     };
     let deck = std::sync::Arc::new(Deck::from_ron(&deck_name, &source).map_err(|e| e.to_string())?);

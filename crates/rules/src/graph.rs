@@ -66,7 +66,7 @@ pub enum Column {
 
 impl Column {
     /// The column's heading in `lang` (`map.*` in the translation files).
-    pub fn heading(self, lang: crate::rules::Lang) -> String {
+    pub fn heading(self, lang: crate::Lang) -> String {
         use crate::words::say;
         match self {
             Column::Thresholds => say(lang, "map.thresholds", &[]),
@@ -243,7 +243,7 @@ fn quote(s: &str) -> String {
 }
 
 /// Graphviz DOT: `dot -Tsvg deck.dot > deck.svg`.
-pub fn dot(g: &Graph, title: &str, lang: crate::rules::Lang) -> String {
+pub fn dot(g: &Graph, title: &str, lang: crate::Lang) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "digraph deck {{");
     let _ = writeln!(out, "  label={}; labelloc=t; rankdir=LR;", quote(title));
@@ -346,7 +346,7 @@ pub fn edge_curve(from: (f64, f64), to: (f64, f64)) -> [(f64, f64); 4] {
 }
 
 /// A self-contained SVG: columns left to right, edges as curves coloured by kind.
-pub fn svg(g: &Graph, title: &str, lang: crate::rules::Lang) -> String {
+pub fn svg(g: &Graph, title: &str, lang: crate::Lang) -> String {
     let (pos, (width, height)) = layout(g);
     let mut out = String::new();
     let _ = writeln!(

@@ -519,15 +519,14 @@ pub fn check(name: &str, source: &str) -> Result<(Arc<Deck>, Vec<Finding>), Deck
     Ok((deck, found))
 }
 
-/// As `deck check --strict` judges a file: a finding is an error.
-pub fn check_strict(path: &std::path::Path) -> Result<Arc<Deck>, DeckError> {
-    let (name, source) = Deck::read_source(path)?;
-    let (deck, found) = check(&name, &source)?;
+/// As `deck check --strict` judges a deck's text: a finding is an error.
+pub fn check_strict(name: &str, source: &str) -> Result<Arc<Deck>, DeckError> {
+    let (deck, found) = check(name, source)?;
     if found.is_empty() {
         Ok(deck)
     } else {
         Err(DeckError {
-            file: name,
+            file: name.to_string(),
             diagnostics: found.iter().map(Finding::diagnostic).collect(),
         })
     }

@@ -19,8 +19,8 @@ pub type SeatId = u32;
 pub const MAX_NAME_CHARS: usize = 40;
 /// Longest phase timer, one hour.
 pub const MAX_TIMER_SECS: u32 = 3600;
-/// More rounds than any workshop can hold.
-pub const MAX_ROUNDS: u32 = 200;
+/// More rounds than any workshop can hold (a deck's own limit, used here too).
+pub use super::deck::MAX_ROUNDS;
 
 /// Who sends an intent. The shell decides which; the rules decide what each may do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -121,6 +121,10 @@ pub struct Programme {
     pub cards: Vec<CardIdx>,
     /// A pick is played in its order; a deck's programme is drawn by weight among its cards.
     pub in_order: bool,
+    /// Follow-up-only cards the deck's programme names by name: these come up by themselves
+    /// too (a theme brings a follow-up only when it is scheduled).
+    #[serde(default)]
+    pub standalone: Vec<CardIdx>,
 }
 
 /// How long a workshop of this many rounds takes, in minutes, as the draaiboeken plan it: 15 to
@@ -730,6 +734,7 @@ impl Session {
                     id: Some(spec.id.clone()),
                     cards: spec.cards.clone(),
                     in_order: false,
+                    standalone: spec.named.clone(),
                 }),
                 spec.rounds,
             ));
@@ -751,6 +756,7 @@ impl Session {
                 id: None,
                 cards: picked,
                 in_order: true,
+                standalone: Vec::new(),
             }),
             n,
         ))
@@ -1194,7 +1200,9 @@ impl Session {
             Some(p) if p.in_order => {
                 p.cards.iter().all(|c| self.played[*c] > 0) && self.drawable(card)
             }
-            Some(p) if p.cards.contains(&card) => self.drawable_as(card, true),
+            Some(p) if p.cards.contains(&card) => {
+                self.drawable_as(card, p.standalone.contains(&card))
+            }
             Some(_) => self.deck.cards[card].opened_by_flag() && self.drawable(card),
         }
     }

@@ -51,7 +51,7 @@ pub struct View {
     pub news: Vec<Text>,
     /// The facilitator's notes with their rounds: for the facilitator and the report only.
     #[serde(default)]
-    pub notes: Vec<crate::rules::session::Note>,
+    pub notes: Vec<crate::session::Note>,
     pub ending: Option<EndingView>,
     pub can_undo: bool,
 }
@@ -351,7 +351,7 @@ fn warning_texts(session: &Session, crossed: &[(usize, usize)]) -> Vec<Text> {
         .map(|th| {
             Text::new(
                 format!("⚠ {}", th.message.nl),
-                format!("⚠ {}", th.message.get(crate::rules::Lang::En)),
+                format!("⚠ {}", th.message.get(crate::Lang::En)),
             )
         })
         .collect()

@@ -12,10 +12,10 @@ use std::sync::OnceLock;
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 
-use crate::rules::{Lang, Text};
+use crate::{Lang, Text};
 
-pub const NL_FTL: &str = include_str!("../assets/i18n/nl.ftl");
-pub const EN_FTL: &str = include_str!("../assets/i18n/en.ftl");
+pub const NL_FTL: &str = include_str!("../../../assets/i18n/nl.ftl");
+pub const EN_FTL: &str = include_str!("../../../assets/i18n/en.ftl");
 
 /// One language's bundle.
 pub struct Words {

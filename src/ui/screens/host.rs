@@ -340,7 +340,7 @@ pub(super) fn act(mut commands: Commands, mut actions: MessageReader<UiAction>) 
             UiAction::ShowDeckMap(path) => {
                 commands.queue(move |world: &mut World| {
                     let deck = match &path {
-                        Some(p) => Deck::load(p),
+                        Some(p) => crate::deck_file::load(p),
                         None => Deck::default_deck(),
                     };
                     match deck {
@@ -476,7 +476,7 @@ impl HostForm {
             let deck = if key.is_empty() {
                 Deck::default_deck().ok()
             } else {
-                Deck::load(std::path::Path::new(&key)).ok()
+                crate::deck_file::load(std::path::Path::new(&key)).ok()
             };
             if let Some(d) = &deck {
                 self.rounds = d.rounds;

@@ -137,14 +137,11 @@ pub(super) fn compile(
             );
         }
     }
-    if file.rounds == 0 || file.rounds > crate::rules::session::MAX_ROUNDS {
+    if file.rounds == 0 || file.rounds > MAX_ROUNDS {
         ck.report(
             top,
             "rounds",
-            format!(
-                "rounds must be between 1 and {}",
-                crate::rules::session::MAX_ROUNDS
-            ),
+            format!("rounds must be between 1 and {}", MAX_ROUNDS),
         );
     }
 
@@ -337,9 +334,13 @@ fn compile_programmes(ck: &mut Checker<'_>, file: &DeckFile, cards: &[Card]) -> 
         }
         let card_ids: Vec<&str> = cards.iter().map(|c| c.id.as_str()).collect();
         let mut chosen = vec![false; cards.len()];
+        let mut named = Vec::new();
         for id in &p.cards {
             match cards.iter().position(|c| &c.id == id) {
-                Some(k) => chosen[k] = true,
+                Some(k) => {
+                    chosen[k] = true;
+                    named.push(k);
+                }
                 None => ck.report(
                     (l, c),
                     format!("{path}.cards"),
@@ -361,14 +362,11 @@ fn compile_programmes(ck: &mut Checker<'_>, file: &DeckFile, cards: &[Card]) -> 
             );
         }
         let rounds = p.rounds.unwrap_or(file.rounds);
-        if rounds == 0 || rounds > crate::rules::session::MAX_ROUNDS {
+        if rounds == 0 || rounds > MAX_ROUNDS {
             ck.report(
                 (l, c),
                 format!("{path}.rounds"),
-                format!(
-                    "rounds must be between 1 and {}",
-                    crate::rules::session::MAX_ROUNDS
-                ),
+                format!("rounds must be between 1 and {}", MAX_ROUNDS),
             );
         }
         out.push(ProgrammeSpec {
@@ -376,6 +374,7 @@ fn compile_programmes(ck: &mut Checker<'_>, file: &DeckFile, cards: &[Card]) -> 
             name: p.name.clone(),
             description: p.description.clone(),
             cards: picked,
+            named,
             rounds,
         });
     }

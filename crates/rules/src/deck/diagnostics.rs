@@ -35,7 +35,7 @@ pub struct DeckError {
 }
 
 impl DeckError {
-    pub(super) fn single(file: &str, message: String) -> Self {
+    pub fn single(file: &str, message: String) -> Self {
         DeckError {
             file: file.to_string(),
             diagnostics: vec![Diagnostic {

@@ -8,8 +8,11 @@
 use super::text::Text;
 
 /// The embedded default deck, used when no deck is given.
-pub const DEFAULT_DECK: &str = include_str!("../../../scenarios/kanteling.ron");
+pub const DEFAULT_DECK: &str = include_str!("../../../../scenarios/kanteling.ron");
 pub const DEFAULT_DECK_NAME: &str = "scenarios/kanteling.ron";
+
+/// More rounds than any workshop can hold.
+pub const MAX_ROUNDS: u32 = 200;
 
 const MIN_OPTIONS: usize = 2;
 const MAX_OPTIONS: usize = 4;
@@ -56,6 +59,9 @@ pub struct ProgrammeSpec {
     pub description: Text,
     /// In the deck's order.
     pub cards: Vec<CardIdx>,
+    /// The cards the programme names one by one (not through a theme): a follow-up-only card
+    /// among them comes up by itself too.
+    pub named: Vec<CardIdx>,
     pub rounds: u32,
 }
 
@@ -214,38 +220,6 @@ impl Deck {
     /// a build defect, reported rather than hidden.
     pub fn default_deck() -> Result<Deck, DeckError> {
         Deck::from_ron(DEFAULT_DECK_NAME, DEFAULT_DECK)
-    }
-
-    /// Reads and checks a deck file.
-    pub fn load(path: &std::path::Path) -> Result<Deck, DeckError> {
-        let (name, source) = Deck::read_source(path)?;
-        Deck::from_ron(&name, &source)
-    }
-
-    /// A deck file's name and text, with the size cap and the folder, missing-file and UTF-8
-    /// messages: the one way every command and screen reads a deck file.
-    pub fn read_source(path: &std::path::Path) -> Result<(String, String), DeckError> {
-        let name = path.display().to_string();
-        let fail = |message: String| DeckError::single(&name, message);
-        let meta =
-            std::fs::metadata(path).map_err(|e| fail(format!("cannot read the file: {e}")))?;
-        if meta.is_dir() {
-            return Err(fail("this is a folder, not a deck file".into()));
-        }
-        if meta.len() > MAX_DECK_BYTES as u64 {
-            return Err(fail(format!(
-                "the file is {} bytes; a deck may be at most {MAX_DECK_BYTES} bytes",
-                meta.len()
-            )));
-        }
-        let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read the file: {e}")))?;
-        let source = String::from_utf8(bytes).map_err(|e| {
-            fail(format!(
-                "the file is not text (UTF-8): invalid byte at offset {}",
-                e.utf8_error().valid_up_to()
-            ))
-        })?;
-        Ok((name, source))
     }
 
     /// Parses and checks deck source text. `name` is used in error messages.
