@@ -904,3 +904,60 @@ fn an_observer_watches_and_notes_with_the_round_and_a_silent_watcher_may_not() {
     // The observer sees what the projector sees: no role's briefing.
     assert!(h.connected_seats().len() == 4, "an observer takes no seat");
 }
+
+/// The page applies every difference the host can send: each variant of `Change` and of
+/// `CardPart` (read from `src/net/patch.rs`) has a handler in `app.js`; one it does not know
+/// makes the page ask for the whole screen instead of drawing a wrong one.
+#[test]
+fn the_page_handles_every_kind_of_difference() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let rust = std::fs::read_to_string(root.join("src/net/patch.rs")).unwrap();
+    let js = std::fs::read_to_string(root.join("assets/web/app.js")).unwrap();
+    let variants = |enum_name: &str| -> Vec<String> {
+        let start = rust
+            .find(&format!("pub enum {enum_name} {{"))
+            .unwrap_or_else(|| panic!("no enum {enum_name}"));
+        let body = &rust[start..];
+        let body = &body[..body.find("\n}\n").unwrap()];
+        body.lines()
+            .filter(|l| l.starts_with("    ") && !l.starts_with("     "))
+            .filter_map(|l| {
+                let name: String = l
+                    .trim()
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric())
+                    .collect();
+                name.chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_uppercase())
+                    .then_some(name)
+            })
+            .collect()
+    };
+    let function = |name: &str| -> String {
+        let start = js
+            .find(&format!("function {name}("))
+            .unwrap_or_else(|| panic!("app.js has no {name}"));
+        let rest = &js[start..];
+        rest[..rest[1..].find("\nfunction ").map_or(rest.len(), |e| e + 1)].to_string()
+    };
+    for (enum_name, handler) in [("Change", "applyPatch"), ("CardPart", "applyCard")] {
+        let body = function(handler);
+        let names = variants(enum_name);
+        assert!(names.len() >= 10, "{enum_name}: {names:?}");
+        for name in names {
+            assert!(
+                body.contains(&format!("'{name}'")) || body.contains(&format!(" {name}: ")),
+                "app.js's {handler} has no handler for {enum_name}::{name}"
+            );
+        }
+        assert!(
+            body.contains("else return false;"),
+            "{handler} says when it meets a difference it does not know"
+        );
+    }
+    assert!(
+        js.contains("applyPatch(msg.changes)) {"),
+        "a difference the page cannot apply asks for the whole screen"
+    );
+}

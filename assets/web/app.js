@@ -133,11 +133,11 @@ function receive(msg) {
       S.connected = msg.connected;
       S.seq = msg.seq;
       newTimer(msg.timer_left);
-    } else if (S.view && S.seq === msg.base) {
-      applyPatch(msg.changes);
+    } else if (S.view && S.seq === msg.base && applyPatch(msg.changes)) {
       S.seq = msg.seq;
     } else {
-      // A difference to a screen this page does not have: ask for the whole screen, once.
+      // A difference to a screen this page does not have, or one it does not know how to
+      // apply (a newer host): ask for the whole screen, once.
       if (S.seq !== null) send({ t: 'resync' });
       S.seq = null;
       return;
@@ -156,7 +156,8 @@ function newTimer(left) {
   S.timerLeft = left;
 }
 
-// The host's differences (src/net/patch.rs, `Change` and `CardPart`), applied as it applies them.
+// The host's differences (src/net/patch.rs, `Change` and `CardPart`), applied as it applies them;
+// false for a difference this page does not know (`tests/web.rs` checks that it knows them all).
 function keepAndAdd(list, d) {
   return list.slice(0, d.keep).concat(d.add);
 }
@@ -169,7 +170,9 @@ function applyCard(card, parts, decisions) {
     // The card's new earlier decisions, as their places in the screen's decisions.
     else if (k === 'EarlierDecisions') card.earlier = card.earlier.slice(0, p[k].keep).concat(p[k].from.map((i) => decisions[i]).filter((d) => d));
     else if (fields[k]) card[fields[k]] = p[k];
+    else return false;
   }
+  return true;
 }
 
 function applyPatch(changes) {
@@ -197,7 +200,7 @@ function applyPatch(changes) {
         if (voted.has(s.seat)) s.voted = true;
         else if (unvoted.has(s.seat)) s.voted = false;
       }
-    } else if (k === 'CardParts') { if (v.card) applyCard(v.card, x, v.decisions); }
+    } else if (k === 'CardParts') { if (v.card && !applyCard(v.card, x, v.decisions)) return false; }
     else if (k === 'LastDecision') v.last = v.decisions[x] || null;
     else if (k === 'History') v.meter_history = keepAndAdd(v.meter_history, x);
     else if (k === 'Decisions') v.decisions = keepAndAdd(v.decisions, x);
@@ -207,7 +210,9 @@ function applyPatch(changes) {
       S.connected = S.connected.filter((s) => !gone.has(s)).concat(x.came);
       S.connected = [...new Set(S.connected)].sort((a, b) => a - b);
     } else if (k === 'TimerLeft') newTimer(x);
+    else return false;
   }
+  return true;
 }
 
 function send(msg) {
