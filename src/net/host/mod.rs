@@ -1,0 +1,226 @@
+//! The authoritative host, without Bevy or sockets: receive → verify → apply → journal → send.
+//!
+//! The Bevy plugin feeds it connections and datagram payloads and ships what it returns, so the
+//! whole host can be driven and tested without a window or a network. One room a job: `links`
+//! (connections, seats, the door), `gate` (decode and verify), `apply` (the rules and the
+//! journal), `fanout` (views to every link), `reload` (a lobby that follows its deck file) and
+//! `setup` (a new session, or one resumed from its journal).
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::rules::Lang;
+use crate::rules::bot::{self, Strategy};
+use crate::rules::deck::RoleIdx;
+use crate::rules::journal;
+use crate::rules::session::{Event, Intent, Phase, RuleError, SeatId, Sender, Session};
+use crate::rules::view::{Viewer, localize, view};
+
+use super::code::JoinCode;
+use super::journal_file::JournalFile;
+use super::patch::{self, Patch, Screen};
+use super::protocol::{
+    self, BrowserMsg, ClientMsg, HostMsg, MAX_CLIENT_MESSAGES_PER_SEC, PROTOCOL_VERSION, Refusal,
+};
+
+mod apply;
+mod fanout;
+mod gate;
+mod links;
+mod reload;
+mod setup;
+
+pub use setup::{NewSession, Resumed, new_session, resume};
+
+pub type ClientId = u64;
+
+/// An observer writes a note at most this often.
+pub const OBSERVER_NOTE_EVERY: Duration = Duration::from_secs(3);
+
+/// Notes a table keeps from its observers (the facilitator's own are not limited).
+pub const MAX_NOTES: usize = 300;
+
+/// What an observer's note says they are, in the room's first language.
+fn observer_word() -> String {
+    crate::words::say(Lang::Nl, "common.observer", &[])
+}
+
+/// How often views go out when only votes or connections changed.
+pub const VIEW_INTERVAL: Duration = Duration::from_millis(250);
+
+/// How a player reaches the host. The rules cannot tell the two apart; only the encoding of
+/// what goes back differs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkKind {
+    /// The native client over renet: postcard.
+    Udp,
+    /// A browser over a WebSocket: JSON text.
+    Web,
+}
+
+/// Someone at the door after the start, waiting for the facilitator.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Waiting {
+    pub client: ClientId,
+    pub name: String,
+    /// The role they asked for.
+    pub role: Option<String>,
+    /// A seat with their name whose token they do not hold: theirs, if the facilitator says so.
+    pub claims: Option<SeatId>,
+}
+
+struct Conn {
+    seat: Option<SeatId>,
+    kind: LinkKind,
+    /// A projector page: sees the public view, never has a seat.
+    watching: bool,
+    /// A watcher who gave a name: an observer, whose notes carry it.
+    observer: Option<String>,
+    /// When this link's last note was kept.
+    last_note: Option<Duration>,
+    window_start: Duration,
+    messages: u32,
+    /// The number of the screen this link holds, after which it gets differences.
+    screen: Option<u64>,
+    /// The language its screen shows: the only one its texts are sent in.
+    lang: Lang,
+}
+
+/// What the shell must do after the host has had its say.
+#[derive(Default, Debug)]
+pub struct Outgoing {
+    /// To native clients over renet.
+    pub messages: Vec<(ClientId, Vec<u8>)>,
+    /// To browsers: JSON text, shared by everyone who gets the same view.
+    pub web: Vec<(ClientId, Arc<str>)>,
+    /// Connections to close (after their last message has gone out).
+    pub disconnect: Vec<ClientId>,
+}
+
+pub struct HostCore {
+    session: Session,
+    journal: Option<JournalFile>,
+    name: String,
+    /// Its number in a workshop of several tables (from 1).
+    table: Option<u8>,
+    conns: BTreeMap<ClientId, Conn>,
+    /// The secret every seat's token is derived from (kept in the journal's header, so a
+    /// resumed host honours the tokens its players hold).
+    seat_secret: u64,
+    /// After the start a newcomer waits for the facilitator, unless the room is left open.
+    room_open: bool,
+    waiting: Vec<Waiting>,
+    out: Outgoing,
+    /// The views need sending again.
+    dirty: bool,
+    /// ...and at once: the game moved, not just a vote or a connection.
+    urgent: bool,
+    last_broadcast: Option<Duration>,
+    /// Bumped whenever seats or connections change, for the shell's roster.
+    roster_version: u64,
+    /// Bumped whenever the views need sending again: with `roster_version`, whether anything a
+    /// screen shows may have changed.
+    changes: u64,
+    /// The last screen sent to each role (and to those without one) in each language, with its
+    /// number: the base the next differences are taken from.
+    screens: HashMap<(Option<RoleIdx>, Lang), (u64, Screen)>,
+    next_screen: u64,
+    timer_left: Option<u32>,
+    rng: rand_chacha::ChaCha8Rng,
+    /// What was accepted while the session waited in the lobby (seats, roles, the timer): played
+    /// again on a deck reloaded there. Emptied at the start.
+    lobby_log: Vec<(Sender, Intent)>,
+}
+
+impl HostCore {
+    pub fn new(session: Session, journal: Option<JournalFile>, name: String) -> HostCore {
+        use rand::SeedableRng;
+        let seed = session.seed;
+        let seat_secret = journal
+            .as_ref()
+            .map(JournalFile::seat_secret)
+            .filter(|s| *s != 0)
+            .unwrap_or_else(super::code::random_client_id);
+        HostCore {
+            session,
+            journal,
+            name,
+            table: None,
+            conns: BTreeMap::new(),
+            seat_secret,
+            room_open: false,
+            waiting: Vec::new(),
+            out: Outgoing::default(),
+            dirty: true,
+            urgent: true,
+            last_broadcast: None,
+            roster_version: 0,
+            changes: 0,
+            screens: HashMap::new(),
+            next_screen: 1,
+            timer_left: None,
+            rng: rand_chacha::ChaCha8Rng::seed_from_u64(seed ^ 0xb07),
+            lobby_log: Vec::new(),
+        }
+    }
+
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Makes this session table `n` (from 1) of a workshop: its players are told so.
+    pub fn set_table(&mut self, n: u8) {
+        self.table = Some(n);
+    }
+
+    /// Its number in a workshop of several tables.
+    pub fn table(&self) -> Option<u8> {
+        self.table
+    }
+
+    pub fn journal_path(&self) -> Option<&std::path::Path> {
+        self.journal.as_ref().map(JournalFile::path)
+    }
+
+    /// Grows whenever anything the host's screens show may have changed: the window draws again.
+    pub fn changes(&self) -> u64 {
+        self.changes + self.roster_version
+    }
+
+    /// The views need sending again.
+    fn touch(&mut self) {
+        self.dirty = true;
+        self.changes += 1;
+    }
+
+    pub fn roster_version(&self) -> u64 {
+        self.roster_version
+    }
+
+    /// Seats with a live connection.
+    pub fn connected_seats(&self) -> Vec<SeatId> {
+        let mut seats: Vec<SeatId> = self.conns.values().filter_map(|c| c.seat).collect();
+        seats.sort_unstable();
+        seats
+    }
+
+    pub fn client_count(&self) -> usize {
+        self.conns.len()
+    }
+
+    pub fn timer_left(&self) -> Option<u32> {
+        self.timer_left
+    }
+
+    /// The time left in the current decision, sent with every view. A running timer does not
+    /// by itself send views: players count down from the last value they got.
+    pub fn set_timer_left(&mut self, secs: Option<u32>) {
+        self.timer_left = secs;
+    }
+}
