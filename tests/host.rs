@@ -611,3 +611,56 @@ fn after_a_pause_the_players_countdown_starts_again_from_the_hosts_time() {
         "the countdown restarts at the resume"
     );
 }
+
+/// A host that died while writing a character (a name with an é) leaves a journal cut inside
+/// it: the one journal reader reads it up to there, so the host screen offers it, a resume
+/// takes it up and the report tells it, all as far as the last intact line.
+#[test]
+fn a_journal_cut_inside_a_character_is_offered_resumed_and_reported() {
+    use kantelspel::net::host::{NewSession, new_session, resume};
+    let dir = std::env::temp_dir().join(format!("kantelspel-cut-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let (mut h, _) = new_session(NewSession {
+        journal_dir: Some(&dir),
+        seed: Some(4),
+        ..Default::default()
+    })
+    .unwrap();
+    for (name, role) in [("Anouk", "raadslid"), ("Bram", "wethouder")] {
+        h.facilitate(&Intent::AddSeat {
+            name: name.into(),
+            role: Some(role.into()),
+            bot: false,
+        })
+        .unwrap();
+    }
+    h.facilitate(&Intent::Start).unwrap();
+    let before = h.session().clone();
+    let path = h.journal_path().unwrap().to_path_buf();
+    drop(h);
+    // The next line was a note about "René", cut after the first byte of "é".
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes.extend_from_slice(b"(seq:4,sender:Facilitator,intent:Note(text:\"Ren\xc3");
+    std::fs::write(&path, &bytes).unwrap();
+    assert!(
+        String::from_utf8(bytes).is_err(),
+        "the file is cut inside a character"
+    );
+
+    let offered = kantelspel::ui::screens::host::unfinished_sessions(&dir);
+    assert_eq!(offered.len(), 1, "the host screen offers it");
+    assert_eq!(offered[0].players, 2);
+    let text = kantelspel::net::journal_file::read_text(&path).unwrap();
+    let (_, meta) = kantelspel::report::from_journal(&text).unwrap();
+    assert!(
+        meta.warning
+            .as_deref()
+            .is_some_and(|w| w.contains("damaged")),
+        "{:?}",
+        meta.warning
+    );
+    let resumed = resume(&path, None, None).unwrap();
+    assert!(resumed.note.is_some(), "the damage is said");
+    assert_eq!(resumed.core.session(), &before);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -64,9 +64,8 @@ pub struct Loaded {
 }
 
 pub fn load(path: &Path) -> Result<Loaded, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    // A journal cut off mid-character is still read up to the damage.
-    let text = String::from_utf8_lossy(&bytes);
+    let text = crate::net::journal_file::read_text(path)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
     let (record, meta) =
         report::from_journal(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(Loaded { record, meta })

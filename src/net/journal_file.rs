@@ -73,7 +73,7 @@ impl JournalFile {
     /// Opens an existing journal to continue it. A damaged tail (the host died mid-write) is cut
     /// off so new lines follow the last intact one.
     pub fn resume(path: &Path) -> Result<(JournalFile, ParsedJournal), JournalFileError> {
-        let text = std::fs::read_to_string(path).map_err(io_err(path))?;
+        let text = read_text(path).map_err(io_err(path))?;
         let parsed = journal::parse(&text).map_err(|source| JournalFileError::Format {
             path: path.display().to_string(),
             source,
@@ -188,5 +188,21 @@ impl JournalFile {
         self.file.sync_data()?;
         self.next_seq += 1;
         Ok(())
+    }
+}
+
+/// A journal's text: the one way the report, the replay, a resume and the host screen's list
+/// read a journal. A host that died mid-write may have cut a character in two: the text is read
+/// up to there, and the rules then find the last line damaged, as with any cut line.
+pub fn read_text(path: &Path) -> std::io::Result<String> {
+    let bytes = std::fs::read(path)?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(text),
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let mut bytes = e.into_bytes();
+            bytes.truncate(valid);
+            Ok(String::from_utf8(bytes).unwrap_or_default())
+        }
     }
 }

@@ -595,7 +595,7 @@ fn refresh_host_form(mut form: ResMut<HostForm>, host: Option<Res<HostLink>>) {
 /// tables are offered as the workshop, whole.
 pub fn unfinished_sessions(dir: &std::path::Path) -> Vec<Unfinished> {
     let recover = |path: &std::path::Path| {
-        let text = std::fs::read_to_string(path).ok()?;
+        let text = crate::net::journal_file::read_text(path).ok()?;
         crate::rules::journal::recover(&text).ok()
     };
     let mut at_tables = std::collections::HashSet::new();
