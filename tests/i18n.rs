@@ -156,6 +156,11 @@ fn every_refusal_is_said_in_dutch_and_in_english() {
         RuleError::NothingToUndo,
         RuleError::BadTimer,
         RuleError::CardUnderway,
+        RuleError::UnknownProgramme("p".into()),
+        RuleError::BadProgramme,
+        RuleError::NotObserver,
+        RuleError::NotesFull,
+        RuleError::BadNote,
     ];
     let mut refusals: Vec<Refusal> = rules.into_iter().map(Refusal::Rule).collect();
     refusals.extend([
@@ -170,7 +175,6 @@ fn every_refusal_is_said_in_dutch_and_in_english() {
         Refusal::Replaced,
         Refusal::NoSuchTable(9),
         Refusal::NoteTooSoon,
-        Refusal::NotesFull,
     ]);
     let mut seen = BTreeSet::new();
     for r in &refusals {

@@ -198,7 +198,6 @@ ending =
 # What the host refuses, said to the player whose message it was.
 refusal =
     .note_too_soon = Wait a moment before your next note.
-    .notes_full = This table keeps no more notes from observers.
     .version = Version mismatch: the host speaks protocol { $host }, this program { $client }; use the same Kantelspel version as the host.
     .name_in_use = Someone called ‘{ $name }’ is already connected; choose another name.
     .malformed = The message could not be read.
@@ -232,6 +231,8 @@ rule =
     .card_underway = Part of this card is already decided; finish it first, or choose the card as the next one.
     .unknown_programme = There is no programme ‘{ $programme }’ in this deck.
     .bad_programme = A programme has at least one card (each card once) and 1 to { $max } rounds.
+    .not_observer = Only an observer who gave a name writes a note at the table.
+    .notes_full = This table keeps no more notes from observers.
     .bad_note = A note has 1 to { $max } characters.
 
 # The browser door.

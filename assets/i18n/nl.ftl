@@ -198,7 +198,6 @@ ending =
 # What the host refuses, said to the player whose message it was.
 refusal =
     .note_too_soon = Wacht even met je volgende notitie.
-    .notes_full = Deze tafel bewaart geen notities van observatoren meer.
     .version = De host spreekt protocol { $host }, dit programma { $client }: gebruik dezelfde versie van Kantelspel als de host.
     .name_in_use = Iemand met de naam ‘{ $name }’ is al verbonden; kies een andere naam.
     .malformed = Het bericht kon niet worden gelezen.
@@ -232,6 +231,8 @@ rule =
     .card_underway = Over een deel van deze kaart is al besloten.
     .unknown_programme = Dit spel kent geen programma ‘{ $programme }’.
     .bad_programme = Een programma heeft minstens één kaart (elke kaart één keer) en 1 tot { $max } rondes.
+    .not_observer = Alleen een observator met een naam schrijft een notitie bij de tafel.
+    .notes_full = Deze tafel bewaart geen notities van observatoren meer.
     .bad_note = Een notitie heeft 1 tot { $max } tekens.
 
 # The browser door.

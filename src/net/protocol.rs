@@ -184,8 +184,6 @@ pub enum Refusal {
     NoSuchTable(u8),
     #[error("wait a moment before the next note")]
     NoteTooSoon,
-    #[error("this table keeps no more observers' notes")]
-    NotesFull,
 }
 
 impl Refusal {
@@ -461,7 +459,6 @@ impl Refusal {
             Refusal::Replaced => text("refusal.replaced", &[]),
             Refusal::NoSuchTable(t) => text("refusal.no_such_table", &[("table", t)]),
             Refusal::NoteTooSoon => text("refusal.note_too_soon", &[]),
-            Refusal::NotesFull => text("refusal.notes_full", &[]),
         }
     }
 }
@@ -497,6 +494,8 @@ pub fn rule_error_text(e: &RuleError) -> Text {
         RuleError::NothingToUndo => text("rule.nothing_to_undo", &[]),
         RuleError::BadTimer => text("rule.bad_timer", &[]),
         RuleError::CardUnderway => text("rule.card_underway", &[]),
+        RuleError::NotObserver => text("rule.not_observer", &[]),
+        RuleError::NotesFull => text("rule.notes_full", &[]),
         RuleError::UnknownProgramme(p) => text("rule.unknown_programme", &[("programme", p)]),
         RuleError::BadProgramme => text(
             "rule.bad_programme",

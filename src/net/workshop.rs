@@ -327,13 +327,7 @@ impl Workshop {
         if let Err(e) = fits(&role) {
             return Err(format!("table {}: {e}", to + 1));
         }
-        let lower = moving.name.to_lowercase();
-        if b.core
-            .session()
-            .seats
-            .values()
-            .any(|s| s.name.to_lowercase() == lower)
-        {
+        if b.core.session().seat_named(&moving.name).is_some() {
             return Err(format!(
                 "table {} already has someone called {}",
                 to + 1,

@@ -59,6 +59,7 @@ pub enum Who {
     Facilitator,
     Host,
     Seat(u32),
+    Observer,
 }
 
 /// An accepted intent, as the journal writes it (see [`Who`] on why it is a type of its own).
@@ -117,6 +118,10 @@ pub enum Record {
         cards: Vec<String>,
         rounds: u32,
     },
+    ObserverNote {
+        name: String,
+        text: String,
+    },
 }
 
 impl From<Sender> for Who {
@@ -125,6 +130,7 @@ impl From<Sender> for Who {
             Sender::Facilitator => Who::Facilitator,
             Sender::Host => Who::Host,
             Sender::Seat(n) => Who::Seat(n),
+            Sender::Observer => Who::Observer,
         }
     }
 }
@@ -135,6 +141,7 @@ impl From<Who> for Sender {
             Who::Facilitator => Sender::Facilitator,
             Who::Host => Sender::Host,
             Who::Seat(n) => Sender::Seat(n),
+            Who::Observer => Sender::Observer,
         }
     }
 }
@@ -178,6 +185,7 @@ impl From<&Intent> for Record {
                 cards,
                 rounds,
             },
+            Intent::ObserverNote { name, text } => Record::ObserverNote { name, text },
         }
     }
 }
@@ -221,6 +229,7 @@ impl From<&Record> for Intent {
                 cards,
                 rounds,
             },
+            Record::ObserverNote { name, text } => Intent::ObserverNote { name, text },
         }
     }
 }

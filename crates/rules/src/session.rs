@@ -31,6 +31,8 @@ pub enum Sender {
     Host,
     /// A player (or bot) in a seat.
     Seat(SeatId),
+    /// Someone watching the table who gave a name: they may write a note, nothing else.
+    Observer,
 }
 
 impl Sender {
@@ -110,6 +112,12 @@ pub enum Intent {
         cards: Vec<String>,
         rounds: u32,
     },
+    /// An observer's note: kept with its round like the facilitator's, under the observer's
+    /// name. Only an observer writes one, and a table keeps a bounded number of them.
+    ObserverNote {
+        name: String,
+        text: String,
+    },
 }
 
 /// What a session plays: a programme of the deck, the facilitator's pick, or the whole deck
@@ -175,9 +183,39 @@ pub struct Note {
 /// Longest note; a few sentences, enough for what one sees at a table.
 pub const MAX_NOTE_CHARS: usize = 500;
 
+/// Notes a table keeps from its observers (the facilitator's own are not limited).
+pub const MAX_OBSERVER_NOTES: usize = 300;
+
 impl Intent {
     pub fn is_facilitator_only(&self) -> bool {
-        !matches!(self, Intent::ChooseRole { .. } | Intent::Vote { .. })
+        !matches!(
+            self,
+            Intent::ChooseRole { .. } | Intent::Vote { .. } | Intent::ObserverNote { .. }
+        )
+    }
+}
+
+/// A person's name as the room sees it (a player's, one waiting at the door, an observer's):
+/// trimmed, 1 to [`MAX_NAME_CHARS`] characters, no control characters. The one name rule.
+pub fn checked_name(name: &str) -> Result<&str, RuleError> {
+    let name = name.trim();
+    if name.is_empty()
+        || name.chars().count() > MAX_NAME_CHARS
+        || name.chars().any(char::is_control)
+    {
+        Err(RuleError::BadName)
+    } else {
+        Ok(name)
+    }
+}
+
+/// A note as it is kept: trimmed, 1 to [`MAX_NOTE_CHARS`] characters. The one note rule.
+pub fn checked_note(text: &str) -> Result<&str, RuleError> {
+    let text = text.trim();
+    if text.is_empty() || text.chars().count() > MAX_NOTE_CHARS {
+        Err(RuleError::BadNote)
+    } else {
+        Ok(text)
     }
 }
 
@@ -401,6 +439,10 @@ pub enum RuleError {
     UnknownProgramme(String),
     #[error("a programme has at least one card and 1 to {MAX_ROUNDS} rounds")]
     BadProgramme,
+    #[error("only an observer who gave a name writes an observer's note")]
+    NotObserver,
+    #[error("this table keeps no more notes from observers")]
+    NotesFull,
 }
 
 /// What a resolution changed, so the facilitator can override or revoke it.
@@ -508,6 +550,15 @@ impl Session {
         self.undo.is_some()
     }
 
+    /// The seat that carries this name, whatever its case: names are unique in a session.
+    pub fn seat_named(&self, name: &str) -> Option<SeatId> {
+        let lower = name.trim().to_lowercase();
+        self.seats
+            .iter()
+            .find(|(_, s)| s.name.to_lowercase() == lower)
+            .map(|(id, _)| *id)
+    }
+
     pub fn seats_in_role(&self, role: RoleIdx) -> impl Iterator<Item = (&SeatId, &Seat)> {
         self.seats.iter().filter(move |(_, s)| s.role == Some(role))
     }
@@ -522,7 +573,10 @@ impl Session {
         if self.phase == Phase::Ended
             && !matches!(
                 intent,
-                Intent::Override { .. } | Intent::Revoke | Intent::Note { .. }
+                Intent::Override { .. }
+                    | Intent::Revoke
+                    | Intent::Note { .. }
+                    | Intent::ObserverNote { .. }
             )
         {
             return Err(RuleError::SessionOver);
@@ -682,14 +736,30 @@ impl Session {
                 self.finish(Ending::Facilitator, &mut ev);
             }
             Intent::Note { text } => {
-                let text = text.trim();
-                if text.is_empty() || text.chars().count() > MAX_NOTE_CHARS {
-                    return Err(RuleError::BadNote);
-                }
+                let text = checked_note(text)?;
                 self.notes.push(Note {
                     // After the last round (the debrief) a note belongs to the last one.
                     round: self.round.min(self.rounds),
                     text: text.to_string(),
+                });
+                ev.push(Event::Noted {
+                    note: self.notes.len() - 1,
+                });
+            }
+            Intent::ObserverNote { name, text } => {
+                if sender != Sender::Observer {
+                    return Err(RuleError::NotObserver);
+                }
+                let name = checked_name(name)?;
+                let text = checked_note(text)?;
+                let word = super::words::say(super::Lang::Nl, "common.observer", &[]);
+                let text = checked_note(&format!("{name} ({word}): {text}"))?.to_string();
+                if self.notes.len() >= MAX_OBSERVER_NOTES {
+                    return Err(RuleError::NotesFull);
+                }
+                self.notes.push(Note {
+                    round: self.round.min(self.rounds),
+                    text,
                 });
                 ev.push(Event::Noted {
                     note: self.notes.len() - 1,
@@ -845,18 +915,8 @@ impl Session {
         bot: bool,
         ev: &mut Vec<Event>,
     ) -> Result<(), RuleError> {
-        let name = name.trim();
-        if name.is_empty()
-            || name.chars().count() > MAX_NAME_CHARS
-            || name.chars().any(char::is_control)
-        {
-            return Err(RuleError::BadName);
-        }
-        if self
-            .seats
-            .values()
-            .any(|s| s.name.to_lowercase() == name.to_lowercase())
-        {
+        let name = checked_name(name)?;
+        if self.seat_named(name).is_some() {
             return Err(RuleError::NameTaken(name.to_string()));
         }
         let role = role.map(|r| self.role_idx(r)).transpose()?;

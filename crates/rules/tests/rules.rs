@@ -912,3 +912,52 @@ fn timers_change_the_future_and_notes_after_the_end_keep_to_the_last_round() {
     );
     assert!(s.notes[0].round <= s.rounds);
 }
+
+/// An observer's note is the observer's own intent with its own rule: only from an observer,
+/// under a name the name rule takes, a note the note rule takes, kept with the round and the
+/// name, and a table keeps a bounded number of them.
+#[test]
+fn an_observer_notes_under_their_name_and_no_one_else_writes_as_one() {
+    use kantelspel_rules::session::{MAX_OBSERVER_NOTES, checked_name};
+    let mut s = started();
+    let note = |name: &str, text: &str| Intent::ObserverNote {
+        name: name.into(),
+        text: text.into(),
+    };
+    assert_eq!(
+        refused(&mut s, F, note("Noor", "kijk")),
+        RuleError::NotObserver
+    );
+    assert_eq!(
+        refused(&mut s, A1, note("Noor", "kijk")),
+        RuleError::NotObserver
+    );
+    let o = Sender::Observer;
+    assert_eq!(refused(&mut s, o, note("  ", "kijk")), RuleError::BadName);
+    assert_eq!(refused(&mut s, o, note("Noor", " ")), RuleError::BadNote);
+    assert_eq!(
+        refused(&mut s, o, note("Noor", &"x".repeat(495))),
+        RuleError::BadNote,
+        "the name and the note together stay within a note's length"
+    );
+    assert_eq!(
+        refused(&mut s, o, Intent::Start),
+        RuleError::NotFacilitator,
+        "an observer may do nothing else"
+    );
+    ok(&mut s, o, note(" Noor ", " Bert aarzelt "));
+    assert_eq!(
+        s.notes.last().unwrap().text,
+        "Noor (observator): Bert aarzelt"
+    );
+    assert_eq!(s.notes.last().unwrap().round, s.round);
+    while s.notes.len() < MAX_OBSERVER_NOTES {
+        ok(&mut s, F, Intent::Note { text: "vol".into() });
+    }
+    assert_eq!(
+        refused(&mut s, o, note("Noor", "nog een")),
+        RuleError::NotesFull
+    );
+    assert_eq!(checked_name(" Anna "), Ok("Anna"));
+    assert_eq!(checked_name("a\u{7}b"), Err(RuleError::BadName));
+}

@@ -2,6 +2,7 @@
 //! phase, and only then handed to the rules.
 
 use super::*;
+use crate::rules::session::checked_name;
 
 impl HostCore {
     /// One message from one native client.
@@ -10,85 +11,35 @@ impl HostCore {
             return;
         }
         match protocol::decode_client(bytes) {
-            Ok(msg) => self.gate(client, msg),
+            Ok(msg) => self.gate(client, Inbound::Client(msg), now),
             Err(_) => self.refuse(client, Refusal::Malformed),
         }
     }
 
     /// One text frame from a browser, after the door let it in with the right code. It becomes
-    /// the same `ClientMsg` and passes the same gate as a native client's.
+    /// the same message a native client sends (or a watcher's, which only a page can send) and
+    /// passes the same gate.
     pub fn receive_web(&mut self, client: ClientId, text: &str, now: Duration) {
         if !self.within_budget(client, now) {
             return;
         }
-        let watching = self.conns.get(&client).is_some_and(|c| c.watching);
-        match protocol::decode_browser(text) {
-            Ok(BrowserMsg::Watch { lang, name, .. }) => {
-                self.set_lang(client, protocol::page_lang(lang.as_deref()));
-                self.watch(client);
-                let name = name.map(|n| n.trim().to_string()).filter(|n| {
-                    !n.is_empty()
-                        && n.chars().count() <= crate::rules::session::MAX_NAME_CHARS
-                        && !n.chars().any(char::is_control)
-                });
-                if let Some(c) = self.conns.get_mut(&client).filter(|c| c.watching) {
-                    c.observer = name;
-                }
-            }
-            Ok(BrowserMsg::Note { text }) if watching => self.observer_note(client, &text, now),
-            Ok(BrowserMsg::Resync) if watching => self.resync(client),
-            Ok(BrowserMsg::Lang { lang }) if watching => {
-                self.set_lang(client, protocol::page_lang(Some(&lang)));
-            }
-            // A projector page says nothing after it is let in.
-            Ok(_) if watching => self.refuse(client, Refusal::Malformed),
-            Ok(msg) => match msg.into_client_msg() {
-                Some(msg) => self.gate(client, msg),
-                None => self.refuse(client, Refusal::Malformed),
+        let inbound = match protocol::decode_browser(text) {
+            Ok(BrowserMsg::Watch { lang, name, .. }) => Inbound::Watch {
+                lang: protocol::page_lang(lang.as_deref()),
+                name,
             },
-            Err(_) => self.refuse(client, Refusal::Malformed),
-        }
+            Ok(BrowserMsg::Note { text }) => Inbound::Note { text },
+            Ok(msg) => match msg.into_client_msg() {
+                Some(msg) => Inbound::Client(msg),
+                None => return self.refuse(client, Refusal::Malformed),
+            },
+            Err(_) => return self.refuse(client, Refusal::Malformed),
+        };
+        self.gate(client, inbound, now);
     }
 
-    /// An observer's note: kept as the facilitator's notes are, with the round and the
-    /// observer's name. Only a watcher who gave a name may write one, one every few seconds,
-    /// and a table keeps a bounded number of them.
-    pub(super) fn observer_note(&mut self, client: ClientId, text: &str, now: Duration) {
-        let Some(conn) = self.conns.get(&client) else {
-            return;
-        };
-        let Some(name) = conn.observer.clone() else {
-            self.refuse(client, Refusal::Rule(RuleError::NotFacilitator));
-            return;
-        };
-        if conn
-            .last_note
-            .is_some_and(|t| now.saturating_sub(t) < OBSERVER_NOTE_EVERY)
-        {
-            self.refuse(client, Refusal::NoteTooSoon);
-            return;
-        }
-        if self.session.notes.len() >= MAX_NOTES {
-            self.refuse(client, Refusal::NotesFull);
-            return;
-        }
-        let note = format!("{name} ({}): {}", observer_word(), text.trim());
-        if text.trim().is_empty() || note.chars().count() > crate::rules::session::MAX_NOTE_CHARS {
-            self.refuse(client, Refusal::Rule(RuleError::BadNote));
-            return;
-        }
-        match self.act(Sender::Facilitator, &Intent::Note { text: note }) {
-            Ok(_) => {
-                if let Some(c) = self.conns.get_mut(&client) {
-                    c.last_note = Some(now);
-                }
-            }
-            Err(r) => self.refuse(client, r),
-        }
-    }
-
-    pub(super) fn gate(&mut self, client: ClientId, msg: ClientMsg) {
-        match self.verify(client, msg) {
+    pub(super) fn gate(&mut self, client: ClientId, msg: Inbound, now: Duration) {
+        match self.verify(client, msg, now) {
             Ok(Verified::Hello {
                 name,
                 role,
@@ -98,24 +49,50 @@ impl HostCore {
                 self.set_lang(client, lang);
                 self.hello(client, name, role, rejoin);
             }
-            Ok(Verified::Lang(lang)) => self.set_lang(client, lang),
-            Ok(Verified::Resync) => self.resync(client),
-            Ok(Verified::Intent(sender, intent)) => {
-                if let Err(r) = self.act(sender, &intent) {
-                    self.refuse(client, r);
+            Ok(Verified::Watch { lang, observer }) => {
+                self.set_lang(client, lang);
+                self.watch(client);
+                if let Some(c) = self.conns.get_mut(&client).filter(|c| c.watching) {
+                    c.observer = observer;
                 }
             }
+            Ok(Verified::Lang(lang)) => self.set_lang(client, lang),
+            Ok(Verified::Resync) => self.resync(client),
+            Ok(Verified::Intent(sender, intent)) => match self.act(sender, &intent) {
+                Ok(_) if sender == Sender::Observer => {
+                    if let Some(c) = self.conns.get_mut(&client) {
+                        c.last_note = Some(now);
+                    }
+                }
+                Ok(_) => {}
+                Err(r) => self.refuse(client, r),
+            },
             Err(r) => self.refuse(client, r),
         }
     }
 
     /// The one place that decides whether a message from the network may reach the rules: which
-    /// connection sent it, whether it has a seat, and which sender the rules will see. Role and
-    /// phase are then checked by `Session::apply` itself.
-    pub(super) fn verify(&self, client: ClientId, msg: ClientMsg) -> Result<Verified, Refusal> {
+    /// connection sent it, whether it has a seat or watches, and which sender the rules will
+    /// see. Role and phase, names and notes are then checked by `Session::apply` itself.
+    pub(super) fn verify(
+        &self,
+        client: ClientId,
+        msg: Inbound,
+        now: Duration,
+    ) -> Result<Verified, Refusal> {
         let conn = self.conns.get(&client).ok_or(Refusal::NotJoined)?;
+        // A projector page, once let in, only notes (with a name), switches language or asks
+        // for its screen again.
+        if conn.watching
+            && !matches!(
+                msg,
+                Inbound::Note { .. } | Inbound::Client(ClientMsg::Resync | ClientMsg::Lang(_))
+            )
+        {
+            return Err(Refusal::Malformed);
+        }
         match msg {
-            ClientMsg::Hello {
+            Inbound::Client(ClientMsg::Hello {
                 version,
                 name,
                 role,
@@ -123,7 +100,7 @@ impl HostCore {
                 lang,
                 // The workshop routed the link to its table before this hello reached it.
                 table: _,
-            } => {
+            }) => {
                 if version != PROTOCOL_VERSION {
                     return Err(Refusal::VersionMismatch {
                         host: PROTOCOL_VERSION,
@@ -137,22 +114,49 @@ impl HostCore {
                     lang,
                 })
             }
-            ClientMsg::Intent(intent) => {
-                let seat = conn.seat.ok_or(Refusal::NotJoined)?;
-                // A player's device speaks only for its own seat, and only a player's intents
-                // have a spelling on the wire; the check stays as a second lock.
-                let intent = intent.into_intent();
-                if intent.is_facilitator_only() {
-                    return Err(Refusal::Rule(RuleError::NotFacilitator));
+            Inbound::Watch { lang, name } => Ok(Verified::Watch {
+                lang,
+                // A name the rules would not take leaves the watcher a silent projector.
+                observer: name
+                    .as_deref()
+                    .and_then(|n| checked_name(n).ok())
+                    .map(str::to_string),
+            }),
+            Inbound::Note { text } => {
+                if !conn.watching {
+                    return Err(Refusal::Rule(RuleError::NotObserver));
                 }
-                Ok(Verified::Intent(Sender::Seat(seat), intent))
+                let name = conn
+                    .observer
+                    .clone()
+                    .ok_or(Refusal::Rule(RuleError::NotObserver))?;
+                // How often a link may speak is the host's budget; what a note may be is the
+                // rules' (`Intent::ObserverNote`).
+                if conn
+                    .last_note
+                    .is_some_and(|t| now.saturating_sub(t) < OBSERVER_NOTE_EVERY)
+                {
+                    return Err(Refusal::NoteTooSoon);
+                }
+                Ok(Verified::Intent(
+                    Sender::Observer,
+                    Intent::ObserverNote { name, text },
+                ))
             }
-            ClientMsg::Resync => {
-                conn.seat.ok_or(Refusal::NotJoined)?;
+            // The wire has no spelling for a facilitator's intent: a device speaks for its own
+            // seat, with a player's intents only.
+            Inbound::Client(ClientMsg::Intent(intent)) => {
+                let seat = conn.seat.ok_or(Refusal::NotJoined)?;
+                Ok(Verified::Intent(Sender::Seat(seat), intent.into_intent()))
+            }
+            Inbound::Client(ClientMsg::Resync) => {
+                if conn.seat.is_none() && !conn.watching {
+                    return Err(Refusal::NotJoined);
+                }
                 Ok(Verified::Resync)
             }
             // Also before a seat: a player at the door may switch too.
-            ClientMsg::Lang(lang) => Ok(Verified::Lang(lang)),
+            Inbound::Client(ClientMsg::Lang(lang)) => Ok(Verified::Lang(lang)),
         }
     }
 
@@ -204,10 +208,8 @@ impl HostCore {
         let name = name.trim().to_string();
         let existing = self
             .session
-            .seats
-            .iter()
-            .find(|(_, s)| s.name.to_lowercase() == name.to_lowercase())
-            .map(|(id, s)| (*id, s.bot));
+            .seat_named(&name)
+            .and_then(|id| Some((id, self.session.seats.get(&id)?.bot)));
         let seat = match existing {
             Some((_, true)) => {
                 self.refuse(client, Refusal::Rule(RuleError::NameTaken(name)));
@@ -262,12 +264,27 @@ impl HostCore {
     }
 }
 
+/// What reaches the gate from either kind of link, decoded once.
+pub(super) enum Inbound {
+    /// What a native client or a player's page says.
+    Client(ClientMsg),
+    /// A projector page (an observer's, with a name) asks to watch.
+    Watch { lang: Lang, name: Option<String> },
+    /// An observer's note.
+    Note { text: String },
+}
+
+/// What the gate lets through.
 pub(super) enum Verified {
     Hello {
         name: String,
         role: Option<String>,
         rejoin: Option<u64>,
         lang: Lang,
+    },
+    Watch {
+        lang: Lang,
+        observer: Option<String>,
     },
     Intent(Sender, Intent),
     Resync,

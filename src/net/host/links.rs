@@ -211,12 +211,9 @@ impl HostCore {
         if self.waiting.iter().any(|w| w.client == client) {
             return;
         }
-        // The same check as a seat's name: the facilitator's list and console show it.
-        if name.is_empty()
-            || name.chars().count() > crate::rules::session::MAX_NAME_CHARS
-            || name.chars().any(char::is_control)
-        {
-            self.refuse(client, Refusal::Rule(RuleError::BadName));
+        // The same rule as a seat's name: the facilitator's list and console show it.
+        if let Err(e) = crate::rules::session::checked_name(&name) {
+            self.refuse(client, Refusal::Rule(e));
             return;
         }
         self.waiting.push(Waiting {

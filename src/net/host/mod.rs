@@ -39,14 +39,6 @@ pub type ClientId = u64;
 /// An observer writes a note at most this often.
 pub const OBSERVER_NOTE_EVERY: Duration = Duration::from_secs(3);
 
-/// Notes a table keeps from its observers (the facilitator's own are not limited).
-pub const MAX_NOTES: usize = 300;
-
-/// What an observer's note says they are, in the room's first language.
-fn observer_word() -> String {
-    crate::words::say(Lang::Nl, "common.observer", &[])
-}
-
 /// How often views go out when only votes or connections changed.
 pub const VIEW_INTERVAL: Duration = Duration::from_millis(250);
 

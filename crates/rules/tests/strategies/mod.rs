@@ -12,6 +12,7 @@ pub fn sender() -> impl Strategy<Value = Sender> {
     prop_oneof![
         Just(Sender::Facilitator),
         Just(Sender::Host),
+        Just(Sender::Observer),
         (0u32..8).prop_map(Sender::Seat),
     ]
 }
@@ -83,5 +84,6 @@ pub fn intent() -> impl Strategy<Value = Intent> {
                 cards,
                 rounds
             }),
+        (name(), "[a-z ]{0,8}").prop_map(|(name, text)| Intent::ObserverNote { name, text }),
     ]
 }
