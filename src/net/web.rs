@@ -26,7 +26,7 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::sync::{Semaphore, mpsc, oneshot};
 
 use super::code::{JoinCode, random_client_id};
-use super::host::ClientId;
+use super::host::{ClientId, FrameKind, WebFrame};
 use super::page;
 use super::protocol::{self, MAX_BROWSER_MESSAGE, MAX_CLIENT_MESSAGES_PER_SEC};
 use crate::rules::Text;
@@ -324,29 +324,32 @@ impl WebEdge {
     /// differences queued; past that it skips them and gets the whole screen (the host is asked
     /// for it), so it catches up with the latest state at once. One that stays behind for
     /// `SEND_WAIT` is closed.
-    pub fn send(&mut self, client: ClientId, text: Arc<str>) {
+    pub fn send(&mut self, client: ClientId, out: WebFrame) {
+        let is_view = |f: &WebFrame| f.kind == FrameKind::Screen;
+        let is_patch = |f: &WebFrame| f.kind == FrameKind::Difference;
         if let Some(b) = self.behind.get_mut(&client) {
             let waiting = b.frames.iter().filter(|f| is_patch(f)).count();
-            if is_view(&text) {
+            if is_view(&out) {
                 // A whole screen makes every screen and difference before it moot.
                 b.frames.retain(|f| !is_view(f) && !is_patch(f));
                 b.resync = false;
-                b.frames.push(text);
-            } else if is_patch(&text) && !b.resync {
+                b.frames.push(out);
+            } else if is_patch(&out) && !b.resync {
                 // Differences follow the screen they build on, in order, up to a few; past
                 // that, the whole screen is cheaper than the trail.
                 if waiting < PATCHES_QUEUED {
-                    b.frames.push(text);
+                    b.frames.push(out);
                 } else {
                     b.frames.retain(|f| !is_view(f) && !is_patch(f));
                     b.resync = true;
                     self.resyncs.push(client);
                 }
-            } else if !is_patch(&text) {
-                b.frames.push(text);
+            } else if !is_patch(&out) {
+                b.frames.push(out);
             }
             return;
         }
+        let text = out.text.clone();
         let links = lock(&self.door.links);
         let Some(tx) = links.get(&client) else {
             return;
@@ -357,7 +360,7 @@ impl WebEdge {
                 client,
                 Behind {
                     since: Instant::now(),
-                    frames: vec![text],
+                    frames: vec![out],
                     resync: false,
                 },
             );
@@ -373,8 +376,8 @@ impl WebEdge {
                 done.push(*client);
                 continue;
             };
-            while let Some(text) = b.frames.first() {
-                if tx.try_send(Outbound::Text(frame(text))).is_err() {
+            while let Some(f) = b.frames.first() {
+                if tx.try_send(Outbound::Text(frame(&f.text))).is_err() {
                     break;
                 }
                 b.frames.remove(0);
@@ -413,19 +416,9 @@ impl Drop for WebEdge {
 
 struct Behind {
     since: Instant,
-    frames: Vec<Arc<str>>,
+    frames: Vec<WebFrame>,
     /// Differences were skipped: the host was asked for the whole screen.
     resync: bool,
-}
-
-/// Whether a frame is a whole screen (which a newer one makes moot).
-fn is_view(text: &str) -> bool {
-    text.starts_with(r#"{"t":"state""#)
-}
-
-/// Whether a frame is a difference to the screen before it.
-fn is_patch(text: &str) -> bool {
-    text.starts_with(r#"{"t":"patch""#)
 }
 
 /// One encoded frame as the socket takes it, sharing the text instead of copying it.

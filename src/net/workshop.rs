@@ -268,10 +268,7 @@ impl Workshop {
                 let msg = HostMsg::Refused(refusal);
                 match kind {
                     LinkKind::Udp => self.out.messages.push((client, protocol::encode(&msg))),
-                    LinkKind::Web => self
-                        .out
-                        .web
-                        .push((client, protocol::browser_json(&msg).into())),
+                    LinkKind::Web => self.out.web.push((client, host::WebFrame::of(&msg))),
                 }
                 if fatal {
                     self.arriving.remove(&client);

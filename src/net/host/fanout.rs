@@ -21,10 +21,7 @@ impl HostCore {
 
     pub(super) fn send(&mut self, client: ClientId, msg: &HostMsg) {
         match self.conns.get(&client).map(|c| c.kind) {
-            Some(LinkKind::Web) => self
-                .out
-                .web
-                .push((client, Arc::from(protocol::browser_json(msg)))),
+            Some(LinkKind::Web) => self.out.web.push((client, WebFrame::of(msg))),
             // A refused connection is already gone from `conns`; native ones still get told.
             _ => self.out.messages.push((client, protocol::encode(msg))),
         }
@@ -145,7 +142,7 @@ struct Sends {
 struct Encoded {
     msg: HostMsg,
     native: Option<Vec<u8>>,
-    web: Option<Arc<str>>,
+    web: Option<WebFrame>,
 }
 
 impl Encoded {
@@ -163,9 +160,9 @@ impl Encoded {
             .clone()
     }
 
-    fn web(&mut self) -> Arc<str> {
+    fn web(&mut self) -> WebFrame {
         self.web
-            .get_or_insert_with(|| Arc::from(protocol::browser_json(&self.msg)))
+            .get_or_insert_with(|| WebFrame::of(&self.msg))
             .clone()
     }
 }

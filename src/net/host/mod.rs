@@ -85,10 +85,49 @@ struct Conn {
 pub struct Outgoing {
     /// To native clients over renet.
     pub messages: Vec<(ClientId, Vec<u8>)>,
-    /// To browsers: JSON text, shared by everyone who gets the same view.
-    pub web: Vec<(ClientId, Arc<str>)>,
+    /// To browsers: JSON text, shared by everyone who gets the same view, with its kind.
+    pub web: Vec<(ClientId, WebFrame)>,
     /// Connections to close (after their last message has gone out).
     pub disconnect: Vec<ClientId>,
+}
+
+/// One frame for a browser and what kind it is, so the web edge never reads its bytes to
+/// decide what it may drop for a browser that falls behind.
+#[derive(Clone, Debug)]
+pub struct WebFrame {
+    pub kind: FrameKind,
+    pub text: Arc<str>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FrameKind {
+    /// A whole screen: it makes every screen and difference before it moot.
+    Screen,
+    /// A difference to the screen before it.
+    Difference,
+    /// Anything else (a welcome, a refusal): always delivered.
+    Reply,
+}
+
+impl WebFrame {
+    /// The frame for a message to a browser.
+    pub fn of(msg: &HostMsg) -> WebFrame {
+        WebFrame {
+            kind: match msg {
+                HostMsg::State { .. } => FrameKind::Screen,
+                HostMsg::Patch(_) => FrameKind::Difference,
+                _ => FrameKind::Reply,
+            },
+            text: Arc::from(protocol::browser_json(msg)),
+        }
+    }
+}
+
+impl std::ops::Deref for WebFrame {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.text
+    }
 }
 
 pub struct HostCore {
