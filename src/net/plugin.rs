@@ -307,7 +307,7 @@ fn host_receive(mut server: ResMut<RenetServer>, mut link: ResMut<HostLink>) {
             match ev {
                 WebEvent::Opened { client, hello } => {
                     if link.workshop.connect_link(client, LinkKind::Web, now) {
-                        link.workshop.receive_web(client, &hello, now);
+                        link.workshop.receive_hello(client, hello, now);
                     } else {
                         web.close(client);
                     }

@@ -28,7 +28,7 @@ use tokio::sync::{Semaphore, mpsc, oneshot};
 use super::code::{JoinCode, random_client_id};
 use super::host::{ClientId, FrameKind, WebFrame};
 use super::page;
-use super::protocol::{self, MAX_BROWSER_MESSAGE, MAX_CLIENT_MESSAGES_PER_SEC};
+use super::protocol::{self, BrowserMsg, MAX_BROWSER_MESSAGE, MAX_CLIENT_MESSAGES_PER_SEC};
 use crate::rules::Text;
 
 /// The name of the web server's thread (the benches count its CPU as the host's).
@@ -73,8 +73,9 @@ const WEB_ID_BIT: u64 = 1 << 63;
 /// one each per link); frames on a bounded one.
 #[derive(Debug)]
 pub enum WebEvent {
-    /// A browser came in with the right code; `hello` is its first frame (hello or watch).
-    Opened { client: ClientId, hello: String },
+    /// A browser came in with the right code; `hello` is its first message (hello or watch),
+    /// read once here at the door.
+    Opened { client: ClientId, hello: BrowserMsg },
     /// A later text frame.
     Frame { client: ClientId, text: String },
     /// The link is gone.
@@ -618,11 +619,11 @@ async fn link(door: Arc<Door>, ip: IpAddr, mut socket: WebSocket) {
             return;
         }
     };
-    let code = match protocol::decode_browser(&first) {
-        Ok(msg) => msg.code().map(str::to_string),
-        Err(_) => None,
-    };
-    let Some(code) = code else {
+    let hello = protocol::decode_browser(&first).ok();
+    let Some((hello, code)) = hello.and_then(|h| {
+        let code = h.code()?.to_string();
+        Some((h, code))
+    }) else {
         let text = protocol::browser_refusal(crate::words::text("web.hello_first", &[]));
         say_and_close(&mut socket, Some(text), CLOSE_POLICY, "say hello first").await;
         return;
@@ -642,10 +643,7 @@ async fn link(door: Arc<Door>, ip: IpAddr, mut socket: WebSocket) {
         links.insert(id, tx);
         id
     };
-    door.tell(WebEvent::Opened {
-        client,
-        hello: first.to_string(),
-    });
+    door.tell(WebEvent::Opened { client, hello });
     let (mut sink, mut stream) = socket.split();
     let mut ping = tokio::time::interval(PING_EVERY);
     ping.tick().await;

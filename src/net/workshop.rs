@@ -12,8 +12,8 @@ use crate::rules::session::{Intent, Phase, RuleError, SeatId, Sender};
 
 use super::code::JoinCode;
 use super::director::Director;
-use super::host::{self, ClientId, HostCore, LinkKind, NewSession, Outgoing};
-use super::protocol::{self, BrowserMsg, ClientMsg, HostMsg, Refusal};
+use super::host::{self, ClientId, HostCore, Inbound, LinkKind, NewSession, Outgoing};
+use super::protocol::{self, BrowserMsg, HostMsg, Refusal};
 
 /// The most tables one host runs: eight tables of five fill a large training room.
 pub const MAX_TABLES: usize = 8;
@@ -161,52 +161,41 @@ impl Workshop {
 
     /// One message from a native client.
     pub fn receive(&mut self, client: ClientId, bytes: &[u8], now: Duration) {
-        let choose = |w: &Workshop| match protocol::decode_client(bytes) {
-            Ok(ClientMsg::Hello { table, rejoin, .. }) => w.choose(table, rejoin),
-            // Nothing else before the hello: no table has heard of this link yet.
-            Ok(_) => Err(Refusal::NotJoined),
-            Err(_) => Err(Refusal::Malformed),
-        };
-        self.take_in(client, now, choose, |core| core.receive(client, bytes, now));
+        self.take_in(client, Inbound::native(bytes), now);
     }
 
     /// One text frame from a browser that passed the door.
     pub fn receive_web(&mut self, client: ClientId, text: &str, now: Duration) {
-        let choose = |w: &Workshop| match protocol::decode_browser(text) {
-            Ok(BrowserMsg::Hello { table, token, .. }) => {
-                w.choose(table, token.as_deref().and_then(protocol::parse_token))
-            }
-            // A projector page watches the table it names, the first when it names none.
-            Ok(BrowserMsg::Watch { table, .. }) => w.choose(Some(table.unwrap_or(1)), None),
-            Ok(_) => Err(Refusal::NotJoined),
-            Err(_) => Err(Refusal::Malformed),
-        };
-        self.take_in(client, now, choose, |core| {
-            core.receive_web(client, text, now)
-        });
+        self.take_in(client, Inbound::web(text), now);
     }
 
-    /// Hands a message to the link's table; a link without one yet gets it from `choose` (its
-    /// hello), or is told why not.
-    fn take_in(
-        &mut self,
-        client: ClientId,
-        now: Duration,
-        choose: impl FnOnce(&Workshop) -> Result<usize, Refusal>,
-        deliver: impl FnOnce(&mut HostCore),
-    ) {
+    /// A browser's first message, as the web door read it to check the code.
+    pub fn receive_hello(&mut self, client: ClientId, hello: BrowserMsg, now: Duration) {
+        self.take_in(client, Inbound::browser(hello), now);
+    }
+
+    /// Hands a message, decoded once, to the link's table; a link without one yet is routed by
+    /// its hello (or watch), or told why not.
+    fn take_in(&mut self, client: ClientId, msg: Result<Inbound, Refusal>, now: Duration) {
         let table = match self.routes.get(&client) {
             Some(t) => Some(*t),
             None => match self.arriving.get(&client).copied() {
                 Some((kind, _)) => {
-                    let choice = choose(self);
+                    let choice = match &msg {
+                        Ok(m) => match m.table_choice() {
+                            Some((table, rejoin)) => self.choose(table, rejoin),
+                            // Nothing else before the hello: no table has heard of this link.
+                            None => Err(Refusal::NotJoined),
+                        },
+                        Err(r) => Err(r.clone()),
+                    };
                     self.seat_at(client, kind, choice, now)
                 }
                 None => None,
             },
         };
         if let Some(t) = table {
-            deliver(&mut self.tables[t].core);
+            self.tables[t].core.take(client, msg, now);
         }
     }
 

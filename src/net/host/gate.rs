@@ -7,35 +7,25 @@ use crate::rules::session::checked_name;
 impl HostCore {
     /// One message from one native client.
     pub fn receive(&mut self, client: ClientId, bytes: &[u8], now: Duration) {
-        if !self.within_budget(client, now) {
-            return;
-        }
-        match protocol::decode_client(bytes) {
-            Ok(msg) => self.gate(client, Inbound::Client(msg), now),
-            Err(_) => self.refuse(client, Refusal::Malformed),
-        }
+        self.take(client, Inbound::native(bytes), now);
     }
 
-    /// One text frame from a browser, after the door let it in with the right code. It becomes
-    /// the same message a native client sends (or a watcher's, which only a page can send) and
-    /// passes the same gate.
+    /// One text frame from a browser, after the door let it in with the right code.
     pub fn receive_web(&mut self, client: ClientId, text: &str, now: Duration) {
+        self.take(client, Inbound::web(text), now);
+    }
+
+    /// One message, decoded once where it came in (a workshop decodes it to route it to its
+    /// table, and hands it on as it is): within the link's budget it meets the gate; one that
+    /// could not be read is refused.
+    pub fn take(&mut self, client: ClientId, msg: Result<Inbound, Refusal>, now: Duration) {
         if !self.within_budget(client, now) {
             return;
         }
-        let inbound = match protocol::decode_browser(text) {
-            Ok(BrowserMsg::Watch { lang, name, .. }) => Inbound::Watch {
-                lang: protocol::page_lang(lang.as_deref()),
-                name,
-            },
-            Ok(BrowserMsg::Note { text }) => Inbound::Note { text },
-            Ok(msg) => match msg.into_client_msg() {
-                Some(msg) => Inbound::Client(msg),
-                None => return self.refuse(client, Refusal::Malformed),
-            },
-            Err(_) => return self.refuse(client, Refusal::Malformed),
-        };
-        self.gate(client, inbound, now);
+        match msg {
+            Ok(msg) => self.gate(client, msg, now),
+            Err(r) => self.refuse(client, r),
+        }
     }
 
     pub(super) fn gate(&mut self, client: ClientId, msg: Inbound, now: Duration) {
@@ -114,7 +104,7 @@ impl HostCore {
                     lang,
                 })
             }
-            Inbound::Watch { lang, name } => Ok(Verified::Watch {
+            Inbound::Watch { lang, name, .. } => Ok(Verified::Watch {
                 lang,
                 // A name the rules would not take leaves the watcher a silent projector.
                 observer: name
@@ -264,14 +254,66 @@ impl HostCore {
     }
 }
 
-/// What reaches the gate from either kind of link, decoded once.
-pub(super) enum Inbound {
+/// What reaches the gate from either kind of link, decoded once where it came in: a native
+/// client's datagram, a browser's frame, or the first frame the web door already read.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Inbound {
     /// What a native client or a player's page says.
     Client(ClientMsg),
-    /// A projector page (an observer's, with a name) asks to watch.
-    Watch { lang: Lang, name: Option<String> },
+    /// A projector page (an observer's, with a name) asks to watch a table.
+    Watch {
+        lang: Lang,
+        name: Option<String>,
+        table: Option<u8>,
+    },
     /// An observer's note.
     Note { text: String },
+}
+
+impl Inbound {
+    /// A native client's message.
+    pub fn native(bytes: &[u8]) -> Result<Inbound, Refusal> {
+        protocol::decode_client(bytes)
+            .map(Inbound::Client)
+            .map_err(|_| Refusal::Malformed)
+    }
+
+    /// A browser's frame.
+    pub fn web(text: &str) -> Result<Inbound, Refusal> {
+        protocol::decode_browser(text)
+            .map_err(|_| Refusal::Malformed)
+            .and_then(Inbound::browser)
+    }
+
+    /// A browser's message, as the page spells it: the same message a native client sends, or
+    /// a watcher's, which only a page can send.
+    pub fn browser(msg: BrowserMsg) -> Result<Inbound, Refusal> {
+        match msg {
+            BrowserMsg::Watch {
+                lang, name, table, ..
+            } => Ok(Inbound::Watch {
+                lang: protocol::page_lang(lang.as_deref()),
+                name,
+                table,
+            }),
+            BrowserMsg::Note { text } => Ok(Inbound::Note { text }),
+            msg => msg
+                .into_client_msg()
+                .map(Inbound::Client)
+                .ok_or(Refusal::Malformed),
+        }
+    }
+
+    /// For a link that has no table yet: the table its first message asks for and the seat
+    /// token it carries; `None` for anything but a hello or a watch.
+    pub fn table_choice(&self) -> Option<(Option<u8>, Option<u64>)> {
+        match self {
+            Inbound::Client(ClientMsg::Hello { table, rejoin, .. }) => Some((*table, *rejoin)),
+            // A projector page watches the table it names, the first when it names none.
+            Inbound::Watch { table, .. } => Some((Some(table.unwrap_or(1)), None)),
+            _ => None,
+        }
+    }
 }
 
 /// What the gate lets through.

@@ -32,6 +32,7 @@ mod links;
 mod reload;
 mod setup;
 
+pub use gate::Inbound;
 pub use setup::{NewSession, Resumed, new_session, resume};
 
 pub type ClientId = u64;
