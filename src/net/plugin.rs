@@ -143,16 +143,6 @@ impl HostLink {
     }
 }
 
-/// A seat at the table, as an entity: for the roster on screen and for systems that ask who is here.
-#[derive(Component, Debug, Clone, PartialEq, Eq)]
-pub struct Player {
-    pub seat: u32,
-    pub name: String,
-    pub role: Option<String>,
-    pub bot: bool,
-    pub connected: bool,
-}
-
 /// The addresses a host on `local` answers on: every interface when bound to all of them.
 fn public_addresses(local: SocketAddr) -> Vec<SocketAddr> {
     if !local.ip().is_unspecified() {
@@ -266,7 +256,7 @@ impl Plugin for HostPlugin {
             .add_systems(
                 Update,
                 // Each checks for itself: a button may stop the host between two of them.
-                (host_direct, host_info, sync_players)
+                (host_direct, host_info)
                     .chain()
                     .distributive_run_if(resource_exists::<HostLink>),
             )
@@ -381,34 +371,6 @@ fn host_send(mut server: ResMut<RenetServer>, mut link: ResMut<HostLink>) {
             true
         }
     });
-}
-
-fn sync_players(
-    mut commands: Commands,
-    link: Res<HostLink>,
-    mut seen: Local<Option<u64>>,
-    players: Query<Entity, With<Player>>,
-) {
-    // The roster of the table on the facilitator's screens.
-    let version = link.core().roster_version() ^ ((link.shown as u64) << 56);
-    if *seen == Some(version) {
-        return;
-    }
-    *seen = Some(version);
-    for e in &players {
-        commands.entity(e).despawn();
-    }
-    let session = link.core().session();
-    let connected = link.core().connected_seats();
-    for (seat, s) in &session.seats {
-        commands.spawn(Player {
-            seat: *seat,
-            name: s.name.clone(),
-            role: s.role.map(|r| session.deck().roles[r].id.clone()),
-            bot: s.bot,
-            connected: s.bot || connected.contains(seat),
-        });
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
