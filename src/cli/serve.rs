@@ -12,6 +12,7 @@ use bevy::prelude::*;
 
 use crate::net::code::JoinCode;
 use crate::net::director::{Director, Pace};
+use crate::net::host::HostCore;
 use crate::net::plugin::{HostConfig, HostLink, HostPlugin, start_host};
 use crate::net::protocol::{DEFAULT_PORT, DISCOVERY_PORT};
 use crate::net::workshop::{self, MAX_TABLES, NewWorkshop, Workshop};
@@ -308,6 +309,7 @@ pub fn run(args: ServeArgs) -> i32 {
         }
     });
     app.insert_resource(Console(Mutex::new(rx)))
+        .init_resource::<ConsoleTable>()
         .insert_resource(ServeMode { auto: args.auto })
         .add_systems(
             Update,
@@ -335,14 +337,23 @@ fn reload_deck(
         Some(Ok(())) => println!(
             "deck reloaded from {}: {} cards; the lobby plays it",
             watch.path().display(),
-            link.core().session().deck().cards.len()
+            core(&link, 0).session().deck().cards.len()
         ),
         Some(Err(e)) => eprintln!("the changed deck does not check; the previous one stays:\n{e}"),
         None => {}
     }
 }
 
-fn console(console: Res<Console>, mut link: ResMut<HostLink>, mut exit: MessageWriter<AppExit>) {
+/// The table the console's commands act on (`table N`): the console's own, not a window's.
+#[derive(Resource, Default)]
+struct ConsoleTable(usize);
+
+fn console(
+    console: Res<Console>,
+    mut link: ResMut<HostLink>,
+    mut table: ResMut<ConsoleTable>,
+    mut exit: MessageWriter<AppExit>,
+) {
     let lines: Vec<String> = match console.0.lock() {
         Ok(rx) => rx.try_iter().collect(),
         Err(_) => return,
@@ -351,7 +362,7 @@ fn console(console: Res<Console>, mut link: ResMut<HostLink>, mut exit: MessageW
         if line.is_empty() {
             continue;
         }
-        match command(&line, &mut link) {
+        match command(&line, &mut link, &mut table.0) {
             Ok(Some(text)) => println!("{text}"),
             Ok(None) => {
                 exit.write(AppExit::Success);
@@ -363,8 +374,23 @@ fn console(console: Res<Console>, mut link: ResMut<HostLink>, mut exit: MessageW
 
 const HELP: &str = "before the start: programmes (what the deck offers) | programme ID|deck [ROUNDS] | cards ID,ID,... [ROUNDS]\ncommands: start | pause | resume | next (close the phase) | skip | next-card ID | inject ID\n  decide N | override N | revoke | timer SECS | extend SECS | move SEAT ROLE | remove SEAT\n  bot ROLE | door (who waits) | admit N [ROLE] | away N | room open|closed | status | end | quit\n  with tables: table N (commands act on table N from then on) | tables (all at a glance)\n  @N COMMAND (once at table N) | @all COMMAND (at every table) | seat-to SEAT TABLE (in the lobby)";
 
-/// One facilitator command, at the table in front or as its `@` says. `Ok(None)` means quit.
-fn command(line: &str, link: &mut HostLink) -> Result<Option<String>, String> {
+/// The host core of table `t` (the last one if there are fewer).
+fn core(link: &HostLink, t: usize) -> &HostCore {
+    let tables = link.workshop.tables();
+    &tables[t.min(tables.len().saturating_sub(1))].core
+}
+
+fn core_mut(link: &mut HostLink, t: usize) -> &mut HostCore {
+    let last = link.workshop.len().saturating_sub(1);
+    &mut link
+        .workshop
+        .table_mut(t.min(last))
+        .expect("a workshop has a table")
+        .core
+}
+
+/// One facilitator command, at the console's table or as its `@` says. `Ok(None)` means quit.
+fn command(line: &str, link: &mut HostLink, table: &mut usize) -> Result<Option<String>, String> {
     let line = line.trim();
     if let Some(rest) = line.strip_prefix('@') {
         let (at, cmd) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
@@ -377,7 +403,6 @@ fn command(line: &str, link: &mut HostLink) -> Result<Option<String>, String> {
         {
             return Err(format!("`{cmd}` is not said at a table"));
         }
-        let shown = link.shown;
         let tables: Vec<usize> = if at == "all" {
             (0..link.workshop.len()).collect()
         } else {
@@ -385,15 +410,15 @@ fn command(line: &str, link: &mut HostLink) -> Result<Option<String>, String> {
         };
         let mut said = Vec::new();
         for t in tables {
-            link.show(t);
-            let answer = match command(cmd, link) {
+            // Once at table t: the console's own table stays where it is.
+            let mut at_table = t;
+            let answer = match command(cmd, link, &mut at_table) {
                 Ok(Some(text)) => text,
                 Ok(None) => String::new(),
                 Err(e) => format!("refused: {e}"),
             };
             said.push(format!("[table {}] {answer}", t + 1));
         }
-        link.show(shown);
         return Ok(Some(said.join("\n")));
     }
     let mut words = line.split_whitespace();
@@ -410,30 +435,29 @@ fn command(line: &str, link: &mut HostLink) -> Result<Option<String>, String> {
     let intent = match verb {
         "help" | "?" => return Ok(Some(HELP.to_string())),
         "quit" | "exit" => return Ok(None),
-        "status" => return Ok(Some(status(link))),
-        "tables" => return Ok(Some(tables(link))),
+        "status" => return Ok(Some(status(link, *table))),
+        "tables" => return Ok(Some(tables(link, *table))),
         "table" => {
-            let t = table_number(arg, link)?;
-            link.show(t);
-            return Ok(Some(status(link)));
+            *table = table_number(arg, link)?;
+            return Ok(Some(status(link, *table)));
         }
         "seat-to" => {
             let seat = num(arg)?;
             let to = table_number(words.next(), link)?;
             let now = link.now();
-            let from = link.shown;
+            let from = *table;
             link.workshop.move_seat(from, seat, to, now)?;
-            return Ok(Some(tables(link)));
+            return Ok(Some(tables(link, *table)));
         }
-        "door" => return Ok(Some(door(link))),
+        "door" => return Ok(Some(door(link, *table))),
         "room" => {
             let open = match arg {
                 Some("open") => true,
                 Some("closed") => false,
                 _ => return Err("room open or room closed".into()),
             };
-            link.core_mut().set_room_open(open);
-            return Ok(Some(door(link)));
+            core_mut(link, *table).set_room_open(open);
+            return Ok(Some(door(link, *table)));
         }
         "admit" | "away" => {
             let n = num(arg)? as usize;
@@ -444,15 +468,15 @@ fn command(line: &str, link: &mut HostLink) -> Result<Option<String>, String> {
                 .map(|w| w.client)
                 .ok_or("nobody waits under that number; type `door`")?;
             if verb == "away" {
-                link.core_mut().turn_away(client);
+                core_mut(link, *table).turn_away(client);
             } else {
-                link.core_mut()
+                core_mut(link, *table)
                     .admit(client, words.next().map(str::to_string))
                     .map_err(|e| e.to_string())?;
             }
-            return Ok(Some(door(link)));
+            return Ok(Some(door(link, *table)));
         }
-        "programmes" => return Ok(Some(programmes(link))),
+        "programmes" => return Ok(Some(programmes(link, *table))),
         "programme" => {
             let id = text(arg)?;
             let rounds = words.next().map(|r| num(Some(r))).transpose()?.unwrap_or(0);
@@ -500,7 +524,10 @@ fn command(line: &str, link: &mut HostLink) -> Result<Option<String>, String> {
         "bot" => {
             let role = text(arg)?;
             Intent::AddSeat {
-                name: format!("bot-{role}-{}", link.core().session().seats.len() + 1),
+                name: format!(
+                    "bot-{role}-{}",
+                    core(link, *table).session().seats.len() + 1
+                ),
                 role: Some(role),
                 bot: true,
             }
@@ -508,15 +535,15 @@ fn command(line: &str, link: &mut HostLink) -> Result<Option<String>, String> {
         "end" => Intent::End,
         other => return Err(format!("unknown command `{other}`; type `help`")),
     };
-    link.core_mut()
+    core_mut(link, *table)
         .facilitate(&intent)
         .map_err(|e| e.to_string())?;
-    Ok(Some(status(link)))
+    Ok(Some(status(link, *table)))
 }
 
 /// The deck's programmes, and what this table plays now.
-fn programmes(link: &HostLink) -> String {
-    let s = link.core().session();
+fn programmes(link: &HostLink, table: usize) -> String {
+    let s = core(link, table).session();
     let deck = s.deck();
     let mut out: Vec<String> = deck
         .programmes
@@ -576,7 +603,7 @@ fn table_number(arg: Option<&str>, link: &HostLink) -> Result<usize, String> {
 }
 
 /// Every table in a line: phase, round, people online, votes, meters.
-fn tables(link: &HostLink) -> String {
+fn tables(link: &HostLink, table: usize) -> String {
     link.workshop
         .tables()
         .iter()
@@ -593,7 +620,7 @@ fn tables(link: &HostLink) -> String {
             let votes = s.current.as_ref().map_or(0, |c| c.votes.len());
             format!(
                 "{} table {}: round {}/{} {:?}{} | {} online of {} seats, {votes} voted | {}",
-                if i == link.shown { ">" } else { " " },
+                if i == table { ">" } else { " " },
                 i + 1,
                 s.round,
                 s.rounds,
@@ -640,8 +667,8 @@ fn announce_door(link: Res<HostLink>, mut seen: Local<Vec<u64>>) {
 }
 
 /// Who waits at the door, numbered for `admit` and `away`.
-fn door(link: &HostLink) -> String {
-    let state = if link.core().room_open() {
+fn door(link: &HostLink, table: usize) -> String {
+    let state = if core(link, table).room_open() {
         "the room is open: newcomers come in after the start"
     } else {
         "the room is closed after the start: newcomers wait here"
@@ -667,8 +694,8 @@ fn door(link: &HostLink) -> String {
     }
 }
 
-fn status(link: &HostLink) -> String {
-    let s = link.core().session();
+fn status(link: &HostLink, table: usize) -> String {
+    let s = core(link, table).session();
     let deck = s.deck();
     let meters: Vec<String> = deck
         .meters
@@ -687,7 +714,7 @@ fn status(link: &HostLink) -> String {
             c.votes.len()
         )
     });
-    let connected = link.core().connected_seats();
+    let connected = core(link, table).connected_seats();
     let seats: Vec<String> = s
         .seats
         .iter()
@@ -704,7 +731,7 @@ fn status(link: &HostLink) -> String {
         })
         .collect();
     let table = if link.workshop.len() > 1 {
-        format!("table {}: ", link.shown + 1)
+        format!("table {}: ", table + 1)
     } else {
         String::new()
     };
