@@ -77,7 +77,7 @@ pub fn draw(
         .filter(|h| replay.is_none() && h.workshop.len() > 1);
     if let Some(h) = workshop {
         egui::Panel::top("debrief-tables").show(&mut root, |ui| {
-            super::facilitator::table_tabs(ui, &tr, h, true, &mut actions);
+            super::widgets::table_tabs(ui, &tr, h, true, &mut actions);
         });
     }
     if let Some(h) = workshop.filter(|h| h.all_tables) {

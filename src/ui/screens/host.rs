@@ -209,7 +209,7 @@ fn lobby_programme(
 }
 
 fn lobby(ui: &mut egui::Ui, tr: &Tr, host: &HostLink, actions: &mut MessageWriter<UiAction>) {
-    super::facilitator::table_tabs(ui, tr, host, false, actions);
+    super::widgets::table_tabs(ui, tr, host, false, actions);
     let session = host.core().session();
     let deck = session.deck();
     ui.columns(2, |cols| {
@@ -268,7 +268,7 @@ fn lobby(ui: &mut egui::Ui, tr: &Tr, host: &HostLink, actions: &mut MessageWrite
                         ui.end_row();
                     }
                 });
-            super::facilitator::door(ui, tr, host, actions);
+            super::widgets::door(ui, tr, host, actions);
             ui.separator();
             lobby_programme(ui, tr, session, actions);
             ui.separator();
@@ -288,7 +288,7 @@ fn lobby(ui: &mut egui::Ui, tr: &Tr, host: &HostLink, actions: &mut MessageWrite
             });
             ui.add_space(12.0);
             if host.workshop.len() > 1 {
-                super::facilitator::seat_elsewhere(ui, tr, host, actions);
+                super::widgets::seat_elsewhere(ui, tr, host, actions);
                 if theme::big_button(ui, tr.t("fac.start_all"), 320.0).clicked() {
                     actions.write(UiAction::FacilitateAll(Intent::Start));
                 }

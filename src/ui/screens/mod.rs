@@ -8,6 +8,7 @@ pub mod host;
 pub mod join;
 pub mod round;
 pub mod start;
+pub mod widgets;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
