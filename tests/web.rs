@@ -961,3 +961,24 @@ fn the_page_handles_every_kind_of_difference() {
         "a difference the page cannot apply asks for the whole screen"
     );
 }
+
+/// "Near a tipping point" is one rule: the page computes it as the rules do (a tenth of the
+/// range in whole points), not with an arithmetic of its own.
+#[test]
+fn the_page_says_near_a_tipping_point_as_the_rules_do() {
+    use kantelspel::rules::view::near_tipping;
+    let js = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/web/app.js"),
+    )
+    .unwrap();
+    assert!(
+        js.contains("const tenth = Math.trunc(span / 10);"),
+        "the page's rule"
+    );
+    assert!(!js.contains("span * 0.1"), "no second rule");
+    assert!(near_tipping(19, 0, 95, Some(10), None), "9 points above, a tenth is 9");
+    assert!(!near_tipping(20, 0, 95, Some(10), None));
+    assert!(near_tipping(85, 0, 95, None, Some(94)));
+    assert!(!near_tipping(84, 0, 95, None, Some(94)));
+    assert!(near_tipping(5, 0, 100, Some(10), None), "past it counts");
+}

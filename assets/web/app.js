@@ -351,7 +351,9 @@ function meters(v, last) {
     track.append(el('div', { class: 'fill', style: `width:${Math.max(2, pct(m.value))}%` }));
     if (m.end_below !== null && m.end_below !== undefined) track.append(el('div', { class: 'zone', style: `left:0;width:${pct(m.end_below)}%` }));
     if (m.end_above !== null && m.end_above !== undefined) track.append(el('div', { class: 'zone', style: `left:${pct(m.end_above)}%;right:0` }));
-    const near = (m.end_below != null && m.value - m.end_below <= span * 0.1) || (m.end_above != null && m.end_above - m.value <= span * 0.1);
+    // The rules' `near_tipping` (crates/rules/src/view.rs): a tenth of the range in whole points.
+    const tenth = Math.trunc(span / 10);
+    const near = (m.end_below != null && m.value - m.end_below <= tenth) || (m.end_above != null && m.end_above - m.value <= tenth);
     let delta = null;
     if (last && v.phase === 'Resolved') {
       const d = last.meters_after[i] - last.meters_before[i];

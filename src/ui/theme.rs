@@ -139,10 +139,7 @@ pub fn meter(
         });
     });
     paint_bar(ui.painter(), rect, m, height);
-    let span = (m.max - m.min).max(1) as f32;
-    let near = m.end_below.is_some_and(|b| m.value - b <= span as i32 / 10)
-        || m.end_above.is_some_and(|b| b - m.value <= span as i32 / 10);
-    if near {
+    if m.near_tipping() {
         ui.label(RichText::new(format!("⚠ {near_word}")).color(BAD).strong());
     }
 }

@@ -391,14 +391,16 @@ impl Balance {
 /// Whether a meter's value lies within a tenth of its range of a tipping point (or past it):
 /// what the screens mark as near a tipping point.
 pub fn in_danger(meter: &super::deck::Meter, value: i32) -> bool {
-    let tenth = (meter.max - meter.min) / 10;
     meter
         .thresholds
         .iter()
         .filter(|t| t.then == Then::EndSession)
-        .any(|t| match t.when {
-            Bound::Below(b) => value - b <= tenth,
-            Bound::Above(b) => b - value <= tenth,
+        .any(|t| {
+            let (below, above) = match t.when {
+                Bound::Below(b) => (Some(b), None),
+                Bound::Above(b) => (None, Some(b)),
+            };
+            super::view::near_tipping(value, meter.min, meter.max, below, above)
         })
 }
 

@@ -75,6 +75,33 @@ pub struct MeterView {
     pub end_above: Option<i32>,
 }
 
+/// Whether a value lies within a tenth of its range (in whole points) of a tipping point, or
+/// past it: the one rule the window, the page (`app.js` does the same arithmetic), the report
+/// and the balance simulation use for "near a tipping point".
+pub fn near_tipping(
+    value: i32,
+    min: i32,
+    max: i32,
+    end_below: Option<i32>,
+    end_above: Option<i32>,
+) -> bool {
+    let tenth = (max - min).max(1) / 10;
+    end_below.is_some_and(|b| value - b <= tenth) || end_above.is_some_and(|b| b - value <= tenth)
+}
+
+impl MeterView {
+    /// See [`near_tipping`].
+    pub fn near_tipping(&self) -> bool {
+        near_tipping(
+            self.value,
+            self.min,
+            self.max,
+            self.end_below,
+            self.end_above,
+        )
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SeatView {
     pub seat: SeatId,
