@@ -976,7 +976,10 @@ fn the_page_says_near_a_tipping_point_as_the_rules_do() {
         "the page's rule"
     );
     assert!(!js.contains("span * 0.1"), "no second rule");
-    assert!(near_tipping(19, 0, 95, Some(10), None), "9 points above, a tenth is 9");
+    assert!(
+        near_tipping(19, 0, 95, Some(10), None),
+        "9 points above, a tenth is 9"
+    );
     assert!(!near_tipping(20, 0, 95, Some(10), None));
     assert!(near_tipping(85, 0, 95, None, Some(94)));
     assert!(!near_tipping(84, 0, 95, None, Some(94)));
