@@ -244,6 +244,7 @@ web =
 
 # The report (HTML, JSON, CSV).
 report =
+    .own_pick = own pick: { $cards }
     .programme = Programme
     .how_each_table_ended = How each table ended
     .meters_per_table = The meters per table

@@ -244,6 +244,7 @@ web =
 
 # The report (HTML, JSON, CSV).
 report =
+    .own_pick = eigen keuze: { $cards }
     .programme = Programma
     .how_each_table_ended = Zo liep elke tafel af
     .meters_per_table = De meters per tafel

@@ -12,6 +12,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use crate::rules::bot::Strategy;
 use crate::rules::deck::{self, Deck, DeckError};
 use crate::rules::lint::{self, Finding};
+use crate::rules::session::RULES_EDITION;
 use crate::rules::simulate::{self, Balance};
 
 /// Checks and lints each file; writes summaries to `out` and problems and warnings to `err`.
@@ -76,23 +77,45 @@ fn load(file: Option<&Path>) -> Result<Deck, DeckError> {
     }
 }
 
-/// What `deck simulate` was asked.
-pub struct SimulateArgs<'a> {
-    pub file: Option<&'a Path>,
+/// What `deck simulate` is asked.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SimulateArgs {
+    /// The deck file; the embedded default deck when left out.
+    pub file: Option<std::path::PathBuf>,
+    /// How many complete sessions to play.
+    #[arg(long, default_value_t = 10_000)]
     pub runs: u64,
+    /// The first seed; run i uses seed + i.
+    #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    pub strategy: &'a str,
+    /// How bots choose: random, role (leaning as people in the role do), steady (keeps
+    /// meters away from their tipping points) or first.
+    #[arg(long, default_value = "random")]
+    pub strategy: String,
+    /// Rounds per session; the programme's (or the deck's) own number when left out.
+    #[arg(long)]
     pub rounds: Option<u32>,
+    /// Threads to play on; every core when left out. The report is the same for any number.
+    #[arg(long)]
     pub threads: Option<usize>,
-    pub programme: crate::rules::session::ProgrammeChoice,
+    /// Play a programme the deck offers instead of the whole deck.
+    #[arg(long, conflicts_with = "cards")]
+    pub programme: Option<String>,
+    /// Play an own pick of cards, comma-separated, in this order.
+    #[arg(long, value_delimiter = ',')]
+    pub cards: Vec<String>,
+    /// Print the figures as one JSON object instead of the report.
+    #[arg(long)]
     pub json: bool,
-    /// The rules' edition to play under.
+    /// Play under an older edition of the rules (1: before crises came first and delayed
+    /// effects landed before the end), for before-and-after figures.
+    #[arg(long, default_value_t = RULES_EDITION, value_parser = clap::value_parser!(u32).range(1..=i64::from(RULES_EDITION)))]
     pub edition: u32,
 }
 
 /// `deck simulate`: plays `runs` sessions on every core (or `threads`), prints the balance
 /// report and the throughput per thread and in all (or the figures as JSON).
-pub fn simulate(args: SimulateArgs<'_>) -> i32 {
+pub fn simulate(args: SimulateArgs) -> i32 {
     let SimulateArgs {
         file,
         runs,
@@ -101,9 +124,14 @@ pub fn simulate(args: SimulateArgs<'_>) -> i32 {
         rounds,
         threads,
         programme,
+        cards,
         json,
         edition,
     } = args;
+    let (file, programme) = (
+        file.as_deref(),
+        crate::rules::session::ProgrammeChoice { programme, cards },
+    );
     let strategy: Strategy = match strategy.parse() {
         Ok(s) => s,
         Err(e) => {

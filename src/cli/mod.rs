@@ -163,43 +163,7 @@ pub enum DeckCommand {
         file: PathBuf,
     },
     /// Play many sessions with bots and print a balance report.
-    Simulate {
-        /// The deck file; the embedded default deck when left out.
-        file: Option<PathBuf>,
-        /// How many complete sessions to play.
-        #[arg(long, default_value_t = 10_000)]
-        runs: u64,
-        /// The first seed; run i uses seed + i.
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        /// How bots choose: random, role (leaning as people in the role do), steady (keeps
-        /// meters away from their tipping points) or first.
-        #[arg(long, default_value = "random")]
-        strategy: String,
-        /// Rounds per session; the programme's (or the deck's) own number when left out.
-        #[arg(long)]
-        rounds: Option<u32>,
-        /// Threads to play on; every core when left out. The report is the same for any number.
-        #[arg(long)]
-        threads: Option<usize>,
-        /// Play a programme the deck offers instead of the whole deck.
-        #[arg(long, conflicts_with = "cards")]
-        programme: Option<String>,
-        /// Play an own pick of cards, comma-separated, in this order.
-        #[arg(long, value_delimiter = ',')]
-        cards: Vec<String>,
-        /// Print the figures as one JSON object instead of the report.
-        #[arg(long)]
-        json: bool,
-        /// Play under an older edition of the rules (1: before crises came first and delayed
-        /// effects landed before the end), for before-and-after figures.
-        #[arg(long, default_value_t = kantelspel_edition(), value_parser = clap::value_parser!(u32).range(1..=i64::from(crate::rules::session::RULES_EDITION)))]
-        edition: u32,
-    },
-}
-
-const fn kantelspel_edition() -> u32 {
-    crate::rules::session::RULES_EDITION
+    Simulate(deck::SimulateArgs),
 }
 
 /// Runs the parsed command line; returns the process exit code.
@@ -239,28 +203,7 @@ pub fn run(cli: Cli) -> i32 {
             let mut err = std::io::stderr().lock();
             deck::check(&files, strict, &mut out, &mut err)
         }
-        Some(Command::Deck(DeckCommand::Simulate {
-            file,
-            runs,
-            seed,
-            strategy,
-            rounds,
-            threads,
-            programme,
-            cards,
-            json,
-            edition,
-        })) => deck::simulate(deck::SimulateArgs {
-            file: file.as_deref(),
-            runs,
-            seed,
-            strategy: &strategy,
-            rounds,
-            threads,
-            programme: crate::rules::session::ProgrammeChoice { programme, cards },
-            json,
-            edition,
-        }),
+        Some(Command::Deck(DeckCommand::Simulate(args))) => deck::simulate(args),
         Some(Command::Serve(args)) => serve::run(*args),
         Some(Command::Bot(args)) => bot::run(args),
         Some(Command::Sessions(args)) => sessions::run(args),

@@ -374,19 +374,13 @@ fn console(
 
 const HELP: &str = "before the start: programmes (what the deck offers) | programme ID|deck [ROUNDS] | cards ID,ID,... [ROUNDS]\ncommands: start | pause | resume | next (close the phase) | skip | next-card ID | inject ID\n  decide N | override N | revoke | timer SECS | extend SECS | move SEAT ROLE | remove SEAT\n  bot ROLE | door (who waits) | admit N [ROLE] | away N | room open|closed | status | end | quit\n  with tables: table N (commands act on table N from then on) | tables (all at a glance)\n  @N COMMAND (once at table N) | @all COMMAND (at every table) | seat-to SEAT TABLE (in the lobby)";
 
-/// The host core of table `t` (the last one if there are fewer).
+/// The host core of the console's table.
 fn core(link: &HostLink, t: usize) -> &HostCore {
-    let tables = link.workshop.tables();
-    &tables[t.min(tables.len().saturating_sub(1))].core
+    &link.table_at(t).core
 }
 
 fn core_mut(link: &mut HostLink, t: usize) -> &mut HostCore {
-    let last = link.workshop.len().saturating_sub(1);
-    &mut link
-        .workshop
-        .table_mut(t.min(last))
-        .expect("a workshop has a table")
-        .core
+    &mut link.table_at_mut(t).core
 }
 
 /// One facilitator command, at the console's table or as its `@` says. `Ok(None)` means quit.

@@ -108,12 +108,21 @@ impl HostLink {
     }
 
     pub fn table(&self) -> &Table {
-        let i = self.shown.min(self.workshop.len().saturating_sub(1));
-        &self.workshop.tables()[i]
+        self.table_at(self.shown)
     }
 
     pub fn table_mut(&mut self) -> &mut Table {
-        let i = self.shown.min(self.workshop.len().saturating_sub(1));
+        self.table_at_mut(self.shown)
+    }
+
+    /// Table `t` (the last one if there are fewer): the serve console's own choice.
+    pub fn table_at(&self, t: usize) -> &Table {
+        let i = t.min(self.workshop.len().saturating_sub(1));
+        &self.workshop.tables()[i]
+    }
+
+    pub fn table_at_mut(&mut self, t: usize) -> &mut Table {
+        let i = t.min(self.workshop.len().saturating_sub(1));
         self.workshop.table_mut(i).expect("a workshop has a table")
     }
 

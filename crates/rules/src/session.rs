@@ -846,18 +846,17 @@ impl Session {
         if let Some(spec) = self.programme_spec() {
             return Some(spec.name.clone());
         }
-        let titles = |nl: bool| -> Vec<String> {
-            p.cards
+        let said = |lang: super::Lang| {
+            let titles: Vec<&str> = p
+                .cards
                 .iter()
-                .map(|c| {
-                    let t = &self.deck.cards[*c].title;
-                    if nl { t.nl.clone() } else { t.en.clone() }
-                })
-                .collect()
+                .map(|c| self.deck.cards[*c].title.get(lang))
+                .collect();
+            super::words::say(lang, "report.own_pick", &[("cards", &titles.join(", "))])
         };
         Some(super::text::Text::new(
-            format!("eigen keuze: {}", titles(true).join(", ")),
-            format!("own pick: {}", titles(false).join(", ")),
+            said(super::Lang::Nl),
+            said(super::Lang::En),
         ))
     }
 
@@ -1321,9 +1320,15 @@ impl Session {
     /// fall after the last round lands in the last round: consequences come before the debrief
     /// (one chosen in the last round itself comes too late).
     fn later_due(&self, rounds: u32) -> u32 {
-        let due = self.round.saturating_add(rounds);
+        self.later_due_from(self.round, rounds)
+    }
+
+    /// The round a delayed effect chosen in `round` lands in (see `later_due`); the balance
+    /// simulation asks it of decisions already made.
+    pub fn later_due_from(&self, round: u32, rounds: u32) -> u32 {
+        let due = round.saturating_add(rounds);
         if self.edition >= 2 {
-            due.min(self.rounds.max(self.round))
+            due.min(self.rounds.max(round))
         } else {
             due
         }

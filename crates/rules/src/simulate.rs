@@ -344,14 +344,7 @@ impl Balance {
             }
             let slot = &mut self.late[d.card][d.step][d.option];
             slot.0 += 1;
-            let due_round = |rounds: u32| {
-                let due = d.round.saturating_add(rounds);
-                if session.edition >= 2 {
-                    due.min(session.rounds.max(d.round))
-                } else {
-                    due
-                }
-            };
+            let due_round = |rounds: u32| session.later_due_from(d.round, rounds);
             if dues
                 .iter()
                 .any(|r| due_round(*r) <= d.round || due_round(*r) > last_begun)
