@@ -226,7 +226,7 @@ pub(crate) fn page_head(title: &str, lang: Lang) -> String {
         "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{title}</title><style>\
          body{{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1d232b;line-height:1.45}}\
          h1{{color:#1f5f8b}} table{{border-collapse:collapse;width:100%}} td,th{{border-bottom:1px solid #ddd;padding:.35rem .5rem;text-align:left;vertical-align:top}}\
-         .warn{{background:#fde7e4;border:1px solid #b71c1c;padding:.6rem 1rem}} .end{{background:#eaf2f8;padding:.6rem 1rem}} svg{{max-width:100%;height:auto}}\
+         .warn{{background:#fde7e4;border:1px solid #b71c1c;padding:.6rem 1rem}} .worse{{color:#b71c1c;font-weight:600}} .better{{color:#2e7d32;font-weight:600}} .end{{background:#eaf2f8;padding:.6rem 1rem}} svg{{max-width:100%;height:auto}}\
          </style></head><body>",
         lang.code()
     )
@@ -371,12 +371,25 @@ pub(crate) fn body(view: &View, meta: &Meta, lang: Lang) -> String {
     let mut swings: Vec<&DecisionView> = view.decisions.iter().collect();
     swings.sort_by_key(|d| std::cmp::Reverse(swing(d)));
     for d in swings.into_iter().take(3).filter(|d| swing(d) > 0) {
+        // Coloured by what the move means (towards a tipping point is bad news), as on every
+        // screen, and said in words for a printout without colour.
         let moves: Vec<String> = view
             .meters
             .iter()
-            .zip(d.meters_after.iter().zip(&d.meters_before))
-            .filter(|(_, (a, b))| a != b)
-            .map(|(m, (a, b))| format!("{} {:+}", tx(&m.label), a - b))
+            .zip(d.moves())
+            .filter(|(_, mv)| mv.by != 0)
+            .map(|(m, mv)| {
+                let (class, word) = if mv.worse {
+                    ("worse", say(lang, "report.towards_tipping", &[]))
+                } else {
+                    ("better", say(lang, "report.away_from_tipping", &[]))
+                };
+                format!(
+                    "{} <span class=\"{class}\" title=\"{word}\">{:+}</span>",
+                    tx(&m.label),
+                    mv.by
+                )
+            })
             .collect();
         let _ = write!(
             h,

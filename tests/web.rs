@@ -250,6 +250,10 @@ type Raw =
 struct Ws {
     raw: Raw,
     screen: Option<(u64, Screen)>,
+    /// Deflated frames received, and their bytes against the JSON they carried.
+    zipped: usize,
+    zipped_bytes: usize,
+    inflated_bytes: usize,
 }
 
 impl Ws {
@@ -304,6 +308,9 @@ async fn ws(web: SocketAddr) -> Ws {
     Ws {
         raw: ws,
         screen: None,
+        zipped: 0,
+        zipped_bytes: 0,
+        inflated_bytes: 0,
     }
 }
 
@@ -312,7 +319,22 @@ async fn next(ws: &mut Ws, wait: Duration) -> Option<Value> {
     let deadline = tokio::time::Instant::now() + wait;
     loop {
         match tokio::time::timeout_at(deadline, ws.raw.next()).await {
-            Ok(Some(Ok(Message::Text(t)))) => {
+            Ok(Some(Ok(m @ (Message::Text(_) | Message::Binary(_))))) => {
+                let t = match m {
+                    Message::Binary(z) => {
+                        use std::io::Read;
+                        let mut t = String::new();
+                        flate2::read::DeflateDecoder::new(&z[..])
+                            .read_to_string(&mut t)
+                            .expect("a deflated frame inflates");
+                        ws.zipped += 1;
+                        ws.zipped_bytes += z.len();
+                        ws.inflated_bytes += t.len();
+                        t
+                    }
+                    Message::Text(t) => t.to_string(),
+                    _ => unreachable!(),
+                };
                 let Ok(v) = serde_json::from_str(&t) else {
                     return None;
                 };
@@ -984,4 +1006,101 @@ fn the_page_says_near_a_tipping_point_as_the_rules_do() {
     assert!(near_tipping(85, 0, 95, None, Some(94)));
     assert!(!near_tipping(84, 0, 95, None, Some(94)));
     assert!(near_tipping(5, 0, 100, Some(10), None), "past it counts");
+}
+
+/// Every screen colours a meter's move by the fact the view carries (`DecisionView::worse`),
+/// never by its sign: the page reads `worse`, and no renderer of the window picks good or bad
+/// news by `> 0`.
+#[test]
+fn every_screen_colours_a_move_by_what_it_means() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let js = std::fs::read_to_string(root.join("assets/web/app.js")).unwrap();
+    assert!(
+        js.contains("last.worse && last.worse[i]"),
+        "the meters' moves"
+    );
+    assert!(js.contains("d.worse && d.worse[i]"), "the outcome's moves");
+    assert!(!js.contains("function worse("), "no rule of the page's own");
+    let mut files = vec![root.join("src/report.rs")];
+    let mut dirs = vec![root.join("src/ui")];
+    while let Some(dir) = dirs.pop() {
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                files.push(p);
+            }
+        }
+    }
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            let by_sign = line.contains("> 0") || line.contains("< 0");
+            let colours = line.contains("GOOD") || line.contains("BAD");
+            assert!(
+                !(by_sign && colours),
+                "{}:{}: a move coloured by its sign: {line}",
+                f.display(),
+                n + 1
+            );
+        }
+    }
+}
+
+/// A page that says it can inflate gets the longer screens and differences deflated, and ends
+/// up with the same screen as a page that reads text; one that does not say so gets text only.
+#[test]
+fn a_page_that_can_inflate_gets_deflated_frames_and_the_same_screens() {
+    let host = host(false);
+    let card = card_for("raadslid");
+    rt().block_on(async {
+        let mut zip = ws(host.web).await;
+        let z =
+            json!({"t": "hello", "code": "TEST42", "name": "Zip", "role": "raadslid", "zip": true});
+        zip.send(Message::text(z.to_string())).await.unwrap();
+        until(&mut zip, Duration::from_secs(5), |v| v["t"] == "welcome")
+            .await
+            .expect("welcome");
+        let (mut plain, _) = join(host.web, "Plain", "raadslid").await;
+        add_bots(&host, &["wethouder", "ambtenaar", "wijkteamprofessional"]);
+        host.with(move |link: &mut HostLink| {
+            link.core_mut()
+                .facilitate(&Intent::ChooseNext { card })
+                .unwrap();
+            link.core_mut().facilitate(&Intent::Start).unwrap();
+        });
+        let vote = json!({"t":"vote","round":1,"step":0,"option":1}).to_string();
+        for ws in [&mut zip, &mut plain] {
+            until(ws, Duration::from_secs(5), |v| {
+                v["view"]["phase"] == "Briefing"
+            })
+            .await
+            .expect("the round opens");
+            ws.send(Message::text(vote.clone())).await.unwrap();
+        }
+        let resolved = |v: &Value| v["view"]["phase"] == "Resolved";
+        let a = until(&mut zip, Duration::from_secs(10), resolved)
+            .await
+            .expect("zip sees the resolution");
+        let b = until(&mut plain, Duration::from_secs(10), resolved)
+            .await
+            .expect("plain sees it");
+        assert_eq!(a["view"], b["view"], "the same screen");
+        let d = &a["view"]["decisions"][0];
+        assert_eq!(
+            d["card_title"], a["view"]["card"]["title"],
+            "words from the card"
+        );
+        assert_eq!(d["option"], 1);
+        assert!(zip.zipped > 0, "deflated frames came");
+        assert_eq!(plain.zipped, 0, "a page that did not ask gets text");
+        assert!(
+            zip.zipped_bytes * 10 < zip.inflated_bytes * 8,
+            "deflating saves at least a fifth: {} bytes for {}",
+            zip.zipped_bytes,
+            zip.inflated_bytes
+        );
+    });
+    drop(host);
 }

@@ -271,6 +271,8 @@ report =
     .rounds_played = Rounds played
     .start = start
     .the_largest_swings = The largest swings
+    .towards_tipping = towards a tipping point
+    .away_from_tipping = away from a tipping point
     .the_meters_per_round = The meters per round
     .votes = Votes
 
@@ -297,6 +299,7 @@ page =
     .connecting = Connecting…
     .online = connected
     .offline = connection lost, reconnecting…
+    .at_door = connected, waiting to be let in
     .lost = The connection dropped. Trying again; your seat is kept.
     .choose_role = Choose your role
     .other_role = Choose another role

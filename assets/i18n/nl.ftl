@@ -271,6 +271,8 @@ report =
     .rounds_played = Rondes gespeeld
     .start = start
     .the_largest_swings = De grootste schommelingen
+    .towards_tipping = richting een kantelpunt
+    .away_from_tipping = weg van een kantelpunt
     .the_meters_per_round = De meters per ronde
     .votes = Stemmen
 
@@ -297,6 +299,7 @@ page =
     .connecting = Verbinden…
     .online = verbonden
     .offline = verbinding kwijt, opnieuw verbinden…
+    .at_door = verbonden, wacht op toelating
     .lost = De verbinding is weg. We proberen het opnieuw; je plaats blijft bewaard.
     .choose_role = Kies je rol
     .other_role = Andere rol kiezen

@@ -13,7 +13,7 @@ const S = {
   projector: location.pathname === '/projector',
   screen: 'join',
   ws: null, open: false, fatal: false, retries: 0, retryTimer: null,
-  view: null, seat: null, session: null, connected: [],
+  view: null, seat: null, session: null, connected: [], inbox: Promise.resolve(),
   timerLeft: null, timerAt: 0,
   error: null, notice: null,
   saved: load(),
@@ -68,25 +68,38 @@ function sv(tag, attrs, ...kids) {
 
 // ------------------------------------------------------------------ connection
 
+// The host deflates the longer frames for a page that can inflate them (about half the bytes
+// over the room's Wi-Fi); an older browser gets them as text.
+const ZIP = typeof DecompressionStream === 'function';
+function inflate(buffer) {
+  const stream = new Blob([buffer]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
+  return new Response(stream).text();
+}
+
 function connect() {
   clearTimeout(S.retryTimer);
   if (S.ws) { S.ws.onclose = null; S.ws.close(); }
   S.fatal = false;
   const ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws');
+  ws.binaryType = 'arraybuffer';
   S.ws = ws;
   ws.onopen = () => {
     S.open = true;
     const table = S.saved.table || null;
     const hello = S.projector
-      ? { t: 'watch', code: S.saved.code, lang: S.lang, table, name: S.saved.observer || null }
-      : { t: 'hello', code: S.saved.code, name: S.saved.name, token: S.saved.token || null, lang: S.lang, table };
+      ? { t: 'watch', code: S.saved.code, lang: S.lang, table, name: S.saved.observer || null, zip: ZIP }
+      : { t: 'hello', code: S.saved.code, name: S.saved.name, token: S.saved.token || null, lang: S.lang, table, zip: ZIP };
     ws.send(JSON.stringify(hello));
     status();
   };
+  // Frames are handled in the order they came, though a deflated one takes a moment to inflate.
   ws.onmessage = (m) => {
-    let msg;
-    try { msg = JSON.parse(m.data); } catch (e) { return; }
-    receive(msg);
+    S.inbox = S.inbox.then(() => (typeof m.data === 'string' ? m.data : inflate(m.data))).then((text) => {
+      if (S.ws !== ws) return;
+      let msg;
+      try { msg = JSON.parse(text); } catch (e) { return; }
+      receive(msg);
+    }, () => { if (S.ws === ws) { send({ t: 'resync' }); S.seq = null; } });
   };
   ws.onclose = () => {
     S.open = false;
@@ -204,6 +217,12 @@ function applyPatch(changes) {
     else if (k === 'LastDecision') v.last = v.decisions[x] || null;
     else if (k === 'History') v.meter_history = keepAndAdd(v.meter_history, x);
     else if (k === 'Decisions') v.decisions = keepAndAdd(v.decisions, x);
+    // Decisions on the card on the screen come without its words: they are taken from it.
+    else if (k === 'Decided') {
+      const none = { nl: '', en: '' };
+      const card = v.card || { title: none, prompt: none, options: [] };
+      v.decisions = keepAndAdd(v.decisions, { keep: x.keep, add: x.add.map((d) => Object.assign({ card_title: card.title, prompt: card.prompt, option_label: card.options[d.option] || none }, d)) });
+    }
     else if (k === 'Notes') v.notes = keepAndAdd(v.notes || [], x);
     else if (k === 'Connected') {
       const gone = new Set(x.gone);
@@ -223,9 +242,10 @@ function status() {
   const s = document.getElementById('status');
   if (S.screen === 'join') { s.hidden = true; return; }
   s.hidden = false;
-  const ok = S.open && S.view;
-  s.textContent = ok ? w('online') : (S.view ? w('offline') : w('connecting'));
-  s.className = 'status' + (ok ? ' ok' : '');
+  // What is true: playing, let in but waiting at the door, on the way in, or cut off.
+  const state = S.open ? (S.view ? 'ok' : S.waiting ? 'door' : 'busy') : (S.view ? 'lost' : 'busy');
+  s.textContent = { ok: w('online'), door: w('at_door'), busy: w('connecting'), lost: w('offline') }[state];
+  s.className = 'status ' + state;
 }
 
 // ------------------------------------------------------------------ screens
@@ -357,7 +377,7 @@ function meters(v, last) {
     let delta = null;
     if (last && v.phase === 'Resolved') {
       const d = last.meters_after[i] - last.meters_before[i];
-      if (d) delta = el('span', { class: 'delta ' + (worse(m, d) ? 'down' : 'up') }, (d > 0 ? '+' : '−') + Math.abs(d));
+      if (d) delta = el('span', { class: 'delta ' + (last.worse && last.worse[i] ? 'down' : 'up') }, (d > 0 ? '+' : '−') + Math.abs(d));
     }
     box.append(el('div', { class: 'meter' + (near ? ' near' : ''), title: near ? w('near') : null, 'data-meter': m.id },
       el('div', { class: 'head' }, el('span', {}, (near ? '⚠ ' : '') + tx(m.label)), el('span', {}, el('b', {}, m.value), delta ? ' (' : null, delta, delta ? ')' : null)),
@@ -366,16 +386,6 @@ function meters(v, last) {
   return el('div', {}, box, el('p', { class: 'muted small zones-note' }, w('zones')));
 }
 
-// Whether a change moves a meter towards the threshold that would end the session: willekeur
-// going up is bad news, budget going up is good news.
-function worse(m, d) {
-  const below = m.end_below !== null && m.end_below !== undefined;
-  const above = m.end_above !== null && m.end_above !== undefined;
-  if (above && !below) return d > 0;
-  if (below && !above) return d < 0;
-  if (above && below) return d > 0 ? m.end_above - m.value < m.value - m.end_below : m.value - m.end_below <= m.end_above - m.value;
-  return false;
-}
 
 function lobby(v) {
   const mine = myRole(v);
@@ -493,8 +503,8 @@ function decision(v, d, big) {
     if (d.by === 'Vote' && d.split.filter((n) => n === top).length > 1) box.append(el('p', { class: 'muted small' }, w('tie')));
   }
   if (big) {
-    const moved = v.meters.map((m, i) => [m, d.meters_after[i] - d.meters_before[i]]).filter(([, x]) => x);
-    if (moved.length) box.append(el('ul', { class: 'moved' }, moved.map(([m, x]) => el('li', {}, tx(m.label) + ' ', el('span', { class: 'delta ' + (worse(m, x) ? 'down' : 'up') }, `${x > 0 ? '+' : '−'}${Math.abs(x)}`)))));
+    const moved = v.meters.map((m, i) => [m, d.meters_after[i] - d.meters_before[i], d.worse && d.worse[i]]).filter(([, x]) => x);
+    if (moved.length) box.append(el('ul', { class: 'moved' }, moved.map(([m, x, bad]) => el('li', {}, tx(m.label) + ' ', el('span', { class: 'delta ' + (bad ? 'down' : 'up') }, `${x > 0 ? '+' : '−'}${Math.abs(x)}`)))));
   }
   return box;
 }
@@ -612,7 +622,21 @@ for (const b of document.querySelectorAll('.lang')) {
 
 // Remember the votes of this page across a reload: the host knows that we voted, not what.
 try { S.votes = JSON.parse(sessionStorage.getItem('kantelspel.votes')) || {}; } catch (e) { S.votes = {}; }
-window.addEventListener('pagehide', () => sessionStorage.setItem('kantelspel.votes', JSON.stringify(S.votes)));
+window.addEventListener('pagehide', () => {
+  sessionStorage.setItem('kantelspel.votes', JSON.stringify(S.votes));
+  // A page that is left (another site, the back button) lets go of its seat's link at once, so
+  // the host shows it offline; the back/forward cache may keep the page itself.
+  if (S.ws) { S.ws.onclose = null; S.ws.close(1000); S.ws = null; S.open = false; }
+  clearTimeout(S.retryTimer);
+});
+// Back on the page from that cache: take the seat again with the token.
+window.addEventListener('pageshow', (e) => {
+  if (e.persisted && !S.ws && S.saved.code && (S.projector || S.saved.token)) {
+    S.screen = S.view ? 'play' : 'connecting';
+    connect();
+    status();
+  }
+});
 
 // How many tables the workshop has: the join form offers them.
 fetch('/join').then((r) => r.json()).then((j) => {

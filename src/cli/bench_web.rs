@@ -44,6 +44,13 @@ pub struct BenchWebArgs {
     /// Give up on one session after this many seconds.
     #[arg(long, default_value_t = 600)]
     pub timeout_secs: u64,
+    /// Also print what the bytes are made of, before deflating: whole screens, replies and each
+    /// kind of change.
+    #[arg(long)]
+    pub parts: bool,
+    /// Players whose page cannot inflate (no `DecompressionStream`): every frame as text.
+    #[arg(long)]
+    pub plain: bool,
 }
 
 /// A frame as a bench player reads it: a whole screen or a difference, kept as the page keeps
@@ -80,14 +87,21 @@ struct Shared {
 struct Run {
     latencies: Vec<f64>,
     bytes: u64,
+    parts: Parts,
     rounds: u32,
     cpu_pct: f64,
 }
 
 pub fn run(args: BenchWebArgs) -> i32 {
     println!(
-        "kantelspel bench web: host and browser players over loopback WebSockets, at least {} resolutions each, host tick {} ms",
-        args.resolutions, args.tick_ms
+        "kantelspel bench web: host and browser players over loopback WebSockets, at least {} resolutions each, host tick {} ms, {}",
+        args.resolutions,
+        args.tick_ms,
+        if args.plain {
+            "frames as text (--plain)"
+        } else {
+            "longer frames deflated"
+        }
     );
     println!(
         "{:>8} {:>12} {:>10} {:>10} {:>10} {:>14} {:>18}",
@@ -97,6 +111,7 @@ pub fn run(args: BenchWebArgs) -> i32 {
         let n = n.max(4);
         let mut all = Vec::new();
         let (mut bytes, mut rounds, mut cpu, mut runs) = (0u64, 0u32, 0.0, 0);
+        let mut parts = Parts::new();
         let mut seed = 17;
         while all.len() < args.resolutions {
             match measure(n, seed, &args) {
@@ -104,6 +119,9 @@ pub fn run(args: BenchWebArgs) -> i32 {
                     all.extend(r.latencies);
                     bytes += r.bytes;
                     rounds += r.rounds;
+                    for (k, v) in r.parts {
+                        *parts.entry(k).or_default() += v;
+                    }
                     cpu += r.cpu_pct;
                     runs += 1;
                 }
@@ -125,6 +143,16 @@ pub fn run(args: BenchWebArgs) -> i32 {
             cpu / f64::from(runs.max(1)),
             bytes as f64 / n as f64 / f64::from(rounds.max(1)),
         );
+        if args.parts {
+            let mut by_size: Vec<_> = parts.into_iter().collect();
+            by_size.sort_by(|a, b| b.1.cmp(&a.1));
+            let per = |v: u64| v as f64 / n as f64 / f64::from(rounds.max(1));
+            let line: Vec<String> = by_size
+                .iter()
+                .map(|(k, v)| format!("{k} {:.0}", per(*v)))
+                .collect();
+            println!("{:>8} of which: {}", "", line.join(", "));
+        }
     }
     0
 }
@@ -227,9 +255,10 @@ fn measure(n: usize, seed: u64, args: &BenchWebArgs) -> Result<Run, String> {
     let result = runtime.block_on(async {
         let seated = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let mut tasks = Vec::new();
+        let zip = !args.plain;
         for (i, role) in roles.iter().enumerate() {
             let url = format!("ws://{web}/ws");
-            let hello = serde_json::json!({"t": "hello", "code": "BENCH1", "name": format!("speler-{i}"), "role": role}).to_string();
+            let hello = serde_json::json!({"t": "hello", "code": "BENCH1", "name": format!("speler-{i}"), "role": role, "zip": zip}).to_string();
             let seated = Arc::clone(&seated);
             tasks.push(tokio::spawn(async move {
                 player(url, hello, i as u64, seated).await
@@ -249,21 +278,25 @@ fn measure(n: usize, seed: u64, args: &BenchWebArgs) -> Result<Run, String> {
         go.store(true, Ordering::Relaxed);
         let mut seen = Vec::with_capacity(n);
         let mut bytes = 0;
+        let mut parts = Parts::new();
         for t in tasks {
             match tokio::time::timeout(timeout, t).await {
-                Ok(Ok(Ok((s, b)))) => {
+                Ok(Ok(Ok((s, b, p)))) => {
                     seen.push(s);
                     bytes += b;
+                    for (k, v) in p {
+                        *parts.entry(k).or_default() += v;
+                    }
                 }
                 Ok(Ok(Err(e))) => return Err(e),
                 _ => return Err("a player never saw the end".to_string()),
             }
         }
-        Ok((seen, bytes))
+        Ok((seen, bytes, parts))
     });
     stop.store(true, Ordering::Relaxed);
     let _ = host_thread.join();
-    let (seen, bytes) = result?;
+    let (seen, bytes, parts) = result?;
     let sh = shared.lock().map_err(|_| "poisoned".to_string())?;
     let latencies = sh
         .resolved
@@ -276,12 +309,43 @@ fn measure(n: usize, seed: u64, args: &BenchWebArgs) -> Result<Run, String> {
     Ok(Run {
         latencies,
         bytes,
+        parts,
         rounds: sh.rounds_played.max(1),
         cpu_pct: 100.0 * sh.host_cpu.as_secs_f64() / sh.played_for.as_secs_f64().max(1e-9),
     })
 }
 
 type Seen = HashMap<(u32, usize), Instant>;
+
+/// Bytes of JSON received per part of the traffic, before deflating: `state`, other replies by
+/// their `t`, and each change of a difference by its name (the difference's own envelope as
+/// `patch`).
+type Parts = std::collections::BTreeMap<String, u64>;
+
+fn count_parts(parts: &mut Parts, text: &str) {
+    let Ok(serde_json::Value::Object(frame)) = serde_json::from_str::<serde_json::Value>(text)
+    else {
+        return;
+    };
+    let kind = frame
+        .get("t")
+        .and_then(|t| t.as_str())
+        .unwrap_or("?")
+        .to_string();
+    let mut rest = text.len() as u64;
+    if let Some(serde_json::Value::Array(changes)) = frame.get("changes") {
+        for c in changes {
+            let name = match c {
+                serde_json::Value::Object(o) => o.keys().next().cloned().unwrap_or_default(),
+                other => other.to_string(),
+            };
+            let len = c.to_string().len() as u64;
+            rest = rest.saturating_sub(len);
+            *parts.entry(name).or_default() += len;
+        }
+    }
+    *parts.entry(kind).or_default() += rest;
+}
 
 /// One browser player: joins, votes at random when its role decides, notes when it saw each
 /// resolution, and counts the bytes it received while playing.
@@ -290,7 +354,7 @@ async fn player(
     hello: String,
     id: u64,
     seated: Arc<std::sync::atomic::AtomicUsize>,
-) -> Result<(Seen, u64), String> {
+) -> Result<(Seen, u64, Parts), String> {
     let (mut ws, _) = tokio_tungstenite::connect_async(url.as_str())
         .await
         .map_err(|e| format!("cannot connect: {e}"))?;
@@ -302,14 +366,24 @@ async fn player(
     let mut counted = false;
     let mut seen = Seen::new();
     let mut bytes = 0u64;
+    let mut parts = Parts::new();
     let mut voted_on = None;
     let mut screen: Option<(u64, Screen)> = None;
     while let Some(msg) = ws.next().await {
-        let Ok(Message::Text(text)) = msg else {
-            if msg.is_err() {
-                return Err("the host closed the link".into());
+        // What crossed the wire, and the JSON it carries (deflated frames inflated, as the
+        // page does).
+        let (wire, text) = match msg {
+            Ok(Message::Text(text)) => (text.len(), text.to_string()),
+            Ok(Message::Binary(zipped)) => {
+                use std::io::Read;
+                let mut text = String::new();
+                flate2::read::DeflateDecoder::new(&zipped[..])
+                    .read_to_string(&mut text)
+                    .map_err(|e| format!("a deflated frame did not inflate: {e}"))?;
+                (zipped.len(), text)
             }
-            continue;
+            Err(_) => return Err("the host closed the link".into()),
+            Ok(_) => continue,
         };
         let Ok(frame) = serde_json::from_str::<Frame>(&text) else {
             continue;
@@ -354,7 +428,8 @@ async fn player(
             seated.fetch_add(1, Ordering::Relaxed);
         }
         if v.phase != Phase::Lobby {
-            bytes += text.len() as u64;
+            bytes += wire as u64;
+            count_parts(&mut parts, &text);
         }
         if matches!(v.phase, Phase::Resolved | Phase::Ended)
             && let Some(d) = &v.last
@@ -362,7 +437,7 @@ async fn player(
             seen.entry((d.round, d.step)).or_insert_with(Instant::now);
         }
         if v.phase == Phase::Ended {
-            return Ok((seen, bytes));
+            return Ok((seen, bytes, parts));
         }
         let me = v.seats.iter().find(|s| Some(s.seat) == seat);
         if let (Some(card), Some(me)) = (&v.card, me)

@@ -69,6 +69,12 @@ pub enum Change {
         keep: usize,
         add: Vec<DecisionView>,
     },
+    /// New decisions on the card the screen shows: its title, the step's prompt and the chosen
+    /// option's label are taken from that card rather than sent again.
+    Decided {
+        keep: usize,
+        add: Vec<Decided>,
+    },
     Debrief(Vec<(Text, Vec<Text>)>),
     KeyQuestions(Vec<(Text, Text)>),
     News(Vec<Text>),
@@ -83,6 +89,68 @@ pub enum Change {
         came: Vec<SeatId>,
     },
     TimerLeft(Option<u32>),
+}
+
+/// A decision on the card a screen shows, without the words that card already has.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Decided {
+    pub round: u32,
+    pub step: usize,
+    pub role: RoleIdx,
+    pub option: usize,
+    pub outcome: Text,
+    pub chance_outcomes: Vec<Text>,
+    pub split: Vec<u32>,
+    pub abstained: u32,
+    pub by: crate::rules::session::DecidedBy,
+    pub meters_before: Vec<i32>,
+    pub meters_after: Vec<i32>,
+    pub worse: Vec<bool>,
+}
+
+impl Decided {
+    /// `d` without its card's words, when `card` (the card on the screen) holds them exactly.
+    fn of(d: &DecisionView, card: &CardView) -> Option<Decided> {
+        let same = card.title == d.card_title
+            && card.prompt == d.prompt
+            && card.step == d.step
+            && card.options.get(d.option) == Some(&d.option_label);
+        same.then(|| Decided {
+            round: d.round,
+            step: d.step,
+            role: d.role,
+            option: d.option,
+            outcome: d.outcome.clone(),
+            chance_outcomes: d.chance_outcomes.clone(),
+            split: d.split.clone(),
+            abstained: d.abstained,
+            by: d.by,
+            meters_before: d.meters_before.clone(),
+            meters_after: d.meters_after.clone(),
+            worse: d.worse.clone(),
+        })
+    }
+
+    /// The whole decision again, with the words of `card`.
+    fn with(self, card: &CardView) -> DecisionView {
+        DecisionView {
+            round: self.round,
+            step: self.step,
+            card_title: card.title.clone(),
+            role: self.role,
+            prompt: card.prompt.clone(),
+            option: self.option,
+            option_label: card.options.get(self.option).cloned().unwrap_or_default(),
+            outcome: self.outcome,
+            chance_outcomes: self.chance_outcomes,
+            split: self.split,
+            abstained: self.abstained,
+            by: self.by,
+            meters_before: self.meters_before,
+            meters_after: self.meters_after,
+            worse: self.worse,
+        }
+    }
 }
 
 /// A changed part of the card on the table.
@@ -204,7 +272,15 @@ pub fn diff(old: &Screen, new: &Screen) -> Vec<Change> {
     // in this list, not a third time in full.
     if o.decisions != *decisions {
         let (keep, add) = tail(&o.decisions, decisions);
-        out.push(Change::Decisions { keep, add });
+        // Applied before any change of the card, so the receiver still has the card decided on.
+        let lean: Option<Vec<Decided>> = o
+            .card
+            .as_ref()
+            .and_then(|c| add.iter().map(|d| Decided::of(d, c)).collect());
+        out.push(match lean {
+            Some(add) => Change::Decided { keep, add },
+            None => Change::Decisions { keep, add },
+        });
     }
     if o.last != *last {
         let known = last
@@ -388,6 +464,12 @@ pub fn apply(screen: &mut Screen, changes: Vec<Change>) {
                 v.decisions.truncate(keep);
                 v.decisions.extend(add);
             }
+            // Never sent without a card on the screen; without one the words stay empty.
+            Change::Decided { keep, add } => {
+                let card = v.card.clone().unwrap_or_else(no_card);
+                v.decisions.truncate(keep);
+                v.decisions.extend(add.into_iter().map(|d| d.with(&card)));
+            }
             Change::Debrief(d) => v.debrief = d,
             Change::KeyQuestions(k) => v.key_questions = k,
             Change::News(n) => v.news = n,
@@ -406,6 +488,23 @@ pub fn apply(screen: &mut Screen, changes: Vec<Change>) {
             }
             Change::TimerLeft(t) => screen.timer_left = t,
         }
+    }
+}
+
+fn no_card() -> CardView {
+    CardView {
+        id: String::new(),
+        title: Text::default(),
+        briefing: Text::default(),
+        all_briefings: Vec::new(),
+        step: 0,
+        steps: 0,
+        deciding_role: 0,
+        prompt: Text::default(),
+        options: Vec::new(),
+        earlier: Vec::new(),
+        debrief: Vec::new(),
+        key_question: None,
     }
 }
 

@@ -262,6 +262,9 @@ pub enum BrowserMsg {
         /// The table chosen on the page, from 1; the host chooses when left out.
         #[serde(default)]
         table: Option<u8>,
+        /// The page can inflate deflated frames (it has `DecompressionStream`).
+        #[serde(default)]
+        zip: bool,
     },
     /// The first frame of the projector page (or an observer's): the public view of one table,
     /// read-only.
@@ -274,6 +277,8 @@ pub enum BrowserMsg {
         /// An observer's name: one who gives it may write notes (they carry the name).
         #[serde(default)]
         name: Option<String>,
+        #[serde(default)]
+        zip: bool,
     },
     /// An observer's note on what they see at the table, kept with the round it was made in.
     Note { text: String },
@@ -298,6 +303,14 @@ impl BrowserMsg {
             BrowserMsg::Hello { code, .. } | BrowserMsg::Watch { code, .. } => Some(code),
             _ => None,
         }
+    }
+
+    /// Whether a first frame says the page takes deflated frames.
+    pub fn zip(&self) -> bool {
+        matches!(
+            self,
+            BrowserMsg::Hello { zip: true, .. } | BrowserMsg::Watch { zip: true, .. }
+        )
     }
 }
 

@@ -85,7 +85,9 @@ pub enum WebEvent {
 }
 
 enum Outbound {
-    Text(Utf8Bytes),
+    /// A frame as text, and deflated when the host made it so: the link sends the one its page
+    /// takes.
+    Frame(Utf8Bytes, Option<Bytes>),
     Close,
 }
 
@@ -350,12 +352,11 @@ impl WebEdge {
             }
             return;
         }
-        let text = out.text.clone();
         let links = lock(&self.door.links);
         let Some(tx) = links.get(&client) else {
             return;
         };
-        if tx.try_send(Outbound::Text(frame(&text))).is_err() {
+        if tx.try_send(outbound(&out)).is_err() {
             drop(links);
             self.behind.insert(
                 client,
@@ -378,7 +379,7 @@ impl WebEdge {
                 continue;
             };
             while let Some(f) = b.frames.first() {
-                if tx.try_send(Outbound::Text(frame(&f.text))).is_err() {
+                if tx.try_send(outbound(f)).is_err() {
                     break;
                 }
                 b.frames.remove(0);
@@ -422,10 +423,15 @@ struct Behind {
     resync: bool,
 }
 
-/// One encoded frame as the socket takes it, sharing the text instead of copying it.
-fn frame(text: &Arc<str>) -> Utf8Bytes {
-    Utf8Bytes::try_from(Bytes::from_owner(ArcText(text.clone())))
-        .unwrap_or_else(|_| Utf8Bytes::from_static(""))
+/// One frame as the socket takes it, sharing the text (and its deflated bytes) instead of
+/// copying them.
+fn outbound(f: &WebFrame) -> Outbound {
+    let text = Utf8Bytes::try_from(Bytes::from_owner(ArcText(f.text.clone())))
+        .unwrap_or_else(|_| Utf8Bytes::from_static(""));
+    Outbound::Frame(
+        text,
+        f.zipped.clone().map(|z| Bytes::from_owner(ArcBytes(z))),
+    )
 }
 
 /// Shares one encoded view between every browser that gets it, without copying.
@@ -434,6 +440,14 @@ struct ArcText(Arc<str>);
 impl AsRef<[u8]> for ArcText {
     fn as_ref(&self) -> &[u8] {
         self.0.as_bytes()
+    }
+}
+
+struct ArcBytes(Arc<[u8]>);
+
+impl AsRef<[u8]> for ArcBytes {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
     }
 }
 
@@ -643,6 +657,7 @@ async fn link(door: Arc<Door>, ip: IpAddr, mut socket: WebSocket) {
         links.insert(id, tx);
         id
     };
+    let zip = hello.zip();
     door.tell(WebEvent::Opened { client, hello });
     let (mut sink, mut stream) = socket.split();
     let mut ping = tokio::time::interval(PING_EVERY);
@@ -653,8 +668,12 @@ async fn link(door: Arc<Door>, ip: IpAddr, mut socket: WebSocket) {
     loop {
         tokio::select! {
             out = rx.recv() => match out {
-                Some(Outbound::Text(t)) => {
-                    let sent = tokio::time::timeout(SEND_WAIT, sink.send(Message::Text(t))).await;
+                Some(Outbound::Frame(text, zipped)) => {
+                    let msg = match zipped {
+                        Some(z) if zip => Message::Binary(z),
+                        _ => Message::Text(text),
+                    };
+                    let sent = tokio::time::timeout(SEND_WAIT, sink.send(msg)).await;
                     if !matches!(sent, Ok(Ok(()))) {
                         break;
                     }

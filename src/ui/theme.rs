@@ -3,7 +3,7 @@
 
 use bevy_egui::egui::{self, Color32, FontFamily, FontId, RichText, Stroke, TextStyle, Vec2};
 
-use crate::rules::view::MeterView;
+use crate::rules::view::{MeterMove, MeterView};
 
 pub const INK: Color32 = Color32::from_rgb(0x1d, 0x23, 0x2b);
 pub const PAPER: Color32 = Color32::from_rgb(0xf6, 0xf3, 0xec);
@@ -101,13 +101,23 @@ pub fn big_button(ui: &mut egui::Ui, text: &str, width: f32) -> egui::Response {
     )
 }
 
+/// The colour of a meter's move on every screen: bad news towards a tipping point, good news
+/// away from it, whatever its sign.
+pub fn move_colour(m: MeterMove) -> Color32 {
+    match (m.by, m.worse) {
+        (0, _) => MUTED,
+        (_, true) => BAD,
+        (_, false) => GOOD,
+    }
+}
+
 /// One meter: label and value in words and numbers, a bar with its danger zones, the change of
 /// the last decision as an arrow and a signed number, and a warning in words near a tipping point.
 pub fn meter(
     ui: &mut egui::Ui,
     m: &MeterView,
     label: &str,
-    delta: Option<i32>,
+    delta: Option<MeterMove>,
     near_word: &str,
     height: f32,
 ) {
@@ -118,11 +128,11 @@ pub fn meter(
     let mut rect = egui::Rect::NOTHING;
     ui.horizontal(|ui| {
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if let Some(d) = delta.filter(|d| *d != 0) {
-                let (arrow, color) = if d > 0 { ("⬆", GOOD) } else { ("⬇", BAD) };
+            if let Some(m) = delta.filter(|m| m.by != 0) {
+                let arrow = if m.by > 0 { "⬆" } else { "⬇" };
                 ui.label(
-                    RichText::new(format!("{arrow} {d:+}"))
-                        .color(color)
+                    RichText::new(format!("{arrow} {:+}", m.by))
+                        .color(move_colour(m))
                         .strong()
                         .size(height * 0.7),
                 );
@@ -199,5 +209,35 @@ pub fn qr(ui: &mut egui::Ui, text: &str, side: f32) {
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The window, the projector's event and the all-tables board colour a move by this one
+    /// function: by what it means, never by its sign.
+    #[test]
+    fn a_move_is_coloured_by_what_it_means() {
+        let willekeur_up = MeterMove { by: 6, worse: true };
+        let willekeur_down = MeterMove {
+            by: -3,
+            worse: false,
+        };
+        let budget_down = MeterMove {
+            by: -4,
+            worse: true,
+        };
+        assert_eq!(move_colour(willekeur_up), BAD);
+        assert_eq!(move_colour(willekeur_down), GOOD);
+        assert_eq!(move_colour(budget_down), BAD);
+        assert_eq!(
+            move_colour(MeterMove {
+                by: 0,
+                worse: false
+            }),
+            MUTED
+        );
     }
 }

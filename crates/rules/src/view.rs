@@ -53,6 +53,7 @@ pub struct View {
     #[serde(default)]
     pub notes: Vec<crate::session::Note>,
     pub ending: Option<EndingView>,
+    /// Whether the facilitator can take the latest resolution back (false for players).
     pub can_undo: bool,
 }
 
@@ -147,6 +148,57 @@ pub struct DecisionView {
     pub by: DecidedBy,
     pub meters_before: Vec<i32>,
     pub meters_after: Vec<i32>,
+    /// Per meter: whether this decision moved it towards a tipping point ([`towards_danger`]).
+    /// Every screen colours a move by this, never by its sign: willekeur up is bad news,
+    /// budget up is good news.
+    #[serde(default)]
+    pub worse: Vec<bool>,
+}
+
+/// A meter's move in one decision, as every screen shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MeterMove {
+    pub by: i32,
+    /// Towards a tipping point: drawn as bad news.
+    pub worse: bool,
+}
+
+impl DecisionView {
+    /// How each meter moved, in the deck's order of meters.
+    pub fn moves(&self) -> Vec<MeterMove> {
+        self.meters_after
+            .iter()
+            .zip(&self.meters_before)
+            .enumerate()
+            .map(|(i, (a, b))| MeterMove {
+                by: a - b,
+                worse: self.worse.get(i).copied().unwrap_or(false),
+            })
+            .collect()
+    }
+}
+
+/// Whether a meter that went from `before` to `after` came nearer to a value at which the
+/// session ends: for a meter that ends only above, any rise; only below, any fall; ending on
+/// both sides, nearer to the nearer one. A meter that cannot end the session has no bad moves.
+pub fn towards_danger(
+    before: i32,
+    after: i32,
+    end_below: Option<i32>,
+    end_above: Option<i32>,
+) -> bool {
+    let room = |v: i32| {
+        let below = end_below.map(|b| v - b);
+        let above = end_above.map(|a| a - v);
+        match (below, above) {
+            (Some(b), Some(a)) => Some(b.min(a)),
+            (b, a) => b.or(a),
+        }
+    };
+    match (room(before), room(after)) {
+        (Some(was), Some(now)) => now < was,
+        _ => false,
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -262,14 +314,8 @@ pub fn view(session: &Session, viewer: Viewer) -> View {
                 min: m.min,
                 max: m.max,
                 value: *v,
-                end_below: m.thresholds.iter().find_map(|t| match (t.when, t.then) {
-                    (super::deck::Bound::Below(b), super::deck::Then::EndSession) => Some(b),
-                    _ => None,
-                }),
-                end_above: m.thresholds.iter().find_map(|t| match (t.when, t.then) {
-                    (super::deck::Bound::Above(b), super::deck::Then::EndSession) => Some(b),
-                    _ => None,
-                }),
+                end_below: m.tipping_points().0,
+                end_above: m.tipping_points().1,
             })
             .collect(),
         seats: session
@@ -316,7 +362,8 @@ pub fn view(session: &Session, viewer: Viewer) -> View {
             message: ending_message(session, &ending),
             ending,
         }),
-        can_undo: session.can_undo(),
+        // Only the facilitator can take a resolution back; a player is not told it ticks.
+        can_undo: matches!(viewer, Viewer::Facilitator | Viewer::Record) && session.can_undo(),
     }
 }
 
@@ -346,6 +393,15 @@ fn decision_view(session: &Session, i: usize) -> DecisionView {
         by: d.by,
         meters_before: d.meters_before.clone(),
         meters_after: d.meters_after.clone(),
+        worse: deck
+            .meters
+            .iter()
+            .zip(d.meters_before.iter().zip(&d.meters_after))
+            .map(|(m, (before, after))| {
+                let (below, above) = m.tipping_points();
+                towards_danger(*before, *after, below, above)
+            })
+            .collect(),
     }
 }
 
@@ -532,6 +588,7 @@ fn localize_decision(d: &mut DecisionView, lang: Lang) {
         by: _,
         meters_before: _,
         meters_after: _,
+        worse: _,
     } = d;
     for t in [card_title, prompt, option_label, outcome] {
         t.keep_only(lang);

@@ -961,3 +961,86 @@ fn an_observer_notes_under_their_name_and_no_one_else_writes_as_one() {
     assert_eq!(checked_name(" Anna "), Ok("Anna"));
     assert_eq!(checked_name("a\u{7}b"), Err(RuleError::BadName));
 }
+
+/// A meter's move is good or bad news by where it goes, not by its sign: the view says so once
+/// for every screen (willekeur up is bad, budget up is good, a two-sided meter by the nearer end).
+#[test]
+fn every_decision_says_which_moves_go_towards_a_tipping_point() {
+    use kantelspel_rules::bot::Strategy;
+    use kantelspel_rules::simulate::play_one;
+    use kantelspel_rules::view::towards_danger;
+    assert!(
+        towards_danger(30, 36, None, Some(90)),
+        "up towards an upper end"
+    );
+    assert!(!towards_danger(36, 30, None, Some(90)));
+    assert!(
+        towards_danger(40, 37, Some(10), None),
+        "down towards a lower end"
+    );
+    assert!(!towards_danger(37, 40, Some(10), None));
+    assert!(
+        towards_danger(80, 85, Some(10), Some(90)),
+        "nearer the nearer end"
+    );
+    assert!(
+        !towards_danger(20, 25, Some(10), Some(90)),
+        "away from the nearer end"
+    );
+    assert!(
+        !towards_danger(40, 60, None, None),
+        "a meter that cannot tip"
+    );
+    assert!(
+        !towards_danger(40, 40, Some(10), Some(90)),
+        "no move, no news"
+    );
+
+    let deck = deck();
+    let willekeur = deck
+        .meters
+        .iter()
+        .position(|m| m.id == "willekeur")
+        .unwrap();
+    assert_eq!(deck.meters[willekeur].tipping_points().0, None);
+    assert!(deck.meters[willekeur].tipping_points().1.is_some());
+    let (mut up, mut down) = (0, 0);
+    for seed in 0..20 {
+        let s = play_one(&deck, seed, deck.rounds, Strategy::Random);
+        for d in view(&s, Viewer::Record).decisions {
+            let moves = d.moves();
+            assert_eq!(moves.len(), deck.meters.len());
+            let w = moves[willekeur];
+            if w.by > 0 {
+                assert!(w.worse, "willekeur {:+} is bad news", w.by);
+                up += 1;
+            } else if w.by < 0 {
+                assert!(!w.worse, "willekeur {:+} is good news", w.by);
+                down += 1;
+            }
+            for (m, mv) in deck.meters.iter().zip(&moves) {
+                let (below, above) = m.tipping_points();
+                let (before, after) = (mv_before(&d, m, &deck), mv_before(&d, m, &deck) + mv.by);
+                assert_eq!(
+                    mv.worse,
+                    towards_danger(before, after, below, above),
+                    "{}",
+                    m.id
+                );
+            }
+        }
+    }
+    assert!(
+        up > 0 && down > 0,
+        "both kinds of move were seen ({up} up, {down} down)"
+    );
+}
+
+fn mv_before(
+    d: &kantelspel_rules::view::DecisionView,
+    m: &kantelspel_rules::deck::Meter,
+    deck: &Deck,
+) -> i32 {
+    let i = deck.meters.iter().position(|x| x.id == m.id).unwrap();
+    d.meters_before[i]
+}

@@ -98,6 +98,9 @@ pub struct Outgoing {
 pub struct WebFrame {
     pub kind: FrameKind,
     pub text: Arc<str>,
+    /// The same text deflated (raw deflate), for pages that can inflate it: screens and
+    /// differences long enough to gain by it. Made once and shared like the text.
+    pub zipped: Option<Arc<[u8]>>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -113,15 +116,38 @@ pub enum FrameKind {
 impl WebFrame {
     /// The frame for a message to a browser.
     pub fn of(msg: &HostMsg) -> WebFrame {
+        let kind = match msg {
+            HostMsg::State { .. } => FrameKind::Screen,
+            HostMsg::Patch(_) => FrameKind::Difference,
+            _ => FrameKind::Reply,
+        };
+        let text = protocol::browser_json(msg);
+        let zipped = (kind != FrameKind::Reply && text.len() >= ZIP_FROM)
+            .then(|| deflate(&text))
+            .flatten();
         WebFrame {
-            kind: match msg {
-                HostMsg::State { .. } => FrameKind::Screen,
-                HostMsg::Patch(_) => FrameKind::Difference,
-                _ => FrameKind::Reply,
-            },
-            text: Arc::from(protocol::browser_json(msg)),
+            kind,
+            text: Arc::from(text),
+            zipped,
         }
     }
+}
+
+/// Frames shorter than this go as text even to a page that inflates: deflate gains little on
+/// them, and the page's inflating costs more than the bytes.
+const ZIP_FROM: usize = 160;
+
+/// `text` as raw deflate (what the page's `DecompressionStream('deflate-raw')` takes); `None`
+/// when it does not come out shorter.
+fn deflate(text: &str) -> Option<Arc<[u8]>> {
+    use std::io::Write;
+    let mut z = flate2::write::DeflateEncoder::new(
+        Vec::with_capacity(text.len() / 2),
+        flate2::Compression::default(),
+    );
+    z.write_all(text.as_bytes()).ok()?;
+    let out = z.finish().ok()?;
+    (out.len() < text.len()).then(|| Arc::from(out))
 }
 
 impl std::ops::Deref for WebFrame {

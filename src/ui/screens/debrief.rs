@@ -408,9 +408,16 @@ fn swing(ui: &mut egui::Ui, tr: &Tr, view: &View, d: &DecisionView) {
     let moves: Vec<String> = view
         .meters
         .iter()
-        .zip(d.meters_after.iter().zip(&d.meters_before))
-        .filter(|(_, (a, b))| a != b)
-        .map(|(m, (a, b))| format!("{} {:+}", tx(tr, &m.label), a - b))
+        .zip(d.moves())
+        .filter(|(_, m)| m.by != 0)
+        .map(|(m, mv)| {
+            format!(
+                "{} {:+}{}",
+                tx(tr, &m.label),
+                mv.by,
+                if mv.worse { " ⚠" } else { "" }
+            )
+        })
         .collect();
     ui.label(format!(
         "{} {} — {}: {}  ({})",

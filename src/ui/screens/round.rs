@@ -7,7 +7,7 @@ use bevy_egui::{EguiContexts, egui};
 use super::{ScreenStep, Status, UiAction, link_words, tx};
 use crate::net::plugin::ClientLink;
 use crate::rules::session::Phase;
-use crate::rules::view::{DecisionView, View};
+use crate::rules::view::{DecisionView, MeterMove, View};
 use crate::ui::i18n::Tr;
 use crate::ui::theme;
 
@@ -186,15 +186,8 @@ pub fn phase_words(tr: &Tr, phase: Phase) -> &str {
 }
 
 /// How each meter moved in the latest decision, while its outcome is on screen.
-pub fn deltas(view: &View) -> Option<Vec<i32>> {
-    let d = view.last.as_ref()?;
-    Some(
-        d.meters_after
-            .iter()
-            .zip(&d.meters_before)
-            .map(|(a, b)| a - b)
-            .collect(),
-    )
+pub fn deltas(view: &View) -> Option<Vec<MeterMove>> {
+    Some(view.last.as_ref()?.moves())
 }
 
 fn lobby(

@@ -90,6 +90,18 @@ impl Meter {
     pub fn clamp(&self, value: i64) -> i32 {
         value.clamp(i64::from(self.min), i64::from(self.max)) as i32
     }
+
+    /// The values below and above which this meter ends the session, if it does.
+    pub fn tipping_points(&self) -> (Option<i32>, Option<i32>) {
+        let find = |below: bool| {
+            self.thresholds.iter().find_map(|t| match (t.when, t.then) {
+                (Bound::Below(b), Then::EndSession) if below => Some(b),
+                (Bound::Above(b), Then::EndSession) if !below => Some(b),
+                _ => None,
+            })
+        };
+        (find(true), find(false))
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -38,23 +38,18 @@ pub(super) fn resolution_event(
             ui.label(egui::RichText::new(split_words(tr, d)).size(26.0));
             ui.add_space(18.0);
         });
-        let changes: Vec<(usize, i32)> = d
-            .meters_after
-            .iter()
-            .zip(&d.meters_before)
-            .map(|(a, b)| a - b)
-            .enumerate()
-            .collect();
+        let changes: Vec<(usize, MeterMove)> = d.moves().into_iter().enumerate().collect();
         ui.columns(changes.len().max(1), |cols| {
             for (m, change) in changes {
                 let ui = &mut cols[m];
                 ui.vertical_centered(|ui| {
                     ui.label(egui::RichText::new(tx(tr, &view.meters[m].label)).size(24.0));
-                    let (text, colour) = match change {
-                        0 => ("±0".to_string(), theme::MUTED),
-                        c if c > 0 => (format!("+{c}"), theme::GOOD),
-                        c => (format!("−{}", c.abs()), theme::BAD),
+                    let text = match change.by {
+                        0 => "±0".to_string(),
+                        c if c > 0 => format!("+{c}"),
+                        c => format!("−{}", c.abs()),
                     };
+                    let colour = theme::move_colour(change);
                     ui.label(egui::RichText::new(text).size(64.0).strong().color(colour));
                     ui.label(
                         egui::RichText::new(tr.f(

@@ -12,6 +12,7 @@ use super::{HostForm, Screen, ScreenStep, Status, UiAction, facilitator_view, tx
 use crate::net::plugin::HostLink;
 use crate::net::protocol::Refusal;
 use crate::rules::session::{Intent, Phase, RuleError};
+use crate::rules::view::MeterMove;
 use crate::ui::i18n::Tr;
 use crate::ui::theme;
 

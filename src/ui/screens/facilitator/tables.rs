@@ -159,9 +159,9 @@ pub(super) fn tables_grid(
                     ui.vertical(|ui| {
                         ui.horizontal(|ui| {
                             ui.label(text(meter.value.to_string(), 24.0).strong());
-                            if let Some(d) = d.as_ref().map(|d| d[m]).filter(|d| *d != 0) {
-                                let colour = if d > 0 { theme::GOOD } else { theme::BAD };
-                                ui.label(text(format!("{d:+}"), 18.0).strong().color(colour));
+                            if let Some(d) = d.as_ref().map(|d| d[m]).filter(|d| d.by != 0) {
+                                let colour = theme::move_colour(d);
+                                ui.label(text(format!("{:+}", d.by), 18.0).strong().color(colour));
                             }
                         });
                         theme::meter_bar(ui, meter, egui::vec2(84.0 * big, 10.0 * big));
