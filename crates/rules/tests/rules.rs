@@ -996,7 +996,7 @@ fn every_decision_says_which_moves_go_towards_a_tipping_point() {
         "no move, no news"
     );
 
-    let deck = deck();
+    let deck = Arc::new(Deck::default_deck().expect("the default deck"));
     let willekeur = deck
         .meters
         .iter()
