@@ -228,6 +228,12 @@ fn the_page_is_small_and_needs_nothing_from_outside() {
         "{} bytes",
         page::page_weight()
     );
+    let sent = kantelspel::net::web::page_weight_gzipped();
+    assert!(sent * 2 < page::page_weight(), "gzipped {sent} bytes");
+    eprintln!(
+        "the page: {} bytes, {sent} bytes gzipped",
+        page::page_weight()
+    );
     for text in [page::INDEX_HTML, page::app_js(), page::STYLE_CSS] {
         for outside in ["http://", "https://", "//cdn", "@import"] {
             let hits: Vec<&str> = text
@@ -1103,4 +1109,145 @@ fn a_page_that_can_inflate_gets_deflated_frames_and_the_same_screens() {
         );
     });
     drop(host);
+}
+
+/// A link to the door from one of loopback's many addresses (127.0.0.N), as another device.
+async fn ws_from(web: SocketAddr, from: std::net::Ipv4Addr) -> Ws {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind(SocketAddr::from((from, 0))).unwrap();
+    let stream = socket
+        .connect(web)
+        .await
+        .expect("the door takes the connection");
+    let (raw, _) = tokio_tungstenite::client_async(
+        format!("ws://{web}/ws"),
+        tokio_tungstenite::MaybeTlsStream::Plain(stream),
+    )
+    .await
+    .expect("the door opens");
+    Ws {
+        raw,
+        screen: None,
+        zipped: 0,
+        zipped_bytes: 0,
+        inflated_bytes: 0,
+    }
+}
+
+/// A burst of wrong codes from many devices (45 addresses, 5 tries each: more than 200 in a
+/// minute) makes those devices wait, and nobody else: a newcomer with the right code, a
+/// projector page and a player coming back with her seat token all get in meanwhile.
+#[test]
+fn a_burst_of_wrong_codes_from_many_devices_locks_out_only_the_guessers() {
+    let host = host(false);
+    rt().block_on(async {
+        let (first, welcome) = join(host.web, "Fenna", "raadslid").await;
+        let token = welcome["token"].as_str().unwrap().to_string();
+        drop(first);
+        let mut refused = 0;
+        for n in 0..45u8 {
+            let from = std::net::Ipv4Addr::new(127, 0, 0, 10 + n);
+            for i in 0..CODE_TRIES_PER_MINUTE {
+                let mut ws = ws_from(host.web, from).await;
+                let wrong = json!({"t":"hello","code":format!("WRONG{i}"),"name":"x"});
+                ws.send(Message::text(wrong.to_string())).await.unwrap();
+                let r = next(&mut ws, Duration::from_secs(2))
+                    .await
+                    .expect("an answer");
+                assert_eq!(r["t"], "refused");
+                refused += 1;
+            }
+        }
+        assert_eq!(refused, 45 * CODE_TRIES_PER_MINUTE);
+        // A guesser's next try waits, even with the right code.
+        let mut guesser = ws_from(host.web, std::net::Ipv4Addr::new(127, 0, 0, 10)).await;
+        guesser
+            .send(Message::text(hello("y", None, None)))
+            .await
+            .unwrap();
+        let r = next(&mut guesser, Duration::from_secs(2)).await.unwrap();
+        assert_eq!(r["t"], "refused", "the guesser waits");
+        // The people who belong are let in.
+        let (_, newcomer) = join(host.web, "Gijs", "wethouder").await;
+        assert_eq!(newcomer["t"], "welcome", "a newcomer with the right code");
+        let mut back = ws(host.web).await;
+        back.send(Message::text(hello("Fenna", None, Some(&token))))
+            .await
+            .unwrap();
+        let w = until(&mut back, Duration::from_secs(5), |v| v["t"] == "welcome")
+            .await
+            .expect("back in her seat with the token");
+        assert_eq!(w["seat"], welcome["seat"]);
+        let mut projector = ws(host.web).await;
+        let watch = json!({"t":"watch","code":"TEST42"});
+        projector
+            .send(Message::text(watch.to_string()))
+            .await
+            .unwrap();
+        until(&mut projector, Duration::from_secs(5), |v| {
+            v["t"] == "state"
+        })
+        .await
+        .expect("the projector page sees the table");
+    });
+    let session = host.stop();
+    assert_eq!(session.seats.len(), 2, "Fenna and Gijs, no guesser");
+}
+
+/// The page's files go gzipped to a browser that asks for it, with a tag of their contents: a
+/// reload asks "still this one?" and costs a few hundred bytes.
+#[test]
+fn the_page_is_served_compressed_and_a_reload_costs_a_few_hundred_bytes() {
+    let host = host(false);
+    rt().block_on(async {
+        let get = async |path: &str, extra: &str| -> (String, Vec<u8>) {
+            let mut s = tokio::net::TcpStream::connect(host.web).await.unwrap();
+            let req = format!("GET {path} HTTP/1.1\r\nHost: x\r\n{extra}Connection: close\r\n\r\n");
+            s.write_all(req.as_bytes()).await.unwrap();
+            let mut out = Vec::new();
+            let _ = tokio::time::timeout(Duration::from_secs(5), s.read_to_end(&mut out)).await;
+            let end = out.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+            let head = String::from_utf8_lossy(&out[..end]).to_lowercase();
+            (head, out[end..].to_vec())
+        };
+        let mut total_first = 0;
+        let mut total_again = 0;
+        for path in ["/", "/app.js", "/style.css"] {
+            let (head, plain) = get(path, "").await;
+            assert!(head.starts_with("http/1.1 200"), "{head}");
+            assert!(!head.contains("content-encoding"), "no gzip unasked");
+            let (head, zipped) = get(path, "Accept-Encoding: gzip, deflate, br\r\n").await;
+            assert!(head.contains("content-encoding: gzip"), "{head}");
+            assert!(
+                zipped.len() * 2 < plain.len(),
+                "{path}: {} of {}",
+                zipped.len(),
+                plain.len()
+            );
+            let mut unzipped = Vec::new();
+            use std::io::Read;
+            flate2::read::GzDecoder::new(&zipped[..])
+                .read_to_end(&mut unzipped)
+                .unwrap();
+            assert_eq!(unzipped, plain, "{path}: the same file");
+            let etag = head
+                .lines()
+                .find_map(|l| l.strip_prefix("etag: "))
+                .expect("a tag")
+                .trim()
+                .to_string();
+            total_first += head.len() + zipped.len();
+            let (again, body) = get(
+                path,
+                &format!("Accept-Encoding: gzip\r\nIf-None-Match: {etag}\r\n"),
+            )
+            .await;
+            assert!(again.starts_with("http/1.1 304"), "{again}");
+            assert!(body.is_empty());
+            total_again += again.len();
+        }
+        assert!(total_again < 2_000, "a reload: {total_again} bytes");
+        assert!(total_first < 20_000, "the first load: {total_first} bytes");
+        eprintln!("page: first load {total_first} bytes gzipped, reload {total_again} bytes");
+    });
 }

@@ -237,7 +237,6 @@ rule =
 
 # The browser door.
 web =
-    .busy = Too many wrong codes are being tried. Wait a minute and try again.
     .wait = Too many wrong codes from this device. Try again in { $secs } s.
     .wrong_code = That code is not right. Check the code on the facilitator's screen.
     .hello_first = The first message must be a hello with the code.

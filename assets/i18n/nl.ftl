@@ -237,7 +237,6 @@ rule =
 
 # The browser door.
 web =
-    .busy = Er worden te veel verkeerde codes geprobeerd. Wacht een minuut en probeer het opnieuw.
     .wait = Te veel verkeerde codes vanaf dit apparaat. Probeer het over { $secs } s opnieuw.
     .wrong_code = Deze code klopt niet. Kijk nog eens naar de code op het scherm van de facilitator.
     .hello_first = Het eerste bericht moet een aanmelding met de code zijn.
