@@ -295,6 +295,115 @@ impl Browser {
     }
 }
 
+/// axe-core, the accessibility checker (the npm package `.ci/run` installs into `target/axe`).
+fn axe_source() -> Option<String> {
+    let path = std::env::var_os("KANTELSPEL_AXE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("target/axe/node_modules/axe-core/axe.min.js")
+        });
+    match std::fs::read_to_string(&path) {
+        Ok(s) => Some(s),
+        Err(e) => {
+            if std::env::var_os("KANTELSPEL_REQUIRE_BROWSER").is_some() {
+                panic!(
+                    "axe-core is missing at {}: {e} (npm install axe-core)",
+                    path.display()
+                );
+            }
+            eprintln!(
+                "\n*** accessibility checks NOT RUN: no axe-core at {} ***\n",
+                path.display()
+            );
+            None
+        }
+    }
+}
+
+impl Browser {
+    /// What axe-core finds against WCAG 2.1 A and AA (and its best practices) on the page as it
+    /// is now: each violation with up to three of the elements it found it on.
+    fn axe(&self, axe: &str) -> Vec<String> {
+        self.call(
+            "POST",
+            "/execute/sync",
+            Some(json!({"script": format!("{axe}\n;return typeof axe;"), "args": []})),
+        )
+        .expect("axe loads");
+        let found = self
+            .call(
+                "POST",
+                "/execute/async",
+                Some(json!({"script": "const done = arguments[arguments.length - 1]; \
+                    axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}}) \
+                    .then(r => done(r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' ' + (n.failureSummary || '').split('\\n').slice(1, 2).join('')).join(' | ')))) \
+                    .catch(e => done(['axe failed: ' + e]));", "args": []})),
+            )
+            .expect("axe runs");
+        found
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Presses keys as a keyboard does (`\u{E004}` Tab, `\u{E007}` Enter, `\u{E008}` Shift).
+    fn keys(&self, keys: &str) {
+        let mut actions = Vec::new();
+        for k in keys.chars() {
+            actions.push(json!({"type": "keyDown", "value": k.to_string()}));
+            actions.push(json!({"type": "keyUp", "value": k.to_string()}));
+        }
+        self.call(
+            "POST",
+            "/actions",
+            Some(json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]})),
+        )
+        .expect("keys");
+    }
+
+    /// Tabs until the focused element matches `css` (at most `most` presses).
+    fn tab_to(&self, css: &str, most: usize) {
+        for _ in 0..most {
+            let here = self.js(&format!(
+                "return document.activeElement && document.activeElement.matches({css:?})"
+            ));
+            if here == json!(true) {
+                return;
+            }
+            self.keys("\u{E004}");
+        }
+        panic!(
+            "Tab never reached `{css}`; focus is on {}",
+            self.js(
+                "const a = document.activeElement; return a ? a.outerHTML.slice(0, 120) : null"
+            )
+        );
+    }
+
+    /// Whether the page scrolls sideways (WCAG 1.4.10, reflow).
+    fn sideways(&self) -> i64 {
+        self.js(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth",
+        )
+        .as_i64()
+        .unwrap_or(0)
+    }
+
+    fn cdp(&self, cmd: &str, params: Value) {
+        self.call(
+            "POST",
+            "/goog/cdp/execute",
+            Some(json!({"cmd": cmd, "params": params})),
+        )
+        .expect("a DevTools command");
+    }
+}
+
 impl Drop for Browser {
     fn drop(&mut self) {
         let _ = http(self.port, "DELETE", &format!("/session/{}", self.id), None);
@@ -664,4 +773,253 @@ fn a_phone_chooses_its_table_and_an_observer_notes_what_they_see_there() {
         said.as_str().is_some_and(|s| s.contains("ronde")),
         "{said:?}"
     );
+}
+
+/// The players' page and the projector page for everyone (WCAG 2.1 AA): axe-core finds nothing
+/// in any state; the whole game is played with the keyboard alone; a new card takes the focus
+/// and a screen reader is told the turn and the outcome; nothing scrolls sideways at 320 or
+/// 640 CSS pixels (a phone; a laptop at 200 % zoom).
+#[test]
+fn the_page_is_usable_by_everyone_in_every_state_and_by_keyboard_alone() {
+    if !browser_available() {
+        return;
+    }
+    let Some(axe) = axe_source() else {
+        return;
+    };
+    let driver = Driver::start();
+    let core = HostCore::new(session(21, 5), None, "a11y".into());
+    let host = HostThread::start(
+        core,
+        Director::new(false, common::fast_pace(), Strategy::First),
+    );
+    let mut found: Vec<String> = Vec::new();
+    let check = |b: &Browser, state: &str, found: &mut Vec<String>| {
+        for v in b.axe(&axe) {
+            found.push(format!("{state}: {v}"));
+        }
+        let w = b.sideways();
+        if w > 0 {
+            found.push(format!("{state}: scrolls sideways by {w} px"));
+        }
+    };
+    let phone = driver.browser(390, 844);
+    let narrow = driver.browser(320, 700);
+
+    // The join form, and a wrong code refused in words.
+    phone.goto(&host.url());
+    phone.wait("#name", 20);
+    check(&phone, "join", &mut found);
+    narrow.goto(&host.url());
+    narrow.wait("#name", 20);
+    check(&narrow, "join at 320 px", &mut found);
+    narrow.type_into(&narrow.wait("#name", 5), "Wim");
+    narrow.type_into(&narrow.wait("#code", 5), "NOPE99");
+    narrow.click(&narrow.wait("#join", 5)).unwrap();
+    let start = Instant::now();
+    while !narrow.text("#error").contains("code klopt niet") {
+        assert!(start.elapsed() < Duration::from_secs(15), "no refusal");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    check(&narrow, "wrong code", &mut found);
+
+    // Joined by keyboard alone: Tab to the name, type, Tab to the code, type, Enter; a role by
+    // Tab and Enter.
+    phone.tab_to("#name", 10);
+    phone.keys("Karin");
+    phone.tab_to("#code", 5);
+    phone.keys("test-42\u{E007}");
+    phone.wait(".role-choice", 20);
+    phone.tab_to(".role-choice[data-role='raadslid']", 20);
+    phone.keys("\u{E007}");
+    phone.wait("#my-role", 10);
+    check(&phone, "lobby", &mut found);
+    narrow.join(&host.url(), "Wim", "raadslid");
+    check(&narrow, "lobby at 320 px", &mut found);
+
+    // The projector page, with an observer's note box.
+    let laptop = driver.browser(1366, 768);
+    laptop.goto(&format!("{}/projector", host.url()));
+    laptop.type_into(&laptop.wait("#observer", 20), "Noor");
+    laptop.type_into(&laptop.wait("#code", 5), "test-42");
+    laptop.click(&laptop.wait("#join", 5)).unwrap();
+    laptop.wait(".joinhere", 20);
+    check(&laptop, "projector lobby", &mut found);
+    let zoomed = driver.browser(640, 720);
+    zoomed.goto(&format!("{}/projector", host.url()));
+    zoomed.type_into(&zoomed.wait("#code", 20), "test-42");
+    zoomed.click(&zoomed.wait("#join", 5)).unwrap();
+    zoomed.wait(".joinhere", 20);
+    check(&zoomed, "projector lobby at 640 px", &mut found);
+
+    // The round.
+    add_bots(&host, &["wethouder", "ambtenaar", "wijkteamprofessional"]);
+    let card = card_for("raadslid");
+    host.with(move |link: &mut HostLink| {
+        link.core_mut()
+            .facilitate(&Intent::ChooseNext { card })
+            .unwrap();
+        link.core_mut().facilitate(&Intent::Start).unwrap();
+    });
+    phone.wait("#card-title", 10);
+    let start = Instant::now();
+    while phone.js("return document.activeElement && document.activeElement.id")
+        != json!("card-title")
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the new card did not take the focus"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let start = Instant::now();
+    while !phone
+        .js("return document.getElementById('say').textContent")
+        .as_str()
+        .is_some_and(|t| t.contains("aan zet"))
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the turn was not told"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    check(&phone, "own turn", &mut found);
+    check(&laptop, "projector round with notes", &mut found);
+    check(&zoomed, "projector round at 640 px", &mut found);
+
+    // A vote by keyboard: Tab from the card's title to the second option, Enter.
+    phone.tab_to(".option[data-option='1']", 12);
+    phone.keys("\u{E007}");
+    let start = Instant::now();
+    while phone.js("return document.querySelector('.option.chosen') !== null") != json!(true) {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the keyboard vote did not land"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    check(&phone, "voted, waiting for the others", &mut found);
+    check(&narrow, "someone else's vote is in, at 320 px", &mut found);
+
+    // A newcomer after the start waits at the door, and the page says so truthfully.
+    let late = driver.browser(390, 844);
+    late.goto(&host.url());
+    late.type_into(&late.wait("#name", 20), "Laat");
+    late.type_into(&late.wait("#code", 5), "test-42");
+    late.click(&late.wait("#join", 5)).unwrap();
+    late.wait("#waiting", 20);
+    assert!(
+        late.text("#status").contains("wacht op toelating"),
+        "{}",
+        late.text("#status")
+    );
+    check(&late, "waiting at the door", &mut found);
+
+    // The other raadslid votes: the outcome, told to the phone's screen reader.
+    narrow
+        .click(&narrow.wait(".option[data-option='1']", 10))
+        .unwrap();
+    phone.wait("#outcome", 10);
+    let start = Instant::now();
+    while !phone
+        .js("return document.getElementById('say').textContent")
+        .as_str()
+        .is_some_and(|t| t.contains("gesloten"))
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the outcome was not told"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    check(&phone, "outcome", &mut found);
+    check(&narrow, "outcome at 320 px", &mut found);
+    check(&laptop, "projector outcome", &mut found);
+
+    // The debrief.
+    host.with(|link: &mut HostLink| link.core_mut().facilitate(&Intent::End).unwrap());
+    phone.wait("#debrief-title", 10);
+    narrow.wait("#debrief-title", 10);
+    laptop.wait("#questions", 10);
+    check(&phone, "debrief", &mut found);
+    check(&narrow, "debrief at 320 px", &mut found);
+    check(&laptop, "projector debrief", &mut found);
+    check(&zoomed, "projector debrief at 640 px", &mut found);
+
+    assert!(found.is_empty(), "accessibility:\n{}", found.join("\n"));
+}
+
+/// What the page costs a slow phone: one browser, slowed four times by DevTools' CPU
+/// throttling, plays a session against native bots and times every update from its arrival to
+/// the screen laid out (applying the difference, drawing, layout), and the part after the frame
+/// was read (the rest is inflating). Reported, not asserted: these machines are shared.
+#[test]
+fn a_slow_phone_times_applying_and_drawing_each_update() {
+    if !browser_available() {
+        return;
+    }
+    let driver = Driver::start();
+    let core = HostCore::new(session(8, 4), None, "slow".into());
+    let pace = Pace {
+        briefing: Duration::from_millis(400),
+        decide: Duration::from_secs(30),
+        outcome: Duration::from_millis(600),
+        bot_delay: Duration::from_millis(150),
+    };
+    let host = HostThread::start(core, Director::new(true, pace, Strategy::First));
+    let phone = driver.browser(390, 844);
+    phone.join(&host.url(), "Sanne", "raadslid");
+    phone.cdp("Emulation.setCPUThrottlingRate", json!({"rate": 4}));
+    phone.js("window.kantelspelMeasure = []; return true;");
+    let mut bots = [
+        common::player_app(host.udp, code(), "Bo", "wethouder"),
+        common::player_app(host.udp, code(), "Cem", "ambtenaar"),
+        common::player_app(host.udp, code(), "Dewi", "wijkteamprofessional"),
+    ];
+    let my_turn = "const S = window.kantelspel; const v = S.view; if (!v || !v.card) return null; \
+        const me = v.seats.find(s => s.seat === S.seat); \
+        if (!me || me.voted || me.role !== v.card.deciding_role) return null; \
+        if (v.phase !== 'Briefing' && v.phase !== 'Deciding') return null; \
+        return v.card.options.length;";
+    let start = Instant::now();
+    loop {
+        for app in bots.iter_mut() {
+            app.update();
+        }
+        if phone.js(my_turn).as_u64().is_some()
+            && let Some(el) = phone.find(".option[data-option='0']")
+        {
+            let _ = phone.click(&el);
+        }
+        if host.with(|link: &mut HostLink| link.core().session().phase) == Phase::Ended {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(180),
+            "the session did not end"
+        );
+        std::thread::sleep(Duration::from_millis(30));
+    }
+    phone.wait("#debrief-title", 20);
+    let m = phone.js("return window.kantelspelMeasure");
+    let rows = m.as_array().cloned().unwrap_or_default();
+    let pick = |k: usize| {
+        let mut v: Vec<f64> = rows.iter().filter_map(|r| r[k].as_f64()).collect();
+        v.sort_by(f64::total_cmp);
+        v
+    };
+    let (total, apply) = (pick(0), pick(1));
+    assert!(apply.len() >= 10, "the phone timed its updates: {m}");
+    let at = |v: &[f64], q: f64| v[((v.len() - 1) as f64 * q).round() as usize];
+    eprintln!(
+        "a phone at 4x CPU slowdown, {} updates: applying and drawing median {:.1} ms, p90 {:.1} ms, slowest {:.1} ms; from arrival (inflating included) median {:.1} ms, p90 {:.1} ms",
+        apply.len(),
+        at(&apply, 0.5),
+        at(&apply, 0.9),
+        at(&apply, 1.0),
+        at(&total, 0.5),
+        at(&total, 0.9),
+    );
+    drop(host);
 }

@@ -277,6 +277,10 @@ report =
 
 # The players' page in the browser (assets/web/app.js asks for these by the attribute name).
 page =
+    .debrief_title = Debrief
+    .time_says = { $n } seconds left to vote.
+    .vote_closed = The vote is closed.
+    .say_round = { $n }: { $name }
     .observer_name = Your name, for your notes as an observer (optional)
     .note_label = A note on this round (the facilitator sees it in the debrief)
     .note_save = Note it

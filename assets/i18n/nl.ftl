@@ -277,6 +277,10 @@ report =
 
 # The players' page in the browser (assets/web/app.js asks for these by the attribute name).
 page =
+    .debrief_title = Nabespreking
+    .time_says = Nog { $n } seconden om te stemmen.
+    .vote_closed = De stemming is gesloten.
+    .say_round = { $n }: { $name }
     .observer_name = Je naam, voor je notities als observator (mag leeg blijven)
     .note_label = Notitie bij deze ronde (de facilitator ziet die in de nabespreking)
     .note_save = Noteren

@@ -49,7 +49,8 @@ function el(tag, attrs, ...kids) {
     if (k === 'class') e.className = v;
     // Through the CSSOM: the page's policy forbids style attributes in markup.
     else if (k === 'style') e.style.cssText = v;
-    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    // As a property, so a redraw that keeps this element can hand it the new handler.
+    else if (k.startsWith('on')) e[k] = v;
     else e.setAttribute(k, v === true ? '' : v);
   }
   for (const k of kids.flat()) {
@@ -94,6 +95,7 @@ function connect() {
   };
   // Frames are handled in the order they came, though a deflated one takes a moment to inflate.
   ws.onmessage = (m) => {
+    if (window.kantelspelMeasure && !S.arrived) S.arrived = performance.now();
     S.inbox = S.inbox.then(() => (typeof m.data === 'string' ? m.data : inflate(m.data))).then((text) => {
       if (S.ws !== ws) return;
       let msg;
@@ -141,6 +143,8 @@ function receive(msg) {
     }
     S.notice = tx(msg.text);
   } else if (msg.t === 'state' || msg.t === 'patch') {
+    S.applying = performance.now();
+    const before = S.view ? moment(S.view) : null;
     if (msg.t === 'state') {
       S.view = msg.view;
       S.connected = msg.connected;
@@ -158,6 +162,10 @@ function receive(msg) {
     S.retries = 0;
     if (S.screen !== 'play') S.screen = 'play';
     if (S.projector) S.retries = 0;
+    render();
+    status();
+    tell(before, moment(S.view));
+    return;
   }
   render();
   status();
@@ -234,6 +242,43 @@ function applyPatch(changes) {
   return true;
 }
 
+// ------------------------------------------------------------------ what a screen reader hears
+
+// The moment a screen shows: the phase, the round and the step. A screen reader is told when it
+// changes, in one short sentence, not the whole page again.
+function moment(v) {
+  return { phase: v.phase, round: v.round, card: v.card ? v.card.id : null, step: v.card ? v.card.step : null, paused: v.paused };
+}
+function say(text) {
+  const box = document.getElementById('say');
+  if (!box || !text) return;
+  // Emptied first, so the same sentence twice is read twice.
+  box.textContent = '';
+  setTimeout(() => { box.textContent = text; }, 50);
+}
+function tell(was, now) {
+  const v = S.view;
+  if (!v || (was && was.phase === now.phase && was.round === now.round && was.card === now.card && was.step === now.step)) return;
+  const newCard = v.card && (!was || was.card !== now.card || was.round !== now.round);
+  const parts = [];
+  if (now.phase === 'Lobby') parts.push(w('wait_start'));
+  else if (now.phase === 'Ended') parts.push(w('phase_Ended'), v.ending ? tx(v.ending.message) : '');
+  else if (now.phase === 'Resolved' && v.last) parts.push(w('vote_closed'), w('decided', { role: tx(v.roles[v.last.role].name), option: tx(v.last.option_label) }));
+  else if (v.card) {
+    if (newCard) parts.push(w('say_round', { n: w('round_of', { n: Math.min(v.round, v.rounds), of: v.rounds }), name: tx(v.card.title) }));
+    const mine = myRole(v);
+    if (!S.projector && (newCard || !was || was.step !== now.step || was.phase !== now.phase)) {
+      parts.push(mine === v.card.deciding_role ? w('your_turn') : w('others_decide', { role: tx(v.roles[v.card.deciding_role].name) }));
+    }
+  }
+  say(parts.filter((p) => p).join(' '));
+  // A new card: the reader starts at its title.
+  if (newCard && !S.projector) {
+    const h = document.getElementById('card-title');
+    if (h) h.focus({ preventScroll: false });
+  }
+}
+
 function send(msg) {
   if (S.ws && S.open) S.ws.send(JSON.stringify(msg));
 }
@@ -250,7 +295,32 @@ function status() {
 
 // ------------------------------------------------------------------ screens
 
+// Where the keyboard was before a redraw: the same control gets it back after, so a difference
+// arriving while someone tabs through the options does not throw them back to the top.
+function focusKey() {
+  const a = document.activeElement;
+  if (!a || a === document.body || !document.getElementById('app').contains(a)) return null;
+  if (a.dataset.option !== undefined) return `[data-option="${a.dataset.option}"]`;
+  if (a.dataset.role !== undefined) return `[data-role="${a.dataset.role}"]`;
+  return a.id ? '#' + a.id : null;
+}
+
 function render() {
+  const key = focusKey();
+  draw();
+  if (key) {
+    const again = document.querySelector(key);
+    if (again && again !== document.activeElement) again.focus({ preventScroll: true });
+  }
+  if (window.kantelspelMeasure && S.arrived) {
+    // For the browser test's timing: what applying and drawing cost, layout included.
+    void document.body.offsetHeight;
+    window.kantelspelMeasure.push([performance.now() - S.arrived, performance.now() - S.applying]);
+    S.arrived = 0;
+  }
+}
+
+function draw() {
   const app = document.getElementById('app');
   document.documentElement.lang = S.lang;
   document.documentElement.classList.toggle('projector', S.projector);
@@ -258,7 +328,7 @@ function render() {
   if (S.screen === 'join' || !S.view) {
     if (S.screen === 'join') { app.replaceChildren(joinForm()); return; }
     if (S.waiting) { app.replaceChildren(el('div', { class: 'card mine', id: 'waiting' }, el('h1', {}, w('waiting_title')), el('p', {}, w('waiting_text')))); return; }
-    app.replaceChildren(el('p', { class: 'muted' }, w('connecting')), S.notice ? el('p', { class: 'notice error', id: 'notice' }, S.notice) : null);
+    app.replaceChildren(el('h1', {}, 'Kantelspel'), el('p', { class: 'muted' }, w('connecting')), S.notice ? el('p', { class: 'notice error', id: 'notice' }, S.notice) : null);
     return;
   }
   const v = S.view;
@@ -269,9 +339,34 @@ function render() {
   else if (v.phase === 'Lobby') parts.push(...lobby(v));
   else if (v.phase === 'Ended') parts.push(...header(v), ...debrief(v));
   else parts.push(...header(v), ...round(v));
-  app.replaceChildren(...parts);
+  reconcile(app, parts.filter((p) => p));
   notes();
   tick();
+}
+
+// Brings `parent`'s children to `kids` touching only what differs: an unchanged part of the
+// screen keeps its elements (and the browser its layout of them), so a tick of who has voted
+// redraws the list of voters and nothing else.
+const HANDLERS = ['onclick', 'onsubmit', 'onchange', 'oninput'];
+function reconcile(parent, kids) {
+  const old = Array.from(parent.childNodes);
+  kids.forEach((k, i) => {
+    const o = old[i];
+    if (!o) { parent.appendChild(k); return; }
+    if (o.isEqualNode(k)) { for (const h of HANDLERS) if (k[h]) o[h] = k[h]; return; }
+    if (o.nodeType === 1 && k.nodeType === 1 && o.tagName === k.tagName && sameAttributes(o, k)) {
+      for (const h of HANDLERS) o[h] = k[h] || null;
+      reconcile(o, Array.from(k.childNodes));
+      return;
+    }
+    parent.replaceChild(k, o);
+  });
+  for (let i = kids.length; i < old.length; i++) old[i].remove();
+}
+function sameAttributes(a, b) {
+  if (a.attributes.length !== b.attributes.length) return false;
+  for (const at of a.attributes) if (b.getAttribute(at.name) !== at.value) return false;
+  return true;
 }
 
 // An observer's note box: outside the page's redrawn part, so what is being typed stays.
@@ -430,7 +525,7 @@ function round(v) {
   if (!card) return out;
   const mine = myRole(v);
   for (const n of v.news || []) out.push(el('p', { class: 'news' }, tx(n)));
-  out.push(el('h1', { id: 'card-title' }, tx(card.title)));
+  out.push(el('h1', { id: 'card-title', tabindex: '-1' }, tx(card.title)));
   const own = mine !== null && mine !== undefined;
   out.push(el('div', { class: 'card' + (own ? ' mine' : ''), id: 'briefing' },
     el('div', { class: 'label' }, own ? w('your_briefing', { role: roleName(v, mine) }) : w('general')),
@@ -461,7 +556,7 @@ function step(v, card, mine) {
     const chosen = ours && iVoted && myVote === i;
     const b = el('button', {
       type: 'button', class: 'option' + (chosen ? ' chosen' : '') + (ours && !v.paused && S.open ? '' : ' readonly'),
-      'data-option': i, 'aria-pressed': ours ? String(chosen) : null, disabled: !ours || v.paused || !S.open,
+      'data-option': i, 'data-step': key, 'aria-pressed': ours ? String(chosen) : null, disabled: !ours || v.paused || !S.open,
       onclick: () => {
         if (!S.open) return;
         S.votes[key] = i;
@@ -511,6 +606,8 @@ function decision(v, d, big) {
 
 function debrief(v) {
   const out = [];
+  // The projector page has its heading in the bar above; a player's debrief gets its own.
+  if (!S.projector) out.push(el('h1', { id: 'debrief-title' }, w('debrief_title')));
   if (v.ending) out.push(el('div', { class: 'card ending', id: 'ending' }, el('div', { class: 'label' }, w('ending')), el('h2', {}, tx(v.ending.message))));
   out.push(el('h2', {}, w('chart')), chart(v));
   out.push(el('h2', {}, w('decisions')));
@@ -580,7 +677,7 @@ function projector(v) {
     return out;
   }
   out.push(...header(v));
-  if (v.phase === 'Ended') return out.concat(debrief(v));
+  if (v.phase === 'Ended') return out.concat(el('h1', {}, tx(v.deck_title) + ' · ' + w('debrief_title')), debrief(v));
   const card = v.card;
   if (!card) return out;
   for (const n of v.news || []) out.push(el('p', { class: 'news' }, tx(n)));
@@ -602,6 +699,11 @@ function tick() {
   const clock = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`;
   t.textContent = S.lang === 'en' ? `${clock} ${w('time_left')}` : `${w('time_left')} ${clock}`;
   t.classList.toggle('low', left <= 15);
+  // Read out at a minute and at ten seconds, not every second.
+  for (const mark of [60, 10]) {
+    if (left <= mark && S.lastLeft > mark && !S.view.paused) say(w('time_says', { n: mark }));
+  }
+  S.lastLeft = left;
 }
 setInterval(tick, 1000);
 

@@ -145,7 +145,7 @@ pub fn run(args: BenchWebArgs) -> i32 {
         );
         if args.parts {
             let mut by_size: Vec<_> = parts.into_iter().collect();
-            by_size.sort_by(|a, b| b.1.cmp(&a.1));
+            by_size.sort_by_key(|p| std::cmp::Reverse(p.1));
             let per = |v: u64| v as f64 / n as f64 / f64::from(rounds.max(1));
             let line: Vec<String> = by_size
                 .iter()
