@@ -394,6 +394,19 @@ impl Browser {
         .unwrap_or(0)
     }
 
+    /// Waits until the page's status region (what a screen reader hears) says `words`.
+    fn told(&self, words: &str, what: &str) {
+        let start = Instant::now();
+        while !self
+            .js("return document.getElementById('say').textContent")
+            .as_str()
+            .is_some_and(|t| t.contains(words))
+        {
+            assert!(start.elapsed() < Duration::from_secs(10), "{what}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     fn cdp(&self, cmd: &str, params: Value) {
         self.call(
             "POST",
@@ -872,18 +885,7 @@ fn the_page_is_usable_by_everyone_in_every_state_and_by_keyboard_alone() {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
-    let start = Instant::now();
-    while !phone
-        .js("return document.getElementById('say').textContent")
-        .as_str()
-        .is_some_and(|t| t.contains("aan zet"))
-    {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "the turn was not told"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    phone.told("aan zet", "the turn was not told");
     check(&phone, "own turn", &mut found);
     check(&laptop, "projector round with notes", &mut found);
     check(&zoomed, "projector round at 640 px", &mut found);
@@ -921,18 +923,7 @@ fn the_page_is_usable_by_everyone_in_every_state_and_by_keyboard_alone() {
         .click(&narrow.wait(".option[data-option='1']", 10))
         .unwrap();
     phone.wait("#outcome", 10);
-    let start = Instant::now();
-    while !phone
-        .js("return document.getElementById('say').textContent")
-        .as_str()
-        .is_some_and(|t| t.contains("gesloten"))
-    {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "the outcome was not told"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    phone.told("gesloten", "the outcome was not told");
     check(&phone, "outcome", &mut found);
     check(&narrow, "outcome at 320 px", &mut found);
     check(&laptop, "projector outcome", &mut found);
