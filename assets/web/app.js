@@ -69,12 +69,40 @@ function sv(tag, attrs, ...kids) {
 
 // ------------------------------------------------------------------ connection
 
-// The host deflates the longer frames for a page that can inflate them (about half the bytes
-// over the room's Wi-Fi); an older browser gets them as text.
+// The host deflates frames for a page that can inflate them (src/net/zip.rs): a screen alone
+// (kind 0), or a role's differences as one stream (kind 2 starts one, kind 1 continues it, with
+// an index to notice a missed frame), a fraction of the bytes over the room's Wi-Fi. An older
+// browser gets them as text.
 const ZIP = typeof DecompressionStream === 'function';
-function inflate(buffer) {
-  const stream = new Blob([buffer]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
+function inflate(bytes) {
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
   return new Response(stream).text();
+}
+function unzipFrame(buffer) {
+  const b = new Uint8Array(buffer);
+  if (b[0] === 0) return inflate(b.subarray(1));
+  if (b[0] === 2) S.z = inflater(b[1]);
+  if (b[0] > 2 || !S.z || S.z.next !== b[1]) { S.z = null; return Promise.reject(new Error('a missed frame')); }
+  S.z.next = (S.z.next + 1) & 255;
+  return S.z.push(b.subarray(2));
+}
+// One stream's inflater: frames end with a newline, and each comes out whole as it arrives.
+function inflater(first) {
+  const ds = new DecompressionStream('deflate-raw');
+  const writer = ds.writable.getWriter();
+  const reader = ds.readable.pipeThrough(new TextDecoderStream()).getReader();
+  const z = { next: first, text: '' };
+  z.push = async (bytes) => {
+    writer.write(bytes).catch(() => {});
+    for (;;) {
+      const i = z.text.indexOf('\n');
+      if (i >= 0) { const line = z.text.slice(0, i); z.text = z.text.slice(i + 1); return line; }
+      const { value, done } = await reader.read();
+      if (done) throw new Error('the stream ended');
+      z.text += value;
+    }
+  };
+  return z;
 }
 
 function connect() {
@@ -84,6 +112,7 @@ function connect() {
   const ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws');
   ws.binaryType = 'arraybuffer';
   S.ws = ws;
+  S.z = null;
   ws.onopen = () => {
     S.open = true;
     const table = S.saved.table || null;
@@ -96,7 +125,7 @@ function connect() {
   // Frames are handled in the order they came, though a deflated one takes a moment to inflate.
   ws.onmessage = (m) => {
     if (window.kantelspelMeasure && !S.arrived) S.arrived = performance.now();
-    S.inbox = S.inbox.then(() => (typeof m.data === 'string' ? m.data : inflate(m.data))).then((text) => {
+    S.inbox = S.inbox.then(() => (typeof m.data === 'string' ? m.data : unzipFrame(m.data))).then((text) => {
       if (S.ws !== ws) return;
       let msg;
       try { msg = JSON.parse(text); } catch (e) { return; }

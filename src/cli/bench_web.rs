@@ -367,6 +367,7 @@ async fn player(
     let mut seen = Seen::new();
     let mut bytes = 0u64;
     let mut parts = Parts::new();
+    let mut inflater = crate::net::zip::Inflater::default();
     let mut voted_on = None;
     let mut screen: Option<(u64, Screen)> = None;
     while let Some(msg) = ws.next().await {
@@ -374,14 +375,26 @@ async fn player(
         // page does).
         let (wire, text) = match msg {
             Ok(Message::Text(text)) => (text.len(), text.to_string()),
-            Ok(Message::Binary(zipped)) => {
-                use std::io::Read;
-                let mut text = String::new();
-                flate2::read::DeflateDecoder::new(&zipped[..])
-                    .read_to_string(&mut text)
-                    .map_err(|e| format!("a deflated frame did not inflate: {e}"))?;
-                (zipped.len(), text)
-            }
+            Ok(Message::Binary(zipped)) => match inflater.read(&zipped) {
+                Ok(text) => (zipped.len(), text),
+                // A frame of the stream went missing (the door skipped differences for a link
+                // that fell behind): ask for the whole screen, as the page does.
+                Err(crate::net::zip::Unzip::Gap) => {
+                    if screen
+                        .as_ref()
+                        .is_some_and(|(_, s)| s.view.phase != Phase::Lobby)
+                    {
+                        bytes += zipped.len() as u64;
+                    }
+                    if screen.take().is_some() {
+                        ws.send(Message::text(r#"{"t":"resync"}"#))
+                            .await
+                            .map_err(|e| e.to_string())?;
+                    }
+                    continue;
+                }
+                Err(why) => return Err(format!("a deflated frame: {why}")),
+            },
             Err(_) => return Err("the host closed the link".into()),
             Ok(_) => continue,
         };

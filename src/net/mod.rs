@@ -19,3 +19,4 @@ pub mod seat_store;
 pub mod transport;
 pub mod web;
 pub mod workshop;
+pub mod zip;

@@ -8,7 +8,7 @@
 //! room for.
 
 use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr, TcpListener as StdListener};
+use std::net::{IpAddr, SocketAddr};
 use std::sync::mpsc::{Receiver, Sender};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -38,6 +38,12 @@ pub const WEB_THREAD: &str = "kantelspel-web";
 pub const WEB_PORT_OFFSET: u16 = 2;
 /// Open TCP connections the door holds at once; more are closed on arrival.
 pub const MAX_CONNECTIONS: usize = 4096;
+/// Connections the system queues before the door accepts them: a room arriving at once (the
+/// default of 128 drops the rest, and a phone waits a second to try again).
+const LISTEN_BACKLOG: u32 = 1024;
+/// A connection that takes nothing of what is written to it for this long is closed: a request
+/// that never reads its answer holds no slot for long.
+pub const WRITE_WAIT: Duration = Duration::from_secs(10);
 /// A link that has not said hello with a code by then is closed.
 pub const HELLO_WAIT: Duration = Duration::from_secs(10);
 /// An HTTP request whose headers have not arrived by then is closed.
@@ -229,11 +235,13 @@ pub struct WebEdge {
 impl WebEdge {
     /// Opens the door on `bind` for a workshop of `tables` tables with `code`.
     pub fn start(bind: SocketAddr, code: JoinCode, tables: usize) -> Result<WebEdge, String> {
-        let listener = StdListener::bind(bind)
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| format!("cannot start the web server: {e}"))?;
+        let listener = runtime
+            .block_on(async { listen(bind) })
             .map_err(|e| format!("cannot listen on {bind} (the web page): {e}"))?;
-        listener
-            .set_nonblocking(true)
-            .map_err(|e| format!("cannot listen on {bind}: {e}"))?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
         let (tx, events) = std::sync::mpsc::channel();
         let (frames, frames_rx) = std::sync::mpsc::sync_channel(FRAMES_QUEUED);
@@ -250,10 +258,6 @@ impl WebEdge {
             tries: Mutex::new(HashMap::new()),
         });
         let (stop, stopped) = oneshot::channel();
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| format!("cannot start the web server: {e}"))?;
         let shared = door.clone();
         std::thread::Builder::new()
             .name(WEB_THREAD.into())
@@ -439,6 +443,75 @@ impl AsRef<[u8]> for ArcBytes {
     }
 }
 
+/// A connection that gives up on a peer that stops taking what is written to it: a write (or
+/// flush) that waits longer than [`WRITE_WAIT`] fails, and hyper closes the connection.
+struct Stalls<T> {
+    inner: T,
+    since: Option<std::pin::Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl<T> Stalls<T> {
+    fn new(inner: T) -> Stalls<T> {
+        Stalls { inner, since: None }
+    }
+
+    /// `Pending` from the socket starts the clock (or checks it); anything else stops it.
+    fn waited<R>(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+        r: std::task::Poll<std::io::Result<R>>,
+    ) -> std::task::Poll<std::io::Result<R>> {
+        use std::future::Future;
+        if r.is_ready() {
+            self.since = None;
+            return r;
+        }
+        let clock = self
+            .since
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(WRITE_WAIT)));
+        if clock.as_mut().poll(cx).is_ready() {
+            return std::task::Poll::Ready(Err(std::io::ErrorKind::TimedOut.into()));
+        }
+        std::task::Poll::Pending
+    }
+}
+
+impl<T: tokio::io::AsyncRead + Unpin> tokio::io::AsyncRead for Stalls<T> {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl<T: tokio::io::AsyncWrite + Unpin> tokio::io::AsyncWrite for Stalls<T> {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        let r = std::pin::Pin::new(&mut self.inner).poll_write(cx, buf);
+        self.waited(cx, r)
+    }
+
+    fn poll_flush(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        let r = std::pin::Pin::new(&mut self.inner).poll_flush(cx);
+        self.waited(cx, r)
+    }
+
+    fn poll_shutdown(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
 /// Counts a connection out when its task ends, however it ends.
 struct Left(Arc<Door>, IpAddr);
 
@@ -448,10 +521,26 @@ impl Drop for Left {
     }
 }
 
-async fn serve(listener: StdListener, door: Arc<Door>, mut stopped: oneshot::Receiver<()>) {
-    let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
-        return;
+/// The door's listening socket, with room for a whole room arriving at once.
+fn listen(bind: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    let socket = if bind.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
     };
+    // As the standard library does on Unix (a restarted host gets its port back at once); on
+    // Windows the same flag would let another program take the port too.
+    #[cfg(unix)]
+    socket.set_reuseaddr(true)?;
+    socket.bind(bind)?;
+    socket.listen(LISTEN_BACKLOG)
+}
+
+async fn serve(
+    listener: tokio::net::TcpListener,
+    door: Arc<Door>,
+    mut stopped: oneshot::Receiver<()>,
+) {
     let room = Arc::new(Semaphore::new(MAX_CONNECTIONS));
     let app = router(door.clone());
     loop {
@@ -493,7 +582,7 @@ async fn serve(listener: StdListener, door: Arc<Door>, mut stopped: oneshot::Rec
                 .timer(TokioTimer::new())
                 .header_read_timeout(HEADER_WAIT)
                 .max_buf_size(16 * 1024)
-                .serve_connection(TokioIo::new(stream), service)
+                .serve_connection(TokioIo::new(Stalls::new(stream)), service)
                 .with_upgrades()
                 .await;
         });

@@ -171,7 +171,11 @@ impl Workshop {
 
     /// A browser's first message, as the web door read it to check the code.
     pub fn receive_hello(&mut self, client: ClientId, hello: BrowserMsg, now: Duration) {
+        let zip = hello.zip();
         self.take_in(client, Inbound::browser(hello), now);
+        if let Some(t) = self.routes.get(&client) {
+            self.tables[*t].core.set_zip(client, zip);
+        }
     }
 
     /// Hands a message, decoded once, to the link's table; a link without one yet is routed by

@@ -170,8 +170,10 @@ impl ProgrammeChoice {
 /// The rules' edition a session follows. A journal keeps the edition it was written under, so
 /// a session from before a change in the draw replays as it was played.
 /// 1: the first rules. 2: a crisis opened by a raised flag comes before other cards; a
-/// delayed effect that would fall after the last round lands in the last round.
-pub const RULES_EDITION: u32 = 2;
+/// delayed effect that would fall after the last round lands in the last round. 3: a name with
+/// characters that show nothing or turn text around is refused, and a name that looks like a
+/// seated player's (Latin letters swapped for Cyrillic or Greek look-alikes) counts as theirs.
+pub const RULES_EDITION: u32 = 3;
 
 /// An observer's note, with the round it was made in (0: before the start).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -196,17 +198,71 @@ impl Intent {
 }
 
 /// A person's name as the room sees it (a player's, one waiting at the door, an observer's):
-/// trimmed, 1 to [`MAX_NAME_CHARS`] characters, no control characters. The one name rule.
+/// trimmed, 1 to [`MAX_NAME_CHARS`] characters, no control characters and none that show
+/// nothing or turn the text around (a zero-width space, a right-to-left override): two names
+/// that look the same on the facilitator's screen must be the same name. The one name rule.
 pub fn checked_name(name: &str) -> Result<&str, RuleError> {
+    checked_name_under(RULES_EDITION, name)
+}
+
+/// The name rule of an edition: before edition 3 only control characters were refused.
+fn checked_name_under(edition: u32, name: &str) -> Result<&str, RuleError> {
     let name = name.trim();
     if name.is_empty()
         || name.chars().count() > MAX_NAME_CHARS
         || name.chars().any(char::is_control)
+        || (edition >= 3 && name.chars().any(invisible))
     {
         Err(RuleError::BadName)
     } else {
         Ok(name)
     }
+}
+
+/// Characters that take no room or turn the text around: format characters, joiners, variation
+/// selectors, fillers, bidirectional controls.
+fn invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'
+        | '\u{FFA0}' | '\u{FFF0}'..='\u{FFFB}' | '\u{E0000}'..='\u{E007F}')
+}
+
+/// How a name looks: lower case, with the Cyrillic and Greek letters that look like Latin ones
+/// (and full-width forms) read as those. "Bram" with a Cyrillic "а" looks like "bram".
+pub fn name_look(name: &str) -> String {
+    name.trim()
+        .chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'а' | 'α' => 'a',
+            'в' | 'β' => 'b',
+            'с' | 'ϲ' => 'c',
+            'ԁ' => 'd',
+            'е' | 'ε' => 'e',
+            'һ' => 'h',
+            'і' | 'ι' | 'ӏ' => 'i',
+            'ј' => 'j',
+            'к' | 'κ' => 'k',
+            'м' => 'm',
+            'н' | 'η' => 'n',
+            'о' | 'ο' | 'σ' => 'o',
+            'р' | 'ρ' => 'p',
+            'ԛ' => 'q',
+            'ѕ' => 's',
+            'т' | 'τ' => 't',
+            'υ' => 'u',
+            'ν' => 'v',
+            'ԝ' | 'ω' => 'w',
+            'х' | 'χ' => 'x',
+            'у' | 'γ' => 'y',
+            'ᴢ' => 'z',
+            // Full-width Latin letters and digits.
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFF01 + 0x21).unwrap_or(c),
+            c => c,
+        })
+        .collect()
 }
 
 /// A note as it is kept: trimmed, 1 to [`MAX_NOTE_CHARS`] characters. The one note rule.
@@ -552,10 +608,18 @@ impl Session {
 
     /// The seat that carries this name, whatever its case: names are unique in a session.
     pub fn seat_named(&self, name: &str) -> Option<SeatId> {
-        let lower = name.trim().to_lowercase();
+        // From edition 3 a name is taken by how it looks, not by its bytes.
+        let look = |n: &str| {
+            if self.edition >= 3 {
+                name_look(n)
+            } else {
+                n.trim().to_lowercase()
+            }
+        };
+        let wanted = look(name);
         self.seats
             .iter()
-            .find(|(_, s)| s.name.to_lowercase() == lower)
+            .find(|(_, s)| look(&s.name) == wanted)
             .map(|(id, _)| *id)
     }
 
@@ -750,7 +814,7 @@ impl Session {
                 if sender != Sender::Observer {
                     return Err(RuleError::NotObserver);
                 }
-                let name = checked_name(name)?;
+                let name = checked_name_under(self.edition, name)?;
                 let text = checked_note(text)?;
                 let word = super::words::say(super::Lang::Nl, "common.observer", &[]);
                 let text = checked_note(&format!("{name} ({word}): {text}"))?.to_string();
@@ -914,7 +978,7 @@ impl Session {
         bot: bool,
         ev: &mut Vec<Event>,
     ) -> Result<(), RuleError> {
-        let name = checked_name(name)?;
+        let name = checked_name_under(self.edition, name)?;
         if self.seat_named(name).is_some() {
             return Err(RuleError::NameTaken(name.to_string()));
         }

@@ -1044,3 +1044,45 @@ fn mv_before(
     let i = deck.meters.iter().position(|x| x.id == m.id).unwrap();
     d.meters_before[i]
 }
+
+/// Two names that look the same on the facilitator's screen are one name: a zero-width space or
+/// a right-to-left override is refused, and "Brаm" with a Cyrillic "а" is Bram's.
+#[test]
+fn a_name_that_looks_like_another_is_that_name() {
+    use kantelspel_rules::session::{checked_name, name_look};
+    let mut s = Session::new(deck(), 1, 3);
+    ok(&mut s, F, seat("Bram", "b"));
+    for sneaky in [
+        "Br\u{200B}am",
+        "\u{202E}marB",
+        "Bram\u{FEFF}",
+        "B\u{2060}ram",
+    ] {
+        assert_eq!(checked_name(sneaky), Err(RuleError::BadName), "{sneaky:?}");
+        assert_eq!(refused(&mut s, F, seat(sneaky, "b")), RuleError::BadName);
+    }
+    for alike in ["Brаm", "BRAM", "Вrаm", "Ｂｒａｍ"] {
+        assert_eq!(name_look(alike), "bram", "{alike:?}");
+        assert!(matches!(
+            refused(&mut s, F, seat(alike, "b")),
+            RuleError::NameTaken(_)
+        ));
+        assert!(s.seat_named(alike).is_some());
+    }
+    // Names in other scripts are names like any other.
+    for other in ["Ирина", "Zoë", "محمد"] {
+        ok(
+            &mut s,
+            F,
+            Intent::AddSeat {
+                name: other.into(),
+                role: None,
+                bot: false,
+            },
+        );
+    }
+    // A journal of edition 2 replays its names as they were taken then.
+    let mut old = Session::with_edition(deck(), 1, 3, 2);
+    ok(&mut old, F, seat("Bram", "b"));
+    ok(&mut old, F, seat("Brаm", "b"));
+}

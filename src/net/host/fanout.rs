@@ -2,6 +2,7 @@
 //! once per kind of link.
 
 use super::*;
+use crate::net::zip;
 
 impl HostCore {
     pub(super) fn refuse(&mut self, client: ClientId, refusal: Refusal) {
@@ -92,6 +93,7 @@ impl HostCore {
                         seq,
                         patch: patch.map(Encoded::new),
                         full: None,
+                        streamed: None,
                     }
                 });
                 let Some(conn) = self.conns.get_mut(&client) else {
@@ -122,7 +124,36 @@ impl HostCore {
                 let Some(encoded) = encoded else { continue };
                 match kind {
                     LinkKind::Udp => self.out.messages.push((client, encoded.native())),
-                    LinkKind::Web => self.out.web.push((client, encoded.web())),
+                    LinkKind::Web => {
+                        let mut frame = encoded.web();
+                        if !fits {
+                            // A whole screen: the page starts over, outside any stream.
+                            conn.stream = None;
+                        } else if conn.zip {
+                            // The role's stream, deflated once for every page that follows it.
+                            let (epoch, starts, bytes) =
+                                sending.streamed.get_or_insert_with(|| {
+                                    let stream = match self.streams.get_mut(&key) {
+                                        Some(s) if !s.worn() => s,
+                                        _ => {
+                                            self.next_stream += 1;
+                                            self.streams
+                                                .insert(key, zip::Stream::new(self.next_stream));
+                                            self.streams.get_mut(&key).expect("just put")
+                                        }
+                                    };
+                                    let bytes = stream.frame(&frame.text);
+                                    (stream.epoch, bytes[0] == zip::STARTS, bytes)
+                                });
+                            if *starts || conn.stream == Some(*epoch) {
+                                conn.stream = Some(*epoch);
+                                frame.zipped = Some(bytes.clone());
+                            } else if let Some(s) = self.streams.get_mut(&key) {
+                                s.waiting = true;
+                            }
+                        }
+                        self.out.web.push((client, frame));
+                    }
                 }
             }
         }
@@ -136,6 +167,9 @@ struct Sends {
     seq: u64,
     patch: Option<Encoded>,
     full: Option<Encoded>,
+    /// The difference as the next frame of the role's deflated stream: the stream's number,
+    /// whether this frame starts it, and the bytes.
+    streamed: Option<(u32, bool, Arc<[u8]>)>,
 }
 
 /// A message encoded for each kind of link at most once.

@@ -155,6 +155,7 @@ impl HostCore {
     pub fn resync(&mut self, client: ClientId) {
         if let Some(c) = self.conns.get_mut(&client) {
             c.screen = None;
+            c.stream = None;
             self.touch();
         }
     }

@@ -26,9 +26,18 @@ impl HostCore {
                 messages: 0,
                 screen: None,
                 lang: Lang::default(),
+                zip: false,
+                stream: None,
             },
         );
         true
+    }
+
+    /// Whether a link's page inflates deflated frames (it said so in its first message).
+    pub fn set_zip(&mut self, client: ClientId, zip: bool) {
+        if let Some(c) = self.conns.get_mut(&client) {
+            c.zip = zip;
+        }
     }
 
     /// Makes a connection a projector: it gets the public view (no briefing of any role) and

@@ -79,6 +79,10 @@ struct Conn {
     screen: Option<u64>,
     /// The language its screen shows: the only one its texts are sent in.
     lang: Lang,
+    /// A page that inflates deflated frames (`net::zip`).
+    zip: bool,
+    /// The stream of its role's differences this page follows (its number), if any.
+    stream: Option<u32>,
 }
 
 /// What the shell must do after the host has had its say.
@@ -98,8 +102,9 @@ pub struct Outgoing {
 pub struct WebFrame {
     pub kind: FrameKind,
     pub text: Arc<str>,
-    /// The same text deflated (raw deflate), for pages that can inflate it: screens and
-    /// differences long enough to gain by it. Made once and shared like the text.
+    /// The same frame deflated (`net::zip`), for pages that can inflate it: screens and
+    /// differences long enough to gain by it, alone or in their role's stream. Made once and
+    /// shared like the text.
     pub zipped: Option<Arc<[u8]>>,
 }
 
@@ -122,8 +127,8 @@ impl WebFrame {
             _ => FrameKind::Reply,
         };
         let text = protocol::browser_json(msg);
-        let zipped = (kind != FrameKind::Reply && text.len() >= ZIP_FROM)
-            .then(|| deflate(&text))
+        let zipped = (kind != FrameKind::Reply)
+            .then(|| super::zip::alone(&text))
             .flatten();
         WebFrame {
             kind,
@@ -131,23 +136,6 @@ impl WebFrame {
             zipped,
         }
     }
-}
-
-/// Frames shorter than this go as text even to a page that inflates: deflate gains little on
-/// them, and the page's inflating costs more than the bytes.
-const ZIP_FROM: usize = 160;
-
-/// `text` as raw deflate (what the page's `DecompressionStream('deflate-raw')` takes); `None`
-/// when it does not come out shorter.
-fn deflate(text: &str) -> Option<Arc<[u8]>> {
-    use std::io::Write;
-    let mut z = flate2::write::DeflateEncoder::new(
-        Vec::with_capacity(text.len() / 2),
-        flate2::Compression::default(),
-    );
-    z.write_all(text.as_bytes()).ok()?;
-    let out = z.finish().ok()?;
-    (out.len() < text.len()).then(|| Arc::from(out))
 }
 
 impl std::ops::Deref for WebFrame {
@@ -185,6 +173,9 @@ pub struct HostCore {
     /// number: the base the next differences are taken from.
     screens: HashMap<(Option<RoleIdx>, Lang), (u64, Screen)>,
     next_screen: u64,
+    /// Each role's differences in each language as one deflated stream, for pages that inflate.
+    streams: HashMap<(Option<RoleIdx>, Lang), super::zip::Stream>,
+    next_stream: u32,
     timer_left: Option<u32>,
     rng: rand_chacha::ChaCha8Rng,
     /// What was accepted while the session waited in the lobby (seats, roles, the timer): played
@@ -218,6 +209,8 @@ impl HostCore {
             changes: 0,
             screens: HashMap::new(),
             next_screen: 1,
+            streams: HashMap::new(),
+            next_stream: 0,
             timer_left: None,
             rng: rand_chacha::ChaCha8Rng::seed_from_u64(seed ^ 0xb07),
             lobby_log: Vec::new(),
