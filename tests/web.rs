@@ -264,6 +264,17 @@ struct Ws {
 }
 
 impl Ws {
+    fn new(raw: Raw) -> Ws {
+        Ws {
+            raw,
+            screen: None,
+            zipped: 0,
+            zipped_bytes: 0,
+            inflated_bytes: 0,
+            inflater: Default::default(),
+        }
+    }
+
     async fn send(&mut self, m: Message) -> Result<(), tokio_tungstenite::tungstenite::Error> {
         self.raw.send(m).await
     }
@@ -312,14 +323,7 @@ async fn ws(web: SocketAddr) -> Ws {
     let (ws, _) = tokio_tungstenite::connect_async(format!("ws://{web}/ws"))
         .await
         .expect("the door opens");
-    Ws {
-        raw: ws,
-        screen: None,
-        zipped: 0,
-        zipped_bytes: 0,
-        inflated_bytes: 0,
-        inflater: Default::default(),
-    }
+    Ws::new(ws)
 }
 
 /// The next JSON frame, or `None` when the link closed or `wait` passed.
@@ -737,22 +741,30 @@ fn path_tricks_find_nothing_but_the_page() {
     drop(host);
 }
 
+/// A journal's header for the default deck with the tests' join code.
+fn journal_header(
+    seed: u64,
+    rounds: u32,
+    seat_secret: u64,
+) -> kantelspel::rules::journal::JournalHeader {
+    kantelspel::rules::journal::JournalHeader {
+        version: kantelspel::rules::journal::JOURNAL_VERSION,
+        deck_name: kantelspel::rules::deck::DEFAULT_DECK_NAME.into(),
+        deck_source: kantelspel::rules::deck::DEFAULT_DECK.into(),
+        seed,
+        rounds,
+        created_unix: 2,
+        join_code: "TEST42".into(),
+        seat_secret,
+        edition: kantelspel::rules::session::RULES_EDITION,
+    }
+}
+
 #[test]
 fn a_resumed_host_honours_the_seat_tokens_its_players_hold_and_names_alone_take_nothing() {
     use kantelspel::net::journal_file::JournalFile;
-    use kantelspel::rules::journal::{JOURNAL_VERSION, JournalHeader};
     let dir = common::temp_dir("web-resume");
-    let header = JournalHeader {
-        version: JOURNAL_VERSION,
-        deck_name: kantelspel::rules::deck::DEFAULT_DECK_NAME.into(),
-        deck_source: kantelspel::rules::deck::DEFAULT_DECK.into(),
-        seed: 3,
-        rounds: 4,
-        created_unix: 2,
-        join_code: "TEST42".into(),
-        seat_secret: 0x5eed,
-        edition: kantelspel::rules::session::RULES_EDITION,
-    };
+    let header = journal_header(3, 4, 0x5eed);
     let file = JournalFile::create(&dir, &header).unwrap();
     let path = file.path().to_path_buf();
     let session = Session::new(Arc::new(Deck::default_deck().unwrap()), 3, 4);
@@ -1123,14 +1135,7 @@ async fn ws_from(web: SocketAddr, from: std::net::Ipv4Addr) -> Ws {
     )
     .await
     .expect("the door opens");
-    Ws {
-        raw,
-        screen: None,
-        zipped: 0,
-        zipped_bytes: 0,
-        inflated_bytes: 0,
-        inflater: Default::default(),
-    }
+    Ws::new(raw)
 }
 
 /// A burst of wrong codes from many devices (45 addresses, 5 tries each: more than 200 in a
@@ -1275,4 +1280,245 @@ fn a_request_that_never_reads_its_answer_is_let_go() {
         assert!(answers < 400, "the door kept writing: {answers} answers");
         eprintln!("a reader that stalled got {answers} of 400 answers before the door let go");
     });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Churn: a compressed workshop of 40 browser players
+// ---------------------------------------------------------------------------------------------
+
+type Acks = Arc<std::sync::Mutex<Vec<(u64, u32, usize)>>>;
+
+/// One browser player through a workshop with drops and a host that dies: it votes when its
+/// role decides, notes a vote as acknowledged once its screen shows it, drops its link when
+/// told and comes back with its seat token, and follows the host to wherever it comes back.
+/// Returns the seats it was welcomed into, in order.
+async fn churner(
+    name: String,
+    role: &'static str,
+    door: Arc<std::sync::Mutex<SocketAddr>>,
+    mut drops: tokio::sync::mpsc::UnboundedReceiver<()>,
+    acks: Acks,
+) -> Vec<u64> {
+    let mut token: Option<String> = None;
+    let mut seats = Vec::new();
+    let mut voted_on: Option<(u32, usize)> = None;
+    let deadline = Instant::now() + Duration::from_secs(240);
+    'links: while Instant::now() < deadline {
+        let at = *door.lock().unwrap();
+        let Ok(Ok((raw, _))) = tokio::time::timeout(
+            Duration::from_secs(2),
+            tokio_tungstenite::connect_async(format!("ws://{at}/ws")),
+        )
+        .await
+        else {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            continue;
+        };
+        let mut ws = Ws::new(raw);
+        let z = json!({"t": "hello", "code": "TEST42", "name": name, "role": role, "token": token, "zip": true});
+        if ws.send(Message::text(z.to_string())).await.is_err() {
+            continue;
+        }
+        let mut seat = None;
+        loop {
+            let frame = tokio::select! {
+                f = next(&mut ws, Duration::from_secs(600)) => f,
+                _ = drops.recv() => {
+                    // The phone drops off the Wi-Fi for a moment.
+                    drop(ws);
+                    tokio::time::sleep(Duration::from_millis(300)).await;
+                    continue 'links;
+                }
+            };
+            let Some(v) = frame else {
+                // The host went away: find it again.
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue 'links;
+            };
+            if v["t"] == "welcome" {
+                token = v["token"].as_str().map(str::to_string);
+                seat = v["seat"].as_u64();
+                seats.push(seat.unwrap());
+                continue;
+            }
+            if v["t"] != "state" {
+                continue;
+            }
+            let view = &v["view"];
+            if view["phase"] == "Ended" {
+                return seats;
+            }
+            let Some(me) = view["seats"]
+                .as_array()
+                .and_then(|s| s.iter().find(|s| s["seat"].as_u64() == seat))
+            else {
+                continue;
+            };
+            let (round, step) = (
+                view["round"].as_u64().unwrap_or(0) as u32,
+                view["card"]["step"].as_u64().unwrap_or(0) as usize,
+            );
+            if me["voted"] == true && voted_on == Some((round, step)) {
+                let mut a = acks.lock().unwrap();
+                if !a.contains(&(seat.unwrap(), round, step)) {
+                    a.push((seat.unwrap(), round, step));
+                }
+            }
+            let open = view["phase"] == "Briefing" || view["phase"] == "Deciding";
+            if open && me["role"] == view["card"]["deciding_role"] && me["voted"] == false {
+                voted_on = Some((round, step));
+                let vote = json!({"t": "vote", "round": round, "step": step, "option": 0});
+                let _ = ws.send(Message::text(vote.to_string())).await;
+            }
+        }
+    }
+    seats
+}
+
+/// 40 browser players, a tenth of whom drop and come back every (compressed) minute, and a host
+/// killed once mid-session and resumed from its journal: the session ends with every vote a
+/// player saw acknowledged in the journal, and every player back in the seat they started in.
+#[test]
+fn a_workshop_with_drops_and_a_host_that_dies_loses_no_acknowledged_vote_and_no_seat() {
+    use kantelspel::net::journal_file::{self, JournalFile};
+    use kantelspel::rules::journal::{self, Record, Who};
+    use rand::{RngExt, SeedableRng};
+    let dir = common::temp_dir("web-churn");
+    let header = journal_header(9, 6, 0xc4u64);
+    let file = JournalFile::create(&dir, &header).unwrap();
+    let path = file.path().to_path_buf();
+    let session = Session::new(Arc::new(Deck::default_deck().unwrap()), 9, 6);
+    let pace = kantelspel::net::director::Pace {
+        briefing: Duration::from_millis(200),
+        decide: Duration::from_secs(4),
+        outcome: Duration::from_millis(300),
+        bot_delay: Duration::ZERO,
+    };
+    let director = || Director::new(true, pace, Strategy::First);
+    // As `serve --auto` does: the room stays open after the start.
+    let open = |host: &HostThread| host.with(|l: &mut HostLink| l.core_mut().set_room_open(true));
+    let mut host = HostThread::start(
+        HostCore::new(session, Some(file), "churn".into()),
+        director(),
+    );
+    open(&host);
+    let door = Arc::new(std::sync::Mutex::new(host.web));
+    let acks: Acks = Arc::default();
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(40);
+    let (seats, dropped, lost_host) = rt().block_on(async {
+        let mut drops = Vec::new();
+        let mut players = Vec::new();
+        for i in 0..40 {
+            let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+            drops.push(tx);
+            // The deck takes three aldermen; the rest of the room spreads over the other roles.
+            let role = if i < 3 {
+                "wethouder"
+            } else {
+                ["raadslid", "ambtenaar", "wijkteamprofessional"][i % 3]
+            };
+            players.push(tokio::spawn(churner(
+                format!("Speler {i}"),
+                role,
+                door.clone(),
+                rx,
+                acks.clone(),
+            )));
+        }
+        let (mut dropped, mut killed) = (0, false);
+        let start = Instant::now();
+        while host.with(|l: &mut HostLink| l.core().session().seats.len()) < 40 {
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "the room did not sit down"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        loop {
+            // A compressed minute: a tenth of the room drops and comes back.
+            tokio::time::sleep(Duration::from_millis(250)).await;
+            for _ in 0..4 {
+                let _ = drops[rng.random_range(0..drops.len())].send(());
+                dropped += 1;
+            }
+            let (phase, round) =
+                host.with(|l: &mut HostLink| (l.core().session().phase, l.core().session().round));
+            if phase == Phase::Ended {
+                break;
+            }
+            if !killed && round >= 3 {
+                // The laptop's program dies: nothing more is written; it is started again
+                // from its journal, on a new port.
+                killed = true;
+                drop(std::mem::replace(
+                    &mut host,
+                    HostThread::start(
+                        kantelspel::net::host::resume(&path, Some("TEST42"), None)
+                            .expect("the journal resumes")
+                            .core,
+                        director(),
+                    ),
+                ));
+                open(&host);
+                *door.lock().unwrap() = host.web;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(200),
+                "the workshop did not end"
+            );
+        }
+        let mut seats = Vec::new();
+        for p in players {
+            seats.push(
+                tokio::time::timeout(Duration::from_secs(60), p)
+                    .await
+                    .expect("every player sees the end")
+                    .unwrap(),
+            );
+        }
+        (seats, dropped, killed)
+    });
+    assert!(lost_host, "the host died once");
+    let session = host.stop();
+    // Every player back in the seat they started in, and no seat more.
+    for (i, s) in seats.iter().enumerate() {
+        assert!(s.len() >= 2, "player {i} came back at least once: {s:?}");
+        assert!(
+            s.iter().all(|x| *x == s[0]),
+            "player {i} changed seats: {s:?}"
+        );
+    }
+    assert_eq!(session.seats.len(), 40, "no seat was added or lost");
+    // Every acknowledged vote is in the journal.
+    let text = journal_file::read_text(&path).unwrap();
+    let parsed = journal::parse(&text).unwrap();
+    let journaled: std::collections::HashSet<(u64, u32, usize)> = parsed
+        .entries
+        .iter()
+        .filter_map(|e| match (e.sender, &e.intent) {
+            (Who::Seat(s), Record::Vote { round, step, .. }) => Some((s as u64, *round, *step)),
+            _ => None,
+        })
+        .collect();
+    let acks = acks.lock().unwrap().clone();
+    assert!(acks.len() >= 10, "votes were acknowledged: {}", acks.len());
+    for a in &acks {
+        assert!(
+            journaled.contains(a),
+            "an acknowledged vote is missing: {a:?}"
+        );
+    }
+    // And the journal replays to the session the host ended with.
+    let replayed = journal::replay(
+        journal::deck_of(&parsed.header).unwrap(),
+        &parsed.header,
+        &parsed.entries,
+    )
+    .unwrap();
+    assert_eq!(replayed.decisions, session.decisions);
+    eprintln!(
+        "churn: 40 players, {dropped} drops, the host killed and resumed once; {} votes acknowledged, all in the journal; every player back in their seat",
+        acks.len()
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }
