@@ -1522,3 +1522,67 @@ fn a_workshop_with_drops_and_a_host_that_dies_loses_no_acknowledged_vote_and_no_
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// With the room open after the start (as `serve --auto` keeps it), links that say hello and
+/// vanish leave no seats behind once they have been gone a while; a newcomer who comes back with
+/// the seat token meanwhile, or who voted, keeps theirs.
+#[test]
+fn hellos_that_vanish_leave_no_ghosts_at_the_table() {
+    use kantelspel::net::host::GHOST_WINDOW;
+    let mut h = seated();
+    h.set_room_open(true);
+    let before = h.session().seats.len();
+    for c in 100..120u64 {
+        assert!(h.connect_link(c, LinkKind::Web, T));
+        h.receive_web(c, &hello(&format!("spook {c}"), Some("raadslid"), None), T);
+        h.take_outgoing(T);
+        h.disconnect(c);
+    }
+    assert_eq!(
+        h.session().seats.len(),
+        before + 20,
+        "they wait a while for a return"
+    );
+    // One whose Wi-Fi drops comes back with the seat token within the while, and keeps it.
+    h.connect_link(200, LinkKind::Web, T);
+    h.receive_web(200, &hello("Blijver", Some("raadslid"), None), T);
+    let token = frames(&h.take_outgoing(T), 200)
+        .into_iter()
+        .find(|f| f["t"] == "welcome")
+        .unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    h.disconnect(200);
+    let later = GHOST_WINDOW - Duration::from_secs(1);
+    h.connect_link(202, LinkKind::Web, later);
+    h.receive_web(202, &hello("Blijver", None, Some(&token)), later);
+    h.take_outgoing(GHOST_WINDOW * 3);
+    assert_eq!(
+        h.session().seats.len(),
+        before + 1,
+        "the 20 that vanished are gone"
+    );
+    assert!(
+        h.session().seat_named("Blijver").is_some(),
+        "one who came back stays"
+    );
+    // One who voted at once keeps it too, gone or not.
+    let s = h.session();
+    let cur = s.current.as_ref().unwrap();
+    let (round, step) = (s.round, cur.step);
+    let decides = s.deck().roles[s.deck().cards[cur.card].steps[step].role]
+        .id
+        .clone();
+    let now = GHOST_WINDOW * 3;
+    h.connect_link(201, LinkKind::Web, now);
+    h.receive_web(201, &hello("Snelle", Some(&decides), None), now);
+    let vote = json!({"t": "vote", "round": round, "step": step, "option": 0}).to_string();
+    h.receive_web(201, &vote, now);
+    h.disconnect(201);
+    h.take_outgoing(GHOST_WINDOW * 5);
+    assert!(
+        h.session().seat_named("Snelle").is_some(),
+        "a voter is no ghost"
+    );
+}

@@ -233,6 +233,7 @@ rule =
     .bad_programme = A programme has at least one card (each card once) and 1 to { $max } rounds.
     .not_observer = Only an observer who gave a name writes a note at the table.
     .notes_full = This table keeps no more notes from observers.
+    .table_full = This table has no seats left.
     .bad_note = A note has 1 to { $max } characters.
 
 # The browser door.

@@ -233,6 +233,7 @@ rule =
     .bad_programme = Een programma heeft minstens één kaart (elke kaart één keer) en 1 tot { $max } rondes.
     .not_observer = Alleen een observator met een naam schrijft een notitie bij de tafel.
     .notes_full = Deze tafel bewaart geen notities van observatoren meer.
+    .table_full = Aan deze tafel is geen plaats meer.
     .bad_note = Een notitie heeft 1 tot { $max } tekens.
 
 # The browser door.

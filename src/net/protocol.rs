@@ -200,6 +200,7 @@ impl Refusal {
             // Refused while joining: there is no seat to go back to.
             Refusal::Rule(
                 RuleError::RoleFull(_)
+                | RuleError::TableFull
                 | RuleError::BadName
                 | RuleError::NameTaken(_)
                 | RuleError::UnknownRole(_),
@@ -509,6 +510,7 @@ pub fn rule_error_text(e: &RuleError) -> Text {
         RuleError::CardUnderway => text("rule.card_underway", &[]),
         RuleError::NotObserver => text("rule.not_observer", &[]),
         RuleError::NotesFull => text("rule.notes_full", &[]),
+        RuleError::TableFull => text("rule.table_full", &[]),
         RuleError::UnknownProgramme(p) => text("rule.unknown_programme", &[("programme", p)]),
         RuleError::BadProgramme => text(
             "rule.bad_programme",

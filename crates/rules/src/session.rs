@@ -17,6 +17,9 @@ pub type SeatId = u32;
 
 /// Longest name a player may use; keeps the roster readable on a projector.
 pub const MAX_NAME_CHARS: usize = 40;
+/// Seats one table takes, bots included (from edition 3): the most a quiz game takes in one
+/// room, far beyond a workshop, and a bound on what a stream of hellos can make.
+pub const MAX_SEATS: usize = 2_000;
 /// Longest phase timer, one hour.
 pub const MAX_TIMER_SECS: u32 = 3600;
 /// More rounds than any workshop can hold (a deck's own limit, used here too).
@@ -499,6 +502,8 @@ pub enum RuleError {
     NotObserver,
     #[error("this table keeps no more notes from observers")]
     NotesFull,
+    #[error("this table has no more seats ({MAX_SEATS})")]
+    TableFull,
 }
 
 /// What a resolution changed, so the facilitator can override or revoke it.
@@ -979,6 +984,9 @@ impl Session {
         ev: &mut Vec<Event>,
     ) -> Result<(), RuleError> {
         let name = checked_name_under(self.edition, name)?;
+        if self.edition >= 3 && self.seats.len() >= MAX_SEATS {
+            return Err(RuleError::TableFull);
+        }
         if self.seat_named(name).is_some() {
             return Err(RuleError::NameTaken(name.to_string()));
         }

@@ -1086,3 +1086,27 @@ fn a_name_that_looks_like_another_is_that_name() {
     ok(&mut old, F, seat("Bram", "b"));
     ok(&mut old, F, seat("Brаm", "b"));
 }
+
+/// A table takes at most MAX_SEATS seats: a stream of hellos cannot grow it without end.
+#[test]
+fn a_table_has_a_last_seat() {
+    use kantelspel_rules::session::MAX_SEATS;
+    let mut s = Session::new(deck(), 1, 3);
+    for i in 0..MAX_SEATS {
+        ok(
+            &mut s,
+            F,
+            Intent::AddSeat {
+                name: format!("speler {i}"),
+                role: None,
+                bot: false,
+            },
+        );
+    }
+    let last = Intent::AddSeat {
+        name: "een te veel".into(),
+        role: None,
+        bot: false,
+    };
+    assert_eq!(refused(&mut s, F, last), RuleError::TableFull);
+}

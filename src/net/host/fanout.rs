@@ -33,6 +33,8 @@ impl HostCore {
     /// or who is online wait up to `VIEW_INTERVAL`, so a room of 200 voting at once does not
     /// send 200 full views to each of them.
     pub fn take_outgoing(&mut self, now: Duration) -> Outgoing {
+        self.clock = self.clock.max(now);
+        self.clear_ghosts();
         let due = self.urgent
             || self
                 .last_broadcast
@@ -158,6 +160,25 @@ impl HostCore {
             }
         }
         std::mem::take(&mut self.out)
+    }
+}
+
+impl HostCore {
+    /// Takes away the seats of newcomers after the start who left without a vote and did not
+    /// come back within [`GHOST_WINDOW`].
+    fn clear_ghosts(&mut self) {
+        let gone: Vec<SeatId> = self
+            .fresh
+            .iter()
+            .filter(|(_, left)| left.is_some_and(|t| self.clock.saturating_sub(t) >= GHOST_WINDOW))
+            .map(|(seat, _)| *seat)
+            .collect();
+        for seat in gone {
+            self.fresh.remove(&seat);
+            if self.session.seats.contains_key(&seat) {
+                let _ = self.act(Sender::Host, &Intent::RemoveSeat { seat });
+            }
+        }
     }
 }
 

@@ -19,6 +19,7 @@ impl HostCore {
     /// table, and hands it on as it is): within the link's budget it meets the gate; one that
     /// could not be read is refused.
     pub fn take(&mut self, client: ClientId, msg: Result<Inbound, Refusal>, now: Duration) {
+        self.clock = self.clock.max(now);
         if !self.within_budget(client, now) {
             return;
         }
@@ -54,7 +55,11 @@ impl HostCore {
                         c.last_note = Some(now);
                     }
                 }
-                Ok(_) => {}
+                Ok(_) => {
+                    if let (Intent::Vote { .. }, Sender::Seat(seat)) = (&intent, sender) {
+                        self.fresh.remove(&seat);
+                    }
+                }
                 Err(r) => self.refuse(client, r),
             },
             Err(r) => self.refuse(client, r),
@@ -201,6 +206,8 @@ impl HostCore {
             .session
             .seat_named(&name)
             .and_then(|id| Some((id, self.session.seats.get(&id)?.bot)));
+        // A seat made now, after the start (the room open), is fresh until its first vote.
+        let fresh = existing.is_none() && self.session.phase != Phase::Lobby;
         let seat = match existing {
             Some((_, true)) => {
                 self.refuse(client, Refusal::Rule(RuleError::NameTaken(name)));
@@ -251,6 +258,9 @@ impl HostCore {
                 }
             }
         };
+        if fresh {
+            self.fresh.insert(seat, None);
+        }
         self.seat(client, seat);
     }
 }

@@ -114,8 +114,12 @@ impl HostCore {
 
     pub fn disconnect(&mut self, client: ClientId) {
         if let Some(c) = self.conns.remove(&client)
-            && c.seat.is_some()
+            && let Some(seat) = c.seat
         {
+            let others = self.conns.values().any(|o| o.seat == Some(seat));
+            if !others && let Some(left) = self.fresh.get_mut(&seat) {
+                *left = Some(self.clock);
+            }
             self.touch();
             self.roster_version += 1;
         }
@@ -275,6 +279,9 @@ impl HostCore {
     /// Puts a connection in its seat and tells it the seat's token.
     pub(super) fn seat(&mut self, client: ClientId, seat: SeatId) {
         self.stop_waiting(client);
+        if let Some(left) = self.fresh.get_mut(&seat) {
+            *left = None;
+        }
         if let Some(c) = self.conns.get_mut(&client) {
             c.seat = Some(seat);
             c.watching = false;

@@ -40,6 +40,10 @@ pub type ClientId = u64;
 /// An observer writes a note at most this often.
 pub const OBSERVER_NOTE_EVERY: Duration = Duration::from_secs(3);
 
+/// A newcomer after the start who leaves without a vote and is not back within this long
+/// leaves no seat behind: hellos that vanish make no ghosts at the table.
+pub const GHOST_WINDOW: Duration = Duration::from_secs(60);
+
 /// How often views go out when only votes or connections changed.
 pub const VIEW_INTERVAL: Duration = Duration::from_millis(250);
 
@@ -177,6 +181,11 @@ pub struct HostCore {
     streams: HashMap<(Option<RoleIdx>, Lang), super::zip::Stream>,
     next_stream: u32,
     timer_left: Option<u32>,
+    /// The shell's clock as of its last call (for what happens without one: a link going).
+    clock: Duration,
+    /// Seats made after the start (the room open) that have not voted yet, with when their last
+    /// link went, if it did.
+    fresh: HashMap<SeatId, Option<Duration>>,
     rng: rand_chacha::ChaCha8Rng,
     /// What was accepted while the session waited in the lobby (seats, roles, the timer): played
     /// again on a deck reloaded there. Emptied at the start.
@@ -212,6 +221,8 @@ impl HostCore {
             streams: HashMap::new(),
             next_stream: 0,
             timer_left: None,
+            clock: Duration::ZERO,
+            fresh: HashMap::new(),
             rng: rand_chacha::ChaCha8Rng::seed_from_u64(seed ^ 0xb07),
             lobby_log: Vec::new(),
         }
