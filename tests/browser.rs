@@ -1014,3 +1014,60 @@ fn a_slow_phone_times_applying_and_drawing_each_update() {
     );
     drop(host);
 }
+
+/// A page that is left (another site, the back button) lets go of its link at once, so the
+/// host shows its seat offline within seconds and nobody else is told the name is in use; back
+/// on the page (from Chromium's back/forward cache, or loaded again) it takes its seat again.
+#[test]
+fn a_page_that_is_left_goes_offline_and_comes_back_to_its_seat() {
+    if !browser_available() {
+        return;
+    }
+    let driver = Driver::start();
+    let core = HostCore::new(session(4, 4), None, "left".into());
+    let host = HostThread::start(
+        core,
+        Director::new(false, common::fast_pace(), Strategy::First),
+    );
+    let phone = driver.browser(390, 844);
+    phone.join(&host.url(), "Lotte", "raadslid");
+    let seat = phone.js("return window.kantelspel.seat");
+    let online =
+        |host: &HostThread| host.with(|link: &mut HostLink| link.core().connected_seats().len());
+    assert_eq!(online(&host), 1);
+    // Away to another page of another site (nothing is fetched: it is a data URL).
+    phone.goto("data:text/html,<h1>elders</h1>");
+    let start = Instant::now();
+    while online(&host) != 0 {
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "the page that was left still holds its link"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let offline_after = start.elapsed();
+    // And back.
+    phone.call("POST", "/back", Some(json!({}))).expect("back");
+    let start = Instant::now();
+    while online(&host) != 1 {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the page did not come back"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    phone.wait("#my-role", 10);
+    assert_eq!(
+        phone.js("return window.kantelspel.seat"),
+        seat,
+        "the same seat"
+    );
+    let restored = phone.js("return window.kantelspel.restored || 0");
+    eprintln!(
+        "a page that was left showed offline after {} ms; back from the back/forward cache: {}",
+        offline_after.as_millis(),
+        restored != json!(0)
+    );
+    let session = host.stop();
+    assert_eq!(session.seats.len(), 1, "no second seat");
+}

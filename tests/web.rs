@@ -1586,3 +1586,24 @@ fn hellos_that_vanish_leave_no_ghosts_at_the_table() {
         "a voter is no ghost"
     );
 }
+
+/// Pings count in a link's budget like any frame: a flood of them closes the link.
+#[test]
+fn a_flood_of_pings_closes_the_link() {
+    let host = host(false);
+    rt().block_on(async {
+        let (mut ws, _) = join(host.web, "Pim", "raadslid").await;
+        for _ in 0..500 {
+            if ws.send(Message::Ping(Default::default())).await.is_err() {
+                break;
+            }
+        }
+        assert!(
+            closed(&mut ws, Duration::from_secs(5)).await,
+            "the flood was let go on"
+        );
+        // The door still serves the others.
+        let (_, welcome) = join(host.web, "Anna", "wethouder").await;
+        assert_eq!(welcome["t"], "welcome");
+    });
+}

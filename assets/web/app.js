@@ -762,6 +762,7 @@ window.addEventListener('pagehide', () => {
 });
 // Back on the page from that cache: take the seat again with the token.
 window.addEventListener('pageshow', (e) => {
+  if (e.persisted) S.restored = (S.restored || 0) + 1;
   if (e.persisted && !S.ws && S.saved.code && (S.projector || S.saved.token)) {
     S.screen = S.view ? 'play' : 'connecting';
     connect();
