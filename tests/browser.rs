@@ -1,6 +1,9 @@
 //! Players in a real browser: headless Chromium driven over WebDriver joins a real host with the
 //! code, picks a role, reads its briefing, votes, sees the outcome, reloads and keeps its seat;
-//! and two browsers with two native bots play a whole session to the same end.
+//! two browsers with two native bots play a whole session to the same end; axe-core checks
+//! every state against WCAG 2.1 AA and the game is played by keyboard alone; a page that is
+//! left goes offline and comes back from the back/forward cache; a phone slowed four times
+//! times its updates.
 //!
 //! Needs Debian's `chromium` and `chromium-driver` (`.ci/run` installs them). Without them the
 //! tests say so loudly and pass, unless `KANTELSPEL_REQUIRE_BROWSER` is set, as CI sets it.

@@ -1,6 +1,7 @@
 //! Browser players: the host core with web links (one gate, one view function, seat tokens),
 //! and the real door over loopback TCP with a plain WebSocket client (wrong codes, hostile
-//! frames, idle and slow connections, path tricks, native and browser players in one role).
+//! frames, idle and slow connections, path tricks, native and browser players in one role,
+//! deflated frames, the page's files gzipped, 40 players churning through a host that dies).
 
 mod common;
 
