@@ -1568,6 +1568,18 @@ fn hellos_that_vanish_leave_no_ghosts_at_the_table() {
         h.session().seat_named("Blijver").is_some(),
         "one who came back stays"
     );
+    // One who read the screen a while and then lost the Wi-Fi for good keeps the seat too.
+    use kantelspel::net::host::HELLO_AND_GONE;
+    let at = GHOST_WINDOW * 3;
+    h.connect_link(203, LinkKind::Web, at);
+    h.receive_web(203, &hello("Lezer", Some("raadslid"), None), at);
+    h.take_outgoing(at + HELLO_AND_GONE + Duration::from_secs(1));
+    h.disconnect(203);
+    h.take_outgoing(at + GHOST_WINDOW * 2);
+    assert!(
+        h.session().seat_named("Lezer").is_some(),
+        "one who stayed is no ghost"
+    );
     // One who voted at once keeps it too, gone or not.
     let s = h.session();
     let cur = s.current.as_ref().unwrap();

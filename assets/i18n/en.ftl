@@ -24,6 +24,7 @@ debrief =
     .title = Debrief
 
 door =
+    .written_otherwise = ⚠ Not written as ‘{ $name }’: { $chars }. It looks the same; it is another name.
     .admit_as = Let in as:
     .claims = Already has a seat under this name, but not its token on this device.
     .give_back = Give the seat back

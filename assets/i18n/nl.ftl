@@ -24,6 +24,7 @@ debrief =
     .title = Nabespreking
 
 door =
+    .written_otherwise = ⚠ Niet geschreven als ‘{ $name }’: { $chars }. Lijkt hetzelfde, is een andere naam.
     .admit_as = Toelaten als:
     .claims = Heeft al een plaats met deze naam, maar dit apparaat niet de sleutel ervan.
     .give_back = Plaats teruggeven

@@ -73,7 +73,8 @@ function sv(tag, attrs, ...kids) {
 // (kind 0), or a role's differences as one stream (kind 2 starts one, kind 1 continues it, with
 // an index to notice a missed frame), a fraction of the bytes over the room's Wi-Fi. An older
 // browser gets them as text.
-const ZIP = typeof DecompressionStream === 'function';
+// (Chrome 80–102 have the class but not the raw format: they read text.)
+const ZIP = (() => { try { new DecompressionStream('deflate-raw'); return true; } catch (e) { return false; } })();
 function inflate(bytes) {
   const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
   return new Response(stream).text();
@@ -92,15 +93,19 @@ function inflater(first) {
   const writer = ds.writable.getWriter();
   const reader = ds.readable.pipeThrough(new TextDecoderStream()).getReader();
   const z = { next: first, text: '' };
-  z.push = async (bytes) => {
-    writer.write(bytes).catch(() => {});
+  const line = async () => {
     for (;;) {
       const i = z.text.indexOf('\n');
-      if (i >= 0) { const line = z.text.slice(0, i); z.text = z.text.slice(i + 1); return line; }
+      if (i >= 0) { const l = z.text.slice(0, i); z.text = z.text.slice(i + 1); return l; }
       const { value, done } = await reader.read();
       if (done) throw new Error('the stream ended');
       z.text += value;
     }
+  };
+  // A frame that never comes out whole must not hold up the frames behind it.
+  z.push = (bytes) => {
+    writer.write(bytes).catch(() => {});
+    return Promise.race([line(), new Promise((_, no) => setTimeout(() => no(new Error('stuck')), 5000))]);
   };
   return z;
 }
@@ -113,6 +118,8 @@ function connect() {
   ws.binaryType = 'arraybuffer';
   S.ws = ws;
   S.z = null;
+  S.inbox = Promise.resolve();
+  S.askedWhole = false;
   ws.onopen = () => {
     S.open = true;
     const table = S.saved.table || null;
@@ -130,7 +137,11 @@ function connect() {
       let msg;
       try { msg = JSON.parse(text); } catch (e) { return; }
       receive(msg);
-    }, () => { if (S.ws === ws) { send({ t: 'resync' }); S.seq = null; } });
+    }, () => {
+      // A frame that would not inflate: start over from the whole screen, asked for once.
+      S.z = null;
+      if (S.ws === ws) askWhole();
+    }).catch(() => {});
   };
   ws.onclose = () => {
     S.open = false;
@@ -175,6 +186,7 @@ function receive(msg) {
     S.applying = performance.now();
     const before = S.view ? moment(S.view) : null;
     if (msg.t === 'state') {
+      S.askedWhole = false;
       S.view = msg.view;
       S.connected = msg.connected;
       S.seq = msg.seq;
@@ -184,8 +196,7 @@ function receive(msg) {
     } else {
       // A difference to a screen this page does not have, or one it does not know how to
       // apply (a newer host): ask for the whole screen, once.
-      if (S.seq !== null) send({ t: 'resync' });
-      S.seq = null;
+      askWhole();
       return;
     }
     S.retries = 0;
@@ -281,9 +292,11 @@ function moment(v) {
 function say(text) {
   const box = document.getElementById('say');
   if (!box || !text) return;
-  // Emptied first, so the same sentence twice is read twice.
+  // Emptied first, so the same sentence twice is read twice; what is said meanwhile joins it.
+  S.saying = S.saying ? S.saying + ' ' + text : text;
   box.textContent = '';
-  setTimeout(() => { box.textContent = text; }, 50);
+  clearTimeout(S.sayTimer);
+  S.sayTimer = setTimeout(() => { box.textContent = S.saying; S.saying = ''; }, 50);
 }
 function tell(was, now) {
   const v = S.view;
@@ -306,6 +319,13 @@ function tell(was, now) {
     const h = document.getElementById('card-title');
     if (h) h.focus({ preventScroll: false });
   }
+}
+
+// Asks the host for the whole screen, once until it comes.
+function askWhole() {
+  if (!S.askedWhole) send({ t: 'resync' });
+  S.askedWhole = true;
+  S.seq = null;
 }
 
 function send(msg) {
@@ -763,7 +783,7 @@ window.addEventListener('pagehide', () => {
 // Back on the page from that cache: take the seat again with the token.
 window.addEventListener('pageshow', (e) => {
   if (e.persisted) S.restored = (S.restored || 0) + 1;
-  if (e.persisted && !S.ws && S.saved.code && (S.projector || S.saved.token)) {
+  if (e.persisted && !S.ws && S.saved.code && S.screen !== 'join') {
     S.screen = S.view ? 'play' : 'connecting';
     connect();
     status();

@@ -667,8 +667,7 @@ fn door(link: &HostLink, table: usize) -> String {
     } else {
         "the room is closed after the start: newcomers wait here"
     };
-    let waiting: Vec<String> = link
-        .core()
+    let waiting: Vec<String> = core(link, table)
         .waiting()
         .iter()
         .enumerate()
@@ -676,7 +675,30 @@ fn door(link: &HostLink, table: usize) -> String {
             let wants = w.role.as_deref().unwrap_or("-");
             let claims = w
                 .claims
-                .map(|s| format!(", claims seat #{s} (lost its token)"))
+                .map(|s| {
+                    let seated = core(link, table)
+                        .session()
+                        .seats
+                        .get(&s)
+                        .map(|x| x.name.as_str());
+                    let other = seated
+                        .map(|n| crate::rules::session::written_otherwise(&w.name, n))
+                        .unwrap_or_default();
+                    let warn = if other.is_empty() {
+                        String::new()
+                    } else {
+                        let chars: Vec<String> = other
+                            .iter()
+                            .map(|(at, c)| format!("U+{:04X} at {at}", *c as u32))
+                            .collect();
+                        format!(
+                            "; NOT written as {:?}: {}",
+                            seated.unwrap_or(""),
+                            chars.join(", ")
+                        )
+                    };
+                    format!(", claims seat #{s} (lost its token){warn}")
+                })
                 .unwrap_or_default();
             format!("  {}. {:?} (asks for {wants}{claims})", i + 1, w.name)
         })

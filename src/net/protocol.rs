@@ -13,7 +13,7 @@ use super::patch::Patch;
 
 /// Bumped whenever a message changes shape. Part of the netcode protocol id, so clients of
 /// another version cannot connect by accident; the info port tells them why.
-pub const PROTOCOL_VERSION: u16 = 5;
+pub const PROTOCOL_VERSION: u16 = 6;
 /// "KANTEL" in ASCII, then the version.
 pub const PROTOCOL_ID: u64 = 0x4b41_4e54_454c_0000 | PROTOCOL_VERSION as u64;
 

@@ -214,12 +214,31 @@ fn checked_name_under(edition: u32, name: &str) -> Result<&str, RuleError> {
     if name.is_empty()
         || name.chars().count() > MAX_NAME_CHARS
         || name.chars().any(char::is_control)
-        || (edition >= 3 && name.chars().any(invisible))
+        || (edition >= 3 && hides_something(name))
     {
         Err(RuleError::BadName)
     } else {
         Ok(name)
     }
+}
+
+/// Whether a name has a character that takes no room or turns the text around. The joiner and
+/// the emoji selector are allowed after a symbol, where they build an emoji ("Jo 👩‍💻", "Sam ❤️"),
+/// not between letters, where they would hide.
+fn hides_something(name: &str) -> bool {
+    let mut before: Option<char> = None;
+    for c in name.chars() {
+        let in_emoji = matches!(c, '\u{200D}' | '\u{FE0F}')
+            && before.is_some_and(|b| !b.is_alphanumeric() && !b.is_whitespace());
+        if invisible(c) && !in_emoji {
+            return true;
+        }
+        // Inside an emoji sequence what came before stays a symbol.
+        if !in_emoji {
+            before = Some(c);
+        }
+    }
+    false
 }
 
 /// Characters that take no room or turn the text around: format characters, joiners, variation
@@ -230,6 +249,24 @@ fn invisible(c: char) -> bool {
         | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}'
         | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'
         | '\u{FFA0}' | '\u{FFF0}'..='\u{FFFB}' | '\u{E0000}'..='\u{E007F}')
+}
+
+/// Where `typed`, a name that looks like `seated`, is written with other characters: each such
+/// character with its place (from 1). Empty when the two differ at most in case. The door shows
+/// this to the facilitator, so a look-alike that claims someone's seat is seen for what it is.
+pub fn written_otherwise(typed: &str, seated: &str) -> Vec<(usize, char)> {
+    let (t, s): (Vec<char>, Vec<char>) = (
+        typed.trim().chars().collect(),
+        seated.trim().chars().collect(),
+    );
+    t.iter()
+        .enumerate()
+        .filter(|(i, c)| {
+            s.get(*i)
+                .is_none_or(|o| !c.to_lowercase().eq(o.to_lowercase()))
+        })
+        .map(|(i, c)| (i + 1, *c))
+        .collect()
 }
 
 /// How a name looks: lower case, with the Cyrillic and Greek letters that look like Latin ones

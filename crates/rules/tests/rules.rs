@@ -1069,8 +1069,13 @@ fn a_name_that_looks_like_another_is_that_name() {
         ));
         assert!(s.seat_named(alike).is_some());
     }
+    // The door shows the facilitator where a look-alike is written otherwise.
+    use kantelspel_rules::session::written_otherwise;
+    assert_eq!(written_otherwise("Brаm", "Bram"), vec![(3, 'а')]);
+    assert_eq!(written_otherwise("BRAM", "Bram"), vec![]);
+    assert_eq!(written_otherwise("Ｂram", "Bram"), vec![(1, 'Ｂ')]);
     // Names in other scripts are names like any other.
-    for other in ["Ирина", "Zoë", "محمد"] {
+    for other in ["Ирина", "Zoë", "محمد", "Jo 👩\u{200D}💻", "Sam ❤\u{FE0F}"] {
         ok(
             &mut s,
             F,

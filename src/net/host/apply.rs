@@ -20,6 +20,15 @@ impl HostCore {
         }
         self.session = next;
         self.touch();
+        // A seat that says something, or that the facilitator places, is somebody's.
+        let placed = match (sender, intent) {
+            (Sender::Seat(s), _) => Some(s),
+            (_, Intent::MoveSeat { seat, .. }) => Some(*seat),
+            _ => None,
+        };
+        if let Some(seat) = placed {
+            self.fresh.remove(&seat);
+        }
         self.urgent |= events.iter().any(|e| !matches!(e, Event::VoteCast { .. }));
         for e in &events {
             match e {

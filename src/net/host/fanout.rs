@@ -164,13 +164,16 @@ impl HostCore {
 }
 
 impl HostCore {
-    /// Takes away the seats of newcomers after the start who left without a vote and did not
-    /// come back within [`GHOST_WINDOW`].
+    /// Takes away the seats of newcomers after the start whose link went within
+    /// [`HELLO_AND_GONE`] without a word and did not come back within [`GHOST_WINDOW`].
     fn clear_ghosts(&mut self) {
         let gone: Vec<SeatId> = self
             .fresh
             .iter()
-            .filter(|(_, left)| left.is_some_and(|t| self.clock.saturating_sub(t) >= GHOST_WINDOW))
+            .filter(|(_, f)| {
+                f.left
+                    .is_some_and(|t| self.clock.saturating_sub(t) >= GHOST_WINDOW)
+            })
             .map(|(seat, _)| *seat)
             .collect();
         for seat in gone {

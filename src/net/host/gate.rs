@@ -55,11 +55,7 @@ impl HostCore {
                         c.last_note = Some(now);
                     }
                 }
-                Ok(_) => {
-                    if let (Intent::Vote { .. }, Sender::Seat(seat)) = (&intent, sender) {
-                        self.fresh.remove(&seat);
-                    }
-                }
+                Ok(_) => {}
                 Err(r) => self.refuse(client, r),
             },
             Err(r) => self.refuse(client, r),
@@ -206,7 +202,8 @@ impl HostCore {
             .session
             .seat_named(&name)
             .and_then(|id| Some((id, self.session.seats.get(&id)?.bot)));
-        // A seat made now, after the start (the room open), is fresh until its first vote.
+        // A seat made now, after the start (the room open), is fresh until its player says
+        // something or stays a while (`Fresh`).
         let fresh = existing.is_none() && self.session.phase != Phase::Lobby;
         let seat = match existing {
             Some((_, true)) => {
@@ -259,7 +256,13 @@ impl HostCore {
             }
         };
         if fresh {
-            self.fresh.insert(seat, None);
+            self.fresh.insert(
+                seat,
+                Fresh {
+                    since: self.clock,
+                    left: None,
+                },
+            );
         }
         self.seat(client, seat);
     }

@@ -70,14 +70,14 @@ impl HostCore {
 
     /// Lets a connection go without a word (it moves to another table): its kind and language,
     /// for the table that takes it.
-    pub fn release(&mut self, client: ClientId) -> Option<(LinkKind, Lang)> {
+    pub fn release(&mut self, client: ClientId) -> Option<(LinkKind, Lang, bool)> {
         self.stop_waiting(client);
         let c = self.conns.remove(&client)?;
         if c.seat.is_some() {
             self.touch();
             self.roster_version += 1;
         }
-        Some((c.kind, c.lang))
+        Some((c.kind, c.lang, c.zip))
     }
 
     /// A player who comes from another table of the workshop: seated as a newcomer with that
@@ -85,13 +85,14 @@ impl HostCore {
     pub fn arrive(
         &mut self,
         client: ClientId,
-        (kind, lang): (LinkKind, Lang),
+        (kind, lang, zip): (LinkKind, Lang, bool),
         name: String,
         role: Option<String>,
         now: Duration,
     ) {
         if self.connect_link(client, kind, now) {
             self.set_lang(client, lang);
+            self.set_zip(client, zip);
             self.hello(client, name, role, None);
         }
     }
@@ -117,8 +118,13 @@ impl HostCore {
             && let Some(seat) = c.seat
         {
             let others = self.conns.values().any(|o| o.seat == Some(seat));
-            if !others && let Some(left) = self.fresh.get_mut(&seat) {
-                *left = Some(self.clock);
+            if !others && let Some(f) = self.fresh.get_mut(&seat) {
+                if self.clock.saturating_sub(f.since) < HELLO_AND_GONE {
+                    f.left = Some(self.clock);
+                } else {
+                    // It stayed long enough to be somebody: the seat waits for them.
+                    self.fresh.remove(&seat);
+                }
             }
             self.touch();
             self.roster_version += 1;
@@ -279,8 +285,8 @@ impl HostCore {
     /// Puts a connection in its seat and tells it the seat's token.
     pub(super) fn seat(&mut self, client: ClientId, seat: SeatId) {
         self.stop_waiting(client);
-        if let Some(left) = self.fresh.get_mut(&seat) {
-            *left = None;
+        if let Some(f) = self.fresh.get_mut(&seat) {
+            f.left = None;
         }
         if let Some(c) = self.conns.get_mut(&client) {
             c.seat = Some(seat);

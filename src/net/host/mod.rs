@@ -40,9 +40,19 @@ pub type ClientId = u64;
 /// An observer writes a note at most this often.
 pub const OBSERVER_NOTE_EVERY: Duration = Duration::from_secs(3);
 
-/// A newcomer after the start who leaves without a vote and is not back within this long
-/// leaves no seat behind: hellos that vanish make no ghosts at the table.
+/// A newcomer after the start whose link goes within [`HELLO_AND_GONE`] of the hello, without a
+/// word, and is not back within this long leaves no seat behind: hellos that vanish make no
+/// ghosts at the table.
 pub const GHOST_WINDOW: Duration = Duration::from_secs(60);
+/// A link that goes this soon after its hello never read its screen: a person stays longer.
+pub const HELLO_AND_GONE: Duration = Duration::from_secs(5);
+
+/// A seat made after the start, until its player says something or stays a while.
+struct Fresh {
+    since: Duration,
+    /// When its last link went, if it did.
+    left: Option<Duration>,
+}
 
 /// How often views go out when only votes or connections changed.
 pub const VIEW_INTERVAL: Duration = Duration::from_millis(250);
@@ -183,9 +193,8 @@ pub struct HostCore {
     timer_left: Option<u32>,
     /// The shell's clock as of its last call (for what happens without one: a link going).
     clock: Duration,
-    /// Seats made after the start (the room open) that have not voted yet, with when their last
-    /// link went, if it did.
-    fresh: HashMap<SeatId, Option<Duration>>,
+    /// Seats made after the start (the room open) whose player has not said anything yet.
+    fresh: HashMap<SeatId, Fresh>,
     rng: rand_chacha::ChaCha8Rng,
     /// What was accepted while the session waited in the lobby (seats, roles, the timer): played
     /// again on a deck reloaded there. Emptied at the start.

@@ -119,6 +119,23 @@ pub(crate) fn door(
                 .and_then(|r| deck.roles.iter().find(|x| x.id == r))
                 .map(|r| r.name.get(tr.lang).to_string());
             ui.label(egui::RichText::new(&w.name).strong());
+            // A look-alike of a seated player's name is shown for what it is.
+            if let Some(seated) = w.claims.and_then(|s| host.core().session().seats.get(&s)) {
+                let other = crate::rules::session::written_otherwise(&w.name, &seated.name);
+                if !other.is_empty() {
+                    let chars: Vec<String> = other
+                        .iter()
+                        .map(|(at, c)| format!("{c} (U+{:04X}, {at})", *c as u32))
+                        .collect();
+                    ui.label(
+                        egui::RichText::new(tr.f(
+                            "door.written_otherwise",
+                            &[("name", &seated.name), ("chars", &chars.join(", "))],
+                        ))
+                        .color(theme::BAD),
+                    );
+                }
+            }
             if let Some(r) = &wants {
                 ui.label(tr.f("door.wants", &[("role", r)]));
             }
