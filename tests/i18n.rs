@@ -117,6 +117,7 @@ fn both_languages_parse_have_the_same_keys_and_cover_the_code() {
             ("to", &2),
             ("minutes", &91),
             ("programme", &"budgetdruk"),
+            ("chars", &"а (U+0430, 3)"),
         ];
         for (lang, words) in [("nl", &nl), ("en", &en)] {
             let said = words.format(key, &args);
