@@ -84,7 +84,7 @@ fn both_languages_parse_have_the_same_keys_and_cover_the_code() {
     );
     // Every text says something in both languages, whatever its placeables are given.
     for key in nl.keys() {
-        let args: [(&str, &dyn std::fmt::Display); 32] = [
+        let args: [(&str, &dyn std::fmt::Display); 33] = [
             ("n", &2),
             ("of", &5),
             ("role", &"x"),
