@@ -371,9 +371,15 @@ function render() {
 
 function draw() {
   const app = document.getElementById('app');
-  document.documentElement.lang = S.lang;
-  document.documentElement.classList.toggle('projector', S.projector);
-  for (const b of document.querySelectorAll('.lang')) b.setAttribute('aria-pressed', String(b.dataset.lang === S.lang));
+  // Only what differs is written: even the same value written again makes the browser look at
+  // the whole page's style once more.
+  const root = document.documentElement;
+  if (root.lang !== S.lang) root.lang = S.lang;
+  if (root.classList.contains('projector') !== S.projector) root.classList.toggle('projector', S.projector);
+  for (const b of document.querySelectorAll('.lang')) {
+    const pressed = String(b.dataset.lang === S.lang);
+    if (b.getAttribute('aria-pressed') !== pressed) b.setAttribute('aria-pressed', pressed);
+  }
   if (S.screen === 'join' || !S.view) {
     if (S.screen === 'join') { app.replaceChildren(joinForm()); return; }
     if (S.waiting) { app.replaceChildren(el('div', { class: 'card mine', id: 'waiting' }, el('h1', {}, w('waiting_title')), el('p', {}, w('waiting_text')))); return; }
@@ -421,9 +427,12 @@ function sameAttributes(a, b) {
 // An observer's note box: outside the page's redrawn part, so what is being typed stays.
 function notes() {
   const box = document.getElementById('notes');
-  box.hidden = !(S.projector && S.saved.observer && S.view && S.screen !== 'join');
-  document.getElementById('notes-label').textContent = w('note_label');
-  document.getElementById('note-save').textContent = w('note_save');
+  const hidden = !(S.projector && S.saved.observer && S.view && S.screen !== 'join');
+  if (box.hidden !== hidden) box.hidden = hidden;
+  for (const [id, key] of [['notes-label', 'note_label'], ['note-save', 'note_save']]) {
+    const e = document.getElementById(id);
+    if (e.textContent !== w(key)) e.textContent = w(key);
+  }
 }
 document.getElementById('notes').addEventListener('submit', (e) => {
   e.preventDefault();
