@@ -298,6 +298,21 @@ impl Browser {
     }
 }
 
+/// The script that says whether it is this page's turn to vote: the number of options, or null.
+const MY_TURN: &str = "const S = window.kantelspel; const v = S.view; if (!v || !v.card) return null; \
+    const me = v.seats.find(s => s.seat === S.seat); \
+    if (!me || me.voted || me.role !== v.card.deciding_role) return null; \
+    if (v.phase !== 'Briefing' && v.phase !== 'Deciding') return null; \
+    return v.card.options.length;";
+
+/// A host with one table whose phases the test (as facilitator) moves on.
+fn paced_host(seed: u64, rounds: u32, name: &str) -> HostThread {
+    HostThread::start(
+        HostCore::new(session(seed, rounds), None, name.into()),
+        Director::new(false, common::fast_pace(), Strategy::First),
+    )
+}
+
 /// axe-core, the accessibility checker (the npm package `.ci/run` installs into `target/axe`).
 fn axe_source() -> Option<String> {
     let path = std::env::var_os("KANTELSPEL_AXE")
@@ -432,11 +447,7 @@ fn a_player_joins_in_a_real_browser_votes_sees_the_outcome_and_keeps_the_seat_af
         return;
     }
     let driver = Driver::start();
-    let core = HostCore::new(session(21, 5), None, "browser".into());
-    let host = HostThread::start(
-        core,
-        Director::new(false, common::fast_pace(), Strategy::First),
-    );
+    let host = paced_host(21, 5, "browser");
     let phone = driver.browser(390, 844);
 
     // A wrong code first: refused in words.
@@ -574,11 +585,6 @@ fn two_browsers_and_two_native_bots_play_a_session_to_the_same_end() {
         common::player_app(host.udp, code(), "Dewi", "wijkteamprofessional"),
     ];
     // The browsers vote when their role decides, as a player would: a click on an option.
-    let my_turn = "const S = window.kantelspel; const v = S.view; if (!v || !v.card) return null; \
-        const me = v.seats.find(s => s.seat === S.seat); \
-        if (!me || me.voted || me.role !== v.card.deciding_role) return null; \
-        if (v.phase !== 'Briefing' && v.phase !== 'Deciding') return null; \
-        return v.card.options.length;";
     let start = Instant::now();
     let mut clicks = 0;
     loop {
@@ -586,7 +592,7 @@ fn two_browsers_and_two_native_bots_play_a_session_to_the_same_end() {
             app.update();
         }
         for (i, browser) in [&a, &b].into_iter().enumerate() {
-            if let Some(n) = browser.js(my_turn).as_u64()
+            if let Some(n) = browser.js(MY_TURN).as_u64()
                 && let Some(el) =
                     browser.find(&format!(".option[data-option='{}']", (i + 1) % n as usize))
                 && browser.click(&el).is_ok()
@@ -804,11 +810,7 @@ fn the_page_is_usable_by_everyone_in_every_state_and_by_keyboard_alone() {
         return;
     };
     let driver = Driver::start();
-    let core = HostCore::new(session(21, 5), None, "a11y".into());
-    let host = HostThread::start(
-        core,
-        Director::new(false, common::fast_pace(), Strategy::First),
-    );
+    let host = paced_host(21, 5, "a11y");
     let mut found: Vec<String> = Vec::new();
     let check = |b: &Browser, state: &str, found: &mut Vec<String>| {
         for v in b.axe(&axe) {
@@ -971,17 +973,12 @@ fn a_slow_phone_times_applying_and_drawing_each_update() {
         common::player_app(host.udp, code(), "Cem", "ambtenaar"),
         common::player_app(host.udp, code(), "Dewi", "wijkteamprofessional"),
     ];
-    let my_turn = "const S = window.kantelspel; const v = S.view; if (!v || !v.card) return null; \
-        const me = v.seats.find(s => s.seat === S.seat); \
-        if (!me || me.voted || me.role !== v.card.deciding_role) return null; \
-        if (v.phase !== 'Briefing' && v.phase !== 'Deciding') return null; \
-        return v.card.options.length;";
     let start = Instant::now();
     loop {
         for app in bots.iter_mut() {
             app.update();
         }
-        if phone.js(my_turn).as_u64().is_some()
+        if phone.js(MY_TURN).as_u64().is_some()
             && let Some(el) = phone.find(".option[data-option='0']")
         {
             let _ = phone.click(&el);
@@ -1027,11 +1024,7 @@ fn a_page_that_is_left_goes_offline_and_comes_back_to_its_seat() {
         return;
     }
     let driver = Driver::start();
-    let core = HostCore::new(session(4, 4), None, "left".into());
-    let host = HostThread::start(
-        core,
-        Director::new(false, common::fast_pace(), Strategy::First),
-    );
+    let host = paced_host(4, 4, "left");
     let phone = driver.browser(390, 844);
     phone.join(&host.url(), "Lotte", "raadslid");
     let seat = phone.js("return window.kantelspel.seat");
