@@ -128,30 +128,42 @@ impl HostCore {
                     LinkKind::Udp => self.out.messages.push((client, encoded.native())),
                     LinkKind::Web => {
                         let mut frame = encoded.web();
-                        if !fits {
-                            // A whole screen: the page starts over, outside any stream.
-                            conn.stream = None;
-                        } else if conn.zip {
-                            // The role's stream, deflated once for every page that follows it.
-                            let (epoch, starts, bytes) =
-                                sending.streamed.get_or_insert_with(|| {
-                                    let stream = match self.streams.get_mut(&key) {
-                                        Some(s) if !s.worn() => s,
-                                        _ => {
-                                            self.next_stream += 1;
-                                            self.streams
-                                                .insert(key, zip::Stream::new(self.next_stream));
-                                            self.streams.get_mut(&key).expect("just put")
-                                        }
-                                    };
-                                    let bytes = stream.frame(&frame.text);
-                                    (stream.epoch, bytes[0] == zip::STARTS, bytes)
-                                });
-                            if *starts || conn.stream == Some(*epoch) {
+                        // A difference goes in the role's stream, deflated once for every page
+                        // that follows it; a whole screen starts a page over, outside any stream.
+                        let streamed = match (fits, conn.zip) {
+                            (true, true) => Some(&*sending.streamed.get_or_insert_with(|| {
+                                let stream = match self.streams.get_mut(&key) {
+                                    Some(s) if !s.worn() => s,
+                                    _ => {
+                                        self.next_stream += 1;
+                                        self.streams
+                                            .insert(key, zip::Stream::new(self.next_stream));
+                                        self.streams.get_mut(&key).expect("just put")
+                                    }
+                                };
+                                let bytes = stream.frame(&frame.text);
+                                (stream.epoch, bytes[0] == zip::STARTS, bytes)
+                            })),
+                            _ => None,
+                        };
+                        match streamed {
+                            Some((epoch, starts, bytes))
+                                if *starts || conn.stream == Some(*epoch) =>
+                            {
                                 conn.stream = Some(*epoch);
                                 frame.zipped = Some(bytes.clone());
-                            } else if let Some(s) = self.streams.get_mut(&key) {
-                                s.waiting = true;
+                            }
+                            _ => {
+                                if streamed.is_some()
+                                    && let Some(s) = self.streams.get_mut(&key)
+                                {
+                                    // This page waits for the next stream to start.
+                                    s.waiting = true;
+                                }
+                                conn.stream = None;
+                                if conn.zip {
+                                    frame.zipped = encoded.alone();
+                                }
                             }
                         }
                         self.out.web.push((client, frame));
@@ -196,11 +208,12 @@ struct Sends {
     streamed: Option<(u32, bool, Arc<[u8]>)>,
 }
 
-/// A message encoded for each kind of link at most once.
+/// A message encoded for each kind of link at most once, and deflated alone at most once.
 struct Encoded {
     msg: HostMsg,
     native: Option<Vec<u8>>,
     web: Option<WebFrame>,
+    alone: Option<Option<Arc<[u8]>>>,
 }
 
 impl Encoded {
@@ -209,7 +222,14 @@ impl Encoded {
             msg,
             native: None,
             web: None,
+            alone: None,
         }
+    }
+
+    /// The browser's frame deflated on its own, for a page outside any stream.
+    fn alone(&mut self) -> Option<Arc<[u8]>> {
+        let text = self.web().text;
+        self.alone.get_or_insert_with(|| zip::alone(&text)).clone()
     }
 
     fn native(&mut self) -> Vec<u8> {

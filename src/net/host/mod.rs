@@ -116,9 +116,9 @@ pub struct Outgoing {
 pub struct WebFrame {
     pub kind: FrameKind,
     pub text: Arc<str>,
-    /// The same frame deflated (`net::zip`), for pages that can inflate it: screens and
-    /// differences long enough to gain by it, alone or in their role's stream. Made once and
-    /// shared like the text.
+    /// The same frame deflated (`net::zip`), for a page that can inflate it: a screen or a
+    /// difference long enough to gain by it, alone or in its role's stream. Set by the fan-out,
+    /// made once and shared like the text.
     pub zipped: Option<Arc<[u8]>>,
 }
 
@@ -140,14 +140,10 @@ impl WebFrame {
             HostMsg::Patch(_) => FrameKind::Difference,
             _ => FrameKind::Reply,
         };
-        let text = protocol::browser_json(msg);
-        let zipped = (kind != FrameKind::Reply)
-            .then(|| super::zip::alone(&text))
-            .flatten();
         WebFrame {
             kind,
-            text: Arc::from(text),
-            zipped,
+            text: Arc::from(protocol::browser_json(msg)),
+            zipped: None,
         }
     }
 }
