@@ -8,7 +8,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
 use super::bot::{self, Strategy};
-use super::deck::{Bound, Deck, Effect, Then};
+use super::deck::{Deck, Effect, Then};
 use super::session::{Ending, Intent, Phase, ProgrammeChoice, Sender, Session};
 
 /// Rounds after which an ending no longer counts as "early" in the balance targets.
@@ -384,17 +384,8 @@ impl Balance {
 /// Whether a meter's value lies within a tenth of its range of a tipping point (or past it):
 /// what the screens mark as near a tipping point.
 pub fn in_danger(meter: &super::deck::Meter, value: i32) -> bool {
-    meter
-        .thresholds
-        .iter()
-        .filter(|t| t.then == Then::EndSession)
-        .any(|t| {
-            let (below, above) = match t.when {
-                Bound::Below(b) => (Some(b), None),
-                Bound::Above(b) => (None, Some(b)),
-            };
-            super::view::near_tipping(value, meter.min, meter.max, below, above)
-        })
+    let (below, above) = meter.tipping_points();
+    super::view::near_tipping(value, meter.min, meter.max, below, above)
 }
 
 fn has_later(effects: &[Effect]) -> bool {
