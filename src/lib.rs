@@ -8,6 +8,7 @@ pub mod comparison;
 pub mod cpu;
 pub mod deck_file;
 pub mod net;
+pub mod places;
 pub mod report;
 pub mod ui;
 pub use kantelspel_rules as rules;

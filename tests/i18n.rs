@@ -84,7 +84,7 @@ fn both_languages_parse_have_the_same_keys_and_cover_the_code() {
     );
     // Every text says something in both languages, whatever its placeables are given.
     for key in nl.keys() {
-        let args: [(&str, &dyn std::fmt::Display); 33] = [
+        let args: [(&str, &dyn std::fmt::Display); 36] = [
             ("n", &2),
             ("of", &5),
             ("role", &"x"),
@@ -118,6 +118,9 @@ fn both_languages_parse_have_the_same_keys_and_cover_the_code() {
             ("minutes", &91),
             ("programme", &"budgetdruk"),
             ("chars", &"а (U+0430, 3)"),
+            ("ip", &"192.168.1.23"),
+            ("journals", &"/home/a/Documenten/Kantelspel"),
+            ("data", &"/home/a/.local/share/kantelspel"),
         ];
         for (lang, words) in [("nl", &nl), ("en", &en)] {
             let said = words.format(key, &args);

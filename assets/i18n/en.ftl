@@ -389,3 +389,22 @@ map =
     .legend = Blue: follow-up card · orange: raises or lowers a flag · green: the card needs the flag · red dashed: the flag keeps the card away
     .never_drawn = never drawn
     .open = Deck map
+
+venue =
+    .wifi = Wi-Fi
+    .cable = cable
+    .network = network
+    .vpn = VPN — not for players
+    .virtual = virtual — not for players
+    .no_address = no network found
+    .loopback = this laptop only
+    .none = This laptop has no network phones can reach. Join the venue's Wi-Fi, or start the laptop's hotspot and have the players join it.
+    .in_code = in the QR code
+    .first_visit = A browser reached the page { $secs } s ago (from { $ip }): the network lets players in.
+    .no_visit = No phone has opened the page yet. Try one phone now, before the room arrives.
+    .folders = Journals and reports: { $journals } · settings and seats: { $data }
+
+places =
+    .old_found = An earlier version kept journals in { $from }. Move them to { $to }, or leave them? (Asked once.)
+    .move = Move
+    .leave = Leave them

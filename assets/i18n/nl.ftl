@@ -389,3 +389,22 @@ map =
     .legend = Blauw: vervolgkaart · oranje: zet of haalt een vlag · groen: kaart komt pas met de vlag · rood gestreept: kaart blijft weg met de vlag
     .never_drawn = nooit getrokken
     .open = Deckkaart
+
+venue =
+    .wifi = wifi
+    .cable = kabel
+    .network = netwerk
+    .vpn = VPN — niet voor spelers
+    .virtual = virtueel — niet voor spelers
+    .no_address = geen netwerk gevonden
+    .loopback = alleen deze laptop
+    .none = Deze laptop heeft geen netwerk waar telefoons bij kunnen. Verbind hem met de wifi van de locatie, of zet de hotspot van de laptop aan en laat de deelnemers daarmee verbinden.
+    .in_code = in de QR-code
+    .first_visit = Een browser bereikte de pagina { $secs } s geleden (vanaf { $ip }): het netwerk laat deelnemers binnen.
+    .no_visit = Nog geen telefoon op de pagina. Probeer het nu met één telefoon, voor de zaal binnenkomt.
+    .folders = Logboeken en verslagen: { $journals } · instellingen en zitplaatsen: { $data }
+
+places =
+    .old_found = Een eerdere versie bewaarde logboeken in { $from }. Verplaatsen naar { $to }, of laten staan? (Dit wordt één keer gevraagd.)
+    .move = Verplaatsen
+    .leave = Laten staan

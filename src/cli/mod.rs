@@ -16,7 +16,7 @@ use clap::{Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(
     name = "kantelspel",
-    version,
+    version = concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("KANTELSPEL_COMMIT"), ")"),
     about = "Kantelspel — a workshop simulation of de Kanteling in the Dutch social domain",
     long_about = "Kantelspel — a workshop simulation of de Kanteling in the Dutch social domain.\n\nWithout a command it opens the game window."
 )]

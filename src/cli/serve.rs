@@ -279,6 +279,9 @@ pub fn run(args: ServeArgs) -> i32 {
     }
     println!("  join code: {}", prepared.code);
     println!("  address:   {addr}");
+    if addr.ip().is_unspecified() {
+        print_venue(&crate::net::venue::this_laptop());
+    }
     if let Some(url) = &app.world().resource::<HostLink>().web_url {
         println!("  browsers:  {url}  (open it, or scan the code below, and type the join code)");
         if let Some(qr) = crate::net::qr::terminal(url) {
@@ -313,7 +316,14 @@ pub fn run(args: ServeArgs) -> i32 {
         .insert_resource(ServeMode { auto: args.auto })
         .add_systems(
             Update,
-            (console, reload_deck, announce_door, finish).chain(),
+            (
+                console,
+                reload_deck,
+                announce_door,
+                announce_first_visit,
+                finish,
+            )
+                .chain(),
         );
     // A resumed session plays the deck its journal holds; only a new one follows its file.
     if let Some(deck) = args.deck.as_ref().filter(|_| args.resume.is_none()) {
@@ -630,6 +640,34 @@ fn tables(link: &HostLink, table: usize) -> String {
 }
 
 /// Tells the console when someone arrives at the door.
+/// The laptop's addresses, the one in the QR code marked, or what to do without a network.
+fn print_venue(venue: &crate::net::venue::Venue) {
+    let chosen = venue.chosen().map(|c| c.ip);
+    for a in &venue.addresses {
+        let mark = if Some(a.ip) == chosen { "*" } else { " " };
+        let kind = crate::words::text(a.kind.word(), &[]).en;
+        println!(
+            "  network: {mark} {:<15} {:<28} {kind}",
+            a.ip.to_string(),
+            a.name
+        );
+    }
+    if chosen.is_none() {
+        println!("  network:   {}", crate::words::text("venue.none", &[]).en);
+    }
+}
+
+/// Says once that another device reached the page: the venue's network lets the room in.
+fn announce_first_visit(link: Res<HostLink>, mut told: Local<bool>) {
+    if *told {
+        return;
+    }
+    if let Some((_, ip)) = link.web.as_ref().and_then(|w| w.first_visit()) {
+        *told = true;
+        println!("the first browser reached the page (from {ip}): the network lets players in");
+    }
+}
+
 fn announce_door(link: Res<HostLink>, mut seen: Local<Vec<u64>>) {
     let several = link.workshop.len() > 1;
     let mut now_waiting = Vec::new();

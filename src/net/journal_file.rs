@@ -8,11 +8,10 @@ use std::path::{Path, PathBuf};
 use crate::rules::journal::{self, JournalEntry, JournalHeader, ParsedJournal};
 use crate::rules::session::{Intent, Sender};
 
-/// Where journals go unless told otherwise: `~/kantelspel-journals`.
+/// Where journals go unless told otherwise: `Kantelspel` in the documents folder (see
+/// [`crate::places`]).
 pub fn default_dir() -> PathBuf {
-    std::env::home_dir()
-        .unwrap_or_else(|| PathBuf::from("."))
-        .join("kantelspel-journals")
+    crate::places::Places::here().journals
 }
 
 pub struct JournalFile {

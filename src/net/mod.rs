@@ -17,6 +17,7 @@ pub mod protocol;
 pub mod qr;
 pub mod seat_store;
 pub mod transport;
+pub mod venue;
 pub mod web;
 pub mod workshop;
 pub mod zip;

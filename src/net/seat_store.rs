@@ -11,13 +11,9 @@ use super::code::JoinCode;
 /// Sessions remembered at most; the oldest are forgotten first.
 const KEEP: usize = 64;
 
-/// `$XDG_DATA_HOME/kantelspel/seats.ron`, else `~/.local/share/…`, else `%APPDATA%\…`.
+/// `seats.ron` in the system's data folder (see [`crate::places`]).
 pub fn default_path() -> Option<PathBuf> {
-    let base = std::env::var_os("XDG_DATA_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::home_dir().map(|h| h.join(".local").join("share")))
-        .or_else(|| std::env::var_os("APPDATA").map(PathBuf::from))?;
-    Some(base.join("kantelspel").join("seats.ron"))
+    Some(crate::places::Places::here().seats())
 }
 
 fn key(code: &JoinCode, name: &str) -> String {

@@ -134,6 +134,9 @@ struct Door {
     events: Mutex<Sender<WebEvent>>,
     links: Mutex<HashMap<ClientId, mpsc::Sender<Outbound>>>,
     tries: Mutex<HashMap<IpAddr, Tries>>,
+    /// When and from where another device first opened the page: the sign, before the room
+    /// arrives, that the venue's network lets phones through to this laptop.
+    first_visit: Mutex<Option<(Instant, IpAddr)>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -256,6 +259,7 @@ impl WebEdge {
             events: Mutex::new(tx),
             links: Mutex::new(HashMap::new()),
             tries: Mutex::new(HashMap::new()),
+            first_visit: Mutex::new(None),
         });
         let (stop, stopped) = oneshot::channel();
         let shared = door.clone();
@@ -282,6 +286,11 @@ impl WebEdge {
     /// The address players open: this laptop's LAN address and the page's port.
     pub fn join_url(&self) -> &str {
         &self.door.join_url
+    }
+
+    /// When and from which address another device first opened the page, if one has.
+    pub fn first_visit(&self) -> Option<(Instant, IpAddr)> {
+        *lock(&self.door.first_visit)
     }
 
     /// What happened at the door since the last call.
@@ -591,7 +600,7 @@ async fn serve(
 
 fn router(door: Arc<Door>) -> Router {
     Router::new()
-        .route("/", get(|h: HeaderMap| async move { page_file(0, &h) }))
+        .route("/", get(front_page))
         .route(
             "/projector",
             get(|h: HeaderMap| async move { page_file(0, &h) }),
@@ -621,6 +630,22 @@ fn router(door: Arc<Door>) -> Router {
         .route("/ws", get(upgrade))
         .fallback(|| async { (StatusCode::NOT_FOUND, "not found") })
         .with_state(door)
+}
+
+/// The players' page; the first visit from another device is noted for the host screen.
+async fn front_page(
+    State(door): State<Arc<Door>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    h: HeaderMap,
+) -> Response {
+    let ip = device(peer.ip());
+    if !ip.is_loopback() {
+        let mut first = lock(&door.first_visit);
+        if first.is_none() {
+            *first = Some((Instant::now(), ip));
+        }
+    }
+    page_file(0, &h)
 }
 
 /// One of the page's files as served: its bytes, gzipped once, and a tag of its contents, so a
@@ -888,19 +913,10 @@ pub fn join_url(web: SocketAddr) -> String {
     format!("http://{}:{}", ip, web.port())
 }
 
-/// This laptop's address on the room's network: a private IPv4 address when it has one.
+/// This laptop's address on the room's network: its Wi-Fi's or cable's, never a VPN's or a
+/// virtual machine's (see [`super::venue`]).
 pub fn lan_ip() -> Option<IpAddr> {
-    let ifaces = if_addrs::get_if_addrs().ok()?;
-    let v4: Vec<std::net::Ipv4Addr> = ifaces
-        .iter()
-        .filter(|i| !i.is_loopback())
-        .filter_map(|i| match i.ip() {
-            IpAddr::V4(a) => Some(a),
-            IpAddr::V6(_) => None,
-        })
-        .collect();
-    v4.iter()
-        .find(|a| a.is_private())
-        .or(v4.first())
-        .map(|a| IpAddr::V4(*a))
+    super::venue::this_laptop()
+        .chosen()
+        .map(|a| IpAddr::V4(a.ip))
 }

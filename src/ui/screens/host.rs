@@ -16,7 +16,9 @@ use crate::net::director::{Director, Pace};
 use crate::net::plugin::HostLink;
 use crate::net::plugin::{HostConfig, connect_client, start_host};
 use crate::net::protocol::{DEFAULT_PORT, DISCOVERY_PORT};
+use crate::net::venue::Venue;
 use crate::net::workshop::{self, MAX_TABLES, NewWorkshop, Workshop};
+use crate::places::{OldJournals, Places, Settings};
 use crate::rules::bot::Strategy;
 use crate::rules::deck::Deck;
 use crate::rules::session::{Intent, ProgrammeChoice};
@@ -31,8 +33,16 @@ pub fn draw(
     mut form: ResMut<HostForm>,
     host: Option<Res<HostLink>>,
     mut actions: MessageWriter<UiAction>,
+    mut venue: Local<(Option<std::time::Instant>, Venue)>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
+    // Adapters come and go (the Wi-Fi joins, a hotspot starts): look again every few seconds.
+    if host.is_some() && venue.0.is_none_or(|at| at.elapsed().as_secs() >= 3) {
+        *venue = (
+            Some(std::time::Instant::now()),
+            crate::net::venue::this_laptop(),
+        );
+    }
     let mut root = theme::root(ctx);
     egui::Panel::top("host-top").show(&mut root, |ui| {
         ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
@@ -51,7 +61,7 @@ pub fn draw(
                     .auto_shrink([false, false])
                     .show(ui, |ui| setup(ui, &tr, &mut form, &mut actions));
             }
-            Some(h) => lobby(ui, &tr, &h, &mut actions),
+            Some(h) => lobby(ui, &tr, &h, &venue.1, &mut actions),
         }
         if let Some(e) = &status.error {
             ui.colored_label(theme::BAD, e);
@@ -115,6 +125,42 @@ fn setup(ui: &mut egui::Ui, tr: &Tr, form: &mut HostForm, actions: &mut MessageW
             }));
         }
     });
+    if let Some(old) = form.old_journals.clone() {
+        ui.add_space(12.0);
+        theme::card_frame().show(ui, |ui| {
+            ui.set_max_width(760.0);
+            ui.label(
+                egui::RichText::new(tr.f(
+                    "places.old_found",
+                    &[
+                        ("from", &old.display()),
+                        ("to", &form.places.journals.display()),
+                    ],
+                ))
+                .strong(),
+            );
+            ui.horizontal(|ui| {
+                if ui.button(tr.t("places.move")).clicked() {
+                    actions.write(UiAction::OldJournals(true));
+                }
+                if ui.button(tr.t("places.leave")).clicked() {
+                    actions.write(UiAction::OldJournals(false));
+                }
+            });
+        });
+    }
+    ui.add_space(8.0);
+    ui.label(
+        egui::RichText::new(tr.f(
+            "venue.folders",
+            &[
+                ("journals", &form.places.journals.display()),
+                ("data", &form.places.data.display()),
+            ],
+        ))
+        .small()
+        .color(theme::MUTED),
+    );
     if form.unfinished.is_empty() {
         return;
     }
@@ -208,7 +254,13 @@ fn lobby_programme(
     workshop_length(ui, tr, session.rounds);
 }
 
-fn lobby(ui: &mut egui::Ui, tr: &Tr, host: &HostLink, actions: &mut MessageWriter<UiAction>) {
+fn lobby(
+    ui: &mut egui::Ui,
+    tr: &Tr,
+    host: &HostLink,
+    venue: &Venue,
+    actions: &mut MessageWriter<UiAction>,
+) {
     super::widgets::table_tabs(ui, tr, host, false, actions);
     let session = host.core().session();
     let deck = session.deck();
@@ -234,8 +286,9 @@ fn lobby(ui: &mut egui::Ui, tr: &Tr, host: &HostLink, actions: &mut MessageWrite
                 });
                 ui.add_space(8.0);
             }
+            network(ui, tr, host, venue);
             ui.label(egui::RichText::new(tr.t("host.address")).strong());
-            for a in lan_addresses(host.addr) {
+            for a in lan_addresses(host.addr, venue) {
                 ui.label(egui::RichText::new(a).size(18.0).monospace());
             }
             ui.label(egui::RichText::new(tr.t("host.how_to_join")).color(theme::MUTED));
@@ -308,21 +361,68 @@ fn lobby(ui: &mut egui::Ui, tr: &Tr, host: &HostLink, actions: &mut MessageWrite
     });
 }
 
-/// How players reach this host: each LAN address with the port.
-pub fn lan_addresses(addr: std::net::SocketAddr) -> Vec<String> {
+/// How players reach this host: each reachable LAN address with the port.
+pub fn lan_addresses(addr: std::net::SocketAddr, venue: &Venue) -> Vec<String> {
     if !addr.ip().is_unspecified() {
         return vec![addr.to_string()];
     }
-    let mut out: Vec<String> = if_addrs::get_if_addrs()
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|i| !i.is_loopback() && i.ip().is_ipv4())
-        .map(|i| format!("{}:{}", i.ip(), addr.port()))
+    let mut out: Vec<String> = venue
+        .addresses
+        .iter()
+        .filter(|a| a.kind.reachable())
+        .map(|a| format!("{}:{}", a.ip, addr.port()))
         .collect();
     if out.is_empty() {
         out.push(format!("127.0.0.1:{}", addr.port()));
     }
     out
+}
+
+/// The laptop's networks, which one the QR code holds, what to do without one, and whether a
+/// phone has reached the page yet: what a facilitator checks before the room arrives.
+fn network(ui: &mut egui::Ui, tr: &Tr, host: &HostLink, venue: &Venue) {
+    if !host.addr.ip().is_unspecified() {
+        return;
+    }
+    let chosen = venue.chosen().map(|c| c.ip);
+    egui::Grid::new("lobby-networks")
+        .num_columns(3)
+        .show(ui, |ui| {
+            for a in &venue.addresses {
+                let colour = if a.kind.reachable() {
+                    theme::INK
+                } else {
+                    theme::MUTED
+                };
+                ui.label(
+                    egui::RichText::new(a.ip.to_string())
+                        .monospace()
+                        .color(colour),
+                );
+                ui.label(egui::RichText::new(&a.name).color(colour));
+                let mut what = tr.t(a.kind.word()).to_string();
+                if Some(a.ip) == chosen {
+                    what = format!("{what} · {}", tr.t("venue.in_code"));
+                }
+                ui.label(egui::RichText::new(what).color(colour));
+                ui.end_row();
+            }
+        });
+    if chosen.is_none() {
+        ui.colored_label(theme::BAD, tr.t("venue.none"));
+    }
+    match host.web.as_ref().and_then(|w| w.first_visit()) {
+        Some((at, ip)) => ui.colored_label(
+            theme::GOOD,
+            tr.f(
+                "venue.first_visit",
+                &[("secs", &at.elapsed().as_secs()), ("ip", &ip)],
+            ),
+        ),
+        None if host.web.is_some() => ui.colored_label(theme::MUTED, tr.t("venue.no_visit")),
+        None => ui.label(""),
+    };
+    ui.add_space(6.0);
 }
 
 /// The host screen: its form, finding decks and unfinished sessions, and hosting.
@@ -348,6 +448,29 @@ pub(super) fn act(mut commands: Commands, mut actions: MessageReader<UiAction>) 
                             &std::sync::Arc::new(d),
                         )),
                         Err(e) => world.resource_mut::<Status>().error = Some(e.to_string()),
+                    }
+                });
+            }
+            UiAction::OldJournals(move_them) => {
+                commands.queue(move |world: &mut World| {
+                    let mut form = world.resource_mut::<HostForm>();
+                    let Some(old) = form.old_journals.take() else {
+                        return;
+                    };
+                    let mut result = Ok(());
+                    if move_them {
+                        result = crate::places::move_old_journals(&old, &form.places.journals)
+                            .map(|_| ());
+                    }
+                    form.settings.old_journals = Some(if move_them {
+                        OldJournals::Moved
+                    } else {
+                        OldJournals::Left
+                    });
+                    let saved = form.settings.save(&form.places.settings());
+                    form.unfinished = unfinished_sessions(&form.places.journals);
+                    if let Err(e) = result.and(saved) {
+                        world.resource_mut::<Status>().error = Some(e);
                     }
                 });
             }
@@ -447,6 +570,12 @@ pub struct HostForm {
     /// The deck the form shows programmes and cards of, by the path it was read from ("" for
     /// the default deck); `None` inside when it does not load.
     pub shown_deck: Option<(String, Option<std::sync::Arc<Deck>>)>,
+    /// The folders the program writes to.
+    pub places: Places,
+    /// The facilitator's settings.
+    pub settings: Settings,
+    /// The old journal folder, while it holds journals and was not answered.
+    pub old_journals: Option<PathBuf>,
 }
 
 impl HostForm {
@@ -587,7 +716,15 @@ const RESUMABLE_LOOKED_AT: usize = 20;
 fn refresh_host_form(mut form: ResMut<HostForm>, host: Option<Res<HostLink>>) {
     if host.is_none() {
         form.found_decks = scenario_files();
-        form.unfinished = unfinished_sessions(&crate::net::journal_file::default_dir());
+        form.places = Places::here();
+        form.settings = Settings::load(&form.places.settings());
+        let answered = form.settings.old_journals.is_some();
+        form.old_journals = form.places.old_journals().filter(|_| !answered);
+        form.unfinished = unfinished_sessions(&form.places.journals);
+        // Until the facilitator answers, the old folder's sessions can still be taken up.
+        if let Some(old) = form.old_journals.clone() {
+            form.unfinished.extend(unfinished_sessions(&old));
+        }
     }
 }
 
@@ -716,6 +853,9 @@ impl Default for HostForm {
             own_pick: false,
             picked: Vec::new(),
             shown_deck: None,
+            places: Places::here(),
+            settings: Settings::default(),
+            old_journals: None,
         }
     }
 }

@@ -119,6 +119,9 @@ pub enum UiAction {
     ShowDeckMap(Option<PathBuf>),
     /// Open the projector window, for the beamer.
     OpenProjector,
+    /// The answer to the offer of the old journal folder: move its journals (true) or leave
+    /// them where they are.
+    OldJournals(bool),
 }
 
 /// A message for the person at the screen: what went wrong, or what just happened.
