@@ -3,10 +3,12 @@
 //! `rules` is the pure game (the crate `kantelspel-rules`, with its words); everything else is
 //! the shell around it.
 
+pub mod archive;
 pub mod cli;
 pub mod comparison;
 pub mod cpu;
 pub mod deck_file;
+pub mod keeping;
 pub mod net;
 pub mod places;
 pub mod report;

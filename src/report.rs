@@ -24,6 +24,8 @@ pub struct Meta {
     pub warning: Option<String>,
     /// What the session played, when the facilitator chose (a programme, or an own pick).
     pub programme: Option<Text>,
+    /// How earlier tables of the same deck decided, when the archive holds any.
+    pub archive: Option<crate::archive::Against>,
 }
 
 /// The whole story of a session so far, as the report reads it.
@@ -34,14 +36,67 @@ pub fn view_of(session: &Session) -> View {
 /// A report's contents from a journal's text alone: as far as the journal can be read, with a
 /// warning where it stops early.
 pub fn from_journal(text: &str) -> Result<(View, Meta), JournalError> {
+    from_journal_with(text, None)
+}
+
+/// The same, compared with the earlier sessions in `archive`.
+pub fn from_journal_with(
+    text: &str,
+    archive: Option<&crate::archive::Archive>,
+) -> Result<(View, Meta), JournalError> {
     let recovered = journal::recover(text)?;
     let meta = Meta {
         deck_name: recovered.header.deck_name.clone(),
         created_unix: recovered.header.created_unix,
         warning: recovered.warning.clone(),
         programme: recovered.session.programme_text(),
+        archive: archive.and_then(|a| crate::archive::against_archive(&recovered.session, a)),
     };
     Ok((view_of(&recovered.session), meta))
+}
+
+/// The view as a report that leaves the room shows it: every player named by role and number
+/// ("Raadslid 2"), every observer as "Waarnemer 1", and those names replaced in the notes too.
+pub fn without_names(view: &View) -> View {
+    let mut out = view.clone();
+    let mut counts: std::collections::HashMap<Option<usize>, u32> = Default::default();
+    let mut names: Vec<(String, String)> = Vec::new();
+    for seat in &mut out.seats {
+        let n = counts.entry(seat.role).or_default();
+        *n += 1;
+        let base = match seat.role {
+            Some(r) => view.roles[r].name.nl.clone(),
+            None => say(Lang::Nl, "report.participant", &[]),
+        };
+        let pseudonym = format!("{base} {n}");
+        if !seat.bot {
+            names.push((seat.name.clone(), pseudonym.clone()));
+        }
+        seat.name = pseudonym;
+    }
+    let marker = format!(" ({}): ", say(Lang::Nl, "common.observer", &[]));
+    let mut observers: Vec<String> = Vec::new();
+    for note in &mut out.notes {
+        // An observer's note starts "Name (waarnemer): ".
+        if let Some((who, rest)) = note.text.split_once(&marker) {
+            let k = match observers.iter().position(|o| o == who) {
+                Some(i) => i + 1,
+                None => {
+                    observers.push(who.to_string());
+                    observers.len()
+                }
+            };
+            let word = say(Lang::Nl, "common.observer", &[]);
+            let mut first = word.chars();
+            let title: String = first
+                .next()
+                .map(|c| c.to_uppercase().collect::<String>() + first.as_str())
+                .unwrap_or_default();
+            note.text = format!("{title} {k}{marker}{rest}");
+        }
+        note.text = crate::rules::pseudonym::replace_names(&note.text, &names);
+    }
+    out
 }
 
 pub(crate) fn esc(s: &str) -> String {
@@ -338,31 +393,47 @@ pub(crate) fn body(view: &View, meta: &Meta, lang: Lang) -> String {
     h.push_str("</table>");
     let _ = write!(
         h,
-        "<h2>{}</h2><table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+        "<h2>{}</h2><table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th>{}</tr>",
         say(lang, "report.decisions", &[]),
         say(lang, "report.round_2", &[]),
         say(lang, "report.card", &[]),
         say(lang, "report.role", &[]),
         say(lang, "report.decision", &[]),
         say(lang, "report.votes", &[]),
-        say(lang, "report.outcome", &[])
+        say(lang, "report.outcome", &[]),
+        match &meta.archive {
+            Some(_) => format!("<th>{}</th>", say(lang, "report.earlier_tables", &[])),
+            None => String::new(),
+        }
     );
-    for d in &view.decisions {
+    for (i, d) in view.decisions.iter().enumerate() {
         let mut outcome = tx(&d.outcome);
         for c in &d.chance_outcomes {
             let _ = write!(outcome, " <em>{}</em>", tx(c));
         }
         let _ = write!(
             h,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{outcome}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{outcome}</td>{}</tr>",
             d.round,
             tx(&d.card_title),
             tx(&view.roles[d.role].name),
             tx(&d.option_label),
-            split_text(lang, d)
+            split_text(lang, d),
+            match &meta.archive {
+                Some(a) => format!(
+                    "<td>{}</td>",
+                    a.decisions
+                        .get(i)
+                        .map_or(String::new(), |x| against_text(lang, x))
+                ),
+                None => String::new(),
+            }
         );
     }
     h.push_str("</table>");
+    if let Some(a) = &meta.archive {
+        archive_html(&mut h, view, a, lang);
+    }
     let _ = write!(
         h,
         "<h2>{}</h2><ol>",
@@ -480,6 +551,66 @@ fn rows<'a>(view: &'a View, lang: Lang) -> Vec<DecisionRow<'a>> {
         .collect()
 }
 
+/// "12 van 41 eerdere tafels kozen ook dit", or why it cannot say.
+pub fn against_text(lang: Lang, a: &crate::archive::DecisionAgainst) -> String {
+    if a.of > 0 {
+        say(
+            lang,
+            "report.archive_same",
+            &[("n", &a.same), ("of", &a.of)],
+        )
+    } else if a.other_version > 0 {
+        say(lang, "report.archive_changed", &[])
+    } else {
+        say(lang, "report.archive_first", &[])
+    }
+}
+
+/// The archive's section: how many earlier sessions, and where this group's meters ended
+/// against theirs.
+fn archive_html(h: &mut String, view: &View, a: &crate::archive::Against, lang: Lang) {
+    let _ = write!(
+        h,
+        "<h2>{}</h2><p>{}</p>",
+        say(lang, "report.archive_heading", &[]),
+        if a.earlier_sessions == 0 {
+            say(lang, "report.archive_none", &[])
+        } else {
+            say(
+                lang,
+                "report.archive_sessions",
+                &[("n", &a.earlier_sessions)],
+            )
+        }
+    );
+    if a.meters.is_empty() {
+        return;
+    }
+    h.push_str("<ul>");
+    for m in &a.meters {
+        let label = view
+            .meters
+            .iter()
+            .find(|v| v.id == m.meter)
+            .map_or(m.meter.clone(), |v| v.label.get(lang).to_string());
+        let _ = write!(
+            h,
+            "<li>{}</li>",
+            esc(&say(
+                lang,
+                "report.archive_meter",
+                &[
+                    ("meter", &label),
+                    ("n", &m.this),
+                    ("from", &m.min),
+                    ("to", &m.max)
+                ]
+            ))
+        );
+    }
+    h.push_str("</ul>");
+}
+
 /// The session as machine-readable JSON: meters, their history, decisions and the ending.
 pub fn json(view: &View, meta: &Meta, lang: Lang) -> String {
     serde_json::to_string_pretty(&json_value(view, meta, lang)).unwrap_or_default() + "\n"
@@ -495,6 +626,7 @@ pub(crate) fn json_value(view: &View, meta: &Meta, lang: Lang) -> serde_json::Va
         "programme": meta.programme.as_ref().map(|p| p.get(lang)),
         "meters": meters,
         "meter_history": view.meter_history,
+        "archive": meta.archive,
         "decisions": rows(view, lang),
         "ending": view.ending.as_ref().map(|e| e.message.get(lang)),
         "notes": view

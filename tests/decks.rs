@@ -415,6 +415,7 @@ fn key_questions_come_first_in_the_debrief_and_the_report() {
         created_unix: 0,
         warning: None,
         programme: None,
+        archive: None,
     };
     let html = kantelspel::report::html(&record, &meta, kantelspel::rules::Lang::Nl);
     let key = html

@@ -284,6 +284,7 @@ fn notes_are_in_every_form_of_the_report() {
         created_unix: 0,
         warning: None,
         programme: None,
+        archive: None,
     };
     let html = report::html(&record, &meta, Lang::Nl);
     assert!(html.contains("Notities van de facilitator"));

@@ -8,6 +8,8 @@ common =
     .table = Table
 
 debrief =
+    .with_names = with names
+    .earlier = Earlier tables: { $n } sessions of this scenario in the archive
     .note = Note
     .compare = Compare the tables
     .compare_hint = The same cards, other choices: where did the tables diverge?
@@ -245,6 +247,19 @@ web =
 
 # The report (HTML, JSON, CSV).
 report =
+    .participant = Participant
+    .earlier_tables = Earlier tables
+    .archive_heading = Compared with earlier tables
+    .archive_sessions = { $n ->
+        [one] 1 earlier session of this scenario in this laptop's archive.
+       *[other] { $n } earlier sessions of this scenario in this laptop's archive.
+    }
+    .archive_none = This laptop's archive holds no earlier session of this scenario yet.
+    .archive_same = { $n } of { $of } earlier tables chose this too
+    .archive_changed = card changed since: not compared
+    .archive_first = no earlier table yet
+    .archive_meter = { $meter } ended at { $n }; earlier sessions between { $from } and { $to }
+    .names_hidden = Without names: participants appear as role and number.
     .own_pick = own pick: { $cards }
     .programme = Programme
     .how_each_table_ended = How each table ended
@@ -408,3 +423,16 @@ places =
     .old_found = An earlier version kept journals in { $from }. Move them to { $to }, or leave them? (Asked once.)
     .move = Move
     .leave = Leave them
+
+keep =
+    .title = Keeping and privacy
+    .days = Keep journals, reports and seats for:
+    .days_hint = days (0: for ever); older ones are removed at start-up
+    .archive = Keep an archive of earlier tables (decisions, never names)
+    .earlier = The archive holds { $n } earlier sessions of this scenario.
+    .none = No journals yet.
+    .item = { $date } · { $deck } · { $players } players · { $n } table(s)
+    .pseudonymise = Without names
+    .forget = Forget
+    .forgotten = { $n } file(s) removed.
+    .pseudonymised = { $n } names replaced by role and number.

@@ -8,6 +8,8 @@ common =
     .table = Tafel
 
 debrief =
+    .with_names = met namen
+    .earlier = Eerdere tafels: { $n } sessies van dit scenario in het archief
     .note = Notitie
     .compare = Tafels vergelijken
     .compare_hint = Dezelfde kaarten, andere keuzes: waar liepen de tafels uiteen?
@@ -245,6 +247,19 @@ web =
 
 # The report (HTML, JSON, CSV).
 report =
+    .participant = Deelnemer
+    .earlier_tables = Eerdere tafels
+    .archive_heading = Vergeleken met eerdere tafels
+    .archive_sessions = { $n ->
+        [one] 1 eerdere sessie van dit scenario in het archief van deze laptop.
+       *[other] { $n } eerdere sessies van dit scenario in het archief van deze laptop.
+    }
+    .archive_none = Het archief van deze laptop kent nog geen eerdere sessie van dit scenario.
+    .archive_same = { $n } van { $of } eerdere tafels kozen ook dit
+    .archive_changed = kaart sindsdien gewijzigd: niet te vergelijken
+    .archive_first = nog geen eerdere tafel
+    .archive_meter = { $meter } eindigde op { $n }; eerdere sessies tussen { $from } en { $to }
+    .names_hidden = Zonder namen: deelnemers staan er als rol en nummer in.
     .own_pick = eigen keuze: { $cards }
     .programme = Programma
     .how_each_table_ended = Zo liep elke tafel af
@@ -408,3 +423,16 @@ places =
     .old_found = Een eerdere versie bewaarde logboeken in { $from }. Verplaatsen naar { $to }, of laten staan? (Dit wordt één keer gevraagd.)
     .move = Verplaatsen
     .leave = Laten staan
+
+keep =
+    .title = Bewaren en privacy
+    .days = Logboeken, verslagen en zitplaatsen bewaren:
+    .days_hint = dagen (0: altijd); ouder wordt bij het starten verwijderd
+    .archive = Een archief van eerdere tafels bijhouden (besluiten, nooit namen)
+    .earlier = Het archief kent { $n } eerdere sessies van dit scenario.
+    .none = Nog geen logboeken.
+    .item = { $date } · { $deck } · { $players } deelnemers · { $n } tafel(s)
+    .pseudonymise = Zonder namen
+    .forget = Vergeten
+    .forgotten = { $n } bestand(en) verwijderd.
+    .pseudonymised = { $n } namen vervangen door rol en nummer.

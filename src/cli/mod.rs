@@ -4,6 +4,7 @@ pub mod bench;
 pub mod bench_web;
 pub mod bot;
 pub mod deck;
+pub mod journals;
 pub mod report;
 pub mod serve;
 pub mod sessions;
@@ -101,6 +102,10 @@ pub enum Command {
     Report(report::ReportArgs),
     /// Open the debrief on a journal and walk through the session round by round.
     Replay(report::ReplayArgs),
+    /// The journals kept: list them, forget them, replace their names.
+    Journals(journals::JournalsArgs),
+    /// Earlier sessions without names, for the debrief's comparison: list, carry, forget.
+    Archive(journals::ArchiveArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -211,6 +216,8 @@ pub fn run(cli: Cli) -> i32 {
         Some(Command::Bench(BenchCommand::Web(args))) => bench_web::run(args),
         Some(Command::Report(args)) => report::run_report(args),
         Some(Command::Replay(args)) => report::run_replay(args),
+        Some(Command::Journals(args)) => journals::run_journals(args),
+        Some(Command::Archive(args)) => journals::run_archive(args),
         None => {
             let lang = match crate::rules::Lang::from_code(&cli.lang) {
                 Some(l) => l,

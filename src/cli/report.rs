@@ -40,6 +40,16 @@ pub struct ReportArgs {
     pub lang: String,
     #[arg(long, value_enum, default_value_t = Format::Html)]
     pub format: Format,
+    /// Name the players. Without it a report names roles and seats ("Raadslid 2"): it leaves
+    /// the room, the names need not.
+    #[arg(long)]
+    pub names: bool,
+    /// Compare with the earlier sessions in this archive folder (default: the data folder's).
+    #[arg(long)]
+    pub archive: Option<PathBuf>,
+    /// Leave out the comparison with earlier sessions.
+    #[arg(long, conflicts_with = "archive")]
+    pub no_archive: bool,
 }
 
 #[derive(Debug, Clone, clap::Args)]
@@ -64,10 +74,24 @@ pub struct Loaded {
 }
 
 pub fn load(path: &Path) -> Result<Loaded, String> {
+    load_with(path, None, true)
+}
+
+/// A journal read for a report: compared with `archive`, and with its names or without.
+pub fn load_with(
+    path: &Path,
+    archive: Option<&crate::archive::Archive>,
+    names: bool,
+) -> Result<Loaded, String> {
     let text = crate::net::journal_file::read_text(path)
         .map_err(|e| format!("{}: {e}", path.display()))?;
-    let (record, meta) =
-        report::from_journal(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let (record, meta) = report::from_journal_with(&text, archive)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let record = if names {
+        record
+    } else {
+        report::without_names(&record)
+    };
     Ok(Loaded { record, meta })
 }
 
@@ -77,22 +101,40 @@ fn lang_of(code: &str) -> Result<Lang, String> {
 
 /// A workshop's tables read from their journals, in table order.
 pub fn load_workshop(path: &Path) -> Result<(String, Vec<Loaded>), String> {
+    load_workshop_with(path, None, true)
+}
+
+fn load_workshop_with(
+    path: &Path,
+    archive: Option<&crate::archive::Archive>,
+    names: bool,
+) -> Result<(String, Vec<Loaded>), String> {
     let manifest = crate::net::workshop::Manifest::read(path)?;
     let tables = manifest
         .journals(path)
         .iter()
-        .map(|j| load(j))
+        .map(|j| load_with(j, archive, names))
         .collect::<Result<Vec<_>, _>>()?;
     Ok((manifest.name, tables))
 }
 
 pub fn run_report(args: ReportArgs) -> i32 {
     let workshop = crate::net::workshop::is_manifest(&args.journal);
+    let archive = (!args.no_archive).then(|| {
+        crate::archive::Archive::at(
+            args.archive
+                .clone()
+                .unwrap_or_else(|| crate::places::Places::here().archive()),
+        )
+    });
     let result = lang_of(&args.lang).and_then(|lang| {
         let (name, tables) = if workshop {
-            load_workshop(&args.journal)?
+            load_workshop_with(&args.journal, archive.as_ref(), args.names)?
         } else {
-            (String::new(), vec![load(&args.journal)?])
+            (
+                String::new(),
+                vec![load_with(&args.journal, archive.as_ref(), args.names)?],
+            )
         };
         let text = match (workshop, args.format) {
             (false, Format::Html) => report::html(&tables[0].record, &tables[0].meta, lang),

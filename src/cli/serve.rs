@@ -48,9 +48,19 @@ pub struct ServeArgs {
     /// Roles to fill with bots, comma-separated (e.g. `raadslid,ambtenaar`).
     #[arg(long, value_delimiter = ',')]
     pub bots: Vec<String>,
-    /// Folder for the session journal.
+    /// Folder for the session journal; `Kantelspel` in the documents folder when left out.
     #[arg(long)]
     pub journal: Option<PathBuf>,
+    /// Remove journals, workshop files, reports and seat tokens older than this many days at
+    /// start-up (0 keeps everything); the window's setting (90 by default) when left out.
+    #[arg(long)]
+    pub keep_days: Option<u32>,
+    /// Keep no archive of this session (the archive holds decisions, never names).
+    #[arg(long)]
+    pub no_archive: bool,
+    /// The archive folder; `archive` in the data folder when left out.
+    #[arg(long, conflicts_with = "no_archive")]
+    pub archive: Option<PathBuf>,
     /// Continue a session from its journal file.
     #[arg(long)]
     pub resume: Option<PathBuf>,
@@ -220,6 +230,34 @@ pub fn run(args: ServeArgs) -> i32 {
         outcome: secs(args.pace),
         bot_delay: secs(args.bot_delay),
     };
+    let places = crate::places::Places::here();
+    let settings = crate::places::Settings::load(&places.settings());
+    let journal_dir = args
+        .journal
+        .clone()
+        .unwrap_or_else(|| places.journals.clone());
+    let keep_days = args.keep_days.unwrap_or(settings.keep_days);
+    let swept = crate::keeping::sweep(
+        &journal_dir,
+        &places.seats(),
+        keep_days,
+        std::time::SystemTime::now(),
+    );
+    if let Some(line) = swept.line(keep_days) {
+        println!("{line}");
+    }
+    if args.journal.is_none()
+        && settings.old_journals.is_none()
+        && let Some(old) = places.old_journals()
+    {
+        println!(
+            "an earlier version kept journals in {}: `kantelspel journals move-old` moves them to {}, `kantelspel journals move-old --leave` leaves them",
+            old.display(),
+            places.journals.display()
+        );
+    }
+    let archive = (!args.no_archive && (settings.archive || args.archive.is_some()))
+        .then(|| args.archive.clone().unwrap_or_else(|| places.archive()));
     let prepared = match prepare(&args, &|| Director::new(args.auto, pace, strategy)) {
         Ok(p) => p,
         Err(e) => {
@@ -291,6 +329,22 @@ pub fn run(args: ServeArgs) -> i32 {
     for j in journals {
         println!("  journal:   {j}");
     }
+    println!("  data:      {}", places.data.display());
+    match &archive {
+        Some(dir) => {
+            let deck = &core(app.world().resource::<HostLink>(), 0)
+                .session()
+                .deck()
+                .id;
+            let n = crate::archive::Archive::at(dir).of_deck(deck).len();
+            println!(
+                "  archive:   {} ({n} earlier session(s) of this deck; no names)",
+                dir.display()
+            );
+        }
+        None => println!("  archive:   off"),
+    }
+    app.world_mut().resource_mut::<HostLink>().archive = archive;
     if let Some(m) = manifest {
         println!("  workshop:  {m}  (resume it whole with --resume)");
     }

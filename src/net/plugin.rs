@@ -90,6 +90,10 @@ pub struct HostLink {
     pub web: Option<WebEdge>,
     /// What players type or scan to join from a browser.
     pub web_url: Option<String>,
+    /// The archive an ended table adds its decisions to (no names); `None`: kept nowhere.
+    pub archive: Option<std::path::PathBuf>,
+    /// Tables already added to the archive (or found there), by index.
+    archived: Vec<usize>,
 }
 
 impl HostLink {
@@ -238,6 +242,8 @@ pub fn start_host(
         start: Instant::now(),
         web,
         web_url,
+        archive: None,
+        archived: Vec::new(),
     });
     Ok(local)
 }
@@ -265,7 +271,7 @@ impl Plugin for HostPlugin {
             .add_systems(
                 Update,
                 // Each checks for itself: a button may stop the host between two of them.
-                (host_direct, host_info)
+                (host_direct, host_info, host_archive)
                     .chain()
                     .distributive_run_if(resource_exists::<HostLink>),
             )
@@ -337,6 +343,28 @@ fn host_direct(mut link: ResMut<HostLink>) {
     if link.workshop.tick(now) {
         link.ended = true;
     }
+}
+
+/// A table that ended adds what it decided to the archive, once; a resumed session that had
+/// already ended is found there and not added again.
+fn host_archive(mut link: ResMut<HostLink>) {
+    let Some(dir) = link.archive.clone() else {
+        return;
+    };
+    let now = super::code::now().as_secs();
+    let mut done = Vec::new();
+    for (t, table) in link.workshop.tables().iter().enumerate() {
+        if link.archived.contains(&t) {
+            continue;
+        }
+        if let Some(earlier) = crate::archive::earlier_of(table.core.session(), now) {
+            if let Err(e) = crate::archive::Archive::at(&dir).add(&[earlier]) {
+                bevy::log::warn!("the archive could not be written: {e}");
+            }
+            done.push(t);
+        }
+    }
+    link.archived.extend(done);
 }
 
 fn host_info(mut link: ResMut<HostLink>) {

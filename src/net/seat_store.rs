@@ -20,12 +20,28 @@ fn key(code: &JoinCode, name: &str) -> String {
     format!("{code}|{}", name.trim().to_lowercase())
 }
 
-/// Entries in the order they were written, newest last: (key, token).
-fn read(path: &std::path::Path) -> Vec<(String, u64)> {
-    std::fs::read_to_string(path)
-        .ok()
-        .and_then(|t| ron::from_str::<Vec<(String, u64)>>(&t).ok())
+/// Entries in the order they were written, newest last: (key, token, when saved). A file from
+/// before the dates counts as saved now (kept a full term, not thrown away at once).
+fn read(path: &std::path::Path) -> Vec<(String, u64, u64)> {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Vec::new();
+    };
+    if let Ok(entries) = ron::from_str::<Vec<(String, u64, u64)>>(&text) {
+        return entries;
+    }
+    let now = super::code::now().as_secs();
+    ron::from_str::<Vec<(String, u64)>>(&text)
+        .map(|v| v.into_iter().map(|(k, t)| (k, t, now)).collect())
         .unwrap_or_default()
+}
+
+fn write(path: &std::path::Path, entries: &[(String, u64, u64)]) {
+    if let Some(dir) = path.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    if let Ok(text) = ron::to_string(entries) {
+        let _ = std::fs::write(path, text);
+    }
 }
 
 /// The token this laptop holds for `name` in the session with `code`.
@@ -34,23 +50,39 @@ pub fn load(path: &std::path::Path, code: &JoinCode, name: &str) -> Option<u64> 
     read(path)
         .into_iter()
         .rev()
-        .find(|(x, _)| *x == k)
-        .map(|(_, t)| t)
+        .find(|(x, _, _)| *x == k)
+        .map(|(_, t, _)| t)
 }
 
 /// Remembers a token. A file that cannot be written costs only the seat after a restart.
 pub fn save(path: &std::path::Path, code: &JoinCode, name: &str, token: u64) {
     let k = key(code, name);
-    let mut entries: Vec<(String, u64)> = read(path).into_iter().filter(|(x, _)| *x != k).collect();
-    entries.push((k, token));
+    let mut entries: Vec<(String, u64, u64)> =
+        read(path).into_iter().filter(|(x, _, _)| *x != k).collect();
+    entries.push((k, token, super::code::now().as_secs()));
     let skip = entries.len().saturating_sub(KEEP);
-    let entries: Vec<(String, u64)> = entries.into_iter().skip(skip).collect();
-    if let Some(dir) = path.parent() {
-        let _ = std::fs::create_dir_all(dir);
+    write(path, &entries[skip..]);
+}
+
+/// Forgets the tokens saved more than `days` days before `now_unix`; returns how many. The
+/// file goes when nothing is left in it.
+pub fn forget_older(path: &std::path::Path, days: u32, now_unix: u64) -> usize {
+    let entries = read(path);
+    let limit = now_unix.saturating_sub(u64::from(days) * 86_400);
+    let kept: Vec<(String, u64, u64)> = entries
+        .iter()
+        .filter(|(_, _, at)| *at >= limit)
+        .cloned()
+        .collect();
+    let gone = entries.len() - kept.len();
+    if gone > 0 {
+        if kept.is_empty() {
+            let _ = std::fs::remove_file(path);
+        } else {
+            write(path, &kept);
+        }
     }
-    if let Ok(text) = ron::to_string(&entries) {
-        let _ = std::fs::write(path, text);
-    }
+    gone
 }
 
 #[cfg(test)]
@@ -74,6 +106,15 @@ mod tests {
         }
         assert_eq!(load(&path, &a, "Ans"), None, "old sessions are forgotten");
         assert_eq!(load(&path, &b, "p99"), Some(99));
+        // Retention: a token saved long ago goes, today's stays.
+        let now = super::super::code::now().as_secs();
+        assert_eq!(forget_older(&path, 90, now), 0);
+        assert_eq!(forget_older(&path, 90, now + 91 * 86_400), KEEP);
+        assert!(!path.exists());
+        // A file from before the dates is read, and counts as saved now.
+        std::fs::write(&path, format!("[(\"{a}|ans\", 7)]")).unwrap();
+        assert_eq!(load(&path, &a, "Ans"), Some(7));
+        assert_eq!(forget_older(&path, 1, now), 0);
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -8,7 +8,20 @@ use crate::report::{self, Meta};
 use crate::rules::Lang;
 use crate::rules::view::View;
 
-fn write_all(dir: &Path, stem: &str, view: &View, meta: &Meta) -> Result<PathBuf, String> {
+fn write_all(
+    dir: &Path,
+    stem: &str,
+    view: &View,
+    meta: &Meta,
+    names: bool,
+) -> Result<PathBuf, String> {
+    let nameless;
+    let view = if names {
+        view
+    } else {
+        nameless = report::without_names(view);
+        &nameless
+    };
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let html = dir.join(format!("{stem}.html"));
     let write = |path: PathBuf, text: String| {
@@ -41,8 +54,12 @@ fn beside(file: Option<&Path>, stem: String) -> (PathBuf, String) {
     }
 }
 
-/// The host's export: next to the journal when there is one.
-pub fn export(core: &HostCore) -> Result<PathBuf, String> {
+/// The host's export: next to the journal when there is one, compared with `archive`.
+pub fn export(
+    core: &HostCore,
+    names: bool,
+    archive: Option<&crate::archive::Archive>,
+) -> Result<PathBuf, String> {
     let now = crate::net::code::now().as_secs();
     let (dir, stem) = beside(core.journal_path(), format!("kantelspel-{now}"));
     let meta = Meta {
@@ -50,13 +67,18 @@ pub fn export(core: &HostCore) -> Result<PathBuf, String> {
         created_unix: now,
         warning: None,
         programme: core.session().programme_text(),
+        archive: archive.and_then(|a| crate::archive::against_archive(core.session(), a)),
     };
-    write_all(&dir, &stem, &report::view_of(core.session()), &meta)
+    write_all(&dir, &stem, &report::view_of(core.session()), &meta, names)
 }
 
 /// A workshop's export: every table side by side (and each table's own report inside), next to
 /// the workshop file when there is one.
-pub fn export_workshop(workshop: &crate::net::workshop::Workshop) -> Result<PathBuf, String> {
+pub fn export_workshop(
+    workshop: &crate::net::workshop::Workshop,
+    names: bool,
+    archive: Option<&crate::archive::Archive>,
+) -> Result<PathBuf, String> {
     let now = crate::net::code::now().as_secs();
     let (dir, stem) = beside(workshop.manifest(), format!("kantelspel-workshop-{now}"));
     let tables: Vec<(View, Meta)> = workshop
@@ -68,8 +90,15 @@ pub fn export_workshop(workshop: &crate::net::workshop::Workshop) -> Result<Path
                 created_unix: now,
                 warning: None,
                 programme: t.core.session().programme_text(),
+                archive: archive.and_then(|a| crate::archive::against_archive(t.core.session(), a)),
             };
-            (report::view_of(t.core.session()), meta)
+            let view = report::view_of(t.core.session());
+            let view = if names {
+                view
+            } else {
+                report::without_names(&view)
+            };
+            (view, meta)
         })
         .collect();
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
@@ -98,28 +127,31 @@ pub fn export_workshop(workshop: &crate::net::workshop::Workshop) -> Result<Path
 }
 
 /// A player's export, from what their laptop saw.
-pub fn export_view(view: &View) -> Result<PathBuf, String> {
+pub fn export_view(view: &View, names: bool) -> Result<PathBuf, String> {
     let now = crate::net::code::now().as_secs();
     let meta = Meta {
         deck_name: view.deck_title.nl.clone(),
         created_unix: now,
         warning: None,
         programme: None,
+        archive: None,
     };
     write_all(
         &crate::net::journal_file::default_dir(),
         &format!("kantelspel-{now}"),
         view,
         &meta,
+        names,
     )
 }
 
 /// A replayed journal's export: the whole record, named after the deck and the session's date.
-pub fn export_record(record: &View, meta: &Meta) -> Result<PathBuf, String> {
+pub fn export_record(record: &View, meta: &Meta, names: bool) -> Result<PathBuf, String> {
     write_all(
         &crate::net::journal_file::default_dir(),
         &format!("kantelspel-{}", meta.created_unix),
         record,
         meta,
+        names,
     )
 }

@@ -422,7 +422,11 @@ pub fn card_for(role: &str) -> String {
 /// `kantelspel serve` on loopback at `port` (0: any), without a beacon, with `extra`.
 pub fn serve_command(port: u16, extra: &[&str]) -> std::process::Command {
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_kantelspel"));
+    // Settings, seats and the archive of a test host go to a folder of the test's, never the
+    // user's data folder.
+    let data = std::env::temp_dir().join(format!("kantelspel-test-{}-data", std::process::id()));
     command
+        .env("XDG_DATA_HOME", data)
         .args(["serve", "--bind", "127.0.0.1", "--no-announce", "--port"])
         .arg(port.to_string())
         .args(extra);

@@ -260,6 +260,10 @@ pub enum JournalError {
     Deck(#[from] DeckError),
     #[error("entry {seq} was refused on replay ({error}): the journal does not match its deck")]
     Refused { seq: u64, error: RuleError },
+    #[error(
+        "the journal without names would not replay to the same decisions; it is left as it was"
+    )]
+    Unchanged,
 }
 
 /// A journal as read from text: what could be read, and where and why reading stopped early.

@@ -8,6 +8,7 @@ pub mod graph;
 pub mod journal;
 pub mod lint;
 pub mod preview;
+pub mod pseudonym;
 pub mod session;
 pub mod simulate;
 pub mod text;

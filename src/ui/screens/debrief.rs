@@ -12,6 +12,8 @@ use crate::rules::view::{DecisionView, View};
 use crate::ui::i18n::Tr;
 use crate::ui::theme;
 
+// A Bevy system: each argument is a resource or a query it reads.
+#[allow(clippy::too_many_arguments)]
 pub fn draw(
     mut contexts: EguiContexts,
     tr: Res<Tr>,
@@ -20,6 +22,7 @@ pub fn draw(
     client: Option<Res<ClientLink>>,
     replay: Option<Res<Replay>>,
     mut actions: MessageWriter<UiAction>,
+    mut with_names: Local<bool>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let mut root = theme::root(ctx);
@@ -56,8 +59,10 @@ pub fn draw(
                     .button(egui::RichText::new(format!("⬇ {}", tr.t("debrief.export"))).strong())
                     .clicked()
                 {
-                    actions.write(UiAction::Export);
+                    actions.write(UiAction::Export { names: *with_names });
                 }
+                // A report leaves the room: without names unless the facilitator asks.
+                ui.checkbox(&mut with_names, tr.t("debrief.with_names"));
                 if let Some(i) = &status.info {
                     ui.label(i);
                 }
@@ -526,22 +531,23 @@ pub(super) fn act(
                     r.round = round.min(r.rounds());
                 }
             }
-            UiAction::Export => {
+            UiAction::Export { names } => {
                 // Whatever this window shows: a replayed journal, the hosted session, or what
                 // a player's laptop saw.
                 let written = if let Some(r) = replay.as_ref() {
-                    Some(crate::ui::export::export_record(&r.record, &r.meta))
+                    Some(crate::ui::export::export_record(&r.record, &r.meta, names))
                 } else if let Some(h) = host.as_ref() {
+                    let archive = h.archive.as_deref().map(crate::archive::Archive::at);
                     Some(if h.workshop.len() > 1 {
-                        crate::ui::export::export_workshop(&h.workshop)
+                        crate::ui::export::export_workshop(&h.workshop, names, archive.as_ref())
                     } else {
-                        crate::ui::export::export(h.core())
+                        crate::ui::export::export(h.core(), names, archive.as_ref())
                     })
                 } else {
                     client
                         .as_ref()
                         .and_then(|c| c.core.view.as_ref())
-                        .map(crate::ui::export::export_view)
+                        .map(|v| crate::ui::export::export_view(v, names))
                 };
                 match written {
                     Some(Ok(path)) => {

@@ -149,6 +149,7 @@ fn setup(ui: &mut egui::Ui, tr: &Tr, form: &mut HostForm, actions: &mut MessageW
             });
         });
     }
+    keeping(ui, tr, form, actions);
     ui.add_space(8.0);
     ui.label(
         egui::RichText::new(tr.f(
@@ -193,6 +194,85 @@ fn setup(ui: &mut egui::Ui, tr: &Tr, form: &mut HostForm, actions: &mut MessageW
                 });
             }
         }
+    });
+}
+
+/// How many sessions of the form's deck the archive holds.
+fn earlier_sessions(form: &HostForm) -> usize {
+    if !form.settings.archive {
+        return 0;
+    }
+    let deck = match form.shown_deck.as_ref() {
+        Some((_, Some(d))) => d.id.clone(),
+        _ => Deck::default_deck().map_or(String::new(), |d| d.id),
+    };
+    crate::archive::Archive::at(form.places.archive())
+        .of_deck(&deck)
+        .len()
+}
+
+/// What the workshop keeps: for how long, the archive, and the sessions kept, each to strip of
+/// names or to forget.
+fn keeping(ui: &mut egui::Ui, tr: &Tr, form: &mut HostForm, actions: &mut MessageWriter<UiAction>) {
+    ui.add_space(12.0);
+    theme::card_frame().show(ui, |ui| {
+        ui.set_max_width(760.0);
+        egui::CollapsingHeader::new(egui::RichText::new(tr.t("keep.title")).strong())
+            .id_salt("keeping")
+            .show(ui, |ui| {
+                let mut changed = false;
+                ui.horizontal(|ui| {
+                    ui.label(tr.t("keep.days"));
+                    changed |= ui
+                        .add(egui::DragValue::new(&mut form.settings.keep_days).range(0..=3650))
+                        .changed();
+                    ui.label(egui::RichText::new(tr.t("keep.days_hint")).color(theme::MUTED));
+                });
+                changed |= ui
+                    .checkbox(&mut form.settings.archive, tr.t("keep.archive"))
+                    .changed();
+                if form.settings.archive {
+                    ui.label(
+                        egui::RichText::new(tr.f("keep.earlier", &[("n", &form.earlier)]))
+                            .color(theme::MUTED),
+                    );
+                }
+                if changed {
+                    actions.write(UiAction::SaveSettings);
+                }
+                ui.add_space(6.0);
+                if form.kept.is_empty() {
+                    ui.label(egui::RichText::new(tr.t("keep.none")).color(theme::MUTED));
+                }
+                egui::Grid::new("kept")
+                    .num_columns(3)
+                    .striped(true)
+                    .show(ui, |ui| {
+                        for k in form.kept.iter().take(30) {
+                            let what = if k.unreadable {
+                                k.deck.clone()
+                            } else {
+                                tr.f(
+                                    "keep.item",
+                                    &[
+                                        ("date", &crate::report::date(k.created_unix)),
+                                        ("deck", &k.deck),
+                                        ("players", &k.players),
+                                        ("n", &k.tables),
+                                    ],
+                                )
+                            };
+                            ui.label(what);
+                            if ui.small_button(tr.t("keep.pseudonymise")).clicked() {
+                                actions.write(UiAction::Pseudonymise(k.path.clone()));
+                            }
+                            if ui.small_button(tr.t("keep.forget")).clicked() {
+                                actions.write(UiAction::Forget(k.path.clone()));
+                            }
+                            ui.end_row();
+                        }
+                    });
+            });
     });
 }
 
@@ -451,6 +531,44 @@ pub(super) fn act(mut commands: Commands, mut actions: MessageReader<UiAction>) 
                     }
                 });
             }
+            UiAction::SaveSettings => {
+                commands.queue(|world: &mut World| {
+                    let mut form = world.resource_mut::<HostForm>();
+                    let saved = form.settings.save(&form.places.settings());
+                    form.earlier = earlier_sessions(&form);
+                    if let Err(e) = saved {
+                        world.resource_mut::<Status>().error = Some(e);
+                    }
+                });
+            }
+            UiAction::Forget(path) | UiAction::Pseudonymise(path) => {
+                let forget = matches!(action, UiAction::Forget(_));
+                commands.queue(move |world: &mut World| {
+                    let done = if forget {
+                        crate::keeping::forget(&path).map(|gone| gone.len())
+                    } else {
+                        crate::keeping::pseudonymise(&path)
+                            .map(|d| d.iter().map(|(_, names)| names.len()).sum())
+                    };
+                    let mut form = world.resource_mut::<HostForm>();
+                    form.kept = crate::keeping::list(&form.places.journals);
+                    form.unfinished = unfinished_sessions(&form.places.journals);
+                    let tr = world.resource::<Tr>();
+                    let said = done.map(|n| {
+                        let key = if forget {
+                            "keep.forgotten"
+                        } else {
+                            "keep.pseudonymised"
+                        };
+                        tr.f(key, &[("n", &n)])
+                    });
+                    let mut status = world.resource_mut::<Status>();
+                    match said {
+                        Ok(line) => status.info = Some(line),
+                        Err(e) => status.error = Some(e),
+                    }
+                });
+            }
             UiAction::OldJournals(move_them) => {
                 commands.queue(move |world: &mut World| {
                     let mut form = world.resource_mut::<HostForm>();
@@ -469,6 +587,7 @@ pub(super) fn act(mut commands: Commands, mut actions: MessageReader<UiAction>) 
                     });
                     let saved = form.settings.save(&form.places.settings());
                     form.unfinished = unfinished_sessions(&form.places.journals);
+                    form.kept = crate::keeping::list(&form.places.journals);
                     if let Err(e) = result.and(saved) {
                         world.resource_mut::<Status>().error = Some(e);
                     }
@@ -576,6 +695,12 @@ pub struct HostForm {
     pub settings: Settings,
     /// The old journal folder, while it holds journals and was not answered.
     pub old_journals: Option<PathBuf>,
+    /// The sessions in the journal folder, for the list that forgets or strips names.
+    pub kept: Vec<crate::keeping::Kept>,
+    /// Earlier sessions in the archive for the chosen deck.
+    pub earlier: usize,
+    /// Retention ran (once per start of the program).
+    pub swept: bool,
 }
 
 impl HostForm {
@@ -713,11 +838,31 @@ const RESUMABLE_SHOWN: usize = 5;
 const RESUMABLE_LOOKED_AT: usize = 20;
 
 /// Looks for decks and unfinished sessions each time the host screen opens.
-fn refresh_host_form(mut form: ResMut<HostForm>, host: Option<Res<HostLink>>) {
+fn refresh_host_form(
+    mut form: ResMut<HostForm>,
+    host: Option<Res<HostLink>>,
+    mut status: ResMut<Status>,
+) {
     if host.is_none() {
         form.found_decks = scenario_files();
         form.places = Places::here();
         form.settings = Settings::load(&form.places.settings());
+        if !form.swept {
+            form.swept = true;
+            let days = form.settings.keep_days;
+            let swept = crate::keeping::sweep(
+                &form.places.journals,
+                &form.places.seats(),
+                days,
+                std::time::SystemTime::now(),
+            );
+            if let Some(line) = swept.line(days) {
+                bevy::log::info!("{line}");
+                status.info = Some(line);
+            }
+        }
+        form.kept = crate::keeping::list(&form.places.journals);
+        form.earlier = earlier_sessions(&form);
         let answered = form.settings.old_journals.is_some();
         form.old_journals = form.places.old_journals().filter(|_| !answered);
         form.unfinished = unfinished_sessions(&form.places.journals);
@@ -818,8 +963,19 @@ pub fn resume_session(
 }
 
 /// The `.ron` files in `scenarios/`, so a trainer picks a deck instead of typing its path.
+/// Decks in `scenarios/` where the program was started, and beside the program itself (a
+/// downloaded archive opened by a double click starts in the home folder).
 fn scenario_files() -> Vec<PathBuf> {
-    files_ending_in(std::path::Path::new("scenarios"), "ron")
+    let mut found = files_ending_in(std::path::Path::new("scenarios"), "ron");
+    let beside = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|d| d.join("scenarios")));
+    if let Some(dir) = beside
+        .filter(|d| d.canonicalize().ok() != std::path::Path::new("scenarios").canonicalize().ok())
+    {
+        found.extend(files_ending_in(&dir, "ron"));
+    }
+    found
 }
 
 /// The files in `dir` with this extension, sorted by name; none when `dir` cannot be read.
@@ -856,6 +1012,9 @@ impl Default for HostForm {
             places: Places::here(),
             settings: Settings::default(),
             old_journals: None,
+            kept: Vec::new(),
+            earlier: 0,
+            swept: false,
         }
     }
 }
@@ -979,6 +1138,13 @@ fn open_host(
     };
     let shown = cfg.code.to_string();
     let addr = start_host(world, workshop, cfg)?;
+    // A real session adds its decisions (never names) to the archive, unless switched off.
+    if !local_only {
+        let places = Places::here();
+        if Settings::load(&places.settings()).archive {
+            world.resource_mut::<HostLink>().archive = Some(places.archive());
+        }
+    }
     // For the measuring scripts: where bots can join this window's session.
     if std::env::var_os("KANTELSPEL_TIMING").is_some() {
         eprintln!("hosting at {addr} with code {shown}");

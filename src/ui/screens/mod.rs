@@ -112,7 +112,10 @@ pub enum UiAction {
     SetRoomOpen(bool),
     /// Leave the session (or stop hosting) and go back to the start.
     Leave,
-    Export,
+    /// Save the report; `names`: with the players' names (else roles and seats).
+    Export {
+        names: bool,
+    },
     /// In a replay: show the session as it stood after this round.
     ReplayRound(u32),
     /// Show the deck map of this deck file (the default deck when `None`).
@@ -122,6 +125,12 @@ pub enum UiAction {
     /// The answer to the offer of the old journal folder: move its journals (true) or leave
     /// them where they are.
     OldJournals(bool),
+    /// Save the facilitator's settings (retention, the archive).
+    SaveSettings,
+    /// Delete a journal (or workshop file) and what belongs to it.
+    Forget(PathBuf),
+    /// Replace the names in a journal (or a workshop's) by role and number.
+    Pseudonymise(PathBuf),
 }
 
 /// A message for the person at the screen: what went wrong, or what just happened.

@@ -1,0 +1,274 @@
+//! What the workshop keeps and for how long: the journals in a folder listed, forgotten with
+//! what belongs to them, stripped of names, and swept away after a set number of days.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use crate::net::workshop::{self, Manifest};
+use crate::rules::session::Phase;
+
+/// What the program writes in the journal folder: its files start `kantelspel-` and end in one
+/// of these. Nothing else there is ever removed.
+const OURS: [&str; 5] = ["journal", "workshop", "html", "json", "csv"];
+
+fn ours(path: &Path) -> bool {
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string());
+    name.is_some_and(|n| n.starts_with("kantelspel-"))
+        && path
+            .extension()
+            .is_some_and(|x| OURS.iter().any(|o| x == *o))
+}
+
+/// One session (or a workshop of several tables) in the folder, as `journals list` shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Kept {
+    pub path: PathBuf,
+    pub created_unix: u64,
+    pub deck: String,
+    pub programme: Option<String>,
+    pub tables: usize,
+    pub players: usize,
+    pub ended: bool,
+    /// The journal and what belongs to it, in bytes.
+    pub bytes: u64,
+    /// The file does not read as a journal; `deck` says why.
+    pub unreadable: bool,
+}
+
+fn size(paths: &[PathBuf]) -> u64 {
+    paths
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum()
+}
+
+fn files(dir: &Path, ext: &str) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == ext))
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+/// The reports written beside `file` (same name, another ending).
+fn reports_of(file: &Path) -> Vec<PathBuf> {
+    let (Some(dir), Some(stem)) = (file.parent(), file.file_stem()) else {
+        return Vec::new();
+    };
+    let stem = stem.to_string_lossy();
+    ["html", "en.html", "json", "csv"]
+        .iter()
+        .map(|ext| dir.join(format!("{stem}.{ext}")))
+        .filter(|p| p.exists())
+        .collect()
+}
+
+/// `file` and everything that belongs to it: its reports, and for a workshop file its tables'
+/// journals and their reports.
+pub fn belongings(file: &Path) -> Vec<PathBuf> {
+    let mut out = vec![file.to_path_buf()];
+    out.extend(reports_of(file));
+    if workshop::is_manifest(file)
+        && let Ok(m) = Manifest::read(file)
+    {
+        for j in m.journals(file) {
+            if j.exists() {
+                out.extend(reports_of(&j));
+                out.push(j);
+            }
+        }
+    }
+    out
+}
+
+fn recover(path: &Path) -> Result<crate::rules::journal::Recovered, String> {
+    let text = crate::net::journal_file::read_text(path).map_err(|e| e.to_string())?;
+    crate::rules::journal::recover(&text).map_err(|e| e.to_string())
+}
+
+/// Every session and workshop in `dir`, newest first; a workshop's tables are listed with it.
+pub fn list(dir: &Path) -> Vec<Kept> {
+    let mut out = Vec::new();
+    let mut at_tables = Vec::new();
+    for path in files(dir, workshop::MANIFEST_EXTENSION) {
+        let all = belongings(&path);
+        let kept = match Manifest::read(&path) {
+            Ok(m) => {
+                let tables: Vec<_> = m
+                    .journals(&path)
+                    .iter()
+                    .filter_map(|j| recover(j).ok())
+                    .collect();
+                at_tables.extend(m.journals(&path));
+                Kept {
+                    created_unix: m.created_unix,
+                    deck: m.name.clone(),
+                    programme: tables
+                        .first()
+                        .and_then(|r| r.session.programme_text())
+                        .map(|t| t.nl),
+                    tables: m.tables.len(),
+                    players: tables.iter().map(|r| r.session.seats.len()).sum(),
+                    ended: !tables.is_empty()
+                        && tables.iter().all(|r| r.session.phase == Phase::Ended),
+                    bytes: size(&all),
+                    unreadable: false,
+                    path: path.clone(),
+                }
+            }
+            Err(e) => unreadable(&path, e),
+        };
+        out.push(kept);
+    }
+    for path in files(dir, "journal") {
+        if at_tables.contains(&path) {
+            continue;
+        }
+        let kept = match recover(&path) {
+            Ok(r) => Kept {
+                created_unix: r.header.created_unix,
+                deck: r.session.deck().title.nl.clone(),
+                programme: r.session.programme_text().map(|t| t.nl),
+                tables: 1,
+                players: r.session.seats.values().filter(|s| !s.bot).count(),
+                ended: r.session.phase == Phase::Ended,
+                bytes: size(&belongings(&path)),
+                unreadable: false,
+                path: path.clone(),
+            },
+            Err(e) => unreadable(&path, e),
+        };
+        out.push(kept);
+    }
+    out.sort_by(|a, b| {
+        b.created_unix
+            .cmp(&a.created_unix)
+            .then(a.path.cmp(&b.path))
+    });
+    out
+}
+
+fn unreadable(path: &Path, why: String) -> Kept {
+    Kept {
+        path: path.to_path_buf(),
+        created_unix: 0,
+        deck: why,
+        programme: None,
+        tables: 0,
+        players: 0,
+        ended: false,
+        bytes: size(&[path.to_path_buf()]),
+        unreadable: true,
+    }
+}
+
+/// Deletes `file` and what belongs to it; returns what was removed.
+pub fn forget(file: &Path) -> Result<Vec<PathBuf>, String> {
+    if !file.exists() {
+        return Err(format!("{}: no such file", file.display()));
+    }
+    let mut removed = Vec::new();
+    for p in belongings(file) {
+        std::fs::remove_file(&p).map_err(|e| format!("{}: {e}", p.display()))?;
+        removed.push(p);
+    }
+    Ok(removed)
+}
+
+/// Deletes the program's files in `dir` (journals, workshop files, reports) last written more
+/// than `days` days before `now`; returns what was removed.
+pub fn forget_older(dir: &Path, days: u32, now: SystemTime) -> Vec<PathBuf> {
+    let limit = now
+        .checked_sub(Duration::from_secs(u64::from(days) * 86_400))
+        .unwrap_or(SystemTime::UNIX_EPOCH);
+    let mut removed = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return removed;
+    };
+    let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+    paths.sort();
+    for p in paths {
+        let old = std::fs::metadata(&p)
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| t < limit);
+        if old && p.is_file() && ours(&p) && std::fs::remove_file(&p).is_ok() {
+            removed.push(p);
+        }
+    }
+    removed
+}
+
+/// What a start-up sweep removed.
+#[derive(Debug, Default)]
+pub struct Swept {
+    pub files: Vec<PathBuf>,
+    pub seat_tokens: usize,
+}
+
+impl Swept {
+    /// The line the window and `serve` show, when anything went.
+    pub fn line(&self, days: u32) -> Option<String> {
+        if self.files.is_empty() && self.seat_tokens == 0 {
+            return None;
+        }
+        Some(format!(
+            "retention ({days} days): removed {} file(s) and {} seat token(s): {}",
+            self.files.len(),
+            self.seat_tokens,
+            self.files
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+    }
+}
+
+/// At start-up: journals, workshop files and reports in `journals`, and the seat tokens in
+/// `seats`, older than `days` days go. 0 keeps everything.
+pub fn sweep(journals: &Path, seats: &Path, days: u32, now: SystemTime) -> Swept {
+    if days == 0 {
+        return Swept::default();
+    }
+    let unix = now
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    Swept {
+        files: forget_older(journals, days, now),
+        seat_tokens: crate::net::seat_store::forget_older(seats, days, unix),
+    }
+}
+
+/// (name as typed, what replaced it), per name.
+pub type Replaced = Vec<(String, String)>;
+
+/// Replaces every name in a journal, or in each table of a workshop file, by role and number,
+/// in place (written whole, then renamed). Returns the names replaced per file.
+pub fn pseudonymise(file: &Path) -> Result<Vec<(PathBuf, Replaced)>, String> {
+    let journals = if workshop::is_manifest(file) {
+        Manifest::read(file)?.journals(file)
+    } else {
+        vec![file.to_path_buf()]
+    };
+    let mut done = Vec::new();
+    for j in journals {
+        let text = crate::net::journal_file::read_text(&j).map_err(|e| e.to_string())?;
+        let p = crate::rules::pseudonym::pseudonymise(&text)
+            .map_err(|e| format!("{}: {e}", j.display()))?;
+        let tmp = j.with_extension("journal.tmp");
+        std::fs::write(&tmp, &p.text).map_err(|e| format!("{}: {e}", tmp.display()))?;
+        std::fs::rename(&tmp, &j).map_err(|e| format!("{}: {e}", j.display()))?;
+        // Reports beside it still carry the names: they go, and can be made again.
+        for r in reports_of(&j) {
+            let _ = std::fs::remove_file(r);
+        }
+        done.push((j, p.replaced));
+    }
+    Ok(done)
+}
