@@ -208,7 +208,11 @@ pub fn run_report(args: ReportArgs) -> i32 {
 }
 
 pub fn run_replay(args: ReplayArgs) -> i32 {
-    let loaded = match lang_of(&args.lang).and_then(|l| load(&args.journal).map(|r| (l, r))) {
+    let loaded = match lang_of(&args.lang).and_then(|l| {
+        // The debrief on the laptop: with names, compared with the archive's earlier tables.
+        let archive = crate::archive::Archive::at(crate::places::Places::here().archive());
+        load_with(&args.journal, Some(&archive), true).map(|r| (l, r))
+    }) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");

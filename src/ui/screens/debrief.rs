@@ -23,6 +23,7 @@ pub fn draw(
     replay: Option<Res<Replay>>,
     mut actions: MessageWriter<UiAction>,
     mut with_names: Local<bool>,
+    earlier: Res<EarlierTables>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let mut root = theme::root(ctx);
@@ -158,6 +159,18 @@ pub fn draw(
                     swing(ui, &tr, &view, d);
                 }
                 ui.heading(tr.t("debrief.decisions"));
+                // How earlier tables of this deck decided, when the archive knows any.
+                let against = match &replay {
+                    Some(r) => r.meta.archive.as_ref(),
+                    None => earlier.against.as_ref(),
+                }
+                .filter(|a| a.earlier_sessions > 0);
+                if let Some(a) = against {
+                    ui.label(
+                        egui::RichText::new(tr.f("debrief.earlier", &[("n", &a.earlier_sessions)]))
+                            .color(theme::MUTED),
+                    );
+                }
                 // One wrapped block per decision: a table would push the vote split off a
                 // laptop screen as soon as an option's label is long.
                 for (i, d) in view.decisions.iter().enumerate() {
@@ -186,6 +199,15 @@ pub fn draw(
                                 tx(&tr, &d.option_label),
                                 split_words(&tr, d)
                             ));
+                            if let Some(x) = against.and_then(|a| a.decisions.get(i)) {
+                                ui.label(
+                                    egui::RichText::new(format!(
+                                        "↔ {}",
+                                        crate::report::against_text(tr.lang, x)
+                                    ))
+                                    .color(theme::MUTED),
+                                );
+                            }
                             // What was noted at the table in this round, beside its last decision.
                             let last_of_round = view
                                 .decisions
@@ -512,7 +534,36 @@ fn this_round(ui: &mut egui::Ui, tr: &Tr, view: &View, round: u32) {
 
 /// The debrief screen (and a replayed journal).
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(Update, act.in_set(ScreenStep::Act));
+    app.init_resource::<EarlierTables>()
+        .add_systems(Update, act.in_set(ScreenStep::Act))
+        .add_systems(Update, follow_earlier.in_set(ScreenStep::Follow));
+}
+
+/// The hosted table against the archive's earlier sessions of its deck: read again only when
+/// the table shown or its decisions change, never every frame.
+#[derive(Resource, Default)]
+pub struct EarlierTables {
+    seen: Option<(usize, usize)>,
+    pub against: Option<crate::archive::Against>,
+}
+
+fn follow_earlier(host: Option<Res<HostLink>>, mut earlier: ResMut<EarlierTables>) {
+    let Some(h) = host.filter(|h| h.archive.is_some()) else {
+        earlier.against = None;
+        earlier.seen = None;
+        return;
+    };
+    let session = h.core().session();
+    let key = (
+        h.shown,
+        session.decisions.len() + usize::from(session.ending.is_some()),
+    );
+    if earlier.seen == Some(key) {
+        return;
+    }
+    earlier.seen = Some(key);
+    let archive = crate::archive::Archive::at(h.archive.clone().unwrap_or_default());
+    earlier.against = crate::archive::against_archive(session, &archive);
 }
 
 /// The debrief's buttons: walk through the rounds, save the report.
