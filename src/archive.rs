@@ -25,7 +25,8 @@ pub struct Earlier {
     pub deck: String,
     /// A hash of what the deck's cards say and do.
     pub deck_version: String,
-    /// The day it ended, `2026-12-05`: when, never who.
+    /// The month it ended, `2026-12`: roughly when, never who (a day and a role's one player
+    /// would say whose vote it was).
     pub day: String,
     /// The programme's id, `pick` for the facilitator's own cards, `None` for the whole deck.
     pub programme: Option<String>,
@@ -79,6 +80,11 @@ pub fn deck_version(deck: &Deck) -> String {
 /// and a report read later from its journal name the same session.
 pub fn earlier_of(session: &Session, ended_unix: u64) -> Option<Earlier> {
     session.ending.as_ref()?;
+    // A dry run with bots alone, or a session ended before anything was decided, is no earlier
+    // table for a group to compare with.
+    if session.decisions.is_empty() || session.seats.values().all(|s| s.bot) {
+        return None;
+    }
     let deck = session.deck();
     let record = view(session, Viewer::Record);
     let ending = match record.ending.as_ref()?.ending {
@@ -92,10 +98,10 @@ pub fn earlier_of(session: &Session, ended_unix: u64) -> Option<Earlier> {
         None => "pick".to_string(),
     });
     Some(Earlier {
-        id: hash(&format!("{}|{}", session.deck().id, session.seed)),
+        id: id_of(session).map(|(_, id)| id).unwrap_or_default(),
         deck: deck.id.clone(),
         deck_version: deck_version(deck),
-        day: crate::report::date(ended_unix),
+        day: crate::report::date(ended_unix).chars().take(7).collect(),
         programme,
         rounds: session.rounds,
         meters: deck.meters.iter().map(|m| m.id.clone()).collect(),
@@ -215,6 +221,13 @@ pub fn against(this: &Earlier, earlier: &[Earlier]) -> Against {
     }
 }
 
+/// The deck and the id a session is archived under.
+pub fn id_of(session: &Session) -> Option<(String, String)> {
+    let deck = session.deck().id.clone();
+    let id = hash(&format!("{deck}|{}", session.seed));
+    Some((deck, id))
+}
+
 /// `session` against the earlier sessions of its deck in `archive`; `None` before it ended.
 pub fn against_archive(session: &Session, archive: &Archive) -> Option<Against> {
     let this = earlier_of(session, 0)?;
@@ -296,6 +309,30 @@ impl Archive {
             added += 1;
         }
         Ok(added)
+    }
+
+    /// Puts `session` in, in place of an earlier copy of it (the facilitator took the last
+    /// decision back after the end and decided again).
+    pub fn put(&self, session: &Earlier) -> Result<(), String> {
+        self.remove(&session.deck, &session.id)?;
+        self.add(std::slice::from_ref(session)).map(|_| ())
+    }
+
+    /// Takes a session out again (its ending was taken back).
+    pub fn remove(&self, deck: &str, id: &str) -> Result<(), String> {
+        let path = self.dir.join(file_of(deck));
+        let all = self.of_deck(deck);
+        if !all.iter().any(|e| e.id == id) {
+            return Ok(());
+        }
+        let mut text = String::new();
+        for e in all.iter().filter(|e| e.id != id) {
+            text.push_str(&ron::to_string(e).map_err(|e| e.to_string())?);
+            text.push('\n');
+        }
+        let tmp = path.with_extension("tmp");
+        std::fs::write(&tmp, text).map_err(|e| format!("{}: {e}", tmp.display()))?;
+        std::fs::rename(&tmp, &path).map_err(|e| format!("{}: {e}", path.display()))
     }
 
     /// Forgets one deck's sessions, or all; returns how many were forgotten.
@@ -450,7 +487,23 @@ mod tests {
         let b = Archive::at(dir.join("b"));
         assert_eq!(b.import(&file).unwrap(), (2, 2));
         assert_eq!(b.import(&file).unwrap(), (2, 0));
-        assert_eq!(b.forget(Some("kanteling")).unwrap(), 2);
+        // A corrected session replaces its earlier copy; a revoked ending takes it out.
+        let mut changed = earlier("two", &[("a", "1", "x")], 2);
+        b.put(&changed).unwrap();
+        assert_eq!(b.of_deck("kanteling").len(), 2);
+        assert_eq!(
+            b.of_deck("kanteling")
+                .iter()
+                .find(|e| e.id == "two")
+                .unwrap()
+                .decisions
+                .len(),
+            1
+        );
+        changed.id = "one".into();
+        b.remove("kanteling", "one").unwrap();
+        assert_eq!(b.of_deck("kanteling").len(), 1);
+        assert_eq!(b.forget(Some("kanteling")).unwrap(), 1);
         assert!(b.all().is_empty());
         std::fs::write(&file, "not an archive\n").unwrap();
         assert!(b.import(&file).unwrap_err().contains("line 1"));

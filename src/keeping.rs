@@ -74,18 +74,65 @@ fn reports_of(file: &Path) -> Vec<PathBuf> {
 pub fn belongings(file: &Path) -> Vec<PathBuf> {
     let mut out = vec![file.to_path_buf()];
     out.extend(reports_of(file));
-    if workshop::is_manifest(file)
-        && let Ok(m) = Manifest::read(file)
-    {
-        for j in m.journals(file) {
-            if j.exists() {
-                out.extend(reports_of(&j));
-                out.push(j);
-            }
-        }
-    }
+    out.extend(tables_of(file).into_iter().flat_map(|j| {
+        let mut with = reports_of(&j);
+        with.push(j);
+        with
+    }));
     out
 }
+
+/// A workshop file's tables' journals: only plain names of journals beside it, so a doctored
+/// workshop file cannot point anywhere else.
+fn tables_of(file: &Path) -> Vec<PathBuf> {
+    if !workshop::is_manifest(file) {
+        return Vec::new();
+    }
+    let Ok(m) = Manifest::read(file) else {
+        return Vec::new();
+    };
+    let dir = file.parent().unwrap_or(Path::new("."));
+    m.tables
+        .iter()
+        .filter(|t| Path::new(t.as_str()).file_name() == Some(std::ffi::OsStr::new(t.as_str())))
+        .map(|t| dir.join(t))
+        .filter(|j| j.exists() && ours(j))
+        .collect()
+}
+
+/// Refuses a journal that is not the program's, or one a host may still be writing: not ended
+/// and written to in the last minutes.
+fn may_touch(file: &Path) -> Result<(), String> {
+    if !ours(file) || !file.is_file() {
+        return Err(format!(
+            "{}: not a journal or workshop file of Kantelspel",
+            file.display()
+        ));
+    }
+    let journals = if workshop::is_manifest(file) {
+        tables_of(file)
+    } else {
+        vec![file.to_path_buf()]
+    };
+    for j in journals {
+        let recent = std::fs::metadata(&j)
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| t.elapsed().is_ok_and(|e| e < IN_USE));
+        let ended = recover(&j).is_ok_and(|r| r.session.phase == Phase::Ended);
+        if recent && !ended {
+            return Err(format!(
+                "{}: this session has not ended and was written to in the last {} minutes; a host may still be running it. End it first, or try again later",
+                j.display(),
+                IN_USE.as_secs() / 60
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A journal written to this recently, of a session that did not end, may belong to a host
+/// that is still running.
+const IN_USE: Duration = Duration::from_secs(5 * 60);
 
 fn recover(path: &Path) -> Result<crate::rules::journal::Recovered, String> {
     let text = crate::net::journal_file::read_text(path).map_err(|e| e.to_string())?;
@@ -173,8 +220,9 @@ pub fn forget(file: &Path) -> Result<Vec<PathBuf>, String> {
     if !file.exists() {
         return Err(format!("{}: no such file", file.display()));
     }
+    may_touch(file)?;
     let mut removed = Vec::new();
-    for p in belongings(file) {
+    for p in belongings(file).into_iter().filter(|p| ours(p)) {
         std::fs::remove_file(&p).map_err(|e| format!("{}: {e}", p.display()))?;
         removed.push(p);
     }
@@ -184,6 +232,11 @@ pub fn forget(file: &Path) -> Result<Vec<PathBuf>, String> {
 /// Deletes the program's files in `dir` (journals, workshop files, reports) last written more
 /// than `days` days before `now`; returns what was removed.
 pub fn forget_older(dir: &Path, days: u32, now: SystemTime) -> Vec<PathBuf> {
+    forget_older_but(dir, days, now, &[])
+}
+
+/// The same, sparing `keep` (the journal about to be resumed, and what belongs to it).
+pub fn forget_older_but(dir: &Path, days: u32, now: SystemTime, keep: &[PathBuf]) -> Vec<PathBuf> {
     let limit = now
         .checked_sub(Duration::from_secs(u64::from(days) * 86_400))
         .unwrap_or(SystemTime::UNIX_EPOCH);
@@ -197,11 +250,19 @@ pub fn forget_older(dir: &Path, days: u32, now: SystemTime) -> Vec<PathBuf> {
         let old = std::fs::metadata(&p)
             .and_then(|m| m.modified())
             .is_ok_and(|t| t < limit);
-        if old && p.is_file() && ours(&p) && std::fs::remove_file(&p).is_ok() {
+        let spared = keep.iter().any(|k| same_file(k, &p));
+        if old && !spared && p.is_file() && ours(&p) && std::fs::remove_file(&p).is_ok() {
             removed.push(p);
         }
     }
     removed
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
 }
 
 /// What a start-up sweep removed.
@@ -233,14 +294,26 @@ impl Swept {
 /// At start-up: journals, workshop files and reports in `journals`, and the seat tokens in
 /// `seats`, older than `days` days go. 0 keeps everything.
 pub fn sweep(journals: &Path, seats: &Path, days: u32, now: SystemTime) -> Swept {
+    sweep_but(journals, seats, days, now, None)
+}
+
+/// The same, sparing the journal or workshop file `resuming` and what belongs to it.
+pub fn sweep_but(
+    journals: &Path,
+    seats: &Path,
+    days: u32,
+    now: SystemTime,
+    resuming: Option<&Path>,
+) -> Swept {
     if days == 0 {
         return Swept::default();
     }
     let unix = now
         .duration_since(SystemTime::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
+    let keep = resuming.map(belongings).unwrap_or_default();
     Swept {
-        files: forget_older(journals, days, now),
+        files: forget_older_but(journals, days, now, &keep),
         seat_tokens: crate::net::seat_store::forget_older(seats, days, unix),
     }
 }
@@ -251,8 +324,13 @@ pub type Replaced = Vec<(String, String)>;
 /// Replaces every name in a journal, or in each table of a workshop file, by role and number,
 /// in place (written whole, then renamed). Returns the names replaced per file.
 pub fn pseudonymise(file: &Path) -> Result<Vec<(PathBuf, Replaced)>, String> {
+    may_touch(file)?;
     let journals = if workshop::is_manifest(file) {
-        Manifest::read(file)?.journals(file)
+        // The workshop's report side by side names everyone too.
+        for r in reports_of(file) {
+            let _ = std::fs::remove_file(r);
+        }
+        tables_of(file)
     } else {
         vec![file.to_path_buf()]
     };
@@ -261,6 +339,13 @@ pub fn pseudonymise(file: &Path) -> Result<Vec<(PathBuf, Replaced)>, String> {
         let text = crate::net::journal_file::read_text(&j).map_err(|e| e.to_string())?;
         let p = crate::rules::pseudonym::pseudonymise(&text)
             .map_err(|e| format!("{}: {e}", j.display()))?;
+        if p.dropped_lines > 0 {
+            bevy::log::warn!(
+                "{}: {} damaged line(s) at the end could not be read and are left out",
+                j.display(),
+                p.dropped_lines
+            );
+        }
         let tmp = j.with_extension("journal.tmp");
         std::fs::write(&tmp, &p.text).map_err(|e| format!("{}: {e}", tmp.display()))?;
         std::fs::rename(&tmp, &j).map_err(|e| format!("{}: {e}", j.display()))?;

@@ -39,6 +39,13 @@ pub fn from_journal(text: &str) -> Result<(View, Meta), JournalError> {
     from_journal_with(text, None)
 }
 
+/// Every name a person typed in a journal (players and observers), for a report without them.
+pub fn people_in(text: &str) -> Vec<String> {
+    journal::parse(text)
+        .map(|p| crate::rules::pseudonym::names_in(&p.entries))
+        .unwrap_or_default()
+}
+
 /// The same, compared with the earlier sessions in `archive`.
 pub fn from_journal_with(
     text: &str,
@@ -56,8 +63,9 @@ pub fn from_journal_with(
 }
 
 /// The view as a report that leaves the room shows it: every player named by role and number
-/// ("Raadslid 2"), every observer as "Waarnemer 1", and those names replaced in the notes too.
-pub fn without_names(view: &View) -> View {
+/// ("Raadslid 2"), every observer as "Observator 1", and those names replaced in the notes too;
+/// `people` are names the journal holds beyond the seats now taken (a player who left).
+pub fn without_names(view: &View, people: &[String]) -> View {
     let mut out = view.clone();
     let mut counts: std::collections::HashMap<Option<usize>, u32> = Default::default();
     let mut names: Vec<(String, String)> = Vec::new();
@@ -73,6 +81,17 @@ pub fn without_names(view: &View) -> View {
             names.push((seat.name.clone(), pseudonym.clone()));
         }
         seat.name = pseudonym;
+    }
+    for p in people {
+        if !names
+            .iter()
+            .any(|(n, _)| n.to_lowercase() == p.to_lowercase())
+        {
+            let n = counts.entry(None).or_default();
+            *n += 1;
+            let base = say(Lang::Nl, "report.participant", &[]);
+            names.push((p.clone(), format!("{base} {n}")));
+        }
     }
     let marker = format!(" ({}): ", say(Lang::Nl, "common.observer", &[]));
     let mut observers: Vec<String> = Vec::new();

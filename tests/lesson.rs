@@ -34,6 +34,7 @@ fn the_balance_figures_are_one_json_object() {
     }
     // The command prints the same object.
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_kantelspel"))
+        .env("XDG_DATA_HOME", common::test_data_home())
         .args([
             "deck",
             "simulate",
@@ -54,6 +55,7 @@ fn the_balance_figures_are_one_json_object() {
     assert_eq!(printed["programme"], "budgetdruk");
     assert_eq!(printed["sessions"], 300);
     let wrong = std::process::Command::new(env!("CARGO_BIN_EXE_kantelspel"))
+        .env("XDG_DATA_HOME", common::test_data_home())
         .args(["deck", "simulate", "--runs", "10", "--programme", "geen"])
         .output()
         .unwrap();

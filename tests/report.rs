@@ -211,6 +211,10 @@ fn the_report_command_writes_every_format() {
     ] {
         let out = dir.join(format!("r.{format}"));
         let status = Command::new(env!("CARGO_BIN_EXE_kantelspel"))
+            .env(
+                "XDG_DATA_HOME",
+                std::env::temp_dir().join(format!("kantelspel-test-{}-data", std::process::id())),
+            )
             .args([
                 "report",
                 journal.to_str().unwrap(),
@@ -232,6 +236,10 @@ fn the_report_command_writes_every_format() {
     }
     // A journal that is not there, and one cut short.
     let missing = Command::new(env!("CARGO_BIN_EXE_kantelspel"))
+        .env(
+            "XDG_DATA_HOME",
+            std::env::temp_dir().join(format!("kantelspel-test-{}-data", std::process::id())),
+        )
         .args(["report", "/nonexistent/x.journal"])
         .output()
         .unwrap();
@@ -241,6 +249,10 @@ fn the_report_command_writes_every_format() {
     let cut = dir.join("cut.journal");
     std::fs::write(&cut, &text[..text.len() - 40]).unwrap();
     let partial = Command::new(env!("CARGO_BIN_EXE_kantelspel"))
+        .env(
+            "XDG_DATA_HOME",
+            std::env::temp_dir().join(format!("kantelspel-test-{}-data", std::process::id())),
+        )
         .args(["report", cut.to_str().unwrap(), "--out", "-"])
         .output()
         .unwrap();

@@ -457,6 +457,7 @@ fn the_workshop_report_puts_the_tables_side_by_side_in_every_format() {
     // The command line writes the same report from the workshop file.
     let out = dir.join("w.html");
     let status = std::process::Command::new(env!("CARGO_BIN_EXE_kantelspel"))
+        .env("XDG_DATA_HOME", common::test_data_home())
         .args([
             "report",
             manifest.to_str().unwrap(),

@@ -406,6 +406,7 @@ map =
     .open = Deck map
 
 venue =
+    .stale = The address in the QR code is not (or no longer) on a network of this laptop. Close this session and host again, or join that network again.
     .wifi = Wi-Fi
     .cable = cable
     .network = network
@@ -425,6 +426,7 @@ places =
     .leave = Leave them
 
 keep =
+    .forget_sure = Really forget?
     .title = Keeping and privacy
     .days = Keep journals, reports and seats for:
     .days_hint = days (0: for ever); older ones are removed at start-up

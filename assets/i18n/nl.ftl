@@ -406,6 +406,7 @@ map =
     .open = Deckkaart
 
 venue =
+    .stale = Het adres in de QR-code hoort niet (meer) bij een netwerk van deze laptop. Sluit deze sessie en host opnieuw, of verbind de laptop weer met dat netwerk.
     .wifi = wifi
     .cable = kabel
     .network = netwerk
@@ -425,6 +426,7 @@ places =
     .leave = Laten staan
 
 keep =
+    .forget_sure = Echt vergeten?
     .title = Bewaren en privacy
     .days = Logboeken, verslagen en zitplaatsen bewaren:
     .days_hint = dagen (0: altijd); ouder wordt bij het starten verwijderd

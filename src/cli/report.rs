@@ -90,7 +90,7 @@ pub fn load_with(
     let record = if names {
         record
     } else {
-        report::without_names(&record)
+        report::without_names(&record, &report::people_in(&text))
     };
     Ok(Loaded { record, meta })
 }

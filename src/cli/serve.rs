@@ -237,11 +237,12 @@ pub fn run(args: ServeArgs) -> i32 {
         .clone()
         .unwrap_or_else(|| places.journals.clone());
     let keep_days = args.keep_days.unwrap_or(settings.keep_days);
-    let swept = crate::keeping::sweep(
+    let swept = crate::keeping::sweep_but(
         &journal_dir,
         &places.seats(),
         keep_days,
         std::time::SystemTime::now(),
+        args.resume.as_deref(),
     );
     if let Some(line) = swept.line(keep_days) {
         println!("{line}");

@@ -92,8 +92,8 @@ pub struct HostLink {
     pub web_url: Option<String>,
     /// The archive an ended table adds its decisions to (no names); `None`: kept nowhere.
     pub archive: Option<std::path::PathBuf>,
-    /// Tables already added to the archive (or found there), by index.
-    archived: Vec<usize>,
+    /// Per table, what the archive last saw of it: (decisions, ended).
+    archived: Vec<Option<(usize, bool)>>,
 }
 
 impl HostLink {
@@ -345,26 +345,45 @@ fn host_direct(mut link: ResMut<HostLink>) {
     }
 }
 
-/// A table that ended adds what it decided to the archive, once; a resumed session that had
-/// already ended is found there and not added again.
+/// A table that ended adds what it decided to the archive. The facilitator can still take the
+/// last decision back after the end: the table's entry follows (replaced, or taken out while
+/// the session runs again). A resumed session that had ended replaces its own entry.
 fn host_archive(mut link: ResMut<HostLink>) {
     let Some(dir) = link.archive.clone() else {
         return;
     };
+    let archive = crate::archive::Archive::at(&dir);
     let now = super::code::now().as_secs();
-    let mut done = Vec::new();
+    let mut seen = Vec::new();
     for (t, table) in link.workshop.tables().iter().enumerate() {
-        if link.archived.contains(&t) {
+        let session = table.core.session();
+        let key = (session.decisions.len(), session.ending.is_some());
+        if link.archived.get(t) == Some(&Some(key)) {
             continue;
         }
-        if let Some(earlier) = crate::archive::earlier_of(table.core.session(), now) {
-            if let Err(e) = crate::archive::Archive::at(&dir).add(&[earlier]) {
-                bevy::log::warn!("the archive could not be written: {e}");
-            }
-            done.push(t);
+        seen.push((t, key));
+        let written = match crate::archive::earlier_of(session, now) {
+            Some(earlier) => archive.put(&earlier),
+            // Not ended (any more): an entry of its own from before goes.
+            None => match crate::archive::id_of(session) {
+                Some((deck, id))
+                    if link.archived.get(t).is_some_and(|k| k.is_some_and(|k| k.1)) =>
+                {
+                    archive.remove(&deck, &id)
+                }
+                _ => Ok(()),
+            },
+        };
+        if let Err(e) = written {
+            bevy::log::warn!("the archive could not be written: {e}");
         }
     }
-    link.archived.extend(done);
+    for (t, key) in seen {
+        if link.archived.len() <= t {
+            link.archived.resize(t + 1, None);
+        }
+        link.archived[t] = Some(key);
+    }
 }
 
 fn host_info(mut link: ResMut<HostLink>) {

@@ -30,9 +30,14 @@ fn read(path: &std::path::Path) -> Vec<(String, u64, u64)> {
         return entries;
     }
     let now = super::code::now().as_secs();
-    ron::from_str::<Vec<(String, u64)>>(&text)
+    let dated: Vec<(String, u64, u64)> = ron::from_str::<Vec<(String, u64)>>(&text)
         .map(|v| v.into_iter().map(|(k, t)| (k, t, now)).collect())
-        .unwrap_or_default()
+        .unwrap_or_default();
+    // Dated once, so the term runs from the first time this version read them.
+    if !dated.is_empty() {
+        write(path, &dated);
+    }
+    dated
 }
 
 fn write(path: &std::path::Path, entries: &[(String, u64, u64)]) {

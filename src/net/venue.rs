@@ -107,10 +107,10 @@ pub fn kind_of(name: &str, ip: Ipv4Addr, p2p: bool) -> Kind {
     ) {
         return Kind::Virtual;
     }
-    // 100.64.0.0/10 is the carrier-grade range Tailscale and its like hand out.
+    // 100.64.0.0/10 is the carrier-grade range Tailscale and its like hand out (a venue's
+    // Wi-Fi rarely does, so a Wi-Fi or cable name still wins below).
     let cgnat = ip.octets()[0] == 100 && (ip.octets()[1] & 0xC0) == 64;
     if p2p
-        || cgnat
         || lower_starts(
             name,
             &[
@@ -159,6 +159,10 @@ pub fn kind_of(name: &str, ip: Ipv4Addr, p2p: bool) -> Kind {
         &["eth", "enp", "eno", "ens", "enx", "ethernet", "lan"],
     ) {
         return Kind::Cable;
+    }
+    // Under a name that says nothing, a carrier-grade address is a tunnel's.
+    if cgnat {
+        return Kind::Vpn;
     }
     Kind::Network
 }

@@ -137,6 +137,8 @@ struct Door {
     /// When and from where another device first opened the page: the sign, before the room
     /// arrives, that the venue's network lets phones through to this laptop.
     first_visit: Mutex<Option<(Instant, IpAddr)>>,
+    /// This laptop's own addresses: its own browser proves nothing about the venue's network.
+    own: Vec<IpAddr>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -260,6 +262,11 @@ impl WebEdge {
             links: Mutex::new(HashMap::new()),
             tries: Mutex::new(HashMap::new()),
             first_visit: Mutex::new(None),
+            own: super::venue::this_laptop()
+                .addresses
+                .iter()
+                .map(|a| IpAddr::V4(a.ip))
+                .collect(),
         });
         let (stop, stopped) = oneshot::channel();
         let shared = door.clone();
@@ -632,6 +639,12 @@ fn router(door: Arc<Door>) -> Router {
         .with_state(door)
 }
 
+/// Whether a visit from `ip` shows that another device reaches this laptop (not its own browser
+/// on loopback or on one of its own addresses).
+fn from_elsewhere(ip: IpAddr, own: &[IpAddr]) -> bool {
+    !ip.is_loopback() && !own.contains(&ip)
+}
+
 /// The players' page; the first visit from another device is noted for the host screen.
 async fn front_page(
     State(door): State<Arc<Door>>,
@@ -639,7 +652,7 @@ async fn front_page(
     h: HeaderMap,
 ) -> Response {
     let ip = device(peer.ip());
-    if !ip.is_loopback() {
+    if from_elsewhere(ip, &door.own) {
         let mut first = lock(&door.first_visit);
         if first.is_none() {
             *first = Some((Instant::now(), ip));
@@ -919,4 +932,20 @@ pub fn lan_ip() -> Option<IpAddr> {
     super::venue::this_laptop()
         .chosen()
         .map(|a| IpAddr::V4(a.ip))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_another_device_counts_as_the_first_visit() {
+        let own: Vec<IpAddr> = vec!["192.168.1.23".parse().unwrap()];
+        let mapped_loopback: IpAddr = "::ffff:127.0.0.1".parse().unwrap();
+        assert!(!from_elsewhere(device(mapped_loopback), &own));
+        assert!(!from_elsewhere("127.0.0.1".parse().unwrap(), &own));
+        assert!(!from_elsewhere("192.168.1.23".parse().unwrap(), &own));
+        let phone: IpAddr = "::ffff:192.168.1.40".parse().unwrap();
+        assert!(from_elsewhere(device(phone), &own));
+    }
 }

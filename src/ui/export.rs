@@ -8,18 +8,26 @@ use crate::report::{self, Meta};
 use crate::rules::Lang;
 use crate::rules::view::View;
 
+/// Every name the journal at `path` holds (players who left too), for a report without them.
+fn people_of(path: Option<&Path>) -> Vec<String> {
+    path.and_then(|p| crate::net::journal_file::read_text(p).ok())
+        .map(|t| report::people_in(&t))
+        .unwrap_or_default()
+}
+
 fn write_all(
     dir: &Path,
     stem: &str,
     view: &View,
     meta: &Meta,
     names: bool,
+    people: &[String],
 ) -> Result<PathBuf, String> {
     let nameless;
     let view = if names {
         view
     } else {
-        nameless = report::without_names(view);
+        nameless = report::without_names(view, people);
         &nameless
     };
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
@@ -69,7 +77,15 @@ pub fn export(
         programme: core.session().programme_text(),
         archive: archive.and_then(|a| crate::archive::against_archive(core.session(), a)),
     };
-    write_all(&dir, &stem, &report::view_of(core.session()), &meta, names)
+    let people = people_of(core.journal_path());
+    write_all(
+        &dir,
+        &stem,
+        &report::view_of(core.session()),
+        &meta,
+        names,
+        &people,
+    )
 }
 
 /// A workshop's export: every table side by side (and each table's own report inside), next to
@@ -96,7 +112,7 @@ pub fn export_workshop(
             let view = if names {
                 view
             } else {
-                report::without_names(&view)
+                report::without_names(&view, &people_of(t.core.journal_path()))
             };
             (view, meta)
         })
@@ -142,6 +158,7 @@ pub fn export_view(view: &View, names: bool) -> Result<PathBuf, String> {
         view,
         &meta,
         names,
+        &[],
     )
 }
 
@@ -153,5 +170,6 @@ pub fn export_record(record: &View, meta: &Meta, names: bool) -> Result<PathBuf,
         record,
         meta,
         names,
+        &[],
     )
 }

@@ -420,13 +420,16 @@ pub fn card_for(role: &str) -> String {
 }
 
 /// `kantelspel serve` on loopback at `port` (0: any), without a beacon, with `extra`.
+/// The data folder a test's program runs with: settings, seats and the archive go to a folder
+/// of the test's, never the user's.
+pub fn test_data_home() -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("kantelspel-test-{}-data", std::process::id()))
+}
+
 pub fn serve_command(port: u16, extra: &[&str]) -> std::process::Command {
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_kantelspel"));
-    // Settings, seats and the archive of a test host go to a folder of the test's, never the
-    // user's data folder.
-    let data = std::env::temp_dir().join(format!("kantelspel-test-{}-data", std::process::id()));
     command
-        .env("XDG_DATA_HOME", data)
+        .env("XDG_DATA_HOME", test_data_home())
         .args(["serve", "--bind", "127.0.0.1", "--no-announce", "--port"])
         .arg(port.to_string())
         .args(extra);

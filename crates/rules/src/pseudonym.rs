@@ -37,9 +37,35 @@ fn word_at(text: &str, at: usize, word: &str) -> Option<usize> {
 }
 
 /// `text` with every whole-word mention of a name replaced, longest names first (so "Anna de
-/// Vries" goes whole before "Anna" could take part of it).
+/// Vries" goes whole before "Anna" could take part of it). A part of a name of several words
+/// goes too ("Anna" of "Anna de Vries"), when it is capitalised and three letters or more: a
+/// note says "Anna", not "de". A part two people share is left to their whole names.
 pub fn replace_names(text: &str, names: &[(String, String)]) -> String {
-    let mut sorted: Vec<&(String, String)> = names.iter().filter(|(n, _)| !n.is_empty()).collect();
+    let mut parts: Vec<(String, String)> = Vec::new();
+    let mut shared: Vec<String> = Vec::new();
+    for (name, by) in names {
+        let words: Vec<&str> = name.split_whitespace().collect();
+        if words.len() < 2 {
+            continue;
+        }
+        for w in words {
+            let capital = w.chars().next().is_some_and(char::is_uppercase);
+            if !capital || w.chars().count() < 3 {
+                continue;
+            }
+            let lower = w.to_lowercase();
+            match parts.iter().position(|(p, _)| p.to_lowercase() == lower) {
+                Some(i) if parts[i].1 != *by => shared.push(lower),
+                Some(_) => {}
+                None => parts.push((w.to_string(), by.clone())),
+            }
+        }
+    }
+    parts.retain(|(p, _)| !shared.contains(&p.to_lowercase()));
+    let whole: Vec<String> = names.iter().map(|(n, _)| n.to_lowercase()).collect();
+    parts.retain(|(p, _)| !whole.contains(&p.to_lowercase()));
+    let all: Vec<(String, String)> = names.iter().cloned().chain(parts).collect();
+    let mut sorted: Vec<&(String, String)> = all.iter().filter(|(n, _)| !n.is_empty()).collect();
     sorted.sort_by_key(|(n, _)| std::cmp::Reverse(n.chars().count()));
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
@@ -107,7 +133,8 @@ pub fn pseudonymise(text: &str) -> Result<Pseudonymised, JournalError> {
     };
     for name in &people {
         let base = match role_of.get(name).copied().flatten() {
-            Some(r) => deck.roles[r].name.nl.clone(),
+            // Short enough for the name rule whatever the deck calls its roles.
+            Some(r) => deck.roles[r].name.nl.chars().take(30).collect(),
             None => "Deelnemer".to_string(),
         };
         let p = fresh(base, &replaced);

@@ -95,6 +95,10 @@ fn setup(ui: &mut egui::Ui, tr: &Tr, form: &mut HostForm, actions: &mut MessageW
             ));
         }
         programme_choice(ui, tr, form);
+        if form.settings.archive {
+            let n = earlier_sessions(form);
+            ui.label(egui::RichText::new(tr.f("keep.earlier", &[("n", &n)])).color(theme::MUTED));
+        }
         ui.add_space(8.0);
         egui::Grid::new("host-setup")
             .num_columns(2)
@@ -197,8 +201,8 @@ fn setup(ui: &mut egui::Ui, tr: &Tr, form: &mut HostForm, actions: &mut MessageW
     });
 }
 
-/// How many sessions of the form's deck the archive holds.
-fn earlier_sessions(form: &HostForm) -> usize {
+/// How many sessions of the form's deck the archive holds; the file is read once per deck.
+fn earlier_sessions(form: &mut HostForm) -> usize {
     if !form.settings.archive {
         return 0;
     }
@@ -206,9 +210,16 @@ fn earlier_sessions(form: &HostForm) -> usize {
         Some((_, Some(d))) => d.id.clone(),
         _ => Deck::default_deck().map_or(String::new(), |d| d.id),
     };
-    crate::archive::Archive::at(form.places.archive())
-        .of_deck(&deck)
-        .len()
+    match &form.earlier {
+        Some((id, n)) if *id == deck => *n,
+        _ => {
+            let n = crate::archive::Archive::at(form.places.archive())
+                .of_deck(&deck)
+                .len();
+            form.earlier = Some((deck, n));
+            n
+        }
+    }
 }
 
 /// What the workshop keeps: for how long, the archive, and the sessions kept, each to strip of
@@ -231,12 +242,7 @@ fn keeping(ui: &mut egui::Ui, tr: &Tr, form: &mut HostForm, actions: &mut Messag
                 changed |= ui
                     .checkbox(&mut form.settings.archive, tr.t("keep.archive"))
                     .changed();
-                if form.settings.archive {
-                    ui.label(
-                        egui::RichText::new(tr.f("keep.earlier", &[("n", &form.earlier)]))
-                            .color(theme::MUTED),
-                    );
-                }
+
                 if changed {
                     actions.write(UiAction::SaveSettings);
                 }
@@ -464,7 +470,13 @@ fn network(ui: &mut egui::Ui, tr: &Tr, host: &HostLink, venue: &Venue) {
     if !host.addr.ip().is_unspecified() {
         return;
     }
-    let chosen = venue.chosen().map(|c| c.ip);
+    // The address the QR code holds (chosen when hosting began), not what is best now.
+    let in_code: Option<std::net::Ipv4Addr> = host
+        .web_url
+        .as_deref()
+        .and_then(|u| u.trim_start_matches("http://").split(':').next())
+        .and_then(|ip| ip.parse().ok());
+    let chosen = in_code.or(venue.chosen().map(|c| c.ip));
     egui::Grid::new("lobby-networks")
         .num_columns(3)
         .show(ui, |ui| {
@@ -488,8 +500,16 @@ fn network(ui: &mut egui::Ui, tr: &Tr, host: &HostLink, venue: &Venue) {
                 ui.end_row();
             }
         });
-    if chosen.is_none() {
+    if venue.chosen().is_none() {
         ui.colored_label(theme::BAD, tr.t("venue.none"));
+    } else if in_code.is_some_and(|ip| {
+        !venue
+            .addresses
+            .iter()
+            .any(|a| a.ip == ip && a.kind.reachable())
+    }) {
+        // The laptop joined another network since hosting began: the code leads nowhere.
+        ui.colored_label(theme::BAD, tr.t("venue.stale"));
     }
     match host.web.as_ref().and_then(|w| w.first_visit()) {
         Some((at, ip)) => ui.colored_label(
@@ -535,7 +555,7 @@ pub(super) fn act(mut commands: Commands, mut actions: MessageReader<UiAction>) 
                 commands.queue(|world: &mut World| {
                     let mut form = world.resource_mut::<HostForm>();
                     let saved = form.settings.save(&form.places.settings());
-                    form.earlier = earlier_sessions(&form);
+                    form.earlier = None;
                     if let Err(e) = saved {
                         world.resource_mut::<Status>().error = Some(e);
                     }
@@ -697,10 +717,13 @@ pub struct HostForm {
     pub old_journals: Option<PathBuf>,
     /// The sessions in the journal folder, for the list that forgets or strips names.
     pub kept: Vec<crate::keeping::Kept>,
-    /// Earlier sessions in the archive for the chosen deck.
-    pub earlier: usize,
+    /// Earlier sessions in the archive for the chosen deck (by its id), read again when the
+    /// choice of deck changes.
+    pub earlier: Option<(String, usize)>,
     /// Retention ran (once per start of the program).
     pub swept: bool,
+    /// The journal whose Forget button was pressed once: the second press deletes it.
+    pub forgetting: Option<PathBuf>,
 }
 
 impl HostForm {
@@ -862,7 +885,7 @@ fn refresh_host_form(
             }
         }
         form.kept = crate::keeping::list(&form.places.journals);
-        form.earlier = earlier_sessions(&form);
+        form.earlier = None;
         let answered = form.settings.old_journals.is_some();
         form.old_journals = form.places.old_journals().filter(|_| !answered);
         form.unfinished = unfinished_sessions(&form.places.journals);
@@ -1013,8 +1036,9 @@ impl Default for HostForm {
             settings: Settings::default(),
             old_journals: None,
             kept: Vec::new(),
-            earlier: 0,
+            earlier: None,
             swept: false,
+            forgetting: None,
         }
     }
 }
