@@ -410,11 +410,11 @@ pub enum Ending {
     Facilitator,
 }
 
+/// What an intent changed that the shell acts on: seats to (un)link, a resolution to journal
+/// and announce, meters for the room, the end. Everything else a screen shows it reads from the
+/// view, so the rules announce nothing nobody reads.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Event {
-    Noted {
-        note: usize,
-    },
     SeatAdded {
         seat: SeatId,
         name: String,
@@ -428,17 +428,6 @@ pub enum Event {
     SeatRemoved {
         seat: SeatId,
     },
-    RoundStarted {
-        round: u32,
-        card: CardIdx,
-    },
-    PhaseChanged {
-        phase: Phase,
-    },
-    StepOpened {
-        step: usize,
-        role: RoleIdx,
-    },
     VoteCast {
         seat: SeatId,
     },
@@ -450,39 +439,9 @@ pub enum Event {
         from: i32,
         to: i32,
     },
-    FlagChanged {
-        flag: FlagIdx,
-        set: bool,
-    },
-    ChanceRolled {
-        percent: u32,
-        hit: bool,
-    },
     FollowUpScheduled {
         card: CardIdx,
         due_round: u32,
-    },
-    ThresholdCrossed {
-        meter: MeterIdx,
-        threshold: usize,
-    },
-    CardSkipped {
-        card: CardIdx,
-    },
-    CardInjected {
-        card: CardIdx,
-    },
-    NextCardChosen {
-        card: CardIdx,
-    },
-    ProgrammeSet,
-    Paused,
-    Resumed,
-    TimerSet {
-        secs: u32,
-    },
-    Revoked {
-        decision: usize,
     },
     Ended {
         ending: Ending,
@@ -731,13 +690,11 @@ impl Session {
             Intent::Pause => {
                 if !self.paused {
                     self.paused = true;
-                    ev.push(Event::Paused);
                 }
             }
             Intent::Resume => {
                 if self.paused {
                     self.paused = false;
-                    ev.push(Event::Resumed);
                 }
             }
             Intent::SetTimer { secs } => {
@@ -749,7 +706,6 @@ impl Session {
                     self.extra_secs = self.decision_secs().saturating_sub(*secs);
                 }
                 self.timer_secs = *secs;
-                ev.push(Event::TimerSet { secs: *secs });
             }
             Intent::ExtendTimer { secs } => {
                 self.need(
@@ -761,9 +717,6 @@ impl Session {
                     return Err(RuleError::BadTimer);
                 }
                 self.extra_secs = extra;
-                ev.push(Event::TimerSet {
-                    secs: self.decision_secs(),
-                });
             }
             Intent::Advance => self.advance(&mut ev)?,
             Intent::Skip => {
@@ -771,16 +724,13 @@ impl Session {
                     &[Phase::Briefing, Phase::Deciding],
                     "a card being read or decided",
                 )?;
-                if let Some(cur) = self.current.take() {
-                    ev.push(Event::CardSkipped { card: cur.card });
-                }
+                self.current = None;
                 self.undo = None;
                 self.draw_and_open(&mut ev);
             }
             Intent::ChooseNext { card } => {
                 let c = self.card_idx(card)?;
                 self.next_card = Some(c);
-                ev.push(Event::NextCardChosen { card: c });
             }
             Intent::Inject { card } => {
                 let c = self.card_idx(card)?;
@@ -799,8 +749,7 @@ impl Session {
                     // The set-aside card stays in the pile: it was not played.
                     self.played[cur.card] = self.played[cur.card].saturating_sub(1);
                 }
-                ev.push(Event::CardInjected { card: c });
-                self.open_card(c, &mut ev);
+                self.open_card(c);
             }
             Intent::Decide { option } => {
                 self.need(&[Phase::Briefing, Phase::Deciding], "an open step")?;
@@ -818,9 +767,6 @@ impl Session {
                 }
                 let undo = self.undo.take().expect("checked above");
                 self.restore(*undo);
-                ev.push(Event::Revoked {
-                    decision: self.decisions.len(),
-                });
                 self.resolve(*option, DecidedBy::Override, &mut ev);
             }
             Intent::Revoke => {
@@ -830,12 +776,6 @@ impl Session {
                     cur.votes.clear();
                 }
                 self.phase = Phase::Deciding;
-                ev.push(Event::Revoked {
-                    decision: self.decisions.len(),
-                });
-                ev.push(Event::PhaseChanged {
-                    phase: Phase::Deciding,
-                });
             }
             Intent::End => {
                 self.undo = None;
@@ -847,9 +787,6 @@ impl Session {
                     // After the last round (the debrief) a note belongs to the last one.
                     round: self.round.min(self.rounds),
                     text: text.to_string(),
-                });
-                ev.push(Event::Noted {
-                    note: self.notes.len() - 1,
                 });
             }
             Intent::ObserverNote { name, text } => {
@@ -866,9 +803,6 @@ impl Session {
                 self.notes.push(Note {
                     round: self.round.min(self.rounds),
                     text,
-                });
-                ev.push(Event::Noted {
-                    note: self.notes.len() - 1,
                 });
             }
             Intent::SetProgramme {
@@ -888,7 +822,6 @@ impl Session {
                 }
                 self.programme = chosen;
                 self.rounds = rounds;
-                ev.push(Event::ProgrammeSet);
             }
         }
         Ok(ev)
@@ -1144,9 +1077,6 @@ impl Session {
         if self.phase == Phase::Briefing {
             // A vote during the briefing means the role is ready: open the decision.
             self.phase = Phase::Deciding;
-            ev.push(Event::PhaseChanged {
-                phase: Phase::Deciding,
-            });
         }
         let cur = self.current.as_mut().expect("checked above");
         cur.votes.retain(|(s, _)| *s != seat);
@@ -1201,9 +1131,6 @@ impl Session {
             }),
             Phase::Briefing => {
                 self.phase = Phase::Deciding;
-                ev.push(Event::PhaseChanged {
-                    phase: Phase::Deciding,
-                });
                 Ok(())
             }
             Phase::Deciding => {
@@ -1233,13 +1160,6 @@ impl Session {
             cur.step = step;
             cur.votes.clear();
             self.phase = Phase::Deciding;
-            ev.push(Event::StepOpened {
-                step,
-                role: card.steps[step].role,
-            });
-            ev.push(Event::PhaseChanged {
-                phase: Phase::Deciding,
-            });
             return;
         }
         self.current = None;
@@ -1275,12 +1195,12 @@ impl Session {
 
     fn draw_and_open(&mut self, ev: &mut Vec<Event>) {
         match self.draw() {
-            Some(card) => self.open_card(card, ev),
+            Some(card) => self.open_card(card),
             None => self.finish(Ending::DeckExhausted, ev),
         }
     }
 
-    fn open_card(&mut self, card: CardIdx, ev: &mut Vec<Event>) {
+    fn open_card(&mut self, card: CardIdx) {
         self.played[card] += 1;
         self.extra_secs = 0;
         let first = self.deck.cards[card]
@@ -1295,17 +1215,6 @@ impl Session {
             votes: Vec::new(),
         });
         self.phase = Phase::Briefing;
-        ev.push(Event::RoundStarted {
-            round: self.round,
-            card,
-        });
-        ev.push(Event::StepOpened {
-            step: first,
-            role: self.deck.cards[card].steps[first].role,
-        });
-        ev.push(Event::PhaseChanged {
-            phase: Phase::Briefing,
-        });
     }
 
     /// The facilitator's choice first, then a follow-up that is due, then (edition 2) a crisis
@@ -1522,9 +1431,6 @@ impl Session {
         }
         if !ended {
             self.phase = Phase::Resolved;
-            ev.push(Event::PhaseChanged {
-                phase: Phase::Resolved,
-            });
         }
     }
 
@@ -1539,8 +1445,8 @@ impl Session {
                         by: *by,
                     },
                 }),
-                Effect::SetFlag(f) => self.set_flag(*f, true, ev),
-                Effect::ClearFlag(f) => self.set_flag(*f, false, ev),
+                Effect::SetFlag(f) => self.set_flag(*f, true),
+                Effect::ClearFlag(f) => self.set_flag(*f, false),
                 Effect::FollowUp { card, rounds } => {
                     let mut due_round = self.round.saturating_add((*rounds).max(1));
                     // From edition 2 a follow-up comes while the room can still feel it: before
@@ -1567,10 +1473,6 @@ impl Session {
                 } => {
                     let hit = self.rng.random_range(0..100u32) < *percent;
                     chances.push(hit);
-                    ev.push(Event::ChanceRolled {
-                        percent: *percent,
-                        hit,
-                    });
                     if hit {
                         self.apply_effects(effects, chances, ev);
                     }
@@ -1588,11 +1490,8 @@ impl Session {
         }
     }
 
-    fn set_flag(&mut self, flag: FlagIdx, set: bool, ev: &mut Vec<Event>) {
-        if self.flags[flag] != set {
-            self.flags[flag] = set;
-            ev.push(Event::FlagChanged { flag, set });
-        }
+    fn set_flag(&mut self, flag: FlagIdx, set: bool) {
+        self.flags[flag] = set;
     }
 
     /// Fires thresholds; returns whether the session ended, and the warning thresholds
@@ -1607,10 +1506,6 @@ impl Session {
                 }
                 match th.then {
                     Then::EndSession => {
-                        ev.push(Event::ThresholdCrossed {
-                            meter: m,
-                            threshold: t,
-                        });
                         self.finish(
                             Ending::Threshold {
                                 meter: m,
@@ -1622,11 +1517,7 @@ impl Session {
                     }
                     Then::SetFlag(f) => {
                         if !self.flags[f] {
-                            ev.push(Event::ThresholdCrossed {
-                                meter: m,
-                                threshold: t,
-                            });
-                            self.set_flag(f, true, ev);
+                            self.set_flag(f, true);
                             warnings.push((m, t));
                         }
                     }
@@ -1642,9 +1533,6 @@ impl Session {
         }
         self.phase = Phase::Ended;
         self.ending = Some(ending.clone());
-        ev.push(Event::PhaseChanged {
-            phase: Phase::Ended,
-        });
         ev.push(Event::Ended { ending });
     }
 

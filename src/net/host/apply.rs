@@ -8,6 +8,11 @@ impl HostCore {
     pub fn act(&mut self, sender: Sender, intent: &Intent) -> Result<Vec<Event>, Refusal> {
         let mut next = self.session.clone();
         let events = next.apply(sender, intent).map_err(Refusal::Rule)?;
+        // Everyone hears at once of anything but a vote that changed nothing else (a vote that
+        // opened the deciding phase or resolved the step is news too).
+        let news = !matches!(intent, Intent::Vote { .. })
+            || next.phase != self.session.phase
+            || events.iter().any(|e| !matches!(e, Event::VoteCast { .. }));
         if let Some(j) = self.journal.as_mut() {
             let note = journal::resolution_note(&next, &events);
             j.append(sender, intent, note)
@@ -29,7 +34,7 @@ impl HostCore {
         if let Some(seat) = placed {
             self.fresh.remove(&seat);
         }
-        self.urgent |= events.iter().any(|e| !matches!(e, Event::VoteCast { .. }));
+        self.urgent |= news;
         for e in &events {
             match e {
                 Event::SeatRemoved { seat } => {
