@@ -426,6 +426,9 @@ places =
     .leave = Leave them
 
 keep =
+    .unreadable = { $name }: not a readable journal
+    .ended = ended
+    .open = not ended
     .forget_sure = Really forget?
     .title = Keeping and privacy
     .days = Keep journals, reports and seats for:

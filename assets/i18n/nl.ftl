@@ -426,6 +426,9 @@ places =
     .leave = Laten staan
 
 keep =
+    .unreadable = { $name }: geen leesbaar logboek
+    .ended = afgelopen
+    .open = niet afgelopen
     .forget_sure = Echt vergeten?
     .title = Bewaren en privacy
     .days = Logboeken, verslagen en zitplaatsen bewaren:

@@ -255,10 +255,18 @@ fn keeping(ui: &mut egui::Ui, tr: &Tr, form: &mut HostForm, actions: &mut Messag
                     .striped(true)
                     .show(ui, |ui| {
                         for k in form.kept.iter().take(30) {
-                            let what = if k.unreadable {
-                                k.deck.clone()
+                            let file = k
+                                .path
+                                .file_name()
+                                .map_or(String::new(), |n| n.to_string_lossy().to_string());
+                            if k.unreadable {
+                                // What went wrong is for `kantelspel journals list`; here, which file.
+                                ui.label(tr.f("keep.unreadable", &[("name", &file)]))
+                                    .on_hover_text(&k.deck);
+                                ui.label("");
                             } else {
-                                tr.f(
+                                let state = tr.t(if k.ended { "keep.ended" } else { "keep.open" });
+                                let item = tr.f(
                                     "keep.item",
                                     &[
                                         ("date", &crate::report::date(k.created_unix)),
@@ -266,14 +274,22 @@ fn keeping(ui: &mut egui::Ui, tr: &Tr, form: &mut HostForm, actions: &mut Messag
                                         ("players", &k.players),
                                         ("n", &k.tables),
                                     ],
-                                )
-                            };
-                            ui.label(what);
-                            if ui.small_button(tr.t("keep.pseudonymise")).clicked() {
-                                actions.write(UiAction::Pseudonymise(k.path.clone()));
+                                );
+                                ui.label(format!("{item} · {state}")).on_hover_text(&file);
+                                if ui.small_button(tr.t("keep.pseudonymise")).clicked() {
+                                    actions.write(UiAction::Pseudonymise(k.path.clone()));
+                                }
                             }
-                            if ui.small_button(tr.t("keep.forget")).clicked() {
-                                actions.write(UiAction::Forget(k.path.clone()));
+                            // Deleting asks once more: nothing brings a journal back.
+                            if form.forgetting.as_ref() == Some(&k.path) {
+                                let sure =
+                                    egui::RichText::new(tr.t("keep.forget_sure")).color(theme::BAD);
+                                if ui.small_button(sure).clicked() {
+                                    form.forgetting = None;
+                                    actions.write(UiAction::Forget(k.path.clone()));
+                                }
+                            } else if ui.small_button(tr.t("keep.forget")).clicked() {
+                                form.forgetting = Some(k.path.clone());
                             }
                             ui.end_row();
                         }
