@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::rules::deck::{Card, Deck};
+use crate::rules::deck::Deck;
 use crate::rules::session::{Ending, Session};
 use crate::rules::view::{Viewer, view};
 
@@ -59,20 +59,18 @@ fn hash(text: &str) -> String {
     digest[..8].iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// A card's version: everything it says and does (its words, steps, options and effects).
-pub fn card_version(card: &Card) -> String {
-    hash(&format!("{card:?}"))
+/// A card's version: the fingerprint of its text in the deck file; the compiled card's when
+/// the deck was made some other way.
+pub fn card_version(deck: &Deck, card: usize) -> String {
+    match deck.card_versions.get(card).filter(|v| !v.is_empty()) {
+        Some(v) => v.clone(),
+        None => hash(&format!("{:?}", deck.cards[card])),
+    }
 }
 
-/// A deck's version: its meters, roles and every card.
+/// A deck's version: the fingerprint of its whole file.
 pub fn deck_version(deck: &Deck) -> String {
-    let cards: Vec<String> = deck.cards.iter().map(card_version).collect();
-    hash(&format!(
-        "{:?}|{:?}|{}",
-        deck.meters,
-        deck.roles,
-        cards.join(",")
-    ))
+    deck.version.clone()
 }
 
 /// What `session` leaves in the archive; `None` before it ended. Its id comes from the deck
@@ -115,7 +113,7 @@ pub fn earlier_of(session: &Session, ended_unix: u64) -> Option<Earlier> {
                 Decided {
                     round: d.round,
                     card: card.id.clone(),
-                    card_version: card_version(card),
+                    card_version: card_version(deck, d.card),
                     step: d.step,
                     option: card.steps[d.step].options[d.option].id.clone(),
                     split: d.split.clone(),

@@ -25,6 +25,7 @@ mod compile;
 mod diagnostics;
 mod format;
 mod places;
+pub mod version;
 
 pub use diagnostics::{DeckError, Diagnostic, Places, with_context};
 pub use format::*;
@@ -49,6 +50,11 @@ pub struct Deck {
     pub flags: Vec<String>,
     /// The programmes the deck offers, in its order.
     pub programmes: Vec<ProgrammeSpec>,
+    /// Per card, a fingerprint of its text in the deck file ([`version`]): the archive
+    /// compares a decision only with tables that played the same card.
+    pub card_versions: Vec<String>,
+    /// The same of the whole file.
+    pub version: String,
 }
 
 /// A programme the deck offers, with its themes resolved to cards.
