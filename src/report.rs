@@ -154,6 +154,9 @@ pub(crate) fn split_text(lang: Lang, d: &DecisionView) -> String {
                     say(lang, "report.did_not_vote", &[])
                 );
             }
+            if d.tied {
+                let _ = write!(out, " ({})", say(lang, "report.tie", &[]));
+            }
             out
         }
         DecidedBy::Facilitator => say(lang, "report.by_the_facilitator", &[]),

@@ -156,6 +156,7 @@ replay =
     .start = The start: nothing decided yet
 
 round =
+    .tie = a tie
     .decided_by = { $role }'s decision
     .abstained = , { $n } did not vote
     .by_facilitator = Decided by the facilitator
@@ -247,6 +248,7 @@ web =
 
 # The report (HTML, JSON, CSV).
 report =
+    .tie = a tie
     .participant = Participant
     .earlier_tables = Earlier tables
     .archive_heading = Compared with earlier tables

@@ -156,6 +156,7 @@ replay =
     .start = De start: nog niets besloten
 
 round =
+    .tie = gelijke stand
     .decided_by = Besluit van { $role }
     .abstained = , { $n } niet gestemd
     .by_facilitator = Besloten door de facilitator
@@ -247,6 +248,7 @@ web =
 
 # The report (HTML, JSON, CSV).
 report =
+    .tie = gelijke stand
     .participant = Deelnemer
     .earlier_tables = Eerdere tafels
     .archive_heading = Vergeleken met eerdere tafels

@@ -652,8 +652,7 @@ function decision(v, d, big) {
     box.append(el('ul', { class: 'split' }, d.split.map((n, i) => el('li', { class: i === d.option ? 'key' : '' },
       `${i + 1}. ${labels ? tx(labels[i]) + ' — ' : ''}${n} ${n === 1 ? w('votes1') : w('votesN')}`))));
     if (d.abstained) box.append(el('p', { class: 'muted small' }, w('abstained', { n: d.abstained })));
-    const top = Math.max(...d.split);
-    if (d.by === 'Vote' && d.split.filter((n) => n === top).length > 1) box.append(el('p', { class: 'muted small' }, w('tie')));
+    if (d.tied) box.append(el('p', { class: 'muted small' }, w('tie')));
   }
   if (big) {
     const moved = v.meters.map((m, i) => [m, d.meters_after[i] - d.meters_before[i], d.worse && d.worse[i]]).filter(([, x]) => x);

@@ -106,6 +106,9 @@ pub struct Decided {
     pub meters_before: Vec<i32>,
     pub meters_after: Vec<i32>,
     pub worse: Vec<bool>,
+    // Always written: the native client's postcard cannot skip a field.
+    #[serde(default)]
+    pub tied: bool,
 }
 
 impl Decided {
@@ -128,6 +131,7 @@ impl Decided {
             meters_before: d.meters_before.clone(),
             meters_after: d.meters_after.clone(),
             worse: d.worse.clone(),
+            tied: d.tied,
         })
     }
 
@@ -149,6 +153,7 @@ impl Decided {
             meters_before: self.meters_before,
             meters_after: self.meters_after,
             worse: self.worse,
+            tied: self.tied,
         }
     }
 }

@@ -522,3 +522,28 @@ pub fn rule_error_text(e: &RuleError) -> Text {
         ),
     }
 }
+
+#[cfg(test)]
+mod view_on_the_wire {
+    use crate::rules::deck::Deck;
+    use crate::rules::simulate::play_one;
+    use crate::rules::view::{View, Viewer, view};
+
+    /// postcard writes every field and skips none: a field that is left out when empty would
+    /// make every later one misread on the native client.
+    #[test]
+    fn a_whole_view_survives_the_native_encoding_with_every_flag_either_way() {
+        let deck = std::sync::Arc::new(Deck::default_deck().unwrap());
+        let session = play_one(&deck, 7, 3, crate::rules::bot::Strategy::Random);
+        let mut v = view(&session, Viewer::Record);
+        assert!(!v.decisions.is_empty());
+        for tied in [false, true] {
+            for d in &mut v.decisions {
+                d.tied = tied;
+            }
+            let bytes = super::encode(&v);
+            let back: View = postcard::from_bytes(&bytes).unwrap();
+            assert_eq!(back, v);
+        }
+    }
+}

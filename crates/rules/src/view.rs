@@ -153,6 +153,11 @@ pub struct DecisionView {
     /// budget up is good news.
     #[serde(default)]
     pub worse: Vec<bool>,
+    /// The vote was a tie, settled by the rules (the option that reached the count first):
+    /// every screen says so from this, none counts for itself.
+    // Always written: the native client's postcard cannot skip a field.
+    #[serde(default)]
+    pub tied: bool,
 }
 
 /// A meter's move in one decision, as every screen shows it.
@@ -391,6 +396,10 @@ fn decision_view(session: &Session, i: usize) -> DecisionView {
         split: d.split.clone(),
         abstained: d.abstained,
         by: d.by,
+        tied: d.by == DecidedBy::Vote && {
+            let top = d.split.iter().copied().max().unwrap_or(0);
+            top > 0 && d.split.iter().filter(|n| **n == top).count() > 1
+        },
         meters_before: d.meters_before.clone(),
         meters_after: d.meters_after.clone(),
         worse: deck
@@ -589,6 +598,7 @@ fn localize_decision(d: &mut DecisionView, lang: Lang) {
         meters_before: _,
         meters_after: _,
         worse: _,
+        tied: _,
     } = d;
     for t in [card_title, prompt, option_label, outcome] {
         t.keep_only(lang);

@@ -150,6 +150,10 @@ fn a_tie_goes_to_the_option_the_room_settled_on_first() {
     let d = s.decisions.last().unwrap();
     assert_eq!(d.split, vec![1, 1]);
     assert_eq!(d.option, 1, "q's vote came first");
+    // Every screen learns of the tie from the view; a clear vote is no tie.
+    let record = kantelspel_rules::view::view(&s, kantelspel_rules::view::Viewer::Record);
+    assert!(record.decisions.last().unwrap().tied);
+    assert!(!record.decisions[0].tied, "one vote for one option");
 
     // A changed vote moves to the back: now p's vote is the earlier one.
     let mut t = started();

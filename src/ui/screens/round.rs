@@ -364,6 +364,9 @@ pub fn split_words(tr: &Tr, d: &DecisionView) -> String {
             if d.abstained > 0 {
                 s.push_str(&tr.f("round.abstained", &[("n", &d.abstained)]));
             }
+            if d.tied {
+                s.push_str(&format!(" · {}", tr.t("round.tie")));
+            }
             s
         }
         DecidedBy::Facilitator => tr.t("round.by_facilitator").to_string(),
