@@ -215,7 +215,11 @@ fn measure(n: usize, seed: u64, args: &BenchWebArgs) -> Result<Run, String> {
                     app.update();
                     let world = app.world_mut();
                     if go.load(Ordering::Relaxed) && playing.is_none() {
-                        world.resource_mut::<HostLink>().table_mut().director.auto = true;
+                        world
+                            .resource_mut::<HostLink>()
+                            .table_at_mut(0)
+                            .director
+                            .auto = true;
                         playing = Some((Instant::now(), crate::cpu::host()));
                     }
                     let s = world.resource::<HostLink>().core().session();

@@ -72,12 +72,9 @@ impl HostConfig {
 
 #[derive(Resource)]
 pub struct HostLink {
-    /// Every table this host runs.
+    /// Every table this host runs. Which one a screen shows is the screen's own choice (the
+    /// window's `Shown`, the console's `table N`), never the host's.
     pub workshop: Workshop,
-    /// The table the facilitator's screens show and act on.
-    pub shown: usize,
-    /// The facilitator (and the projector) look at all tables at once.
-    pub all_tables: bool,
     pub addr: SocketAddr,
     pub code: JoinCode,
     pub ended: bool,
@@ -102,21 +99,22 @@ impl HostLink {
         self.announce.is_some()
     }
 
-    /// The table the facilitator's screens show.
+    /// The first table: a session of one table's only one.
     pub fn core(&self) -> &HostCore {
-        &self.table().core
+        &self.table_at(0).core
     }
 
     pub fn core_mut(&mut self) -> &mut HostCore {
-        &mut self.table_mut().core
+        &mut self.table_at_mut(0).core
     }
 
-    pub fn table(&self) -> &Table {
-        self.table_at(self.shown)
+    /// Table `t`'s core (the last one if there are fewer).
+    pub fn core_at(&self, t: usize) -> &HostCore {
+        &self.table_at(t).core
     }
 
-    pub fn table_mut(&mut self) -> &mut Table {
-        self.table_at_mut(self.shown)
+    pub fn core_at_mut(&mut self, t: usize) -> &mut HostCore {
+        &mut self.table_at_mut(t).core
     }
 
     /// Table `t` (the last one if there are fewer): the serve console's own choice.
@@ -128,13 +126,6 @@ impl HostLink {
     pub fn table_at_mut(&mut self, t: usize) -> &mut Table {
         let i = t.min(self.workshop.len().saturating_sub(1));
         self.workshop.table_mut(i).expect("a workshop has a table")
-    }
-
-    /// Moves the facilitator's screens to another table.
-    pub fn show(&mut self, table: usize) {
-        if table < self.workshop.len() {
-            self.shown = table;
-        }
     }
 
     /// Time since the host started, the clock its cores count in.
@@ -230,8 +221,6 @@ pub fn start_host(
     world.insert_resource(transport);
     world.insert_resource(HostLink {
         workshop,
-        shown: 0,
-        all_tables: false,
         addr: local,
         code: cfg.code,
         ended: false,

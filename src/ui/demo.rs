@@ -109,11 +109,12 @@ pub fn setup(world: &mut World, screen: Screen, tables: usize) {
             }
             let mut link = world.resource_mut::<HostLink>();
             for t in 0..tables {
-                link.show(t);
                 play_table(&mut link, screen, shot, t);
             }
-            link.show(0);
-            link.all_tables = tables > 1 && screen != Screen::Host;
+            world.insert_resource(crate::ui::screens::Shown {
+                table: 0,
+                all: tables > 1 && screen != Screen::Host,
+            });
         }
     }
 }
@@ -121,20 +122,22 @@ pub fn setup(world: &mut World, screen: Screen, tables: usize) {
 /// One table of the demo, played its own way (its own votes) to the moment worth showing.
 fn play_table(link: &mut HostLink, screen: Screen, shot: bool, table: usize) {
     seat_everyone(&mut |who, i| {
-        let _ = link.core_mut().act(who, &i);
+        let _ = link.core_at_mut(table).act(who, &i);
     });
     if screen == Screen::Host {
-        let _ = link.core_mut().facilitate(&Intent::RemoveSeat { seat: 5 });
+        let _ = link
+            .core_at_mut(table)
+            .facilitate(&Intent::RemoveSeat { seat: 5 });
         return;
     }
-    let _ = link.core_mut().facilitate(&Intent::ChooseNext {
+    let _ = link.core_at_mut(table).facilitate(&Intent::ChooseNext {
         card: "de-krant".into(),
     });
-    let _ = link.core_mut().facilitate(&Intent::Start);
+    let _ = link.core_at_mut(table).facilitate(&Intent::Start);
     let target = screen;
     let mut rng = <rand_chacha::ChaCha8Rng as rand::SeedableRng>::seed_from_u64(3 + table as u64);
     for _ in 0..400 {
-        let s = link.core().session();
+        let s = link.core_at(table).session();
         let done = match target {
             Screen::Facilitator => s.round >= 4 && s.phase == Phase::Briefing,
             _ => s.phase == Phase::Ended,
@@ -150,8 +153,9 @@ fn play_table(link: &mut HostLink, screen: Screen, shot: bool, table: usize) {
                 });
                 for seat in seats {
                     let option =
-                        bot::choose(link.core().session(), Strategy::Random, &mut rng).unwrap_or(0);
-                    let _ = link.core_mut().act(
+                        bot::choose(link.core_at(table).session(), Strategy::Random, &mut rng)
+                            .unwrap_or(0);
+                    let _ = link.core_at_mut(table).act(
                         Sender::Seat(seat),
                         &Intent::Vote {
                             round,
@@ -162,7 +166,7 @@ fn play_table(link: &mut HostLink, screen: Screen, shot: bool, table: usize) {
                 }
             }
             Phase::Resolved => {
-                let _ = link.core_mut().facilitate(&Intent::Advance);
+                let _ = link.core_at_mut(table).facilitate(&Intent::Advance);
             }
             _ => break,
         }
@@ -173,22 +177,22 @@ fn play_table(link: &mut HostLink, screen: Screen, shot: bool, table: usize) {
         "Sylvia's briefing kwam pas ter sprake na de stemming.",
     ] {
         let _ = link
-            .core_mut()
+            .core_at_mut(table)
             .facilitate(&Intent::Note { text: text.into() });
     }
     if screen == Screen::Facilitator {
         // Live (not a picture): players who join now take a seat at once.
         if !shot {
-            link.core_mut().set_room_open(true);
+            link.core_at_mut(table).set_room_open(true);
         }
-        let _ = link.core_mut().facilitate(&Intent::Advance);
-        let s = link.core().session();
+        let _ = link.core_at_mut(table).facilitate(&Intent::Advance);
+        let s = link.core_at(table).session();
         let (round, step) = (s.round, s.current.as_ref().map_or(0, |c| c.step));
         let seat = s
             .deciding_role()
             .and_then(|r| s.seats_in_role(r).map(|(id, _)| *id).next());
         if let Some(seat) = seat {
-            let _ = link.core_mut().act(
+            let _ = link.core_at_mut(table).act(
                 Sender::Seat(seat),
                 &Intent::Vote {
                     round,

@@ -72,14 +72,9 @@ pub fn plugin(app: &mut App) {
 fn stamp(host: Option<&HostLink>, client: Option<&ClientLink>) -> u64 {
     let mut h = std::hash::DefaultHasher::new();
     if let Some(host) = host {
-        // Every table: the all-tables board shows them all.
-        (
-            host.workshop.changes(),
-            host.ended,
-            host.shown,
-            host.all_tables,
-        )
-            .hash(&mut h);
+        // Every table: the all-tables board shows them all. (Which table the window shows
+        // changes only by a click, which redraws anyway.)
+        (host.workshop.changes(), host.ended).hash(&mut h);
         for t in host.workshop.tables() {
             t.core.timer_left().hash(&mut h);
         }

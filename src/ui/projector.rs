@@ -101,6 +101,7 @@ fn draw(
     tr: Res<Tr>,
     host: Option<Res<HostLink>>,
     resolution: Res<super::screens::facilitator::Resolution>,
+    shown: Res<super::screens::Shown>,
     // Which window's context was styled, at which scale: a reopened window has a fresh one.
     mut styled: Local<Option<(Entity, f32)>>,
 ) {
@@ -121,5 +122,5 @@ fn draw(
         return;
     };
     let width = ctx.content_rect().width();
-    board(&mut root, width, &tr, &host, None, &resolution);
+    board(&mut root, width, &tr, &host, *shown, None, &resolution);
 }

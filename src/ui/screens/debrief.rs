@@ -6,7 +6,7 @@ use bevy_egui::{EguiContexts, egui};
 use egui_plot::{Line, Plot, PlotPoint, PlotPoints};
 
 use super::round::split_words;
-use super::{ScreenStep, Status, UiAction, facilitator_view, tx};
+use super::{ScreenStep, Shown, Status, UiAction, facilitator_view, tx};
 use crate::net::plugin::{ClientLink, HostLink};
 use crate::rules::view::{DecisionView, View};
 use crate::ui::i18n::Tr;
@@ -24,12 +24,14 @@ pub fn draw(
     mut actions: MessageWriter<UiAction>,
     mut with_names: Local<bool>,
     earlier: Res<EarlierTables>,
+    shown: Res<Shown>,
 ) -> Result {
+    let shown = *shown;
     let ctx = contexts.ctx_mut()?;
     let mut root = theme::root(ctx);
     let view = match (&replay, &host, &client) {
         (Some(r), _, _) => Some(r.view()),
-        (None, Some(h), _) => Some(facilitator_view(h)),
+        (None, Some(h), _) => Some(facilitator_view(h, shown)),
         (None, None, Some(c)) => c.core.view.clone(),
         _ => None,
     };
@@ -46,7 +48,7 @@ pub fn draw(
             // What the session played, when the facilitator chose.
             let programme = match (&replay, &host) {
                 (Some(r), _) => r.meta.programme.clone(),
-                (None, Some(h)) => h.core().session().programme_text(),
+                (None, Some(h)) => shown.core(h).session().programme_text(),
                 _ => None,
             };
             if let Some(p) = programme {
@@ -83,10 +85,10 @@ pub fn draw(
         .filter(|h| replay.is_none() && h.workshop.len() > 1);
     if let Some(h) = workshop {
         egui::Panel::top("debrief-tables").show(&mut root, |ui| {
-            super::widgets::table_tabs(ui, &tr, h, true, &mut actions);
+            super::widgets::table_tabs(ui, &tr, h, shown, true, &mut actions);
         });
     }
-    if let Some(h) = workshop.filter(|h| h.all_tables) {
+    if let Some(h) = workshop.filter(|_| shown.all) {
         egui::CentralPanel::default().show(&mut root, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| compare(ui, &tr, h));
         });
@@ -547,15 +549,19 @@ pub struct EarlierTables {
     pub against: Option<crate::archive::Against>,
 }
 
-fn follow_earlier(host: Option<Res<HostLink>>, mut earlier: ResMut<EarlierTables>) {
+fn follow_earlier(
+    host: Option<Res<HostLink>>,
+    shown: Res<Shown>,
+    mut earlier: ResMut<EarlierTables>,
+) {
     let Some(h) = host.filter(|h| h.archive.is_some()) else {
         earlier.against = None;
         earlier.seen = None;
         return;
     };
-    let session = h.core().session();
+    let session = shown.core(&h).session();
     let key = (
-        h.shown,
+        shown.table,
         session.decisions.len() + usize::from(session.ending.is_some()),
     );
     if earlier.seen == Some(key) {
@@ -573,6 +579,7 @@ pub(super) fn act(
     tr: Res<Tr>,
     client: Option<Res<ClientLink>>,
     host: Option<Res<HostLink>>,
+    shown: Res<Shown>,
     mut replay: Option<ResMut<Replay>>,
 ) {
     for action in actions.read() {
@@ -592,7 +599,7 @@ pub(super) fn act(
                     Some(if h.workshop.len() > 1 {
                         crate::ui::export::export_workshop(&h.workshop, names, archive.as_ref())
                     } else {
-                        crate::ui::export::export(h.core(), names, archive.as_ref())
+                        crate::ui::export::export(shown.core(h), names, archive.as_ref())
                     })
                 } else {
                     client

@@ -4,7 +4,7 @@
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, egui};
 
-use super::{Screen, ScreenStep, Status, UiAction, leave};
+use super::{Screen, ScreenStep, Shown, Status, UiAction, leave};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -26,6 +26,8 @@ use crate::rules::session::{MAX_TIMER_SECS, Phase};
 use crate::ui::i18n::Tr;
 use crate::ui::theme;
 
+// A Bevy system: each argument is a resource or a query it reads.
+#[allow(clippy::too_many_arguments)]
 pub fn draw(
     mut contexts: EguiContexts,
     tr: Res<Tr>,
@@ -34,6 +36,7 @@ pub fn draw(
     host: Option<Res<HostLink>>,
     mut actions: MessageWriter<UiAction>,
     mut venue: Local<(Option<std::time::Instant>, Venue)>,
+    shown: Res<Shown>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     // Adapters come and go (the Wi-Fi joins, a hotspot starts): look again every few seconds.
@@ -61,7 +64,7 @@ pub fn draw(
                     .auto_shrink([false, false])
                     .show(ui, |ui| setup(ui, &tr, &mut form, &mut actions));
             }
-            Some(h) => lobby(ui, &tr, &h, &venue.1, &mut actions),
+            Some(h) => lobby(ui, &tr, &h, *shown, &venue.1, &mut actions),
         }
         if let Some(e) = &status.error {
             ui.colored_label(theme::BAD, e);
@@ -360,11 +363,13 @@ fn lobby(
     ui: &mut egui::Ui,
     tr: &Tr,
     host: &HostLink,
+    shown: Shown,
     venue: &Venue,
     actions: &mut MessageWriter<UiAction>,
 ) {
-    super::widgets::table_tabs(ui, tr, host, false, actions);
-    let session = host.core().session();
+    super::widgets::table_tabs(ui, tr, host, shown, false, actions);
+    let core = shown.core(host);
+    let session = core.session();
     let deck = session.deck();
     ui.columns(2, |cols| {
         let ui = &mut cols[0];
@@ -402,7 +407,7 @@ fn lobby(
                     .size(24.0)
                     .strong(),
             );
-            let connected = host.core().connected_seats();
+            let connected = core.connected_seats();
             egui::Grid::new("lobby-players")
                 .striped(true)
                 .num_columns(3)
@@ -423,7 +428,7 @@ fn lobby(
                         ui.end_row();
                     }
                 });
-            super::widgets::door(ui, tr, host, actions);
+            super::widgets::door(ui, tr, host, shown, actions);
             ui.separator();
             lobby_programme(ui, tr, session, actions);
             ui.separator();
@@ -443,13 +448,13 @@ fn lobby(
             });
             ui.add_space(12.0);
             if host.workshop.len() > 1 {
-                super::widgets::seat_elsewhere(ui, tr, host, actions);
+                super::widgets::seat_elsewhere(ui, tr, host, shown, actions);
                 if theme::big_button(ui, tr.t("fac.start_all"), 320.0).clicked() {
                     actions.write(UiAction::FacilitateAll(Intent::Start));
                 }
             }
             let start = if host.workshop.len() > 1 {
-                tr.f("host.start_table", &[("n", &(host.shown + 1))])
+                tr.f("host.start_table", &[("n", &(shown.table + 1))])
             } else {
                 tr.t("host.start").to_string()
             };

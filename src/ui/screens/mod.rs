@@ -133,6 +133,33 @@ pub enum UiAction {
     Pseudonymise(PathBuf),
 }
 
+/// The table this window shows and acts on, or all of them at once: the window's own choice
+/// (the serve console keeps its own), so the host knows nothing of what a screen looks at.
+#[derive(Resource, Default, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shown {
+    pub table: usize,
+    /// The facilitator (and the projector) look at all tables at once.
+    pub all: bool,
+}
+
+impl Shown {
+    /// The shown table's core.
+    pub fn core<'a>(&self, host: &'a HostLink) -> &'a crate::net::host::HostCore {
+        host.core_at(self.table)
+    }
+
+    pub fn core_mut<'a>(&self, host: &'a mut HostLink) -> &'a mut crate::net::host::HostCore {
+        host.core_at_mut(self.table)
+    }
+
+    /// Moves the window to table `t`, if the workshop has it.
+    pub fn show(&mut self, host: &HostLink, t: usize) {
+        if t < host.workshop.len() {
+            self.table = t;
+        }
+    }
+}
+
 /// A message for the person at the screen: what went wrong, or what just happened.
 #[derive(Resource, Default, Debug)]
 pub struct Status {
@@ -143,6 +170,7 @@ pub struct Status {
 /// Tears down whatever session this window had.
 fn leave(world: &mut World) {
     world.remove_resource::<HostLink>();
+    world.insert_resource(Shown::default());
     world.remove_resource::<crate::net::deck_reload::DeckFileWatch>();
     world.remove_resource::<ServerTransport>();
     world.remove_resource::<bevy_renet::RenetServer>();
@@ -161,6 +189,7 @@ fn follow_session(
     mut next: ResMut<NextState<Screen>>,
     client: Option<Res<ClientLink>>,
     host: Option<Res<HostLink>>,
+    shown: Res<Shown>,
 ) {
     let player_ended = client
         .as_ref()
@@ -168,7 +197,7 @@ fn follow_session(
         .is_some_and(|v| v.phase == Phase::Ended);
     let host_started = host
         .as_ref()
-        .is_some_and(|h| h.core().session().phase != Phase::Lobby);
+        .is_some_and(|h| shown.core(h).session().phase != Phase::Lobby);
     match screen.get() {
         Screen::Round if player_ended => next.set(Screen::Debrief),
         Screen::Host if host_started => next.set(Screen::Facilitator),
@@ -177,8 +206,8 @@ fn follow_session(
 }
 
 /// What the facilitator (and the projector) sees of the session.
-pub fn facilitator_view(host: &HostLink) -> View {
-    view(host.core().session(), Viewer::Facilitator)
+pub fn facilitator_view(host: &HostLink, shown: Shown) -> View {
+    view(shown.core(host).session(), Viewer::Facilitator)
 }
 
 /// A player's connection in words, for the top bar.
@@ -222,6 +251,7 @@ impl Plugin for ScreensPlugin {
         app.init_state::<Screen>()
             .add_message::<UiAction>()
             .init_resource::<Status>()
+            .init_resource::<Shown>()
             .init_resource::<Tr>()
             .configure_sets(
                 Update,

@@ -4,8 +4,8 @@
 use bevy::prelude::*;
 use bevy_egui::egui;
 
-use super::UiAction;
 use super::round::phase_words;
+use super::{Shown, UiAction};
 use crate::net::plugin::HostLink;
 use crate::rules::session::Phase;
 use crate::ui::i18n::Tr;
@@ -17,6 +17,7 @@ pub(crate) fn table_tabs(
     ui: &mut egui::Ui,
     tr: &Tr,
     host: &HostLink,
+    shown: Shown,
     with_all: bool,
     actions: &mut MessageWriter<UiAction>,
 ) {
@@ -27,7 +28,7 @@ pub(crate) fn table_tabs(
         if with_all
             && ui
                 .selectable_label(
-                    host.all_tables,
+                    shown.all,
                     egui::RichText::new(tr.t("fac.all_tables"))
                         .size(18.0)
                         .strong(),
@@ -46,7 +47,7 @@ pub(crate) fn table_tabs(
                 s.rounds,
                 phase_words(tr, s.phase)
             );
-            let on = (!host.all_tables || !with_all) && host.shown == i;
+            let on = (!shown.all || !with_all) && shown.table == i;
             if ui
                 .selectable_label(on, egui::RichText::new(label).size(18.0))
                 .clicked()
@@ -62,9 +63,10 @@ pub(crate) fn seat_elsewhere(
     ui: &mut egui::Ui,
     tr: &Tr,
     host: &HostLink,
+    shown: Shown,
     actions: &mut MessageWriter<UiAction>,
 ) {
-    let session = host.core().session();
+    let session = shown.core(host).session();
     if session.phase != Phase::Lobby || session.seats.is_empty() {
         return;
     }
@@ -72,7 +74,7 @@ pub(crate) fn seat_elsewhere(
         for (id, seat) in &session.seats {
             ui.horizontal_wrapped(|ui| {
                 ui.label(&seat.name);
-                for t in (0..host.workshop.len()).filter(|t| *t != host.shown) {
+                for t in (0..host.workshop.len()).filter(|t| *t != shown.table) {
                     if ui
                         .small_button(format!("→ {} {}", tr.t("common.table"), t + 1))
                         .clicked()
@@ -94,17 +96,19 @@ pub(crate) fn door(
     ui: &mut egui::Ui,
     tr: &Tr,
     host: &HostLink,
+    shown: Shown,
     actions: &mut MessageWriter<UiAction>,
 ) {
-    let mut open = host.core().room_open();
+    let core = shown.core(host);
+    let mut open = core.room_open();
     if ui.checkbox(&mut open, tr.t("door.open")).changed() {
         actions.write(UiAction::SetRoomOpen(open));
     }
-    let waiting = host.core().waiting();
+    let waiting = core.waiting();
     if waiting.is_empty() {
         return;
     }
-    let deck = host.core().session().deck();
+    let deck = core.session().deck();
     theme::card_frame().show(ui, |ui| {
         ui.label(
             egui::RichText::new(tr.t("door.title"))
@@ -120,7 +124,7 @@ pub(crate) fn door(
                 .map(|r| r.name.get(tr.lang).to_string());
             ui.label(egui::RichText::new(&w.name).strong());
             // A look-alike of a seated player's name is shown for what it is.
-            if let Some(seated) = w.claims.and_then(|s| host.core().session().seats.get(&s)) {
+            if let Some(seated) = w.claims.and_then(|s| core.session().seats.get(&s)) {
                 let other = crate::rules::session::written_otherwise(&w.name, &seated.name);
                 if !other.is_empty() {
                     let chars: Vec<String> = other

@@ -10,6 +10,7 @@ pub fn board(
     width: f32,
     tr: &Tr,
     host: &HostLink,
+    shown: Shown,
     mut desk: Option<Controls<'_, '_>>,
     resolution: &Resolution,
 ) {
@@ -18,17 +19,18 @@ pub fn board(
         && !*c.projector
     {
         egui::Panel::top("fac-tables").show(root, |ui| {
-            table_tabs(ui, tr, host, true, c.actions);
+            table_tabs(ui, tr, host, shown, true, c.actions);
         });
     }
-    if host.all_tables && host.workshop.len() > 1 {
+    if shown.all && host.workshop.len() > 1 {
         all_tables(root, tr, host, desk);
         return;
     }
-    let view = facilitator_view(host);
-    let session = host.core().session();
+    let view = facilitator_view(host, shown);
+    let core = shown.core(host);
+    let session = core.session();
     let deck = session.deck();
-    let connected = host.core().connected_seats();
+    let connected = core.connected_seats();
     let projector = desk.as_ref().is_none_or(|c| *c.projector);
     egui::Panel::top("fac-top").show(root, |ui| {
         ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
@@ -50,7 +52,7 @@ pub fn board(
             ui.separator();
             ui.label(egui::RichText::new(phase_words(tr, view.phase)).size(22.0));
             if view.phase == Phase::Deciding {
-                let left = view_timer(host);
+                let left = view_timer(core);
                 ui.separator();
                 // On the beamer the clock is what the room looks at last: large, red at the end.
                 ui.label(
@@ -138,8 +140,8 @@ pub fn board(
                         join_box(ui, tr, url, &host.code.to_string(), 120.0, 17.0);
                         ui.separator();
                     }
-                    door(ui, tr, host, actions);
-                    controls(ui, tr, host, &view, actions, picked);
+                    door(ui, tr, host, shown, actions);
+                    controls(ui, tr, core, &view, actions, picked);
                     notes(ui, tr, &view, actions, &mut picked.1);
                     ui.separator();
                     ui.label(

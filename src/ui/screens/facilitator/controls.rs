@@ -5,12 +5,12 @@ use super::*;
 pub(super) fn controls(
     ui: &mut egui::Ui,
     tr: &Tr,
-    host: &HostLink,
+    core: &HostCore,
     view: &crate::rules::view::View,
     actions: &mut MessageWriter<UiAction>,
     picked: &mut (String, String),
 ) {
-    let deck = host.core().session().deck();
+    let deck = core.session().deck();
     let mut act = |intent: Intent| {
         actions.write(UiAction::Facilitate(intent));
     };
@@ -78,8 +78,7 @@ pub(super) fn controls(
     {
         ui.label(tr.t("fac.override"));
         ui.horizontal_wrapped(|ui| {
-            let n = host
-                .core()
+            let n = core
                 .session()
                 .decisions
                 .last()

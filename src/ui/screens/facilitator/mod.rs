@@ -8,7 +8,8 @@ use bevy_egui::{EguiContexts, egui};
 use std::time::{Duration, Instant};
 
 use super::round::{decided, deltas, phase_words, split_words};
-use super::{HostForm, Screen, ScreenStep, Status, UiAction, facilitator_view, tx};
+use super::{HostForm, Screen, ScreenStep, Shown, Status, UiAction, facilitator_view, tx};
+use crate::net::host::HostCore;
 use crate::net::plugin::HostLink;
 use crate::net::protocol::Refusal;
 use crate::rules::session::{Intent, Phase, RuleError};
@@ -38,6 +39,7 @@ pub fn draw(
     resolution: Res<Resolution>,
     // The card picked in the controls, and the note being written.
     mut picked: Local<(String, String)>,
+    shown: Res<Shown>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let mut root = theme::root(ctx);
@@ -57,7 +59,15 @@ pub fn draw(
         picked: &mut picked,
         status: &status,
     };
-    board(&mut root, width, &tr, &host, Some(controls), &resolution);
+    board(
+        &mut root,
+        width,
+        &tr,
+        &host,
+        *shown,
+        Some(controls),
+        &resolution,
+    );
     Ok(())
 }
 
@@ -84,12 +94,16 @@ impl Resolution {
 }
 
 /// Notes the moment the table on the board decides (not a switch to another table).
-fn note_resolution(host: Option<Res<HostLink>>, mut resolution: ResMut<Resolution>) {
+fn note_resolution(
+    host: Option<Res<HostLink>>,
+    shown: Res<Shown>,
+    mut resolution: ResMut<Resolution>,
+) {
     let Some(host) = host else {
         *resolution = Resolution::default();
         return;
     };
-    let key = (host.shown, host.core().session().decisions.len());
+    let key = (shown.table, shown.core(&host).session().decisions.len());
     if resolution.key == Some(key) {
         return;
     }
@@ -112,8 +126,8 @@ pub struct Controls<'a, 'w> {
     pub status: &'a Status,
 }
 
-fn view_timer(host: &HostLink) -> u32 {
-    host.core().timer_left().unwrap_or(0)
+fn view_timer(core: &HostCore) -> u32 {
+    core.timer_left().unwrap_or(0)
 }
 
 /// The facilitator's screen.
@@ -134,12 +148,13 @@ pub(super) fn act(
     mut status: ResMut<Status>,
     tr: Res<Tr>,
     mut host: Option<ResMut<HostLink>>,
+    mut shown: ResMut<Shown>,
 ) {
     for action in actions.read() {
         match action.clone() {
             UiAction::Facilitate(intent) => {
                 if let Some(h) = host.as_mut()
-                    && let Err(e) = h.core_mut().facilitate(&intent)
+                    && let Err(e) = shown.core_mut(h).facilitate(&intent)
                 {
                     status.error = Some(e.text().get(tr.lang).to_string());
                 }
@@ -149,19 +164,19 @@ pub(super) fn act(
             }
             UiAction::Admit { client, role } => {
                 if let Some(h) = host.as_mut()
-                    && let Err(e) = h.core_mut().admit(client, role)
+                    && let Err(e) = shown.core_mut(h).admit(client, role)
                 {
                     status.error = Some(e.text().get(tr.lang).to_string());
                 }
             }
             UiAction::TurnAway(client) => {
                 if let Some(h) = host.as_mut() {
-                    h.core_mut().turn_away(client);
+                    shown.core_mut(h).turn_away(client);
                 }
             }
             UiAction::SetRoomOpen(open) => {
                 if let Some(h) = host.as_mut() {
-                    h.core_mut().set_room_open(open);
+                    shown.core_mut(h).set_room_open(open);
                 }
             }
             UiAction::FacilitateAll(intent) => {
@@ -206,17 +221,17 @@ pub(super) fn act(
                 if let Some(h) = host.as_mut() {
                     match t {
                         Some(t) => {
-                            h.show(t);
-                            h.all_tables = false;
+                            shown.show(h, t);
+                            shown.all = false;
                         }
-                        None => h.all_tables = true,
+                        None => shown.all = true,
                     }
                     status.error = None;
                 }
             }
             UiAction::SeatAt { seat, table } => {
                 if let Some(h) = host.as_mut() {
-                    let (from, now) = (h.shown, h.now());
+                    let (from, now) = (shown.table, h.now());
                     status.error = h.workshop.move_seat(from, seat, table, now).err();
                 }
             }
