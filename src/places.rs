@@ -264,6 +264,8 @@ mod tests {
         move |k| map.get(k).cloned()
     }
 
+    // The made-up paths are written the Unix way: absolute only there.
+    #[cfg(unix)]
     #[test]
     fn linux_follows_the_xdg_variables() {
         let p = Places::of(
@@ -281,6 +283,8 @@ mod tests {
         assert_eq!(p.journals, PathBuf::from("/home/anna/Stukken/Kantelspel"));
     }
 
+    // The made-up paths are written the Unix way: absolute only there.
+    #[cfg(unix)]
     #[test]
     fn linux_without_variables_uses_the_defaults_and_user_dirs() {
         let user_dirs = "# written by xdg-user-dirs-update\nXDG_DESKTOP_DIR=\"$HOME/Bureaublad\"\nXDG_DOCUMENTS_DIR=\"$HOME/Documenten\"\n";
@@ -320,6 +324,8 @@ mod tests {
         assert!(Places::of(System::Linux, &env(&[]), None).is_none());
     }
 
+    // The made-up paths are written the Unix way: absolute only there.
+    #[cfg(unix)]
     #[test]
     fn a_mac_uses_application_support_and_documents() {
         let p = Places::of(System::Mac, &env(&[("HOME", "/Users/anna")]), None).unwrap();
@@ -333,6 +339,8 @@ mod tests {
         );
     }
 
+    // The made-up paths are written the Unix way: absolute only there.
+    #[cfg(unix)]
     #[test]
     fn windows_keeps_data_in_the_local_not_the_roaming_app_data() {
         // Forward slashes: the test runs on Linux, where a backslash path is not absolute.

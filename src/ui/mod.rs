@@ -206,6 +206,22 @@ pub fn run(opts: WindowOptions) -> i32 {
     }
     if opts.screenshot.is_none() {
         app.insert_resource(screens::SeatMemory(crate::net::seat_store::default_path()));
+        // Retention runs when the program starts (the window; `serve` does its own), never in a
+        // test's headless screens or a screenshot.
+        app.add_systems(Startup, |mut status: ResMut<screens::Status>| {
+            let places = crate::places::Places::here();
+            let days = crate::places::Settings::load(&places.settings()).keep_days;
+            let swept = crate::keeping::sweep(
+                &places.journals,
+                &places.seats(),
+                days,
+                std::time::SystemTime::now(),
+            );
+            if let Some(line) = swept.line(days) {
+                bevy::log::warn!("{line}");
+                status.info = Some(line);
+            }
+        });
     }
     // The first screen: what the command line asked for; a demo sets up its own.
     let first = if opts.replay.is_some() {

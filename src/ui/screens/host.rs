@@ -69,6 +69,10 @@ pub fn draw(
         if let Some(e) = &status.error {
             ui.colored_label(theme::BAD, e);
         }
+        // What was just done (a session forgotten, names replaced, old files swept away).
+        if let Some(i) = &status.info {
+            ui.colored_label(theme::MUTED, i);
+        }
     });
     Ok(())
 }
@@ -741,8 +745,6 @@ pub struct HostForm {
     /// Earlier sessions in the archive for the chosen deck (by its id), read again when the
     /// choice of deck changes.
     pub earlier: Option<(String, usize)>,
-    /// Retention ran (once per start of the program).
-    pub swept: bool,
     /// The journal whose Forget button was pressed once: the second press deletes it.
     pub forgetting: Option<PathBuf>,
 }
@@ -882,29 +884,11 @@ const RESUMABLE_SHOWN: usize = 5;
 const RESUMABLE_LOOKED_AT: usize = 20;
 
 /// Looks for decks and unfinished sessions each time the host screen opens.
-fn refresh_host_form(
-    mut form: ResMut<HostForm>,
-    host: Option<Res<HostLink>>,
-    mut status: ResMut<Status>,
-) {
+fn refresh_host_form(mut form: ResMut<HostForm>, host: Option<Res<HostLink>>) {
     if host.is_none() {
         form.found_decks = scenario_files();
         form.places = Places::here();
         form.settings = Settings::load(&form.places.settings());
-        if !form.swept {
-            form.swept = true;
-            let days = form.settings.keep_days;
-            let swept = crate::keeping::sweep(
-                &form.places.journals,
-                &form.places.seats(),
-                days,
-                std::time::SystemTime::now(),
-            );
-            if let Some(line) = swept.line(days) {
-                bevy::log::info!("{line}");
-                status.info = Some(line);
-            }
-        }
         form.kept = crate::keeping::list(&form.places.journals);
         form.earlier = None;
         let answered = form.settings.old_journals.is_some();
@@ -1058,7 +1042,6 @@ impl Default for HostForm {
             old_journals: None,
             kept: Vec::new(),
             earlier: None,
-            swept: false,
             forgetting: None,
         }
     }

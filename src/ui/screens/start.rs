@@ -90,6 +90,10 @@ pub fn draw(
             if let Some(e) = &status.error {
                 ui.colored_label(theme::BAD, e);
             }
+            // What was just done (a session forgotten, names replaced, old files swept away).
+            if let Some(i) = &status.info {
+                ui.colored_label(theme::MUTED, i);
+            }
         });
     });
     Ok(())
