@@ -1,7 +1,7 @@
 //! Every earlier table in the debrief: an ended session leaves, per deck version, what it
 //! decided (per card and step the option and the split), its meters per round, how it ended
 //! and what it played — and nothing about who: no names, notes, tokens or codes. A later group
-//! sees "12 van 41 eerdere tafels kozen ook dit".
+//! sees "12 van 41 eerdere tafels kozen dit ook".
 //!
 //! One file per deck in the archive folder, one line per session. A trainer carries the lot
 //! between municipalities as one file (`archive export` / `import`); a session already there

@@ -573,7 +573,7 @@ fn rows<'a>(view: &'a View, lang: Lang) -> Vec<DecisionRow<'a>> {
         .collect()
 }
 
-/// "12 van 41 eerdere tafels kozen ook dit", or why it cannot say.
+/// "12 van 41 eerdere tafels kozen dit ook", or why it cannot say.
 pub fn against_text(lang: Lang, a: &crate::archive::DecisionAgainst) -> String {
     if a.of > 0 {
         say(

@@ -9,7 +9,10 @@ common =
 
 debrief =
     .with_names = met namen
-    .earlier = Eerdere tafels: { $n } sessies van dit scenario in het archief
+    .earlier = { $n ->
+        [one] Eerdere tafels: 1 sessie van dit scenario in het archief
+       *[other] Eerdere tafels: { $n } sessies van dit scenario in het archief
+    }
     .note = Notitie
     .compare = Tafels vergelijken
     .compare_hint = Dezelfde kaarten, andere keuzes: waar liepen de tafels uiteen?
@@ -257,7 +260,7 @@ report =
        *[other] { $n } eerdere sessies van dit scenario in het archief van deze laptop.
     }
     .archive_none = Het archief van deze laptop kent nog geen eerdere sessie van dit scenario.
-    .archive_same = { $n } van { $of } eerdere tafels kozen ook dit
+    .archive_same = { $n } van { $of } eerdere tafels kozen dit ook
     .archive_changed = kaart sindsdien gewijzigd: niet te vergelijken
     .archive_first = nog geen eerdere tafel
     .archive_meter = { $meter } eindigde op { $n }; eerdere sessies tussen { $from } en { $to }
@@ -408,7 +411,7 @@ map =
     .open = Deckkaart
 
 venue =
-    .stale = Het adres in de QR-code hoort niet (meer) bij een netwerk van deze laptop. Sluit deze sessie en host opnieuw, of verbind de laptop weer met dat netwerk.
+    .stale = Het adres in de QR-code hoort niet (meer) bij een netwerk van deze laptop. Sluit deze sessie en open een nieuwe, of verbind de laptop weer met dat netwerk.
     .wifi = wifi
     .cable = kabel
     .network = netwerk
@@ -419,7 +422,7 @@ venue =
     .none = Deze laptop heeft geen netwerk waar telefoons bij kunnen. Verbind hem met de wifi van de locatie, of zet de hotspot van de laptop aan en laat de deelnemers daarmee verbinden.
     .in_code = in de QR-code
     .first_visit = Een browser bereikte de pagina { $secs } s geleden (vanaf { $ip }): het netwerk laat deelnemers binnen.
-    .no_visit = Nog geen telefoon op de pagina. Probeer het nu met één telefoon, voor de zaal binnenkomt.
+    .no_visit = Nog geen telefoon op de pagina. Probeer het nu met één telefoon, voordat de deelnemers binnenkomen.
     .folders = Logboeken en verslagen: { $journals } · instellingen en zitplaatsen: { $data }
 
 places =
@@ -434,12 +437,18 @@ keep =
     .forget_sure = Echt vergeten?
     .title = Bewaren en privacy
     .days = Logboeken, verslagen en zitplaatsen bewaren:
-    .days_hint = dagen (0: altijd); ouder wordt bij het starten verwijderd
+    .days_hint = dagen (0: altijd); wat ouder is, wordt bij het starten verwijderd
     .archive = Een archief van eerdere tafels bijhouden (besluiten, nooit namen)
-    .earlier = Het archief kent { $n } eerdere sessies van dit scenario.
+    .earlier = { $n ->
+        [one] Het archief kent 1 eerdere sessie van dit scenario.
+       *[other] Het archief kent { $n } eerdere sessies van dit scenario.
+    }
     .none = Nog geen logboeken.
     .item = { $date } · { $deck } · { $players } deelnemers · { $n } tafel(s)
-    .pseudonymise = Zonder namen
+    .pseudonymise = Namen vervangen
     .forget = Vergeten
     .forgotten = { $n } bestand(en) verwijderd.
-    .pseudonymised = { $n } namen vervangen door rol en nummer.
+    .pseudonymised = { $n ->
+        [one] 1 naam vervangen door rol en nummer.
+       *[other] { $n } namen vervangen door rol en nummer.
+    }
