@@ -438,8 +438,17 @@ keep =
     .archive = Keep an archive of earlier tables (decisions, never names)
     .earlier = The archive holds { $n } earlier sessions of this scenario.
     .none = No journals yet.
-    .item = { $date } · { $deck } · { $players } players · { $n } table(s)
+    .item = { $date } · { $deck } · { $players ->
+        [one] 1 player
+       *[other] { $players } players
+    } · { $n ->
+        [one] 1 table
+       *[other] { $n } tables
+    }
     .pseudonymise = Replace names
     .forget = Forget
-    .forgotten = { $n } file(s) removed.
+    .forgotten = { $n ->
+        [one] 1 file removed.
+       *[other] { $n } files removed.
+    }
     .pseudonymised = { $n } names replaced by role and number.

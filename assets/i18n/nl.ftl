@@ -444,10 +444,19 @@ keep =
        *[other] Het archief kent { $n } eerdere sessies van dit scenario.
     }
     .none = Nog geen logboeken.
-    .item = { $date } · { $deck } · { $players } deelnemers · { $n } tafel(s)
+    .item = { $date } · { $deck } · { $players ->
+        [one] 1 deelnemer
+       *[other] { $players } deelnemers
+    } · { $n ->
+        [one] 1 tafel
+       *[other] { $n } tafels
+    }
     .pseudonymise = Namen vervangen
     .forget = Vergeten
-    .forgotten = { $n } bestand(en) verwijderd.
+    .forgotten = { $n ->
+        [one] 1 bestand verwijderd.
+       *[other] { $n } bestanden verwijderd.
+    }
     .pseudonymised = { $n ->
         [one] 1 naam vervangen door rol en nummer.
        *[other] { $n } namen vervangen door rol en nummer.
