@@ -141,9 +141,36 @@ fn recover(path: &Path) -> Result<crate::rules::journal::Recovered, String> {
 
 /// Every session and workshop in `dir`, newest first; a workshop's tables are listed with it.
 pub fn list(dir: &Path) -> Vec<Kept> {
+    list_newest(dir, usize::MAX)
+}
+
+/// The newest `most` of them: each one listed is replayed to say how far it got, so the
+/// window's list reads only as many as it shows. (The program names its files after the time
+/// they were made: by name, newest last.)
+pub fn list_newest(dir: &Path, most: usize) -> Vec<Kept> {
     let mut out = Vec::new();
     let mut at_tables = Vec::new();
-    for path in files(dir, workshop::MANIFEST_EXTENSION) {
+    let manifests = files(dir, workshop::MANIFEST_EXTENSION);
+    for path in &manifests {
+        if let Ok(m) = Manifest::read(path) {
+            at_tables.extend(m.journals(path));
+        }
+    }
+    let mut newest: Vec<PathBuf> = manifests
+        .into_iter()
+        .chain(
+            files(dir, "journal")
+                .into_iter()
+                .filter(|p| !at_tables.contains(p)),
+        )
+        .collect();
+    newest.sort_by(|a, b| b.file_name().cmp(&a.file_name()));
+    newest.truncate(most);
+    for path in newest {
+        if !workshop::is_manifest(&path) {
+            out.push(journal_kept(&path));
+            continue;
+        }
         let all = belongings(&path);
         let kept = match Manifest::read(&path) {
             Ok(m) => {
@@ -152,7 +179,6 @@ pub fn list(dir: &Path) -> Vec<Kept> {
                     .iter()
                     .filter_map(|j| recover(j).ok())
                     .collect();
-                at_tables.extend(m.journals(&path));
                 Kept {
                     created_unix: m.created_unix,
                     deck: m.name.clone(),
@@ -173,32 +199,30 @@ pub fn list(dir: &Path) -> Vec<Kept> {
         };
         out.push(kept);
     }
-    for path in files(dir, "journal") {
-        if at_tables.contains(&path) {
-            continue;
-        }
-        let kept = match recover(&path) {
-            Ok(r) => Kept {
-                created_unix: r.header.created_unix,
-                deck: r.session.deck().title.nl.clone(),
-                programme: r.session.programme_text().map(|t| t.nl),
-                tables: 1,
-                players: r.session.seats.values().filter(|s| !s.bot).count(),
-                ended: r.session.phase == Phase::Ended,
-                bytes: size(&belongings(&path)),
-                unreadable: false,
-                path: path.clone(),
-            },
-            Err(e) => unreadable(&path, e),
-        };
-        out.push(kept);
-    }
     out.sort_by(|a, b| {
         b.created_unix
             .cmp(&a.created_unix)
             .then(a.path.cmp(&b.path))
     });
     out
+}
+
+/// One journal as the list shows it.
+fn journal_kept(path: &Path) -> Kept {
+    match recover(path) {
+        Ok(r) => Kept {
+            created_unix: r.header.created_unix,
+            deck: r.session.deck().title.nl.clone(),
+            programme: r.session.programme_text().map(|t| t.nl),
+            tables: 1,
+            players: r.session.seats.values().filter(|s| !s.bot).count(),
+            ended: r.session.phase == Phase::Ended,
+            bytes: size(&belongings(path)),
+            unreadable: false,
+            path: path.to_path_buf(),
+        },
+        Err(e) => unreadable(path, e),
+    }
 }
 
 fn unreadable(path: &Path, why: String) -> Kept {

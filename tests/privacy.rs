@@ -185,6 +185,10 @@ fn retention_and_forget_remove_the_programs_old_files_and_nothing_else() {
 
     let listed = kantelspel::keeping::list(&dir);
     assert_eq!(listed.len(), 2);
+    // The window reads only as many as it shows: the newest.
+    let newest = kantelspel::keeping::list_newest(&dir, 1);
+    assert_eq!(newest.len(), 1);
+    assert_eq!(newest[0].path, new);
     assert!(
         listed
             .iter()

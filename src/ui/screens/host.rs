@@ -229,6 +229,10 @@ fn earlier_sessions(form: &mut HostForm) -> usize {
     }
 }
 
+/// Sessions the keeping card lists, newest first (each is replayed to say how far it got);
+/// `kantelspel journals list` shows them all.
+const KEPT_SHOWN: usize = 30;
+
 /// What the workshop keeps: for how long, the archive, and the sessions kept, each to strip of
 /// names or to forget.
 fn keeping(ui: &mut egui::Ui, tr: &Tr, form: &mut HostForm, actions: &mut MessageWriter<UiAction>) {
@@ -261,7 +265,7 @@ fn keeping(ui: &mut egui::Ui, tr: &Tr, form: &mut HostForm, actions: &mut Messag
                     .num_columns(3)
                     .striped(true)
                     .show(ui, |ui| {
-                        for k in form.kept.iter().take(30) {
+                        for k in &form.kept {
                             let file = k
                                 .path
                                 .file_name()
@@ -596,7 +600,7 @@ pub(super) fn act(mut commands: Commands, mut actions: MessageReader<UiAction>) 
                             .map(|d| d.iter().map(|(_, names)| names.len()).sum())
                     };
                     let mut form = world.resource_mut::<HostForm>();
-                    form.kept = crate::keeping::list(&form.places.journals);
+                    form.kept = crate::keeping::list_newest(&form.places.journals, KEPT_SHOWN);
                     form.unfinished = unfinished_sessions(&form.places.journals);
                     let tr = world.resource::<Tr>();
                     let said = done.map(|n| {
@@ -632,7 +636,7 @@ pub(super) fn act(mut commands: Commands, mut actions: MessageReader<UiAction>) 
                     });
                     let saved = form.settings.save(&form.places.settings());
                     form.unfinished = unfinished_sessions(&form.places.journals);
-                    form.kept = crate::keeping::list(&form.places.journals);
+                    form.kept = crate::keeping::list_newest(&form.places.journals, KEPT_SHOWN);
                     if let Err(e) = result.and(saved) {
                         world.resource_mut::<Status>().error = Some(e);
                     }
@@ -889,7 +893,7 @@ fn refresh_host_form(mut form: ResMut<HostForm>, host: Option<Res<HostLink>>) {
         form.found_decks = scenario_files();
         form.places = Places::here();
         form.settings = Settings::load(&form.places.settings());
-        form.kept = crate::keeping::list(&form.places.journals);
+        form.kept = crate::keeping::list_newest(&form.places.journals, KEPT_SHOWN);
         form.earlier = None;
         let answered = form.settings.old_journals.is_some();
         form.old_journals = form.places.old_journals().filter(|_| !answered);
