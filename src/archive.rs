@@ -271,16 +271,10 @@ impl Archive {
 
     /// Every archived session, deck by deck.
     pub fn all(&self) -> Vec<Earlier> {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(&self.dir)
-            .map(|d| {
-                d.flatten()
-                    .map(|e| e.path())
-                    .filter(|p| p.extension().is_some_and(|x| x == "archive"))
-                    .collect()
-            })
-            .unwrap_or_default();
-        files.sort();
-        files.iter().flat_map(|f| read_lines(f)).collect()
+        crate::keeping::files_ending_in(&self.dir, "archive")
+            .iter()
+            .flat_map(|f| read_lines(f))
+            .collect()
     }
 
     /// Adds sessions not yet archived; returns how many were new.
@@ -341,14 +335,7 @@ impl Archive {
         };
         let files: Vec<PathBuf> = match deck {
             Some(d) => vec![self.dir.join(file_of(d))],
-            None => std::fs::read_dir(&self.dir)
-                .map(|d| {
-                    d.flatten()
-                        .map(|e| e.path())
-                        .filter(|p| p.extension().is_some_and(|x| x == "archive"))
-                        .collect()
-                })
-                .unwrap_or_default(),
+            None => crate::keeping::files_ending_in(&self.dir, "archive"),
         };
         for f in files.iter().filter(|f| f.exists()) {
             std::fs::remove_file(f).map_err(|e| format!("{}: {e}", f.display()))?;

@@ -43,7 +43,8 @@ fn size(paths: &[PathBuf]) -> u64 {
         .sum()
 }
 
-fn files(dir: &Path, ext: &str) -> Vec<PathBuf> {
+/// The files in `dir` with this extension, sorted by name; none when `dir` cannot be read.
+pub fn files_ending_in(dir: &Path, ext: &str) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
         .map(|d| {
             d.flatten()
@@ -150,7 +151,7 @@ pub fn list(dir: &Path) -> Vec<Kept> {
 pub fn list_newest(dir: &Path, most: usize) -> Vec<Kept> {
     let mut out = Vec::new();
     let mut at_tables = Vec::new();
-    let manifests = files(dir, workshop::MANIFEST_EXTENSION);
+    let manifests = files_ending_in(dir, workshop::MANIFEST_EXTENSION);
     for path in &manifests {
         if let Ok(m) = Manifest::read(path) {
             at_tables.extend(m.journals(path));
@@ -159,7 +160,7 @@ pub fn list_newest(dir: &Path, most: usize) -> Vec<Kept> {
     let mut newest: Vec<PathBuf> = manifests
         .into_iter()
         .chain(
-            files(dir, "journal")
+            files_ending_in(dir, "journal")
                 .into_iter()
                 .filter(|p| !at_tables.contains(p)),
         )
@@ -254,13 +255,9 @@ pub fn forget(file: &Path) -> Result<Vec<PathBuf>, String> {
 }
 
 /// Deletes the program's files in `dir` (journals, workshop files, reports) last written more
-/// than `days` days before `now`; returns what was removed.
-pub fn forget_older(dir: &Path, days: u32, now: SystemTime) -> Vec<PathBuf> {
-    forget_older_but(dir, days, now, &[])
-}
-
-/// The same, sparing `keep` (the journal about to be resumed, and what belongs to it).
-pub fn forget_older_but(dir: &Path, days: u32, now: SystemTime, keep: &[PathBuf]) -> Vec<PathBuf> {
+/// than `days` days before `now`, sparing `keep` (a journal about to be resumed, and what
+/// belongs to it); returns what was removed.
+pub fn forget_older(dir: &Path, days: u32, now: SystemTime, keep: &[PathBuf]) -> Vec<PathBuf> {
     let limit = now
         .checked_sub(Duration::from_secs(u64::from(days) * 86_400))
         .unwrap_or(SystemTime::UNIX_EPOCH);
@@ -316,13 +313,9 @@ impl Swept {
 }
 
 /// At start-up: journals, workshop files and reports in `journals`, and the seat tokens in
-/// `seats`, older than `days` days go. 0 keeps everything.
-pub fn sweep(journals: &Path, seats: &Path, days: u32, now: SystemTime) -> Swept {
-    sweep_but(journals, seats, days, now, None)
-}
-
-/// The same, sparing the journal or workshop file `resuming` and what belongs to it.
-pub fn sweep_but(
+/// `seats`, older than `days` days go (0 keeps everything), sparing the journal or workshop
+/// file `resuming` and what belongs to it.
+pub fn sweep(
     journals: &Path,
     seats: &Path,
     days: u32,
@@ -337,7 +330,7 @@ pub fn sweep_but(
         .map_or(0, |d| d.as_secs());
     let keep = resuming.map(belongings).unwrap_or_default();
     Swept {
-        files: forget_older_but(journals, days, now, &keep),
+        files: forget_older(journals, days, now, &keep),
         seat_tokens: crate::net::seat_store::forget_older(seats, days, unix),
     }
 }

@@ -74,7 +74,7 @@ pub fn without_names(view: &View, people: &[String]) -> View {
         *n += 1;
         let base = match seat.role {
             Some(r) => view.roles[r].name.nl.clone(),
-            None => say(Lang::Nl, "report.participant", &[]),
+            None => crate::rules::pseudonym::PARTICIPANT.to_string(),
         };
         let pseudonym = format!("{base} {n}");
         if !seat.bot {
@@ -89,14 +89,16 @@ pub fn without_names(view: &View, people: &[String]) -> View {
         {
             let n = counts.entry(None).or_default();
             *n += 1;
-            let base = say(Lang::Nl, "report.participant", &[]);
-            names.push((p.clone(), format!("{base} {n}")));
+            names.push((
+                p.clone(),
+                format!("{} {n}", crate::rules::pseudonym::PARTICIPANT),
+            ));
         }
     }
     let marker = format!(" ({}): ", say(Lang::Nl, "common.observer", &[]));
     let mut observers: Vec<String> = Vec::new();
     for note in &mut out.notes {
-        // An observer's note starts "Name (waarnemer): ".
+        // An observer's note starts "Name (observator): ".
         if let Some((who, rest)) = note.text.split_once(&marker) {
             let k = match observers.iter().position(|o| o == who) {
                 Some(i) => i + 1,
@@ -105,12 +107,7 @@ pub fn without_names(view: &View, people: &[String]) -> View {
                     observers.len()
                 }
             };
-            let word = say(Lang::Nl, "common.observer", &[]);
-            let mut first = word.chars();
-            let title: String = first
-                .next()
-                .map(|c| c.to_uppercase().collect::<String>() + first.as_str())
-                .unwrap_or_default();
+            let title = crate::rules::pseudonym::OBSERVER;
             note.text = format!("{title} {k}{marker}{rest}");
         }
         note.text = crate::rules::pseudonym::replace_names(&note.text, &names);

@@ -195,7 +195,7 @@ fn retention_and_forget_remove_the_programs_old_files_and_nothing_else() {
             .all(|k| k.ended && k.players == 4 && k.tables == 1)
     );
 
-    let swept = kantelspel::keeping::sweep(&dir, &seats, 90, SystemTime::now());
+    let swept = kantelspel::keeping::sweep(&dir, &seats, 90, SystemTime::now(), None);
     let mut gone = swept.files.clone();
     gone.sort();
     let mut expected = vec![old.clone(), old_report.clone()];
@@ -216,7 +216,7 @@ fn retention_and_forget_remove_the_programs_old_files_and_nothing_else() {
     // 0 keeps everything.
     age(&new, 1000);
     assert!(
-        kantelspel::keeping::sweep(&dir, &seats, 0, SystemTime::now())
+        kantelspel::keeping::sweep(&dir, &seats, 0, SystemTime::now(), None)
             .files
             .is_empty()
     );
@@ -426,8 +426,8 @@ fn a_session_a_host_may_still_run_is_never_touched_and_a_resumed_one_survives_re
     // Long untouched, it may go; but not while it is being resumed.
     age(&path, 200);
     let seats = dir.join("seats.ron");
-    let kept = kantelspel::keeping::sweep_but(&dir, &seats, 90, SystemTime::now(), Some(&path));
+    let kept = kantelspel::keeping::sweep(&dir, &seats, 90, SystemTime::now(), Some(&path));
     assert!(kept.files.is_empty() && path.exists());
-    let swept = kantelspel::keeping::sweep(&dir, &seats, 90, SystemTime::now());
+    let swept = kantelspel::keeping::sweep(&dir, &seats, 90, SystemTime::now(), None);
     assert_eq!(swept.files, vec![path.clone()]);
 }

@@ -249,7 +249,6 @@ web =
 # The report (HTML, JSON, CSV).
 report =
     .tie = a tie
-    .participant = Participant
     .earlier_tables = Earlier tables
     .archive_heading = Compared with earlier tables
     .archive_sessions = { $n ->
@@ -261,7 +260,6 @@ report =
     .archive_changed = card changed since: not compared
     .archive_first = no earlier table yet
     .archive_meter = { $meter } ended at { $n }; earlier sessions between { $from } and { $to }
-    .names_hidden = Without names: participants appear as role and number.
     .own_pick = own pick: { $cards }
     .programme = Programme
     .how_each_table_ended = How each table ended

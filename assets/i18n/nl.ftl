@@ -252,7 +252,6 @@ web =
 # The report (HTML, JSON, CSV).
 report =
     .tie = gelijke stand
-    .participant = Deelnemer
     .earlier_tables = Eerdere tafels
     .archive_heading = Vergeleken met eerdere tafels
     .archive_sessions = { $n ->
@@ -264,7 +263,6 @@ report =
     .archive_changed = kaart sindsdien gewijzigd: niet te vergelijken
     .archive_first = nog geen eerdere tafel
     .archive_meter = { $meter } eindigde op { $n }; eerdere sessies tussen { $from } en { $to }
-    .names_hidden = Zonder namen: deelnemers staan er als rol en nummer in.
     .own_pick = eigen keuze: { $cards }
     .programme = Programma
     .how_each_table_ended = Zo liep elke tafel af

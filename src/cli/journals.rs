@@ -142,7 +142,7 @@ pub fn run_journals(args: JournalsArgs) -> i32 {
         }
         JournalsCommand::Forget { files, older_than } => {
             if let Some(days) = older_than {
-                let gone = keeping::forget_older(&dir, days, std::time::SystemTime::now());
+                let gone = keeping::forget_older(&dir, days, std::time::SystemTime::now(), &[]);
                 for p in &gone {
                     println!("removed {}", p.display());
                 }

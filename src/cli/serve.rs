@@ -237,7 +237,7 @@ pub fn run(args: ServeArgs) -> i32 {
         .clone()
         .unwrap_or_else(|| places.journals.clone());
     let keep_days = args.keep_days.unwrap_or(settings.keep_days);
-    let swept = crate::keeping::sweep_but(
+    let swept = crate::keeping::sweep(
         &journal_dir,
         &places.seats(),
         keep_days,

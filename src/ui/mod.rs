@@ -216,6 +216,7 @@ pub fn run(opts: WindowOptions) -> i32 {
                 &places.seats(),
                 days,
                 std::time::SystemTime::now(),
+                None,
             );
             if let Some(line) = swept.line(days) {
                 bevy::log::warn!("{line}");

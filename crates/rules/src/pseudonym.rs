@@ -7,6 +7,11 @@ use std::collections::HashMap;
 use super::journal::{self, JournalEntry, JournalError, Record, Who};
 use super::session::{Intent, Session};
 
+/// What a player whose role is not known is called without a name ("Deelnemer 3").
+pub const PARTICIPANT: &str = "Deelnemer";
+/// What an observer is called without a name ("Observator 1").
+pub const OBSERVER: &str = "Observator";
+
 /// What a pseudonymised journal is, and what was done.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Pseudonymised {
@@ -135,13 +140,13 @@ pub fn pseudonymise(text: &str) -> Result<Pseudonymised, JournalError> {
         let base = match role_of.get(name).copied().flatten() {
             // Short enough for the name rule whatever the deck calls its roles.
             Some(r) => deck.roles[r].name.nl.chars().take(30).collect(),
-            None => "Deelnemer".to_string(),
+            None => PARTICIPANT.to_string(),
         };
         let p = fresh(base, &replaced);
         replaced.push((name.clone(), p));
     }
     for name in &observers {
-        let p = fresh("Observator".to_string(), &replaced);
+        let p = fresh(OBSERVER.to_string(), &replaced);
         replaced.push((name.clone(), p));
     }
     let lookup: HashMap<&str, &str> = replaced

@@ -914,7 +914,7 @@ pub fn unfinished_sessions(dir: &std::path::Path) -> Vec<Unfinished> {
     };
     let mut at_tables = std::collections::HashSet::new();
     let mut found: Vec<Unfinished> = Vec::new();
-    for path in files_ending_in(dir, workshop::MANIFEST_EXTENSION)
+    for path in crate::keeping::files_ending_in(dir, workshop::MANIFEST_EXTENSION)
         .into_iter()
         .rev()
         .take(RESUMABLE_LOOKED_AT)
@@ -943,7 +943,7 @@ pub fn unfinished_sessions(dir: &std::path::Path) -> Vec<Unfinished> {
     }
     // Journal names start with the creation time, so the newest sort last.
     found.extend(
-        files_ending_in(dir, "journal")
+        crate::keeping::files_ending_in(dir, "journal")
             .into_iter()
             .rev()
             .filter(|p| !at_tables.contains(p))
@@ -998,28 +998,15 @@ pub fn resume_session(
 /// Decks in `scenarios/` where the program was started, and beside the program itself (a
 /// downloaded archive opened by a double click starts in the home folder).
 fn scenario_files() -> Vec<PathBuf> {
-    let mut found = files_ending_in(std::path::Path::new("scenarios"), "ron");
+    let mut found = crate::keeping::files_ending_in(std::path::Path::new("scenarios"), "ron");
     let beside = std::env::current_exe()
         .ok()
         .and_then(|exe| exe.parent().map(|d| d.join("scenarios")));
     if let Some(dir) = beside
         .filter(|d| d.canonicalize().ok() != std::path::Path::new("scenarios").canonicalize().ok())
     {
-        found.extend(files_ending_in(&dir, "ron"));
+        found.extend(crate::keeping::files_ending_in(&dir, "ron"));
     }
-    found
-}
-
-/// The files in `dir` with this extension, sorted by name; none when `dir` cannot be read.
-fn files_ending_in(dir: &std::path::Path, extension: &str) -> Vec<PathBuf> {
-    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|d| {
-            d.filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == extension))
-                .collect()
-        })
-        .unwrap_or_default();
-    found.sort();
     found
 }
 
