@@ -1,18 +1,15 @@
 //! Kantelspel: a workshop simulation of de Kanteling in the Dutch social domain.
 //!
-//! `rules` is the pure game (the crate `kantelspel-rules`, with its words); everything else is
-//! the shell around it.
+//! The program on top: the window, the command line and the report. Beneath it the host (the
+//! crate `kantelspel-host`: edges, gate, tables, the workshop's files) and at the bottom the pure
+//! game (the crate `kantelspel-rules`, with its words).
 
-pub mod archive;
 pub mod cli;
 pub mod comparison;
 pub mod cpu;
-pub mod deck_file;
-pub mod keeping;
-pub mod net;
-pub mod places;
 pub mod report;
 pub mod ui;
+pub use kantelspel_host::{archive, deck_file, keeping, net, places};
 pub use kantelspel_rules as rules;
 pub use kantelspel_rules::words;
 

@@ -8,6 +8,7 @@ use std::sync::Once;
 use plotters::prelude::*;
 use serde::Serialize;
 
+use crate::archive::date;
 use crate::rules::journal::{self, JournalError};
 use crate::rules::session::{DecidedBy, Session};
 use crate::rules::view::{DecisionView, View, Viewer, view};
@@ -120,22 +121,6 @@ pub(crate) fn esc(s: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
-}
-
-/// A calendar date from Unix seconds (UTC), without a date library.
-pub fn date(unix: u64) -> String {
-    let days = (unix / 86_400) as i64;
-    // Howard Hinnant's days-to-civil algorithm.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
 }
 
 pub(crate) fn split_text(lang: Lang, d: &DecisionView) -> String {

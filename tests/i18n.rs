@@ -11,13 +11,14 @@ use kantelspel::ui::i18n::Tr;
 use kantelspel::words::{self, EN_FTL, NL_FTL, Words};
 
 /// Every key the code asks for: the string literal right after `t(`, `f(`, `text(` or
-/// `say(lang, ` anywhere in `src/`.
+/// `say(lang, ` anywhere in the three crates' sources.
 fn keys_used_in_code() -> BTreeSet<String> {
     let mut keys = BTreeSet::new();
-    let mut dirs = vec![std::path::PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/src"
-    ))];
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut dirs: Vec<_> = ["src", "crates/host/src", "crates/rules/src"]
+        .iter()
+        .map(|d| root.join(d))
+        .collect();
     while let Some(dir) = dirs.pop() {
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();

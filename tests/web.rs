@@ -945,12 +945,12 @@ fn an_observer_watches_and_notes_with_the_round_and_a_silent_watcher_may_not() {
 }
 
 /// The page applies every difference the host can send: each variant of `Change` and of
-/// `CardPart` (read from `src/net/patch.rs`) has a handler in `app.js`; one it does not know
+/// `CardPart` (read from `crates/host/src/net/patch.rs`) has a handler in `app.js`; one it does not know
 /// makes the page ask for the whole screen instead of drawing a wrong one.
 #[test]
 fn the_page_handles_every_kind_of_difference() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let rust = std::fs::read_to_string(root.join("src/net/patch.rs")).unwrap();
+    let rust = std::fs::read_to_string(root.join("crates/host/src/net/patch.rs")).unwrap();
     let js = std::fs::read_to_string(root.join("assets/web/app.js")).unwrap();
     let variants = |enum_name: &str| -> Vec<String> {
         let start = rust

@@ -4,7 +4,7 @@
 'use strict';
 
 // WORDS (the page's texts in Dutch and English) is put in front of this file by the host, from
-// the same translation files as the window's: `page` in assets/i18n/*.ftl (src/net/page.rs).
+// the same translation files as the window's: `page` in assets/i18n/*.ftl (crates/host/src/net/page.rs).
 const SERIES = ['#1f5f8b', '#c2571a', '#2e7d32', '#7b3fa0', '#b71c1c', '#00838f'];
 const STORE = 'kantelspel.seat';
 

@@ -129,7 +129,7 @@ pub fn run_journals(args: JournalsArgs) -> i32 {
                 }
                 println!(
                     "{:<11} {:<26} {:<22} {:>6} {:>7} {:<7} {:>9}  {file}",
-                    crate::report::date(k.created_unix),
+                    crate::archive::date(k.created_unix),
                     clip(&k.deck, 26),
                     clip(k.programme.as_deref().unwrap_or("whole deck"), 22),
                     k.tables,

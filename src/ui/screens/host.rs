@@ -186,7 +186,7 @@ fn setup(ui: &mut egui::Ui, tr: &Tr, form: &mut HostForm, actions: &mut MessageW
                 "host.resume_item",
                 &[
                     ("deck", &u.deck),
-                    ("date", &crate::report::date(u.created_unix)),
+                    ("date", &crate::archive::date(u.created_unix)),
                     ("round", &u.round.min(u.rounds)),
                     ("rounds", &u.rounds),
                     ("players", &u.players),
@@ -280,7 +280,7 @@ fn keeping(ui: &mut egui::Ui, tr: &Tr, form: &mut HostForm, actions: &mut Messag
                                 let item = tr.f(
                                     "keep.item",
                                     &[
-                                        ("date", &crate::report::date(k.created_unix)),
+                                        ("date", &crate::archive::date(k.created_unix)),
                                         ("deck", &k.deck),
                                         ("players", &k.players),
                                         ("n", &k.tables),

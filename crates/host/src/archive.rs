@@ -99,7 +99,7 @@ pub fn earlier_of(session: &Session, ended_unix: u64) -> Option<Earlier> {
         id: id_of(session).map(|(_, id)| id).unwrap_or_default(),
         deck: deck.id.clone(),
         deck_version: deck_version(deck),
-        day: crate::report::date(ended_unix).chars().take(7).collect(),
+        day: date(ended_unix).chars().take(7).collect(),
         programme,
         rounds: session.rounds,
         meters: deck.meters.iter().map(|m| m.id.clone()).collect(),
@@ -382,6 +382,22 @@ fn read_lines(path: &Path) -> Vec<Earlier> {
     std::fs::read_to_string(path)
         .map(|t| t.lines().filter_map(|l| ron::from_str(l).ok()).collect())
         .unwrap_or_default()
+}
+
+/// A calendar date from Unix seconds (UTC), without a date library.
+pub fn date(unix: u64) -> String {
+    let days = (unix / 86_400) as i64;
+    // Howard Hinnant's days-to-civil algorithm.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
 }
 
 #[cfg(test)]

@@ -6,12 +6,12 @@ use std::sync::OnceLock;
 use crate::rules::Lang;
 use crate::words;
 
-pub const INDEX_HTML: &str = include_str!("../../assets/web/index.html");
-const APP_JS_SOURCE: &str = include_str!("../../assets/web/app.js");
-pub const STYLE_CSS: &str = include_str!("../../assets/web/style.css");
+pub const INDEX_HTML: &str = include_str!("../../../../assets/web/index.html");
+const APP_JS_SOURCE: &str = include_str!("../../../../assets/web/app.js");
+pub const STYLE_CSS: &str = include_str!("../../../../assets/web/style.css");
 
 /// The line in `app.js` where the words go.
-const WORDS_MARKER: &str = "// WORDS (the page's texts in Dutch and English) is put in front of this file by the host, from\n// the same translation files as the window's: `page` in assets/i18n/*.ftl (src/net/page.rs).\n";
+const WORDS_MARKER: &str = "// WORDS (the page's texts in Dutch and English) is put in front of this file by the host, from\n// the same translation files as the window's: `page` in assets/i18n/*.ftl (crates/host/src/net/page.rs).\n";
 
 /// The placeables the page fills in itself (`{n}` in the script's own `w()`).
 const PAGE_PLACEABLES: [&str; 5] = ["n", "of", "name", "role", "option"];
