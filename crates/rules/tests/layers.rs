@@ -70,10 +70,9 @@ fn the_rules_reach_no_engine_network_window_or_watcher() {
             "tokio",
             "axum",
             "notify",
-        ]
-        .into_iter()
-        .chain(["kantelspel-host", "kantelspel"])
-        .collect::<Vec<_>>(),
+            "kantelspel-host",
+            "kantelspel",
+        ],
         &["ron", "fluent-bundle"],
     );
 }
