@@ -647,7 +647,7 @@ fn a_journal_cut_inside_a_character_is_offered_resumed_and_reported() {
         "the file is cut inside a character"
     );
 
-    let offered = kantelspel::ui::screens::host::unfinished_sessions(&dir);
+    let offered = kantelspel::keeping::unfinished_sessions(&dir);
     assert_eq!(offered.len(), 1, "the host screen offers it");
     assert_eq!(offered[0].players, 2);
     let text = kantelspel::net::journal_file::read_text(&path).unwrap();

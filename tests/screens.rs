@@ -307,7 +307,7 @@ fn a_crashed_session_is_resumed_from_the_host_screen_with_its_own_code() {
     let path = journal.path().to_path_buf();
     drop(journal);
 
-    let found = kantelspel::ui::screens::unfinished_sessions(&dir);
+    let found = kantelspel::keeping::unfinished_sessions(&dir);
     assert_eq!(found.len(), 1);
     assert_eq!((found[0].round, found[0].players), (1, 2));
 
@@ -341,7 +341,7 @@ fn a_crashed_session_is_resumed_from_the_host_screen_with_its_own_code() {
     // The resumed host goes on writing the same journal; an ended session is not offered again.
     act(&mut app, UiAction::Facilitate(Intent::End));
     act(&mut app, UiAction::Leave);
-    assert!(kantelspel::ui::screens::unfinished_sessions(&dir).is_empty());
+    assert!(kantelspel::keeping::unfinished_sessions(&dir).is_empty());
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -521,7 +521,7 @@ fn a_workshop_of_three_tables_is_resumed_whole_from_the_host_screen_and_run_from
     drop(w);
 
     // The host screen offers the workshop once, not its three journals.
-    let found = kantelspel::ui::screens::unfinished_sessions(&dir);
+    let found = kantelspel::keeping::unfinished_sessions(&dir);
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!((found[0].tables, found[0].players), (3, 3));
 

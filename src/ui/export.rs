@@ -70,22 +70,16 @@ pub fn export(
 ) -> Result<PathBuf, String> {
     let now = crate::net::code::now().as_secs();
     let (dir, stem) = beside(core.journal_path(), format!("kantelspel-{now}"));
+    let desk = crate::net::desk::TableDesk::of(core);
     let meta = Meta {
-        deck_name: core.session().deck().id.clone(),
+        deck_name: desk.deck_id.clone(),
         created_unix: now,
         warning: None,
-        programme: core.session().programme_text(),
-        archive: archive.and_then(|a| crate::archive::against_archive(core.session(), a)),
+        programme: desk.programme_text.clone(),
+        archive: archive.and_then(|a| core.against_archive(a)),
     };
     let people = people_of(core.journal_path());
-    write_all(
-        &dir,
-        &stem,
-        &report::view_of(core.session()),
-        &meta,
-        names,
-        &people,
-    )
+    write_all(&dir, &stem, &core.record(), &meta, names, &people)
 }
 
 /// A workshop's export: every table side by side (and each table's own report inside), next to
@@ -101,14 +95,15 @@ pub fn export_workshop(
         .tables()
         .iter()
         .map(|t| {
+            let desk = crate::net::desk::TableDesk::of(&t.core);
             let meta = Meta {
-                deck_name: t.core.session().deck().id.clone(),
+                deck_name: desk.deck_id.clone(),
                 created_unix: now,
                 warning: None,
-                programme: t.core.session().programme_text(),
-                archive: archive.and_then(|a| crate::archive::against_archive(t.core.session(), a)),
+                programme: desk.programme_text.clone(),
+                archive: archive.and_then(|a| t.core.against_archive(a)),
             };
-            let view = report::view_of(t.core.session());
+            let view = t.core.record();
             let view = if names {
                 view
             } else {

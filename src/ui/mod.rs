@@ -356,10 +356,9 @@ fn frame_rate(
             eprintln!("  egui repaints because: {:?}", ctx.repaint_causes());
         }
         if let Some(host) = host {
-            let s = host.core().session();
             eprintln!(
                 "  hosting: {:?}, countdown {:?}, {} online",
-                s.phase,
+                host.desk(0).view.phase,
                 host.core().timer_left(),
                 host.core().client_count()
             );

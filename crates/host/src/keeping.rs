@@ -374,3 +374,83 @@ pub fn pseudonymise(file: &Path) -> Result<Vec<(PathBuf, Replaced)>, String> {
     }
     Ok(done)
 }
+
+/// A session that can be resumed from its journal.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Unfinished {
+    pub path: PathBuf,
+    pub deck: String,
+    pub created_unix: u64,
+    pub round: u32,
+    pub rounds: u32,
+    pub players: usize,
+    /// More than one: a workshop, resumed whole.
+    pub tables: usize,
+}
+
+/// How many of the newest journals the host screen offers to resume, and how many it reads to
+/// find them (older sessions are for `kantelspel serve --resume`).
+const RESUMABLE_SHOWN: usize = 5;
+
+const RESUMABLE_LOOKED_AT: usize = 20;
+
+/// The newest sessions and workshops in `dir` that did not end, newest first. A workshop's
+/// tables are offered as the workshop, whole.
+pub fn unfinished_sessions(dir: &std::path::Path) -> Vec<Unfinished> {
+    let recover = |path: &std::path::Path| {
+        let text = crate::net::journal_file::read_text(path).ok()?;
+        crate::rules::journal::recover(&text).ok()
+    };
+    let mut at_tables = std::collections::HashSet::new();
+    let mut found: Vec<Unfinished> = Vec::new();
+    for path in files_ending_in(dir, workshop::MANIFEST_EXTENSION)
+        .into_iter()
+        .rev()
+        .take(RESUMABLE_LOOKED_AT)
+    {
+        let Ok(m) = workshop::Manifest::read(&path) else {
+            continue;
+        };
+        let journals = m.journals(&path);
+        at_tables.extend(journals.iter().cloned());
+        let tables: Vec<_> = journals.iter().filter_map(|j| recover(j)).collect();
+        let Some(first) = tables.first() else {
+            continue;
+        };
+        if tables.iter().all(|r| r.session.phase == Phase::Ended) {
+            continue;
+        }
+        found.push(Unfinished {
+            deck: m.name.clone(),
+            tables: tables.len(),
+            created_unix: m.created_unix,
+            round: tables.iter().map(|r| r.session.round).max().unwrap_or(0),
+            rounds: first.session.rounds,
+            players: tables.iter().map(|r| r.session.seats.len()).sum(),
+            path,
+        });
+    }
+    // Journal names start with the creation time, so the newest sort last.
+    found.extend(
+        files_ending_in(dir, "journal")
+            .into_iter()
+            .rev()
+            .filter(|p| !at_tables.contains(p))
+            .take(RESUMABLE_LOOKED_AT)
+            .filter_map(|path| {
+                let r = recover(&path)?;
+                (r.session.phase != Phase::Ended).then(|| Unfinished {
+                    deck: r.session.deck().title.nl.clone(),
+                    created_unix: r.header.created_unix,
+                    round: r.session.round,
+                    rounds: r.session.rounds,
+                    players: r.session.seats.len(),
+                    tables: 1,
+                    path,
+                })
+            }),
+    );
+    found.sort_by_key(|u| std::cmp::Reverse(u.created_unix));
+    found.truncate(RESUMABLE_SHOWN);
+    found
+}

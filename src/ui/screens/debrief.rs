@@ -6,7 +6,7 @@ use bevy_egui::{EguiContexts, egui};
 use egui_plot::{Line, Plot, PlotPoint, PlotPoints};
 
 use super::round::split_words;
-use super::{ScreenStep, Shown, Status, UiAction, facilitator_view, tx};
+use super::{ScreenStep, Shown, Status, UiAction, tx};
 use crate::net::plugin::{ClientLink, HostLink};
 use crate::rules::view::{DecisionView, View};
 use crate::ui::i18n::Tr;
@@ -31,7 +31,7 @@ pub fn draw(
     let mut root = theme::root(ctx);
     let view = match (&replay, &host, &client) {
         (Some(r), _, _) => Some(r.view()),
-        (None, Some(h), _) => Some(facilitator_view(h, shown)),
+        (None, Some(h), _) => Some(shown.desk(h).view.clone()),
         (None, None, Some(c)) => c.core.view.clone(),
         _ => None,
     };
@@ -48,7 +48,7 @@ pub fn draw(
             // What the session played, when the facilitator chose.
             let programme = match (&replay, &host) {
                 (Some(r), _) => r.meta.programme.clone(),
-                (None, Some(h)) => shown.core(h).session().programme_text(),
+                (None, Some(h)) => shown.desk(h).programme_text.clone(),
                 _ => None,
             };
             if let Some(p) = programme {
@@ -242,7 +242,7 @@ fn compare(ui: &mut egui::Ui, tr: &Tr, host: &HostLink) {
         .workshop
         .tables()
         .iter()
-        .map(|t| crate::report::view_of(t.core.session()))
+        .map(|t| t.core.record())
         .collect();
     let cmp = crate::comparison::Comparison::of(&views);
     let table = tr.t("common.table");
@@ -559,17 +559,17 @@ fn follow_earlier(
         earlier.seen = None;
         return;
     };
-    let session = shown.core(&h).session();
+    let desk = shown.desk(&h);
     let key = (
         shown.table,
-        session.decisions.len() + usize::from(session.ending.is_some()),
+        desk.view.decisions.len() + usize::from(desk.view.ending.is_some()),
     );
     if earlier.seen == Some(key) {
         return;
     }
     earlier.seen = Some(key);
     let archive = crate::archive::Archive::at(h.archive.clone().unwrap_or_default());
-    earlier.against = crate::archive::against_archive(session, &archive);
+    earlier.against = h.core_at(shown.table).against_archive(&archive);
 }
 
 /// The debrief's buttons: walk through the rounds, save the report.

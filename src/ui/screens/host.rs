@@ -9,6 +9,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::keeping::{Unfinished, unfinished_sessions};
 use crate::net::client::ClientCore;
 use crate::net::code::JoinCode;
 use crate::net::deck_reload::DeckFileWatch;
@@ -326,13 +327,13 @@ fn workshop_length(ui: &mut egui::Ui, tr: &Tr, rounds: u32) {
 fn lobby_programme(
     ui: &mut egui::Ui,
     tr: &Tr,
-    session: &crate::rules::Session,
+    desk: &crate::net::desk::TableDesk,
     actions: &mut MessageWriter<UiAction>,
 ) {
-    let deck = session.deck();
-    let now = session.programme_text().map_or_else(
-        || tr.f("host.programme_deck", &[("cards", &deck.cards.len())]),
-        |p| tr.text(&p).to_string(),
+    let cards = desk.cards.len();
+    let now = desk.programme_text.as_ref().map_or_else(
+        || tr.f("host.programme_deck", &[("cards", &cards)]),
+        |p| tr.text(p).to_string(),
     );
     ui.horizontal_wrapped(|ui| {
         ui.label(egui::RichText::new(tr.t("host.programme")).strong());
@@ -349,22 +350,22 @@ fn lobby_programme(
             .show_ui(ui, |ui| {
                 if ui
                     .selectable_label(
-                        session.programme.is_none(),
-                        tr.f("host.programme_deck", &[("cards", &deck.cards.len())]),
+                        desk.programme.is_none(),
+                        tr.f("host.programme_deck", &[("cards", &cards)]),
                     )
                     .clicked()
                 {
                     actions.write(set(None));
                 }
-                for p in &deck.programmes {
-                    let chosen = session.programme_spec().is_some_and(|s| s.id == p.id);
-                    if ui.selectable_label(chosen, tr.text(&p.name)).clicked() {
-                        actions.write(set(Some(p.id.clone())));
+                for (id, name) in &desk.programmes {
+                    let chosen = desk.programme == Some(Some(id.clone()));
+                    if ui.selectable_label(chosen, tr.text(name)).clicked() {
+                        actions.write(set(Some(id.clone())));
                     }
                 }
             });
     });
-    workshop_length(ui, tr, session.rounds);
+    workshop_length(ui, tr, desk.view.rounds);
 }
 
 fn lobby(
@@ -376,9 +377,8 @@ fn lobby(
     actions: &mut MessageWriter<UiAction>,
 ) {
     super::widgets::table_tabs(ui, tr, host, shown, false, actions);
-    let core = shown.core(host);
-    let session = core.session();
-    let deck = session.deck();
+    let desk = shown.desk(host);
+    let view = &desk.view;
     ui.columns(2, |cols| {
         let ui = &mut cols[0];
         theme::card_frame().show(ui, |ui| {
@@ -411,20 +411,19 @@ fn lobby(
         let ui = &mut cols[1];
         theme::card_frame().show(ui, |ui| {
             ui.label(
-                egui::RichText::new(tr.f("host.players", &[("n", &session.seats.len())]))
+                egui::RichText::new(tr.f("host.players", &[("n", &view.seats.len())]))
                     .size(24.0)
                     .strong(),
             );
-            let connected = core.connected_seats();
             egui::Grid::new("lobby-players")
                 .striped(true)
                 .num_columns(3)
                 .show(ui, |ui| {
-                    for (id, s) in &session.seats {
-                        let online = s.bot || connected.contains(id);
+                    for s in &view.seats {
+                        let online = desk.is_online(s.seat);
                         ui.label(if online { "✔ " } else { "○ " }.to_string() + &s.name);
                         ui.label(s.role.map_or(tr.t("host.no_role").to_string(), |r| {
-                            deck.roles[r].name.get(tr.lang).to_string()
+                            view.roles[r].name.get(tr.lang).to_string()
                         }));
                         ui.label(if s.bot {
                             tr.t("host.bot")
@@ -438,12 +437,12 @@ fn lobby(
                 });
             super::widgets::door(ui, tr, host, shown, actions);
             ui.separator();
-            lobby_programme(ui, tr, session, actions);
+            lobby_programme(ui, tr, &desk, actions);
             ui.separator();
             ui.label(tr.t("host.fill_with_bots"));
             ui.horizontal_wrapped(|ui| {
-                for (r, role) in deck.roles.iter().enumerate() {
-                    if session.seats_in_role(r).next().is_none()
+                for (r, role) in view.roles.iter().enumerate() {
+                    if desk.role_empty(r)
                         && ui.button(format!("+ {}", role.name.get(tr.lang))).clicked()
                     {
                         actions.write(UiAction::Facilitate(Intent::AddSeat {
@@ -868,25 +867,6 @@ fn programme_choice(ui: &mut egui::Ui, tr: &Tr, form: &mut HostForm) {
     workshop_length(ui, tr, form.rounds);
 }
 
-/// A session that can be resumed from its journal.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Unfinished {
-    pub path: PathBuf,
-    pub deck: String,
-    pub created_unix: u64,
-    pub round: u32,
-    pub rounds: u32,
-    pub players: usize,
-    /// More than one: a workshop, resumed whole.
-    pub tables: usize,
-}
-
-/// How many of the newest journals the host screen offers to resume, and how many it reads to
-/// find them (older sessions are for `kantelspel serve --resume`).
-const RESUMABLE_SHOWN: usize = 5;
-
-const RESUMABLE_LOOKED_AT: usize = 20;
-
 /// Looks for decks and unfinished sessions each time the host screen opens.
 fn refresh_host_form(mut form: ResMut<HostForm>, host: Option<Res<HostLink>>) {
     if host.is_none() {
@@ -903,67 +883,6 @@ fn refresh_host_form(mut form: ResMut<HostForm>, host: Option<Res<HostLink>>) {
             form.unfinished.extend(unfinished_sessions(&old));
         }
     }
-}
-
-/// The newest sessions and workshops in `dir` that did not end, newest first. A workshop's
-/// tables are offered as the workshop, whole.
-pub fn unfinished_sessions(dir: &std::path::Path) -> Vec<Unfinished> {
-    let recover = |path: &std::path::Path| {
-        let text = crate::net::journal_file::read_text(path).ok()?;
-        crate::rules::journal::recover(&text).ok()
-    };
-    let mut at_tables = std::collections::HashSet::new();
-    let mut found: Vec<Unfinished> = Vec::new();
-    for path in crate::keeping::files_ending_in(dir, workshop::MANIFEST_EXTENSION)
-        .into_iter()
-        .rev()
-        .take(RESUMABLE_LOOKED_AT)
-    {
-        let Ok(m) = workshop::Manifest::read(&path) else {
-            continue;
-        };
-        let journals = m.journals(&path);
-        at_tables.extend(journals.iter().cloned());
-        let tables: Vec<_> = journals.iter().filter_map(|j| recover(j)).collect();
-        let Some(first) = tables.first() else {
-            continue;
-        };
-        if tables.iter().all(|r| r.session.phase == Phase::Ended) {
-            continue;
-        }
-        found.push(Unfinished {
-            deck: m.name.clone(),
-            tables: tables.len(),
-            created_unix: m.created_unix,
-            round: tables.iter().map(|r| r.session.round).max().unwrap_or(0),
-            rounds: first.session.rounds,
-            players: tables.iter().map(|r| r.session.seats.len()).sum(),
-            path,
-        });
-    }
-    // Journal names start with the creation time, so the newest sort last.
-    found.extend(
-        crate::keeping::files_ending_in(dir, "journal")
-            .into_iter()
-            .rev()
-            .filter(|p| !at_tables.contains(p))
-            .take(RESUMABLE_LOOKED_AT)
-            .filter_map(|path| {
-                let r = recover(&path)?;
-                (r.session.phase != Phase::Ended).then(|| Unfinished {
-                    deck: r.session.deck().title.nl.clone(),
-                    created_unix: r.header.created_unix,
-                    round: r.session.round,
-                    rounds: r.session.rounds,
-                    players: r.session.seats.len(),
-                    tables: 1,
-                    path,
-                })
-            }),
-    );
-    found.sort_by_key(|u| std::cmp::Reverse(u.created_unix));
-    found.truncate(RESUMABLE_SHOWN);
-    found
 }
 
 /// Hosts the session in `path` again, with its own join code; returns the screen to show.
@@ -983,9 +902,9 @@ pub fn resume_session(
     if !notes.is_empty() {
         world.resource_mut::<Status>().info = Some(notes.join("; "));
     }
-    let first = &workshop.tables()[0].core;
-    let lobby = first.session().phase == Phase::Lobby;
-    let timer = first.session().timer_secs;
+    let first = crate::net::desk::TableDesk::of(&workshop.tables()[0].core);
+    let lobby = first.view.phase == Phase::Lobby;
+    let timer = first.view.timer_secs;
     open_host(world, workshop, code, timer, local_only, false)?;
     Ok(if lobby {
         Screen::Host
@@ -1098,7 +1017,7 @@ fn reload_deck_in_lobby(
             status.error = None;
             status.info = Some(tr.f(
                 "host.deck_reloaded",
-                &[("cards", &host.core().session().deck().cards.len())],
+                &[("cards", &host.desk(0).cards.len())],
             ));
         }
         Err(e) => {

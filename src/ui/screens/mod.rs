@@ -18,15 +18,12 @@ use bevy::prelude::*;
 use crate::net::plugin::{ClientLink, HostLink, LinkStatus};
 use crate::net::transport::{ClientTransport, ServerTransport};
 use crate::rules::session::{Intent, Phase};
-use crate::rules::view::{View, Viewer, view};
 use crate::rules::{Lang, Text};
 
 use super::i18n::Tr;
 
 pub use debrief::Replay;
-pub use host::{
-    HostForm, HostSetup, Unfinished, host_session, resume_session, unfinished_sessions,
-};
+pub use host::{HostForm, HostSetup, host_session, resume_session};
 pub use join::{JoinForm, SeatMemory};
 
 #[derive(States, Default, Clone, Copy, PartialEq, Eq, Hash, Debug)]
@@ -152,6 +149,11 @@ impl Shown {
         host.core_at_mut(self.table)
     }
 
+    /// The shown table as the window draws it.
+    pub fn desk(&self, host: &HostLink) -> std::sync::Arc<crate::net::desk::TableDesk> {
+        host.desk(self.table)
+    }
+
     /// Moves the window to table `t`, if the workshop has it.
     pub fn show(&mut self, host: &HostLink, t: usize) {
         if t < host.workshop.len() {
@@ -197,17 +199,12 @@ fn follow_session(
         .is_some_and(|v| v.phase == Phase::Ended);
     let host_started = host
         .as_ref()
-        .is_some_and(|h| shown.core(h).session().phase != Phase::Lobby);
+        .is_some_and(|h| shown.desk(h).view.phase != Phase::Lobby);
     match screen.get() {
         Screen::Round if player_ended => next.set(Screen::Debrief),
         Screen::Host if host_started => next.set(Screen::Facilitator),
         _ => {}
     }
-}
-
-/// What the facilitator (and the projector) sees of the session.
-pub fn facilitator_view(host: &HostLink, shown: Shown) -> View {
-    view(shown.core(host).session(), Viewer::Facilitator)
 }
 
 /// A player's connection in words, for the top bar.

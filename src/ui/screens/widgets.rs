@@ -37,8 +37,8 @@ pub(crate) fn table_tabs(
         {
             actions.write(UiAction::ShowTable(None));
         }
-        for (i, t) in host.workshop.tables().iter().enumerate() {
-            let s = t.core.session();
+        for (i, desk) in host.desks().iter().enumerate() {
+            let s = &desk.view;
             let label = format!(
                 "{} {} · {}/{} {}",
                 tr.t("common.table"),
@@ -66,12 +66,13 @@ pub(crate) fn seat_elsewhere(
     shown: Shown,
     actions: &mut MessageWriter<UiAction>,
 ) {
-    let session = shown.core(host).session();
-    if session.phase != Phase::Lobby || session.seats.is_empty() {
+    let desk = shown.desk(host);
+    if desk.view.phase != Phase::Lobby || desk.view.seats.is_empty() {
         return;
     }
     egui::CollapsingHeader::new(tr.t("fac.move_table")).show(ui, |ui| {
-        for (id, seat) in &session.seats {
+        for seat in &desk.view.seats {
+            let id = &seat.seat;
             ui.horizontal_wrapped(|ui| {
                 ui.label(&seat.name);
                 for t in (0..host.workshop.len()).filter(|t| *t != shown.table) {
@@ -99,33 +100,31 @@ pub(crate) fn door(
     shown: Shown,
     actions: &mut MessageWriter<UiAction>,
 ) {
-    let core = shown.core(host);
-    let mut open = core.room_open();
+    let desk = shown.desk(host);
+    let mut open = desk.room_open;
     if ui.checkbox(&mut open, tr.t("door.open")).changed() {
         actions.write(UiAction::SetRoomOpen(open));
     }
-    let waiting = core.waiting();
-    if waiting.is_empty() {
+    if desk.waiting.is_empty() {
         return;
     }
-    let deck = core.session().deck();
     theme::card_frame().show(ui, |ui| {
         ui.label(
             egui::RichText::new(tr.t("door.title"))
                 .strong()
                 .color(theme::ACCENT),
         );
-        for w in waiting {
+        for w in &desk.waiting {
             ui.separator();
             let wants = w
                 .role
                 .as_deref()
-                .and_then(|r| deck.roles.iter().find(|x| x.id == r))
+                .and_then(|r| desk.view.roles.iter().find(|x| x.id == r))
                 .map(|r| r.name.get(tr.lang).to_string());
             ui.label(egui::RichText::new(&w.name).strong());
             // A look-alike of a seated player's name is shown for what it is.
-            if let Some(seated) = w.claims.and_then(|s| core.session().seats.get(&s)) {
-                let other = crate::rules::session::written_otherwise(&w.name, &seated.name);
+            if let Some(seated) = w.claims.and_then(|s| desk.seat_name(s)) {
+                let other = crate::rules::session::written_otherwise(&w.name, seated);
                 if !other.is_empty() {
                     let chars: Vec<String> = other
                         .iter()
@@ -134,7 +133,7 @@ pub(crate) fn door(
                     ui.label(
                         egui::RichText::new(tr.f(
                             "door.written_otherwise",
-                            &[("name", &seated.name), ("chars", &chars.join(", "))],
+                            &[("name", &seated), ("chars", &chars.join(", "))],
                         ))
                         .color(theme::BAD),
                     );
@@ -154,7 +153,7 @@ pub(crate) fn door(
                     }
                 } else {
                     ui.label(tr.t("door.admit_as"));
-                    for role in &deck.roles {
+                    for role in &desk.view.roles {
                         if ui.button(role.name.get(tr.lang)).clicked() {
                             actions.write(UiAction::Admit {
                                 client: w.client,

@@ -4,6 +4,7 @@
 pub mod client;
 pub mod code;
 pub mod deck_reload;
+pub mod desk;
 pub mod director;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;

@@ -91,12 +91,25 @@ pub struct HostLink {
     pub archive: Option<std::path::PathBuf>,
     /// Per table, what the archive last saw of it: (decisions, ended).
     archived: Vec<Option<(usize, bool)>>,
+    /// Each table as the window draws it, made again when the table changed.
+    desks: super::desk::Desks,
 }
 
 impl HostLink {
     /// Whether this host tells the LAN it exists (never for a test's or a demo's host).
     pub fn announces(&self) -> bool {
         self.announce.is_some()
+    }
+
+    /// Table `t` (the last one if there are fewer) as the facilitator's window draws it.
+    pub fn desk(&self, t: usize) -> std::sync::Arc<super::desk::TableDesk> {
+        let t = t.min(self.workshop.len().saturating_sub(1));
+        self.desks.of(t, &self.workshop.tables()[t].core)
+    }
+
+    /// Every table's desk, in order.
+    pub fn desks(&self) -> Vec<std::sync::Arc<super::desk::TableDesk>> {
+        (0..self.workshop.len()).map(|t| self.desk(t)).collect()
     }
 
     /// The first table: a session of one table's only one.
@@ -233,6 +246,7 @@ pub fn start_host(
         web_url,
         archive: None,
         archived: Vec::new(),
+        desks: Default::default(),
     });
     Ok(local)
 }

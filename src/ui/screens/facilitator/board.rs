@@ -26,11 +26,8 @@ pub fn board(
         all_tables(root, tr, host, desk);
         return;
     }
-    let view = facilitator_view(host, shown);
-    let core = shown.core(host);
-    let session = core.session();
-    let deck = session.deck();
-    let connected = core.connected_seats();
+    let table = shown.desk(host);
+    let view = &table.view;
     let projector = desk.as_ref().is_none_or(|c| *c.projector);
     egui::Panel::top("fac-top").show(root, |ui| {
         ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
@@ -52,7 +49,7 @@ pub fn board(
             ui.separator();
             ui.label(egui::RichText::new(phase_words(tr, view.phase)).size(22.0));
             if view.phase == Phase::Deciding {
-                let left = view_timer(core);
+                let left = host.core_at(shown.table).timer_left().unwrap_or(0);
                 ui.separator();
                 // On the beamer the clock is what the room looks at last: large, red at the end.
                 ui.label(
@@ -104,13 +101,13 @@ pub fn board(
         && view.phase == Phase::Resolved
         && let (Some(d), Some(left)) = (&view.last, resolution.event_left())
     {
-        resolution_event(root, tr, &view, d);
+        resolution_event(root, tr, view, d);
         root.ctx().request_repaint_after(left);
         return;
     }
     egui::Panel::top("fac-meters").show(root, |ui| {
         ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
-        let d = deltas(&view);
+        let d = deltas(view);
         ui.columns(view.meters.len().max(1), |cols| {
             for (i, m) in view.meters.iter().enumerate() {
                 theme::meter(
@@ -141,16 +138,17 @@ pub fn board(
                         ui.separator();
                     }
                     door(ui, tr, host, shown, actions);
-                    controls(ui, tr, core, &view, actions, picked);
-                    notes(ui, tr, &view, actions, &mut picked.1);
+                    controls(ui, tr, &table, actions, picked);
+                    notes(ui, tr, view, actions, &mut picked.1);
                     ui.separator();
                     ui.label(
-                        egui::RichText::new(tr.f("host.players", &[("n", &session.seats.len())]))
+                        egui::RichText::new(tr.f("host.players", &[("n", &view.seats.len())]))
                             .strong(),
                     );
-                    for (id, s) in &session.seats {
-                        let online = s.bot || connected.contains(id);
-                        let voted = view.seats.iter().any(|v| v.seat == *id && v.voted);
+                    for s in &view.seats {
+                        let id = &s.seat;
+                        let online = table.is_online(s.seat);
+                        let voted = s.voted;
                         // Wrapped: a long name and its vote mark move the role box to the next
                         // line instead of running the row off the panel.
                         ui.horizontal_wrapped(|ui| {
@@ -167,10 +165,10 @@ pub fn board(
                                 .width(ROLE_BOX_WIDTH)
                                 .truncate()
                                 .selected_text(s.role.map_or("—".into(), |r| {
-                                    deck.roles[r].name.get(tr.lang).to_string()
+                                    view.roles[r].name.get(tr.lang).to_string()
                                 }))
                                 .show_ui(ui, |ui| {
-                                    for role in &deck.roles {
+                                    for role in &view.roles {
                                         if ui
                                             .selectable_label(false, role.name.get(tr.lang))
                                             .clicked()
@@ -193,8 +191,8 @@ pub fn board(
                         });
                     }
                     ui.horizontal_wrapped(|ui| {
-                        for (r, role) in deck.roles.iter().enumerate() {
-                            if session.seats_in_role(r).next().is_none()
+                        for (r, role) in view.roles.iter().enumerate() {
+                            if table.role_empty(r)
                                 && ui
                                     .button(format!("+ bot {}", role.name.get(tr.lang)))
                                     .clicked()
@@ -251,7 +249,7 @@ pub fn board(
                     });
                 }
                 for d in &card.earlier {
-                    decided(ui, tr, &view, d);
+                    decided(ui, tr, view, d);
                 }
                 if matches!(view.phase, Phase::Briefing | Phase::Deciding) {
                     let role = &view.roles[card.deciding_role];
@@ -289,7 +287,7 @@ pub fn board(
                     );
                 }
                 if let (Phase::Resolved | Phase::Ended, Some(d)) = (view.phase, &view.last) {
-                    decided(ui, tr, &view, d);
+                    decided(ui, tr, view, d);
                 }
                 // Latecomers and reconnecting phones read the address off the beamer too.
                 if let (true, Some(url)) = (projector, &host.web_url) {

@@ -5,12 +5,11 @@ use super::*;
 pub(super) fn controls(
     ui: &mut egui::Ui,
     tr: &Tr,
-    core: &HostCore,
-    view: &crate::rules::view::View,
+    desk: &crate::net::desk::TableDesk,
     actions: &mut MessageWriter<UiAction>,
     picked: &mut (String, String),
 ) {
-    let deck = core.session().deck();
+    let view = &desk.view;
     let mut act = |intent: Intent| {
         actions.write(UiAction::Facilitate(intent));
     };
@@ -78,12 +77,7 @@ pub(super) fn controls(
     {
         ui.label(tr.t("fac.override"));
         ui.horizontal_wrapped(|ui| {
-            let n = core
-                .session()
-                .decisions
-                .last()
-                .map_or(0, |x| deck.cards[x.card].steps[x.step].options.len());
-            for i in 0..n {
+            for i in 0..desk.last_options {
                 if i != d.option && ui.button(format!("{}", i + 1)).clicked() {
                     act(Intent::Override { option: i });
                 }
@@ -96,17 +90,17 @@ pub(super) fn controls(
     ui.horizontal(|ui| {
         egui::ComboBox::from_id_salt("pick-card")
             .selected_text(
-                deck.cards
+                desk.cards
                     .iter()
-                    .find(|c| c.id == picked.0)
-                    .map_or(tr.t("fac.pick_card").to_string(), |c| {
-                        c.title.get(tr.lang).to_string()
+                    .find(|(id, _)| *id == picked.0)
+                    .map_or(tr.t("fac.pick_card").to_string(), |(_, title)| {
+                        title.get(tr.lang).to_string()
                     }),
             )
             .width(200.0)
             .show_ui(ui, |ui| {
-                for c in &deck.cards {
-                    ui.selectable_value(&mut picked.0, c.id.clone(), c.title.get(tr.lang));
+                for (id, title) in &desk.cards {
+                    ui.selectable_value(&mut picked.0, id.clone(), title.get(tr.lang));
                 }
             });
     });

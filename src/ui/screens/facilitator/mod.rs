@@ -8,8 +8,7 @@ use bevy_egui::{EguiContexts, egui};
 use std::time::{Duration, Instant};
 
 use super::round::{decided, deltas, phase_words, split_words};
-use super::{HostForm, Screen, ScreenStep, Shown, Status, UiAction, facilitator_view, tx};
-use crate::net::host::HostCore;
+use super::{HostForm, Screen, ScreenStep, Shown, Status, UiAction, tx};
 use crate::net::plugin::HostLink;
 use crate::net::protocol::Refusal;
 use crate::rules::session::{Intent, Phase, RuleError};
@@ -103,7 +102,7 @@ fn note_resolution(
         *resolution = Resolution::default();
         return;
     };
-    let key = (shown.table, shown.core(&host).session().decisions.len());
+    let key = (shown.table, shown.desk(&host).view.decisions.len());
     if resolution.key == Some(key) {
         return;
     }
@@ -124,10 +123,6 @@ pub struct Controls<'a, 'w> {
     pub actions: &'a mut MessageWriter<'w, UiAction>,
     pub picked: &'a mut (String, String),
     pub status: &'a Status,
-}
-
-fn view_timer(core: &HostCore) -> u32 {
-    core.timer_left().unwrap_or(0)
 }
 
 /// The facilitator's screen.

@@ -88,14 +88,8 @@ pub(super) fn tables_grid(
     big: f32,
     mut actions: Option<&mut MessageWriter<UiAction>>,
 ) {
-    let views: Vec<crate::rules::view::View> = host
-        .workshop
-        .tables()
-        .iter()
-        .map(|t| {
-            crate::rules::view::view(t.core.session(), crate::rules::view::Viewer::Facilitator)
-        })
-        .collect();
+    let desks = host.desks();
+    let views: Vec<crate::rules::view::View> = desks.iter().map(|d| d.view.clone()).collect();
     // The meters every table's deck has, each at its place in each table's list.
     let compared = crate::comparison::Comparison::of(&views);
     let meters = compared.meters();
@@ -113,7 +107,7 @@ pub(super) fn tables_grid(
             ui.label(text(tr.t("fac.at_the_table").into(), 16.0).color(theme::MUTED));
             ui.end_row();
             for (i, view) in views.iter().enumerate() {
-                let table = &host.workshop.tables()[i];
+                let desk = &desks[i];
                 ui.label(
                     text(format!("{} {}", tr.t("common.table"), i + 1), 26.0)
                         .strong()
@@ -143,7 +137,7 @@ pub(super) fn tables_grid(
                             theme::INK
                         }));
                         if view.phase == Phase::Deciding {
-                            let left = table.core.timer_left().unwrap_or(0);
+                            let left = host.core_at(i).timer_left().unwrap_or(0);
                             ui.label(
                                 text(format!("⏱ {}:{:02}", left / 60, left % 60), 18.0)
                                     .strong()
@@ -169,12 +163,11 @@ pub(super) fn tables_grid(
                 }
                 ui.vertical(|ui| {
                     ui.set_max_width(300.0 * big);
-                    let online = table.core.connected_seats();
                     let people = view.seats.iter().filter(|s| !s.bot).count();
                     let here = view
                         .seats
                         .iter()
-                        .filter(|s| !s.bot && online.contains(&s.seat))
+                        .filter(|s| !s.bot && desk.online.contains(&s.seat))
                         .count();
                     let mut line = tr.f("fac.online", &[("n", &here), ("of", &people)]);
                     if let (Phase::Briefing | Phase::Deciding, Some(card)) =

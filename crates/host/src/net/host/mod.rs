@@ -195,6 +195,9 @@ pub struct HostCore {
     /// What was accepted while the session waited in the lobby (seats, roles, the timer): played
     /// again on a deck reloaded there. Emptied at the start.
     lobby_log: Vec<(Sender, Intent)>,
+    /// Which core this is, among all this process made: a table whose core is replaced
+    /// starts counting its changes again.
+    instance: u64,
 }
 
 impl HostCore {
@@ -230,6 +233,10 @@ impl HostCore {
             fresh: HashMap::new(),
             rng: rand_chacha::ChaCha8Rng::seed_from_u64(seed ^ 0xb07),
             lobby_log: Vec::new(),
+            instance: {
+                static MADE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+                MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            },
         }
     }
 
@@ -258,6 +265,11 @@ impl HostCore {
     /// Grows whenever anything the host's screens show may have changed: the window draws again.
     pub fn changes(&self) -> u64 {
         self.changes + self.roster_version
+    }
+
+    /// This core and its [`changes`](Self::changes): what a screen made of it was made at.
+    pub fn stamp(&self) -> (u64, u64) {
+        (self.instance, self.changes())
     }
 
     /// The views need sending again.

@@ -1,0 +1,187 @@
+//! The facilitator's desk: each table as the window and the projector draw it, made here where
+//! the sessions are. The window reads these views (and the host's countdown) and never a session.
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use crate::rules::Text;
+use crate::rules::session::SeatId;
+use crate::rules::view::{View, Viewer, view};
+
+use super::host::{HostCore, Waiting};
+
+/// One table at the facilitator's desk.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TableDesk {
+    /// What the facilitator sees of the session: every seat and vote, every role's briefing.
+    pub view: View,
+    pub deck_id: String,
+    /// Every card by its id and title, in the deck's order: what "play this card" offers.
+    pub cards: Vec<(String, Text)>,
+    /// The deck's programmes by id and name.
+    pub programmes: Vec<(String, Text)>,
+    /// What the table plays: `None` the whole deck, `Some(None)` an own pick of cards,
+    /// `Some(Some(id))` one of the deck's programmes.
+    pub programme: Option<Option<String>>,
+    /// The same in words, when the table does not play the whole deck.
+    pub programme_text: Option<Text>,
+    /// How many options the latest decision's step had: what an override may choose among.
+    pub last_options: usize,
+    /// Seats with a live link (bots are online by themselves).
+    pub online: Vec<SeatId>,
+    pub room_open: bool,
+    /// Who waits at the door after the start.
+    pub waiting: Vec<Waiting>,
+}
+
+impl TableDesk {
+    pub fn of(core: &HostCore) -> TableDesk {
+        let session = core.session();
+        let deck = session.deck();
+        TableDesk {
+            view: view(session, Viewer::Facilitator),
+            deck_id: deck.id.clone(),
+            cards: deck
+                .cards
+                .iter()
+                .map(|c| (c.id.clone(), c.title.clone()))
+                .collect(),
+            programmes: deck
+                .programmes
+                .iter()
+                .map(|p| (p.id.clone(), p.name.clone()))
+                .collect(),
+            programme: session.programme.as_ref().map(|p| p.id.clone()),
+            programme_text: session.programme_text(),
+            last_options: session
+                .decisions
+                .last()
+                .map_or(0, |d| deck.cards[d.card].steps[d.step].options.len()),
+            online: core.connected_seats(),
+            room_open: core.room_open(),
+            waiting: core.waiting().to_vec(),
+        }
+    }
+
+    /// Whether a seat's player can act now: a bot, or a person with a live link.
+    pub fn is_online(&self, seat: SeatId) -> bool {
+        self.online.contains(&seat) || self.view.seats.iter().any(|s| s.seat == seat && s.bot)
+    }
+
+    /// The name of a seat at this table.
+    pub fn seat_name(&self, seat: SeatId) -> Option<&str> {
+        self.view
+            .seats
+            .iter()
+            .find(|s| s.seat == seat)
+            .map(|s| s.name.as_str())
+    }
+
+    /// Whether no seat holds role `r`: the desk offers a bot for it.
+    pub fn role_empty(&self, r: usize) -> bool {
+        !self.view.seats.iter().any(|s| s.role == Some(r))
+    }
+}
+
+/// A desk and the [`HostCore::stamp`] it was made at.
+type Made = Option<((u64, u64), Arc<TableDesk>)>;
+
+/// Every table's desk, made again only for a table that changed since it was last asked for.
+#[derive(Default)]
+pub struct Desks {
+    made: Mutex<Vec<Made>>,
+}
+
+impl Desks {
+    /// Table `t`'s desk as `core` stands now.
+    pub fn of(&self, t: usize, core: &HostCore) -> Arc<TableDesk> {
+        // A poisoned lock only means a panic elsewhere while a desk was made: the cache is
+        // still a cache.
+        let mut made = self.made.lock().unwrap_or_else(PoisonError::into_inner);
+        if made.len() <= t {
+            made.resize(t + 1, None);
+        }
+        let stamp = core.stamp();
+        match &made[t] {
+            Some((s, desk)) if *s == stamp => desk.clone(),
+            _ => {
+                let desk = Arc::new(TableDesk::of(core));
+                made[t] = Some((stamp, desk.clone()));
+                desk
+            }
+        }
+    }
+}
+
+impl HostCore {
+    /// The whole story so far as a report reads it: every vote and every role's briefing.
+    pub fn record(&self) -> View {
+        view(self.session(), Viewer::Record)
+    }
+
+    /// This table beside the archive's earlier tables of its deck, once it has a decision.
+    pub fn against_archive(
+        &self,
+        archive: &crate::archive::Archive,
+    ) -> Option<crate::archive::Against> {
+        crate::archive::against_archive(self.session(), archive)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::session::{Intent, Session};
+    use crate::rules::{Deck, Phase};
+
+    fn core(seed: u64) -> HostCore {
+        let deck = Arc::new(Deck::default_deck().expect("the default deck is valid"));
+        HostCore::new(Session::new(deck, seed, 3), None, "desk".into())
+    }
+
+    #[test]
+    fn a_desk_is_made_again_only_when_its_table_changed() {
+        let desks = Desks::default();
+        let mut c = core(1);
+        let first = desks.of(0, &c);
+        assert!(Arc::ptr_eq(&first, &desks.of(0, &c)), "nothing changed");
+        assert!(first.view.seats.is_empty() && first.role_empty(0));
+        c.facilitate(&Intent::AddSeat {
+            name: "bot-a".into(),
+            role: Some(first.view.roles[0].id.clone()),
+            bot: true,
+        })
+        .unwrap();
+        let seated = desks.of(0, &c);
+        assert!(!Arc::ptr_eq(&first, &seated));
+        let seat = seated.view.seats[0].seat;
+        assert_eq!(seated.seat_name(seat), Some("bot-a"));
+        assert!(seated.is_online(seat), "a bot is online by itself");
+        assert!(!seated.role_empty(0));
+        c.facilitate(&Intent::Start).unwrap();
+        assert_eq!(desks.of(0, &c).view.phase, Phase::Briefing);
+    }
+
+    #[test]
+    fn a_replaced_table_gets_a_desk_of_its_own() {
+        let desks = Desks::default();
+        let mut a = core(1);
+        a.facilitate(&Intent::SetTimer { secs: 90 }).unwrap();
+        assert_eq!(desks.of(0, &a).view.timer_secs, 90);
+        // A new core with as many changes as the old one had is another table all the same.
+        let mut b = core(2);
+        b.facilitate(&Intent::SetTimer { secs: 120 }).unwrap();
+        assert_eq!(a.changes(), b.changes());
+        assert_eq!(desks.of(0, &b).view.timer_secs, 120);
+    }
+
+    #[test]
+    fn the_desk_offers_the_decks_cards_and_programmes() {
+        let c = core(1);
+        let desk = TableDesk::of(&c);
+        let deck = c.session().deck();
+        assert_eq!(desk.cards.len(), deck.cards.len());
+        assert_eq!(desk.programmes.len(), deck.programmes.len());
+        assert_eq!(desk.programme, None, "a new table plays the whole deck");
+        assert_eq!(desk.last_options, 0, "nothing decided yet");
+    }
+}
