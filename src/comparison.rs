@@ -82,7 +82,7 @@ impl<'a> Comparison<'a> {
     }
 
     /// One meter's values over the rounds, per table.
-    pub fn meter_lines(&self, at: &[usize]) -> Vec<Vec<i32>> {
+    pub(crate) fn meter_lines(&self, at: &[usize]) -> Vec<Vec<i32>> {
         self.tables
             .iter()
             .zip(at)
@@ -92,17 +92,22 @@ impl<'a> Comparison<'a> {
 }
 
 /// Rounds a table played.
-pub fn rounds_played(view: &View) -> usize {
+pub(crate) fn rounds_played(view: &View) -> usize {
     view.meter_history.len().saturating_sub(1)
 }
 
 /// A decision's vote split in words, as the report says it.
-pub fn split_words(lang: Lang, d: &DecisionView) -> String {
+pub(crate) fn split_words(lang: Lang, d: &DecisionView) -> String {
     report::split_text(lang, d)
 }
 
 /// One meter over the rounds, a line per table, as an SVG document.
-pub fn meter_chart_svg(cmp: &Comparison<'_>, at: &[usize], label: &Text, lang: Lang) -> String {
+pub(crate) fn meter_chart_svg(
+    cmp: &Comparison<'_>,
+    at: &[usize],
+    label: &Text,
+    lang: Lang,
+) -> String {
     report::register_chart_font();
     let lines = cmp.meter_lines(at);
     let ranges = cmp

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 /// The name of the thread the benches run the host's loop on.
-pub const HOST_THREAD: &str = "kantelspel-host";
+pub(crate) const HOST_THREAD: &str = "kantelspel-host";
 
 /// CPU time of the whole process, every thread.
 pub fn process() -> Duration {
@@ -36,7 +36,7 @@ pub fn host() -> Duration {
 }
 
 /// The wall clock in milliseconds, to line up what two processes on one machine saw.
-pub fn unix_ms() -> u128 {
+pub(crate) fn unix_ms() -> u128 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_millis())

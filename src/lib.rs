@@ -6,7 +6,7 @@
 
 pub mod cli;
 pub mod comparison;
-pub mod cpu;
+pub(crate) mod cpu;
 pub mod report;
 pub mod ui;
 pub use kantelspel_host::{archive, deck_file, keeping, net, places};

@@ -41,14 +41,14 @@ pub fn from_journal(text: &str) -> Result<(View, Meta), JournalError> {
 }
 
 /// Every name a person typed in a journal (players and observers), for a report without them.
-pub fn people_in(text: &str) -> Vec<String> {
+pub(crate) fn people_in(text: &str) -> Vec<String> {
     journal::parse(text)
         .map(|p| crate::rules::pseudonym::names_in(&p.entries))
         .unwrap_or_default()
 }
 
 /// The same, compared with the earlier sessions in `archive`.
-pub fn from_journal_with(
+pub(crate) fn from_journal_with(
     text: &str,
     archive: Option<&crate::archive::Archive>,
 ) -> Result<(View, Meta), JournalError> {
@@ -66,7 +66,7 @@ pub fn from_journal_with(
 /// The view as a report that leaves the room shows it: every player named by role and number
 /// ("Raadslid 2"), every observer as "Observator 1", and those names replaced in the notes too;
 /// `people` are names the journal holds beyond the seats now taken (a player who left).
-pub fn without_names(view: &View, people: &[String]) -> View {
+pub(crate) fn without_names(view: &View, people: &[String]) -> View {
     let mut out = view.clone();
     let mut counts: std::collections::HashMap<Option<usize>, u32> = Default::default();
     let mut names: Vec<(String, String)> = Vec::new();
@@ -167,7 +167,7 @@ pub(crate) fn register_chart_font() {
 }
 
 /// The meters over the rounds as an SVG document.
-pub fn chart_svg(view: &View, lang: Lang) -> String {
+pub(crate) fn chart_svg(view: &View, lang: Lang) -> String {
     register_chart_font();
     let mut svg = String::new();
     {
@@ -556,7 +556,7 @@ fn rows<'a>(view: &'a View, lang: Lang) -> Vec<DecisionRow<'a>> {
 }
 
 /// "12 van 41 eerdere tafels kozen dit ook", or why it cannot say.
-pub fn against_text(lang: Lang, a: &crate::archive::DecisionAgainst) -> String {
+pub(crate) fn against_text(lang: Lang, a: &crate::archive::DecisionAgainst) -> String {
     if a.of > 0 {
         say(
             lang,

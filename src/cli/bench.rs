@@ -53,7 +53,7 @@ pub struct BenchNetArgs {
     pub tables: u8,
 }
 
-pub struct Figures {
+pub(crate) struct Figures {
     /// Players at all tables together.
     pub clients: usize,
     pub resolutions: usize,
@@ -63,7 +63,6 @@ pub struct Figures {
     pub idle_cpu_pct: f64,
     pub play_cpu_pct: f64,
     pub bytes_per_client_round: f64,
-    pub rounds: u32,
 }
 
 #[derive(Default)]
@@ -182,7 +181,7 @@ fn bench_rounds(args: &BenchNetArgs) -> u32 {
         .clamp(1, crate::rules::session::MAX_ROUNDS)
 }
 
-pub fn measure(n: usize, args: &BenchNetArgs) -> Result<Figures, String> {
+pub(crate) fn measure(n: usize, args: &BenchNetArgs) -> Result<Figures, String> {
     // The default deck made endless: every card can come again and no threshold ends the
     // session, so a long session measures the network for as many resolutions as asked.
     let mut deck = Deck::default_deck().map_err(|e| e.to_string())?;
@@ -445,6 +444,5 @@ pub fn measure(n: usize, args: &BenchNetArgs) -> Result<Figures, String> {
         idle_cpu_pct: sh.idle_cpu_pct.unwrap_or(0.0),
         play_cpu_pct: sh.play_cpu_pct.unwrap_or(0.0),
         bytes_per_client_round: bytes as f64 / n as f64 / f64::from(rounds),
-        rounds,
     })
 }

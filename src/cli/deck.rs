@@ -323,7 +323,7 @@ pub fn preview(
 }
 
 /// `deck graph --window`: the deck map in the window.
-pub fn graph_window(file: Option<&Path>, screenshot: Option<std::path::PathBuf>) -> i32 {
+pub(crate) fn graph_window(file: Option<&Path>, screenshot: Option<std::path::PathBuf>) -> i32 {
     let deck = match load(file) {
         Ok(d) => Arc::new(d),
         Err(e) => {

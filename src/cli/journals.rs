@@ -73,7 +73,7 @@ fn in_folder(dir: &std::path::Path, file: &std::path::Path) -> PathBuf {
     }
 }
 
-pub fn run_journals(args: JournalsArgs) -> i32 {
+pub(crate) fn run_journals(args: JournalsArgs) -> i32 {
     let places = Places::here();
     let dir = args.dir.unwrap_or_else(|| places.journals.clone());
     match args.what {
@@ -198,7 +198,7 @@ fn clip(s: &str, n: usize) -> String {
     }
 }
 
-pub fn run_archive(args: ArchiveArgs) -> i32 {
+pub(crate) fn run_archive(args: ArchiveArgs) -> i32 {
     let archive = Archive::at(args.dir.unwrap_or_else(|| Places::here().archive()));
     let done = match args.what {
         ArchiveCommand::List => {

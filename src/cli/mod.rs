@@ -1,7 +1,7 @@
 //! The command line: argument parsing and the headless commands. The window is the default.
 
-pub mod bench;
-pub mod bench_web;
+pub(crate) mod bench;
+pub(crate) mod bench_web;
 pub mod bot;
 pub mod deck;
 pub mod journals;

@@ -78,7 +78,7 @@ pub fn load(path: &Path) -> Result<Loaded, String> {
 }
 
 /// A journal read for a report: compared with `archive`, and with its names or without.
-pub fn load_with(
+pub(crate) fn load_with(
     path: &Path,
     archive: Option<&crate::archive::Archive>,
     names: bool,
@@ -118,7 +118,7 @@ fn load_workshop_with(
     Ok((manifest.name, tables))
 }
 
-pub fn run_report(args: ReportArgs) -> i32 {
+pub(crate) fn run_report(args: ReportArgs) -> i32 {
     let workshop = crate::net::workshop::is_manifest(&args.journal);
     let archive = (!args.no_archive).then(|| {
         crate::archive::Archive::at(
@@ -207,7 +207,7 @@ pub fn run_report(args: ReportArgs) -> i32 {
     }
 }
 
-pub fn run_replay(args: ReplayArgs) -> i32 {
+pub(crate) fn run_replay(args: ReplayArgs) -> i32 {
     let loaded = match lang_of(&args.lang).and_then(|l| {
         // The debrief on the laptop: with names, compared with the archive's earlier tables.
         let archive = crate::archive::Archive::at(crate::places::Places::here().archive());

@@ -37,7 +37,7 @@ fn seat_everyone(act: &mut dyn FnMut(Sender, Intent)) {
     }
 }
 
-pub fn setup(world: &mut World, screen: Screen, tables: usize) {
+pub(crate) fn setup(world: &mut World, screen: Screen, tables: usize) {
     world.resource_mut::<NextState<Screen>>().set(screen);
     match screen {
         Screen::Start => {}
@@ -218,7 +218,7 @@ fn play_table(link: &mut HostLink, screen: Screen, shot: bool, table: usize) {
 
 /// Closes the demo's vote on the fourth frame: the window has seen the open vote, so it shows
 /// the resolution as it happens (the facilitator decides; an outcome on screen first moves on).
-pub fn resolve_soon(host: Option<ResMut<HostLink>>, mut frames: Local<u32>) {
+pub(crate) fn resolve_soon(host: Option<ResMut<HostLink>>, mut frames: Local<u32>) {
     *frames += 1;
     if *frames == 4
         && let Some(mut host) = host

@@ -24,7 +24,7 @@ const HEARTBEAT: Duration = Duration::from_secs(5);
 
 /// Whether this frame is drawn, and what the decision is taken from.
 #[derive(Resource, Default)]
-pub struct Drawing {
+pub(crate) struct Drawing {
     pub now: bool,
     /// What the screens show from outside the window, hashed: the session, the connection.
     stamp: u64,
@@ -171,7 +171,7 @@ fn note_repaint(mut drawing: ResMut<Drawing>, outputs: Query<&EguiFullOutput>) {
 /// and no camera to render, but extraction and the render schedule still cost a rested wake-up
 /// about as much as the rest of it. Its clock is still sent, as Bevy's render world does on every
 /// frame, so the main world's time runs on.
-pub fn render_only_drawn_frames(app: &mut App) {
+pub(crate) fn render_only_drawn_frames(app: &mut App) {
     use bevy::ecs::schedule::ScheduleLabel;
     let Some(render) = app.get_sub_app_mut(bevy::render::RenderApp) else {
         return;

@@ -84,7 +84,7 @@ pub fn export(
 
 /// A workshop's export: every table side by side (and each table's own report inside), next to
 /// the workshop file when there is one.
-pub fn export_workshop(
+pub(crate) fn export_workshop(
     workshop: &crate::net::workshop::Workshop,
     names: bool,
     archive: Option<&crate::archive::Archive>,
@@ -138,7 +138,7 @@ pub fn export_workshop(
 }
 
 /// A player's export, from what their laptop saw.
-pub fn export_view(view: &View, names: bool) -> Result<PathBuf, String> {
+pub(crate) fn export_view(view: &View, names: bool) -> Result<PathBuf, String> {
     let now = crate::net::code::now().as_secs();
     let meta = Meta {
         deck_name: view.deck_title.nl.clone(),
@@ -158,7 +158,7 @@ pub fn export_view(view: &View, names: bool) -> Result<PathBuf, String> {
 }
 
 /// A replayed journal's export: the whole record, named after the deck and the session's date.
-pub fn export_record(record: &View, meta: &Meta, names: bool) -> Result<PathBuf, String> {
+pub(crate) fn export_record(record: &View, meta: &Meta, names: bool) -> Result<PathBuf, String> {
     write_all(
         &crate::net::journal_file::default_dir(),
         &format!("kantelspel-{}", meta.created_unix),

@@ -8,7 +8,7 @@ pub mod export;
 pub mod i18n;
 pub mod projector;
 pub mod screens;
-pub mod theme;
+pub(crate) mod theme;
 
 use std::path::PathBuf;
 use std::sync::Arc;

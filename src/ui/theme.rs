@@ -5,24 +5,24 @@ use bevy_egui::egui::{self, Color32, FontFamily, FontId, RichText, Stroke, TextS
 
 use crate::rules::view::{MeterMove, MeterView};
 
-pub const INK: Color32 = Color32::from_rgb(0x1d, 0x23, 0x2b);
-pub const PAPER: Color32 = Color32::from_rgb(0xf6, 0xf3, 0xec);
+pub(crate) const INK: Color32 = Color32::from_rgb(0x1d, 0x23, 0x2b);
+pub(crate) const PAPER: Color32 = Color32::from_rgb(0xf6, 0xf3, 0xec);
 
 /// The paper as the window's clear colour.
-pub fn paper() -> bevy::color::Color {
+pub(crate) fn paper() -> bevy::color::Color {
     bevy::color::Color::srgb_u8(PAPER.r(), PAPER.g(), PAPER.b())
 }
-pub const PANEL: Color32 = Color32::from_rgb(0xff, 0xff, 0xff);
-pub const ACCENT: Color32 = Color32::from_rgb(0x1f, 0x5f, 0x8b);
+pub(crate) const PANEL: Color32 = Color32::from_rgb(0xff, 0xff, 0xff);
+pub(crate) const ACCENT: Color32 = Color32::from_rgb(0x1f, 0x5f, 0x8b);
 pub const GOOD: Color32 = Color32::from_rgb(0x2e, 0x7d, 0x32);
 pub const BAD: Color32 = Color32::from_rgb(0xb7, 0x1c, 0x1c);
-pub const DANGER_ZONE: Color32 = Color32::from_rgb(0xf3, 0xc6, 0xc2);
-pub const MUTED: Color32 = Color32::from_rgb(0x5f, 0x66, 0x70);
+pub(crate) const DANGER_ZONE: Color32 = Color32::from_rgb(0xf3, 0xc6, 0xc2);
+pub(crate) const MUTED: Color32 = Color32::from_rgb(0x5f, 0x66, 0x70);
 /// News that is not a verdict but needs the room's attention: a warning threshold crossed.
-pub const WARN: Color32 = Color32::from_rgb(0x9a, 0x34, 0x12);
+pub(crate) const WARN: Color32 = Color32::from_rgb(0x9a, 0x34, 0x12);
 
 /// Distinct, colour-blind-safe line colours for the meters (Okabe–Ito).
-pub const SERIES: [Color32; 6] = [
+pub(crate) const SERIES: [Color32; 6] = [
     Color32::from_rgb(0x00, 0x72, 0xb2),
     Color32::from_rgb(0xd5, 0x5e, 0x00),
     Color32::from_rgb(0x00, 0x9e, 0x73),
@@ -86,7 +86,7 @@ pub fn root(ctx: &egui::Context) -> egui::Ui {
 }
 
 /// A framed card-like block.
-pub fn card_frame() -> egui::Frame {
+pub(crate) fn card_frame() -> egui::Frame {
     egui::Frame::new()
         .fill(PANEL)
         .stroke(Stroke::new(1.0, Color32::from_gray(200)))
@@ -94,7 +94,7 @@ pub fn card_frame() -> egui::Frame {
         .inner_margin(16.0)
 }
 
-pub fn big_button(ui: &mut egui::Ui, text: &str, width: f32) -> egui::Response {
+pub(crate) fn big_button(ui: &mut egui::Ui, text: &str, width: f32) -> egui::Response {
     ui.add_sized(
         [width, 56.0],
         egui::Button::new(RichText::new(text).size(22.0).strong()),
@@ -103,7 +103,7 @@ pub fn big_button(ui: &mut egui::Ui, text: &str, width: f32) -> egui::Response {
 
 /// The colour of a meter's move on every screen: bad news towards a tipping point, good news
 /// away from it, whatever its sign.
-pub fn move_colour(m: MeterMove) -> Color32 {
+pub(crate) fn move_colour(m: MeterMove) -> Color32 {
     match (m.by, m.worse) {
         (0, _) => MUTED,
         (_, true) => BAD,
@@ -155,7 +155,7 @@ pub fn meter(
 }
 
 /// A meter's bar alone, `size` points: for the all-tables board.
-pub fn meter_bar(ui: &mut egui::Ui, m: &MeterView, size: Vec2) {
+pub(crate) fn meter_bar(ui: &mut egui::Ui, m: &MeterView, size: Vec2) {
     let rect = ui.allocate_exact_size(size, egui::Sense::hover()).0;
     paint_bar(ui.painter(), rect, m, size.y);
 }
@@ -188,7 +188,7 @@ fn paint_bar(painter: &egui::Painter, rect: egui::Rect, m: &MeterView, height: f
 }
 
 /// The join address as a QR code, `side` points square, dark on white with its quiet zone.
-pub fn qr(ui: &mut egui::Ui, text: &str, side: f32) {
+pub(crate) fn qr(ui: &mut egui::Ui, text: &str, side: f32) {
     let Some(m) = crate::net::qr::modules(text) else {
         return;
     };

@@ -61,7 +61,7 @@ fn hash(text: &str) -> String {
 
 /// A card's version: the fingerprint of its text in the deck file; the compiled card's when
 /// the deck was made some other way.
-pub fn card_version(deck: &Deck, card: usize) -> String {
+pub(crate) fn card_version(deck: &Deck, card: usize) -> String {
     match deck.card_versions.get(card).filter(|v| !v.is_empty()) {
         Some(v) => v.clone(),
         None => hash(&format!("{:?}", deck.cards[card])),
@@ -220,7 +220,7 @@ pub fn against(this: &Earlier, earlier: &[Earlier]) -> Against {
 }
 
 /// The deck and the id a session is archived under.
-pub fn id_of(session: &Session) -> Option<(String, String)> {
+pub(crate) fn id_of(session: &Session) -> Option<(String, String)> {
     let deck = session.deck().id.clone();
     let id = hash(&format!("{deck}|{}", session.seed));
     Some((deck, id))

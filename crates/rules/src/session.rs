@@ -192,7 +192,7 @@ pub const MAX_NOTE_CHARS: usize = 500;
 pub const MAX_OBSERVER_NOTES: usize = 300;
 
 impl Intent {
-    pub fn is_facilitator_only(&self) -> bool {
+    pub(crate) fn is_facilitator_only(&self) -> bool {
         !matches!(
             self,
             Intent::ChooseRole { .. } | Intent::Vote { .. } | Intent::ObserverNote { .. }
@@ -306,7 +306,7 @@ pub fn name_look(name: &str) -> String {
 }
 
 /// A note as it is kept: trimmed, 1 to [`MAX_NOTE_CHARS`] characters. The one note rule.
-pub fn checked_note(text: &str) -> Result<&str, RuleError> {
+pub(crate) fn checked_note(text: &str) -> Result<&str, RuleError> {
     let text = text.trim();
     if text.is_empty() || text.chars().count() > MAX_NOTE_CHARS {
         Err(RuleError::BadNote)
@@ -1343,7 +1343,7 @@ impl Session {
 
     /// The round a delayed effect chosen in `round` lands in (see `later_due`); the balance
     /// simulation asks it of decisions already made.
-    pub fn later_due_from(&self, round: u32, rounds: u32) -> u32 {
+    pub(crate) fn later_due_from(&self, round: u32, rounds: u32) -> u32 {
         let due = round.saturating_add(rounds);
         if self.edition >= 2 {
             due.min(self.rounds.max(round))
@@ -1353,7 +1353,7 @@ impl Session {
     }
 
     /// Whether a card may come up in a random draw now.
-    pub fn drawable(&self, card: CardIdx) -> bool {
+    pub(crate) fn drawable(&self, card: CardIdx) -> bool {
         self.drawable_as(card, false)
     }
 

@@ -57,7 +57,7 @@ impl Text {
 
     /// Drops the language a screen in `lang` does not show, so a player is sent one language:
     /// what is left still gives `get(lang)` the same text.
-    pub fn keep_only(&mut self, lang: Lang) {
+    pub(crate) fn keep_only(&mut self, lang: Lang) {
         match lang {
             Lang::En if !self.en.trim().is_empty() => self.nl.clear(),
             _ => self.en.clear(),
@@ -68,7 +68,7 @@ impl Text {
         self.nl.trim().is_empty() && self.en.trim().is_empty()
     }
 
-    pub fn has_both(&self) -> bool {
+    pub(crate) fn has_both(&self) -> bool {
         !self.nl.trim().is_empty() && !self.en.trim().is_empty()
     }
 }

@@ -8,7 +8,7 @@ pub mod host;
 pub mod join;
 pub mod round;
 pub mod start;
-pub mod widgets;
+pub(crate) mod widgets;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -38,7 +38,7 @@ pub enum Screen {
 }
 
 impl Screen {
-    pub const ALL: [Screen; 6] = [
+    pub(crate) const ALL: [Screen; 6] = [
         Screen::Start,
         Screen::Host,
         Screen::Join,
@@ -58,7 +58,7 @@ impl Screen {
         }
     }
 
-    pub fn from_name(name: &str) -> Option<Screen> {
+    pub(crate) fn from_name(name: &str) -> Option<Screen> {
         Screen::ALL.into_iter().find(|s| s.name() == name)
     }
 }
@@ -150,7 +150,7 @@ impl Shown {
     }
 
     /// The shown table as the window draws it.
-    pub fn desk(&self, host: &HostLink) -> std::sync::Arc<crate::net::desk::TableDesk> {
+    pub(crate) fn desk(&self, host: &HostLink) -> std::sync::Arc<crate::net::desk::TableDesk> {
         host.desk(self.table)
     }
 
@@ -208,7 +208,7 @@ fn follow_session(
 }
 
 /// A player's connection in words, for the top bar.
-pub fn link_words(tr: &Tr, link: &ClientLink) -> (String, bool) {
+pub(crate) fn link_words(tr: &Tr, link: &ClientLink) -> (String, bool) {
     match &link.status {
         LinkStatus::Connected => (tr.t("link.connected").to_string(), true),
         LinkStatus::Connecting => (tr.t("link.connecting").to_string(), false),
@@ -232,7 +232,7 @@ pub fn tx<'a>(tr: &Tr, t: &'a Text) -> &'a str {
 /// The order of the screens' systems in a frame: the actions of this frame, then following
 /// the session.
 #[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ScreenStep {
+pub(crate) enum ScreenStep {
     /// What every screen shares, first: a new action clears the last error.
     Common,
     Act,
@@ -286,7 +286,7 @@ fn tell_language(tr: Res<Tr>, client: Option<ResMut<ClientLink>>) {
 }
 
 /// Draws every screen with egui (windowed runs only).
-pub struct ScreensUiPlugin;
+pub(crate) struct ScreensUiPlugin;
 
 impl Plugin for ScreensUiPlugin {
     fn build(&self, app: &mut App) {

@@ -175,7 +175,7 @@ pub fn draw(
     Ok(())
 }
 
-pub fn phase_words(tr: &Tr, phase: Phase) -> &str {
+pub(crate) fn phase_words(tr: &Tr, phase: Phase) -> &str {
     tr.t(match phase {
         Phase::Lobby => "phase.lobby",
         Phase::Briefing => "phase.briefing",
@@ -186,7 +186,7 @@ pub fn phase_words(tr: &Tr, phase: Phase) -> &str {
 }
 
 /// How each meter moved in the latest decision, while its outcome is on screen.
-pub fn deltas(view: &View) -> Option<Vec<MeterMove>> {
+pub(crate) fn deltas(view: &View) -> Option<Vec<MeterMove>> {
     Some(view.last.as_ref()?.moves())
 }
 
@@ -355,7 +355,7 @@ pub fn decided(ui: &mut egui::Ui, tr: &Tr, view: &View, d: &DecisionView) {
         });
 }
 
-pub fn split_words(tr: &Tr, d: &DecisionView) -> String {
+pub(crate) fn split_words(tr: &Tr, d: &DecisionView) -> String {
     use crate::rules::session::DecidedBy;
     match d.by {
         DecidedBy::Vote => {

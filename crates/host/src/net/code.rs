@@ -54,7 +54,7 @@ pub struct BadCode;
 
 impl JoinCode {
     /// A fresh random code.
-    pub fn generate() -> JoinCode {
+    pub(crate) fn generate() -> JoinCode {
         let mut bytes = [0u8; GENERATED_LEN];
         // Without the OS's randomness a code could be guessed; time-seeded bytes are the
         // fallback, and only in an environment that has none.
@@ -122,7 +122,7 @@ fn derive_key(code: &str) -> [u8; NETCODE_KEY_BYTES] {
 
 /// Proves knowledge of the key for one nonce without revealing it: the info port answers
 /// "wrong code" with this, instead of letting the client wait for a connection that never comes.
-pub fn verifier(key: &[u8; NETCODE_KEY_BYTES], nonce: &[u8; 16]) -> [u8; 32] {
+pub(crate) fn verifier(key: &[u8; NETCODE_KEY_BYTES], nonce: &[u8; 16]) -> [u8; 32] {
     let mut h = Sha256::new();
     h.update(b"kantelspel-code-check");
     h.update(key);

@@ -87,7 +87,7 @@ type Made = Option<((u64, u64), Arc<TableDesk>)>;
 
 /// Every table's desk, made again only for a table that changed since it was last asked for.
 #[derive(Default)]
-pub struct Desks {
+pub(crate) struct Desks {
     made: Mutex<Vec<Made>>,
 }
 

@@ -24,7 +24,7 @@ const MAX_REPLIES_PER_SEC: u32 = 200;
 const MAX_INFO_BYTES: usize = 512;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InfoRequest {
+pub(crate) struct InfoRequest {
     pub magic: [u8; 8],
     pub version: u16,
     pub nonce: [u8; 16],
@@ -46,7 +46,7 @@ pub struct InfoReply {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Beacon {
+pub(crate) struct Beacon {
     pub magic: [u8; 8],
     pub version: u16,
     pub session: String,
@@ -93,7 +93,7 @@ pub fn answer(datagram: &[u8], info: &HostInfo, key: &[u8; 32]) -> Option<Vec<u8
 /// The host's info port, answered on a thread of its own: a flood of junk at this port (or a
 /// slow frame) must not drown a player's query in the socket's queue, as it did when the port
 /// was read a bounded number of datagrams per frame.
-pub struct InfoPort {
+pub(crate) struct InfoPort {
     addr: SocketAddr,
     info: Arc<Mutex<HostInfo>>,
     stop: Arc<AtomicBool>,
@@ -199,7 +199,7 @@ pub enum ProbeError {
 
 /// The local address a socket that talks to `target` binds: loopback for a host on this machine
 /// (tests, practice), so that traffic never leaves it; any interface otherwise.
-pub fn local_bind_for(target: SocketAddr) -> SocketAddr {
+pub(crate) fn local_bind_for(target: SocketAddr) -> SocketAddr {
     use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
     let ip = match (target.ip().is_loopback(), target.is_ipv4()) {
         (true, true) => IpAddr::V4(Ipv4Addr::LOCALHOST),
@@ -265,7 +265,7 @@ pub fn probe(
     Err(ProbeError::NoAnswer(game))
 }
 
-pub fn beacon_bytes(info: &HostInfo) -> Vec<u8> {
+pub(crate) fn beacon_bytes(info: &HostInfo) -> Vec<u8> {
     postcard::to_allocvec(&Beacon {
         magic: BEACON_MAGIC,
         version: PROTOCOL_VERSION,

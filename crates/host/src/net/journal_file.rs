@@ -115,7 +115,7 @@ impl JournalFile {
 
     /// Writes the journal anew with another deck and `entries` (a deck reloaded in the lobby):
     /// to a file beside it first, then renamed over it, so a crash leaves the old or the new.
-    pub fn rewrite_with_deck(
+    pub(crate) fn rewrite_with_deck(
         &mut self,
         deck_name: &str,
         deck_source: &str,

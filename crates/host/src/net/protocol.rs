@@ -15,7 +15,7 @@ use super::patch::Patch;
 /// another version cannot connect by accident; the info port tells them why.
 pub const PROTOCOL_VERSION: u16 = 6;
 /// "KANTEL" in ASCII, then the version.
-pub const PROTOCOL_ID: u64 = 0x4b41_4e54_454c_0000 | PROTOCOL_VERSION as u64;
+pub(crate) const PROTOCOL_ID: u64 = 0x4b41_4e54_454c_0000 | PROTOCOL_VERSION as u64;
 
 /// The game port a host listens on unless told otherwise. The info port is the next one.
 pub const DEFAULT_PORT: u16 = 47_470;
@@ -26,11 +26,11 @@ pub const DISCOVERY_PORT: u16 = 47_469;
 /// dozen bytes.
 pub const MAX_CLIENT_MESSAGE: usize = 1024;
 /// Views grow with the roster and the debrief; this bounds what a client will decode.
-pub const MAX_HOST_MESSAGE: usize = 512 * 1024;
+pub(crate) const MAX_HOST_MESSAGE: usize = 512 * 1024;
 /// Messages a client may send per second before the host drops it as a flood.
-pub const MAX_CLIENT_MESSAGES_PER_SEC: u32 = 60;
+pub(crate) const MAX_CLIENT_MESSAGES_PER_SEC: u32 = 60;
 /// How long netcode waits for a silent peer. A closed lid longer than this is a reconnect.
-pub const TIMEOUT_SECS: i32 = 15;
+pub(crate) const TIMEOUT_SECS: i32 = 15;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Channel {
@@ -48,9 +48,9 @@ impl From<Channel> for u8 {
 }
 
 /// What the host may hold unacknowledged for one player: a few whole screens.
-pub const HOST_CHANNEL_BYTES: usize = 8 * 1024 * 1024;
+pub(crate) const HOST_CHANNEL_BYTES: usize = 8 * 1024 * 1024;
 /// What a player may hold unacknowledged; a client that fills it is disconnected by renet.
-pub const PLAYER_CHANNEL_BYTES: usize = 64 * 1024;
+pub(crate) const PLAYER_CHANNEL_BYTES: usize = 64 * 1024;
 
 /// The one connection configuration both sides use.
 pub fn connection_config() -> ConnectionConfig {
@@ -111,7 +111,7 @@ pub enum PlayerIntent {
 
 impl PlayerIntent {
     /// The rules' intent this stands for.
-    pub fn into_intent(self) -> Intent {
+    pub(crate) fn into_intent(self) -> Intent {
         match self {
             PlayerIntent::ChooseRole { role } => Intent::ChooseRole { role },
             PlayerIntent::Vote {
@@ -188,7 +188,7 @@ pub enum Refusal {
 
 impl Refusal {
     /// Refusals after which the host closes the connection.
-    pub fn is_fatal(&self) -> bool {
+    pub(crate) fn is_fatal(&self) -> bool {
         match self {
             Refusal::VersionMismatch { .. }
             | Refusal::NameInUse(_)
@@ -223,7 +223,7 @@ pub fn encode<T: Serialize>(msg: &T) -> Vec<u8> {
     postcard::to_allocvec(msg).unwrap_or_default()
 }
 
-pub fn decode_client(bytes: &[u8]) -> Result<ClientMsg, DecodeError> {
+pub(crate) fn decode_client(bytes: &[u8]) -> Result<ClientMsg, DecodeError> {
     if bytes.len() > MAX_CLIENT_MESSAGE {
         return Err(DecodeError::TooLarge(bytes.len()));
     }
@@ -242,7 +242,7 @@ pub fn decode_host(bytes: &[u8]) -> Result<HostMsg, DecodeError> {
 // ---------------------------------------------------------------------------------------------
 
 /// A browser frame longer than this is refused before parsing; a hello is under 200 bytes.
-pub const MAX_BROWSER_MESSAGE: usize = 2048;
+pub(crate) const MAX_BROWSER_MESSAGE: usize = 2048;
 
 /// From a browser. Only what a player may say: a facilitator intent has no spelling here.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -316,11 +316,11 @@ impl BrowserMsg {
 }
 
 /// A seat token as the page stores it: the rejoin secret in hex.
-pub fn token_text(secret: u64) -> String {
+pub(crate) fn token_text(secret: u64) -> String {
     format!("{secret:016x}")
 }
 
-pub fn parse_token(text: &str) -> Option<u64> {
+pub(crate) fn parse_token(text: &str) -> Option<u64> {
     (text.len() == 16)
         .then(|| u64::from_str_radix(text, 16).ok())
         .flatten()
@@ -328,7 +328,7 @@ pub fn parse_token(text: &str) -> Option<u64> {
 
 /// A browser frame as the host core's one gate reads it: a `ClientMsg` like any other. A hello
 /// after joining is malformed; the code was checked at the door.
-pub fn decode_browser(text: &str) -> Result<BrowserMsg, String> {
+pub(crate) fn decode_browser(text: &str) -> Result<BrowserMsg, String> {
     if text.len() > MAX_BROWSER_MESSAGE {
         return Err(format!("message of {} bytes is over the limit", text.len()));
     }
@@ -338,7 +338,7 @@ pub fn decode_browser(text: &str) -> Result<BrowserMsg, String> {
 impl BrowserMsg {
     /// What the same message would be from the native client; a watch has no such message (the
     /// door makes the link a watcher).
-    pub fn into_client_msg(self) -> Option<ClientMsg> {
+    pub(crate) fn into_client_msg(self) -> Option<ClientMsg> {
         Some(match self {
             BrowserMsg::Hello {
                 name,
@@ -380,7 +380,7 @@ pub fn page_lang(code: Option<&str>) -> Lang {
 /// To a browser: the same messages, as JSON, with refusals already in words.
 #[derive(Serialize)]
 #[serde(tag = "t", rename_all = "snake_case")]
-pub enum ToBrowser<'a> {
+pub(crate) enum ToBrowser<'a> {
     Welcome {
         seat: SeatId,
         session: &'a str,
@@ -407,7 +407,7 @@ pub enum ToBrowser<'a> {
     },
 }
 
-pub fn browser_json(msg: &HostMsg) -> String {
+pub(crate) fn browser_json(msg: &HostMsg) -> String {
     let out = match msg {
         HostMsg::Welcome {
             seat,
@@ -444,7 +444,7 @@ pub fn browser_json(msg: &HostMsg) -> String {
 }
 
 /// A refusal said at the door (before a seat exists), in words.
-pub fn browser_refusal(text: Text) -> String {
+pub(crate) fn browser_refusal(text: Text) -> String {
     serde_json::to_string(&ToBrowser::Refused {
         text,
         fatal: true,
@@ -478,7 +478,7 @@ impl Refusal {
 }
 
 /// A rule's refusal in both languages.
-pub fn rule_error_text(e: &RuleError) -> Text {
+pub(crate) fn rule_error_text(e: &RuleError) -> Text {
     use crate::words::text;
     match e {
         RuleError::NotFacilitator => text("rule.not_facilitator", &[]),

@@ -35,9 +35,9 @@ use crate::rules::Text;
 pub const WEB_THREAD: &str = "kantelspel-web";
 
 /// The web port sits two above the game port (the info port is one above).
-pub const WEB_PORT_OFFSET: u16 = 2;
+pub(crate) const WEB_PORT_OFFSET: u16 = 2;
 /// Open TCP connections the door holds at once; more are closed on arrival.
-pub const MAX_CONNECTIONS: usize = 4096;
+pub(crate) const MAX_CONNECTIONS: usize = 4096;
 /// Connections the system queues before the door accepts them: a room arriving at once (the
 /// default of 128 drops the rest, and a phone waits a second to try again).
 const LISTEN_BACKLOG: u32 = 1024;
@@ -63,7 +63,7 @@ pub const CODE_TRIES_PER_MINUTE: u32 = 5;
 const TRIES_KEPT: usize = 50_000;
 /// Open connections one device may hold (a phone needs one or two). Loopback is exempt: the
 /// benchmark's players and the facilitator's own projector page live there.
-pub const CONNECTIONS_PER_ADDRESS: usize = 32;
+pub(crate) const CONNECTIONS_PER_ADDRESS: usize = 32;
 /// Frames waiting for the host at once, all links together; a link whose frame does not fit
 /// is closed.
 const FRAMES_QUEUED: usize = 65_536;
@@ -79,7 +79,7 @@ const WEB_ID_BIT: u64 = 1 << 63;
 /// What the door tells the host. Openings and closings come on a channel of their own (at most
 /// one each per link); frames on a bounded one.
 #[derive(Debug)]
-pub enum WebEvent {
+pub(crate) enum WebEvent {
     /// A browser came in with the right code; `hello` is its first message (hello or watch),
     /// read once here at the door.
     Opened { client: ClientId, hello: BrowserMsg },
@@ -291,7 +291,7 @@ impl WebEdge {
     }
 
     /// The address players open: this laptop's LAN address and the page's port.
-    pub fn join_url(&self) -> &str {
+    pub(crate) fn join_url(&self) -> &str {
         &self.door.join_url
     }
 
@@ -301,7 +301,7 @@ impl WebEdge {
     }
 
     /// What happened at the door since the last call.
-    pub fn drain(&mut self) -> Vec<WebEvent> {
+    pub(crate) fn drain(&mut self) -> Vec<WebEvent> {
         let mut out: Vec<WebEvent> = self
             .dropped
             .drain(..)
@@ -378,7 +378,7 @@ impl WebEdge {
     }
 
     /// Hands what waited to the browsers that have caught up; closes those too far behind.
-    pub fn catch_up(&mut self) {
+    pub(crate) fn catch_up(&mut self) {
         let mut links = lock(&self.door.links);
         let mut done = Vec::new();
         for (client, b) in self.behind.iter_mut() {
@@ -917,7 +917,7 @@ async fn link(door: Arc<Door>, ip: IpAddr, mut socket: WebSocket) {
 }
 
 /// The address a person types or scans: this laptop's LAN address, not the bind address.
-pub fn join_url(web: SocketAddr) -> String {
+pub(crate) fn join_url(web: SocketAddr) -> String {
     let ip = if web.ip().is_unspecified() {
         lan_ip().unwrap_or(web.ip())
     } else {
@@ -928,7 +928,7 @@ pub fn join_url(web: SocketAddr) -> String {
 
 /// This laptop's address on the room's network: its Wi-Fi's or cable's, never a VPN's or a
 /// virtual machine's (see [`super::venue`]).
-pub fn lan_ip() -> Option<IpAddr> {
+pub(crate) fn lan_ip() -> Option<IpAddr> {
     super::venue::this_laptop()
         .chosen()
         .map(|a| IpAddr::V4(a.ip))

@@ -107,10 +107,6 @@ impl Workshop {
         self.tables.iter().map(|t| t.core.changes()).sum()
     }
 
-    pub fn roster_version(&self) -> u64 {
-        self.tables.iter().map(|t| t.core.roster_version()).sum()
-    }
-
     /// Online players over all tables.
     pub fn players(&self) -> usize {
         self.tables
@@ -136,7 +132,7 @@ impl Workshop {
         true
     }
 
-    pub fn is_web(&self, client: ClientId) -> bool {
+    pub(crate) fn is_web(&self, client: ClientId) -> bool {
         match self.routes.get(&client) {
             Some(t) => self.tables[*t].core.is_web(client),
             None => self
@@ -170,7 +166,7 @@ impl Workshop {
     }
 
     /// A browser's first message, as the web door read it to check the code.
-    pub fn receive_hello(&mut self, client: ClientId, hello: BrowserMsg, now: Duration) {
+    pub(crate) fn receive_hello(&mut self, client: ClientId, hello: BrowserMsg, now: Duration) {
         let zip = hello.zip();
         self.take_in(client, Inbound::browser(hello), now);
         if let Some(t) = self.routes.get(&client) {
@@ -409,8 +405,8 @@ pub struct Manifest {
     pub tables: Vec<String>,
 }
 
-pub const MANIFEST_VERSION: u32 = 1;
-pub const MANIFEST_EXTENSION: &str = "workshop";
+pub(crate) const MANIFEST_VERSION: u32 = 1;
+pub(crate) const MANIFEST_EXTENSION: &str = "workshop";
 
 impl Manifest {
     pub fn read(path: &Path) -> Result<Manifest, String> {

@@ -18,17 +18,17 @@ use std::sync::Arc;
 
 use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, Status};
 
-pub const ALONE: u8 = 0;
-pub const CONTINUES: u8 = 1;
-pub const STARTS: u8 = 2;
+pub(crate) const ALONE: u8 = 0;
+pub(crate) const CONTINUES: u8 = 1;
+pub(crate) const STARTS: u8 = 2;
 
 /// Frames shorter than this go as text even to a page that inflates: deflate gains little on
 /// them, and inflating costs the page more than the bytes.
-pub const ZIP_FROM: usize = 160;
+pub(crate) const ZIP_FROM: usize = 160;
 
 /// A stream starts afresh after this many frames, so its state never grows stale and links
 /// that joined meanwhile can follow it from its start.
-pub const STREAM_FRAMES: u32 = 64;
+pub(crate) const STREAM_FRAMES: u32 = 64;
 
 /// `text` deflated on its own, behind its kind byte; `None` when that is not shorter.
 pub fn alone(text: &str) -> Option<Arc<[u8]>> {
@@ -42,7 +42,7 @@ pub fn alone(text: &str) -> Option<Arc<[u8]>> {
 }
 
 /// One role's stream of differences in one language.
-pub struct Stream {
+pub(crate) struct Stream {
     z: Compress,
     /// Which stream this is: a link follows one by this number.
     pub epoch: u32,
@@ -65,7 +65,7 @@ impl Stream {
 
     /// Whether the next frame should start a new stream instead: this one is long, or pages
     /// are waiting to join and it has run a while.
-    pub fn worn(&self) -> bool {
+    pub(crate) fn worn(&self) -> bool {
         self.frames >= STREAM_FRAMES || (self.waiting && self.frames >= STREAM_FRAMES / 8)
     }
 

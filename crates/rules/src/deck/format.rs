@@ -8,7 +8,7 @@ use crate::text::Text;
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct DeckFile {
+pub(crate) struct DeckFile {
     pub id: String,
     pub title: Text,
     #[serde(default)]
@@ -33,7 +33,7 @@ pub struct DeckFile {
 /// and its rounds.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ProgrammeDef {
+pub(crate) struct ProgrammeDef {
     pub id: String,
     pub name: Text,
     #[serde(default)]
@@ -61,7 +61,7 @@ fn default_weight() -> f32 {
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RoleDef {
+pub(crate) struct RoleDef {
     pub id: String,
     pub name: Text,
     #[serde(default)]
@@ -77,7 +77,7 @@ pub struct RoleDef {
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MeterDef {
+pub(crate) struct MeterDef {
     pub id: String,
     pub label: Text,
     #[serde(default)]
@@ -91,7 +91,7 @@ pub struct MeterDef {
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ThresholdDef {
+pub(crate) struct ThresholdDef {
     pub when: Bound,
     pub then: ThresholdDo,
     pub message: Text,
@@ -105,7 +105,7 @@ pub enum Bound {
 }
 
 impl Bound {
-    pub fn crossed_by(self, value: i32) -> bool {
+    pub(crate) fn crossed_by(self, value: i32) -> bool {
         match self {
             Bound::Below(b) => value < b,
             Bound::Above(b) => value > b,
@@ -114,7 +114,7 @@ impl Bound {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ThresholdDo {
+pub(crate) enum ThresholdDo {
     /// "De kanteling valt om": the session ends here.
     EndSession,
     /// Sets a flag that cards can be conditioned on (a crisis begins).
@@ -123,7 +123,7 @@ pub enum ThresholdDo {
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct CardDef {
+pub(crate) struct CardDef {
     pub id: String,
     pub title: Text,
     #[serde(default)]
@@ -156,7 +156,7 @@ pub struct CardDef {
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Conditions {
+pub(crate) struct Conditions {
     #[serde(default)]
     pub meters: BTreeMap<String, Range>,
     #[serde(default)]
@@ -184,7 +184,7 @@ pub struct Range {
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct StepDef {
+pub(crate) struct StepDef {
     pub role: String,
     pub prompt: Text,
     /// The step is played only when one of these options was chosen earlier in the card.
@@ -195,7 +195,7 @@ pub struct StepDef {
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct OptionDef {
+pub(crate) struct OptionDef {
     pub id: String,
     pub label: Text,
     #[serde(default)]
@@ -205,7 +205,7 @@ pub struct OptionDef {
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
-pub enum EffectDef {
+pub(crate) enum EffectDef {
     Meter {
         meter: String,
         by: i32,

@@ -31,9 +31,9 @@ pub use diagnostics::{DeckError, Diagnostic, Places, with_context};
 pub use format::*;
 
 pub type RoleIdx = usize;
-pub type MeterIdx = usize;
-pub type CardIdx = usize;
-pub type FlagIdx = usize;
+pub(crate) type MeterIdx = usize;
+pub(crate) type CardIdx = usize;
+pub(crate) type FlagIdx = usize;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Deck {
@@ -222,16 +222,6 @@ impl Deck {
     }
     pub fn programme(&self, id: &str) -> Option<&ProgrammeSpec> {
         self.programmes.iter().find(|p| p.id == id)
-    }
-    /// Every theme any card names, in order of first mention.
-    pub fn themes(&self) -> Vec<&str> {
-        let mut out: Vec<&str> = Vec::new();
-        for t in self.cards.iter().flat_map(|c| &c.themes) {
-            if !out.contains(&t.as_str()) {
-                out.push(t);
-            }
-        }
-        out
     }
 
     /// Loads the embedded default deck. It is checked by the test suite, so a failure here is

@@ -141,7 +141,7 @@ pub fn card_version(source: &str, at: usize) -> Option<String> {
 
 /// Where the card with this id is defined: its `id: "…"`, not a mention of the id elsewhere
 /// (a programme's list of cards, a follow-up).
-pub fn card_at(source: &str, id: &str) -> Option<usize> {
+pub(crate) fn card_at(source: &str, id: &str) -> Option<usize> {
     let quoted = format!("\"{id}\"");
     let mut from = 0;
     while let Some(i) = source.get(from..)?.find(&quoted) {

@@ -72,7 +72,7 @@ pub fn draw(
 
 /// How long a resolution stays the projector's event: the outcome, who decided, the split and
 /// each meter's change, large, before the board comes back.
-pub const RESOLUTION_EVENT: Duration = Duration::from_secs(8);
+pub(crate) const RESOLUTION_EVENT: Duration = Duration::from_secs(8);
 
 /// When the table on the board last resolved a step.
 #[derive(Resource, Default, Debug)]
@@ -84,7 +84,7 @@ pub struct Resolution {
 
 impl Resolution {
     /// The time left of the current resolution's event, if one is on.
-    pub fn event_left(&self) -> Option<Duration> {
+    pub(crate) fn event_left(&self) -> Option<Duration> {
         let at = self.at?;
         RESOLUTION_EVENT
             .checked_sub(at.elapsed())

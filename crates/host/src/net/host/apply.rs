@@ -62,7 +62,7 @@ impl HostCore {
     }
 
     /// Lets every bot in the deciding role vote, if it has not yet.
-    pub fn bots_vote(&mut self, strategy: Strategy) {
+    pub(crate) fn bots_vote(&mut self, strategy: Strategy) {
         if !matches!(self.session.phase, Phase::Briefing | Phase::Deciding) || self.session.paused {
             return;
         }
@@ -91,12 +91,12 @@ impl HostCore {
     }
 
     /// A bot's choice for the open step, for a facilitator deciding for an empty role.
-    pub fn bot_choice(&mut self, strategy: Strategy) -> Option<usize> {
+    pub(crate) fn bot_choice(&mut self, strategy: Strategy) -> Option<usize> {
         bot::choose(&self.session, strategy, &mut self.rng)
     }
 
     /// Whether every role has a player or a bot.
-    pub fn every_role_filled(&self) -> bool {
+    pub(crate) fn every_role_filled(&self) -> bool {
         (0..self.session.deck().roles.len())
             .all(|r: RoleIdx| self.session.seats_in_role(r).next().is_some())
     }

@@ -320,7 +320,7 @@ impl Inbound {
 
     /// For a link that has no table yet: the table its first message asks for and the seat
     /// token it carries; `None` for anything but a hello or a watch.
-    pub fn table_choice(&self) -> Option<(Option<u8>, Option<u64>)> {
+    pub(crate) fn table_choice(&self) -> Option<(Option<u8>, Option<u64>)> {
         match self {
             Inbound::Client(ClientMsg::Hello { table, rejoin, .. }) => Some((*table, *rejoin)),
             // A projector page watches the table it names, the first when it names none.

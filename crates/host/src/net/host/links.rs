@@ -34,7 +34,7 @@ impl HostCore {
     }
 
     /// Whether a link's page inflates deflated frames (it said so in its first message).
-    pub fn set_zip(&mut self, client: ClientId, zip: bool) {
+    pub(crate) fn set_zip(&mut self, client: ClientId, zip: bool) {
         if let Some(c) = self.conns.get_mut(&client) {
             c.zip = zip;
         }
@@ -55,7 +55,7 @@ impl HostCore {
     }
 
     /// The seat a token belongs to at this table (a workshop asks every table).
-    pub fn seat_of_token(&self, token: u64) -> Option<SeatId> {
+    pub(crate) fn seat_of_token(&self, token: u64) -> Option<SeatId> {
         self.session
             .seats
             .iter()
@@ -70,7 +70,7 @@ impl HostCore {
 
     /// Lets a connection go without a word (it moves to another table): its kind and language,
     /// for the table that takes it.
-    pub fn release(&mut self, client: ClientId) -> Option<(LinkKind, Lang, bool)> {
+    pub(crate) fn release(&mut self, client: ClientId) -> Option<(LinkKind, Lang, bool)> {
         self.stop_waiting(client);
         let c = self.conns.remove(&client)?;
         if c.seat.is_some() {
@@ -98,7 +98,7 @@ impl HostCore {
     }
 
     /// The connections holding a seat.
-    pub fn holders(&self, seat: SeatId) -> Vec<ClientId> {
+    pub(crate) fn holders(&self, seat: SeatId) -> Vec<ClientId> {
         self.conns
             .iter()
             .filter(|(_, c)| c.seat == Some(seat))
@@ -107,7 +107,7 @@ impl HostCore {
     }
 
     /// Whether a connection is a browser's.
-    pub fn is_web(&self, client: ClientId) -> bool {
+    pub(crate) fn is_web(&self, client: ClientId) -> bool {
         self.conns
             .get(&client)
             .is_some_and(|c| c.kind == LinkKind::Web)

@@ -35,10 +35,10 @@ mod setup;
 pub use gate::Inbound;
 pub use setup::{NewSession, Resumed, new_session, resume};
 
-pub type ClientId = u64;
+pub(crate) type ClientId = u64;
 
 /// An observer writes a note at most this often.
-pub const OBSERVER_NOTE_EVERY: Duration = Duration::from_secs(3);
+pub(crate) const OBSERVER_NOTE_EVERY: Duration = Duration::from_secs(3);
 
 /// A newcomer after the start whose link goes within [`HELLO_AND_GONE`] of the hello, without a
 /// word, and is not back within this long leaves no seat behind: hellos that vanish make no
@@ -55,7 +55,7 @@ struct Fresh {
 }
 
 /// How often views go out when only votes or connections changed.
-pub const VIEW_INTERVAL: Duration = Duration::from_millis(250);
+pub(crate) const VIEW_INTERVAL: Duration = Duration::from_millis(250);
 
 /// How a player reaches the host. The rules cannot tell the two apart; only the encoding of
 /// what goes back differs.
@@ -249,7 +249,7 @@ impl HostCore {
     }
 
     /// Makes this session table `n` (from 1) of a workshop: its players are told so.
-    pub fn set_table(&mut self, n: u8) {
+    pub(crate) fn set_table(&mut self, n: u8) {
         self.table = Some(n);
     }
 
@@ -276,10 +276,6 @@ impl HostCore {
     fn touch(&mut self) {
         self.dirty = true;
         self.changes += 1;
-    }
-
-    pub fn roster_version(&self) -> u64 {
-        self.roster_version
     }
 
     /// Seats with a live connection.
