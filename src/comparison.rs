@@ -102,12 +102,7 @@ pub(crate) fn split_words(lang: Lang, d: &DecisionView) -> String {
 }
 
 /// One meter over the rounds, a line per table, as an SVG document.
-pub(crate) fn meter_chart_svg(
-    cmp: &Comparison<'_>,
-    at: &[usize],
-    label: &Text,
-    lang: Lang,
-) -> String {
+fn meter_chart_svg(cmp: &Comparison<'_>, at: &[usize], label: &Text, lang: Lang) -> String {
     report::register_chart_font();
     let lines = cmp.meter_lines(at);
     let ranges = cmp

@@ -167,7 +167,7 @@ pub(crate) fn register_chart_font() {
 }
 
 /// The meters over the rounds as an SVG document.
-pub(crate) fn chart_svg(view: &View, lang: Lang) -> String {
+fn chart_svg(view: &View, lang: Lang) -> String {
     register_chart_font();
     let mut svg = String::new();
     {

@@ -40,7 +40,7 @@ pub struct BotArgs {
     pub think_ms: u64,
 }
 
-pub(crate) fn resolve(addr: &str) -> Result<SocketAddr, String> {
+fn resolve(addr: &str) -> Result<SocketAddr, String> {
     addr.to_socket_addrs()
         .map_err(|e| format!("`{addr}` is not an address: {e}"))?
         .next()

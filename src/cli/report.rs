@@ -78,7 +78,7 @@ pub fn load(path: &Path) -> Result<Loaded, String> {
 }
 
 /// A journal read for a report: compared with `archive`, and with its names or without.
-pub(crate) fn load_with(
+fn load_with(
     path: &Path,
     archive: Option<&crate::archive::Archive>,
     names: bool,

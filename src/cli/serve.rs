@@ -119,15 +119,12 @@ pub struct ServeArgs {
 }
 
 /// Everything `serve` needs before the app starts: the tables, their journals and the code.
-pub(crate) struct Prepared {
+struct Prepared {
     pub workshop: Workshop,
     pub code: JoinCode,
 }
 
-pub(crate) fn prepare(
-    args: &ServeArgs,
-    director: &dyn Fn() -> Director,
-) -> Result<Prepared, String> {
+fn prepare(args: &ServeArgs, director: &dyn Fn() -> Director) -> Result<Prepared, String> {
     if let Some(path) = &args.resume {
         let (mut workshop, code) = if workshop::is_manifest(path) {
             let resumed = workshop::resume_workshop(path, args.code.as_deref(), director)?;
@@ -629,7 +626,7 @@ fn programmes(link: &HostLink, table: usize) -> String {
 }
 
 /// What a session plays, in a line: its programme or pick, and its rounds.
-pub(crate) fn programme_line(s: &Session) -> String {
+fn programme_line(s: &Session) -> String {
     let what = match (&s.programme, s.programme_spec()) {
         (None, _) => "the whole deck".to_string(),
         (Some(_), Some(spec)) => format!("programme {} ({})", spec.id, spec.name.nl),

@@ -19,7 +19,7 @@ const QUICK_RUNS: u64 = 2_000;
 const SETTLE: Duration = Duration::from_millis(150);
 
 /// What a check of the file says now, as the terminal shows it.
-pub(crate) fn check_once(path: &Path) -> String {
+fn check_once(path: &Path) -> String {
     let (name, source) = match crate::deck_file::read_source(path) {
         Ok(x) => x,
         // Half-saved or being replaced: say so, and wait for the next save.

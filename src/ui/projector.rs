@@ -15,7 +15,7 @@ use crate::net::plugin::HostLink;
 
 /// The egui pass that draws the projector window.
 #[derive(ScheduleLabel, Clone, Debug, PartialEq, Eq, Hash)]
-pub(crate) struct ProjectorPass;
+struct ProjectorPass;
 
 /// The projector's window.
 #[derive(Component)]

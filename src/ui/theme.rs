@@ -6,17 +6,17 @@ use bevy_egui::egui::{self, Color32, FontFamily, FontId, RichText, Stroke, TextS
 use crate::rules::view::{MeterMove, MeterView};
 
 pub(crate) const INK: Color32 = Color32::from_rgb(0x1d, 0x23, 0x2b);
-pub(crate) const PAPER: Color32 = Color32::from_rgb(0xf6, 0xf3, 0xec);
+const PAPER: Color32 = Color32::from_rgb(0xf6, 0xf3, 0xec);
 
 /// The paper as the window's clear colour.
 pub(crate) fn paper() -> bevy::color::Color {
     bevy::color::Color::srgb_u8(PAPER.r(), PAPER.g(), PAPER.b())
 }
-pub(crate) const PANEL: Color32 = Color32::from_rgb(0xff, 0xff, 0xff);
+const PANEL: Color32 = Color32::from_rgb(0xff, 0xff, 0xff);
 pub(crate) const ACCENT: Color32 = Color32::from_rgb(0x1f, 0x5f, 0x8b);
 pub const GOOD: Color32 = Color32::from_rgb(0x2e, 0x7d, 0x32);
 pub const BAD: Color32 = Color32::from_rgb(0xb7, 0x1c, 0x1c);
-pub(crate) const DANGER_ZONE: Color32 = Color32::from_rgb(0xf3, 0xc6, 0xc2);
+const DANGER_ZONE: Color32 = Color32::from_rgb(0xf3, 0xc6, 0xc2);
 pub(crate) const MUTED: Color32 = Color32::from_rgb(0x5f, 0x66, 0x70);
 /// News that is not a verdict but needs the room's attention: a warning threshold crossed.
 pub(crate) const WARN: Color32 = Color32::from_rgb(0x9a, 0x34, 0x12);

@@ -61,7 +61,7 @@ fn hash(text: &str) -> String {
 
 /// A card's version: the fingerprint of its text in the deck file; the compiled card's when
 /// the deck was made some other way.
-pub(crate) fn card_version(deck: &Deck, card: usize) -> String {
+fn card_version(deck: &Deck, card: usize) -> String {
     match deck.card_versions.get(card).filter(|v| !v.is_empty()) {
         Some(v) => v.clone(),
         None => hash(&format!("{:?}", deck.cards[card])),

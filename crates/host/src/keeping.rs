@@ -72,7 +72,7 @@ fn reports_of(file: &Path) -> Vec<PathBuf> {
 
 /// `file` and everything that belongs to it: its reports, and for a workshop file its tables'
 /// journals and their reports.
-pub(crate) fn belongings(file: &Path) -> Vec<PathBuf> {
+fn belongings(file: &Path) -> Vec<PathBuf> {
     let mut out = vec![file.to_path_buf()];
     out.extend(reports_of(file));
     out.extend(tables_of(file).into_iter().flat_map(|j| {

@@ -19,7 +19,7 @@ pub enum System {
 }
 
 impl System {
-    pub(crate) const THIS: System = if cfg!(target_os = "macos") {
+    const THIS: System = if cfg!(target_os = "macos") {
         System::Mac
     } else if cfg!(windows) {
         System::Windows
@@ -45,7 +45,7 @@ const DATA_NAME: &str = "kantelspel";
 /// The folder name in the documents folder (a person reads it).
 const DOCUMENTS_NAME: &str = "Kantelspel";
 /// Where versions before this one kept their journals, in the home directory.
-pub(crate) const OLD_JOURNALS: &str = "kantelspel-journals";
+const OLD_JOURNALS: &str = "kantelspel-journals";
 
 fn absolute(v: Option<OsString>) -> Option<PathBuf> {
     v.map(PathBuf::from).filter(|p| p.is_absolute())
@@ -53,7 +53,7 @@ fn absolute(v: Option<OsString>) -> Option<PathBuf> {
 
 /// `XDG_DOCUMENTS_DIR` from the text of `user-dirs.dirs` (`XDG_DOCUMENTS_DIR="$HOME/Documenten"`).
 /// A documents folder set to the home directory itself means "none", as the XDG spec says.
-pub(crate) fn documents_from_user_dirs(text: &str, home: &Path) -> Option<PathBuf> {
+fn documents_from_user_dirs(text: &str, home: &Path) -> Option<PathBuf> {
     let line = text
         .lines()
         .map(str::trim)
@@ -186,7 +186,7 @@ pub struct Settings {
 }
 
 /// Days a journal is kept unless the facilitator sets otherwise.
-pub(crate) const KEEP_DAYS: u32 = 90;
+const KEEP_DAYS: u32 = 90;
 
 impl Default for Settings {
     fn default() -> Self {

@@ -311,11 +311,11 @@ fn esc(s: &str) -> String {
 pub const COL_W: f64 = 270.0;
 pub const BOX_W: f64 = 235.0;
 pub const BOX_H: f64 = 30.0;
-pub(crate) const ROW_H: f64 = 42.0;
-pub(crate) const TOP: f64 = 70.0;
+const ROW_H: f64 = 42.0;
+const TOP: f64 = 70.0;
 
 /// Each node's top left corner, by node id.
-pub(crate) type Positions<'g> = std::collections::HashMap<&'g str, (f64, f64)>;
+type Positions<'g> = std::collections::HashMap<&'g str, (f64, f64)>;
 
 /// Where each node's box stands (top left), by node id, and the picture's size: columns left to
 /// right, nodes top to bottom in their order. The SVG and the window draw the same layout.

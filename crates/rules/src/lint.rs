@@ -18,7 +18,7 @@ pub const LINT_SEED: u64 = 1;
 
 /// Which way is good for each meter: +1 when higher is safer, -1 when lower is, 0 when the deck
 /// does not say (no threshold on that meter, or tipping points on both sides).
-pub(crate) fn meter_directions(deck: &Deck) -> Vec<i32> {
+fn meter_directions(deck: &Deck) -> Vec<i32> {
     deck.meters
         .iter()
         .map(|m| {

@@ -192,7 +192,7 @@ pub const MAX_NOTE_CHARS: usize = 500;
 pub const MAX_OBSERVER_NOTES: usize = 300;
 
 impl Intent {
-    pub(crate) fn is_facilitator_only(&self) -> bool {
+    fn is_facilitator_only(&self) -> bool {
         !matches!(
             self,
             Intent::ChooseRole { .. } | Intent::Vote { .. } | Intent::ObserverNote { .. }
@@ -306,7 +306,7 @@ pub fn name_look(name: &str) -> String {
 }
 
 /// A note as it is kept: trimmed, 1 to [`MAX_NOTE_CHARS`] characters. The one note rule.
-pub(crate) fn checked_note(text: &str) -> Result<&str, RuleError> {
+fn checked_note(text: &str) -> Result<&str, RuleError> {
     let text = text.trim();
     if text.is_empty() || text.chars().count() > MAX_NOTE_CHARS {
         Err(RuleError::BadNote)
@@ -1353,7 +1353,7 @@ impl Session {
     }
 
     /// Whether a card may come up in a random draw now.
-    pub(crate) fn drawable(&self, card: CardIdx) -> bool {
+    fn drawable(&self, card: CardIdx) -> bool {
         self.drawable_as(card, false)
     }
 

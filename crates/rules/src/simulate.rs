@@ -241,7 +241,7 @@ impl Balance {
     }
 
     /// Adds the runs of `other` (same deck, rounds and strategy) to these.
-    pub(crate) fn merge(&mut self, other: Balance) {
+    fn merge(&mut self, other: Balance) {
         self.runs += other.runs;
         for (a, b) in self.drawn.iter_mut().zip(other.drawn) {
             *a += b;
@@ -383,7 +383,7 @@ impl Balance {
 
 /// Whether a meter's value lies within a tenth of its range of a tipping point (or past it):
 /// what the screens mark as near a tipping point.
-pub(crate) fn in_danger(meter: &super::deck::Meter, value: i32) -> bool {
+fn in_danger(meter: &super::deck::Meter, value: i32) -> bool {
     let (below, above) = meter.tipping_points();
     super::view::near_tipping(value, meter.min, meter.max, below, above)
 }
@@ -430,7 +430,7 @@ pub fn play_one(deck: &Arc<Deck>, seed: u64, rounds: u32, strategy: Strategy) ->
 
 /// Plays one complete session of a programme with a bot in every role; also says which flags
 /// it raised at some point.
-pub(crate) fn play_programme(
+fn play_programme(
     deck: &Arc<Deck>,
     seed: u64,
     rounds: u32,

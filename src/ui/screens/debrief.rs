@@ -418,7 +418,7 @@ fn chart(ui: &mut egui::Ui, tr: &Tr, view: &View) {
 }
 
 /// The decisions that moved the meters most, biggest first.
-pub(crate) fn largest_swings(view: &View, n: usize) -> Vec<&DecisionView> {
+fn largest_swings(view: &View, n: usize) -> Vec<&DecisionView> {
     let mut all: Vec<&DecisionView> = view.decisions.iter().collect();
     all.sort_by_key(|d| {
         std::cmp::Reverse(

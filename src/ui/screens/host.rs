@@ -476,7 +476,7 @@ fn lobby(
 }
 
 /// How players reach this host: each reachable LAN address with the port.
-pub(crate) fn lan_addresses(addr: std::net::SocketAddr, venue: &Venue) -> Vec<String> {
+fn lan_addresses(addr: std::net::SocketAddr, venue: &Venue) -> Vec<String> {
     if !addr.ip().is_unspecified() {
         return vec![addr.to_string()];
     }
@@ -754,7 +754,7 @@ pub struct HostForm {
 
 impl HostForm {
     /// What the form's programme choice says.
-    pub(crate) fn programme_choice(&self) -> ProgrammeChoice {
+    fn programme_choice(&self) -> ProgrammeChoice {
         if self.own_pick {
             ProgrammeChoice {
                 programme: None,

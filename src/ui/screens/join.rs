@@ -138,7 +138,7 @@ pub fn draw(
 }
 
 /// An address as people type it: with or without the port.
-pub(crate) fn parse_addr(text: &str) -> Option<std::net::SocketAddr> {
+fn parse_addr(text: &str) -> Option<std::net::SocketAddr> {
     let t = text.trim();
     t.parse().ok().or_else(|| {
         t.parse::<std::net::IpAddr>()

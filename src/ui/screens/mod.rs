@@ -38,7 +38,7 @@ pub enum Screen {
 }
 
 impl Screen {
-    pub(crate) const ALL: [Screen; 6] = [
+    const ALL: [Screen; 6] = [
         Screen::Start,
         Screen::Host,
         Screen::Join,

@@ -24,7 +24,7 @@ const MAX_REPLIES_PER_SEC: u32 = 200;
 const MAX_INFO_BYTES: usize = 512;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) struct InfoRequest {
+struct InfoRequest {
     pub magic: [u8; 8],
     pub version: u16,
     pub nonce: [u8; 16],
@@ -46,7 +46,7 @@ pub struct InfoReply {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) struct Beacon {
+struct Beacon {
     pub magic: [u8; 8],
     pub version: u16,
     pub session: String,

@@ -21,13 +21,13 @@ use super::web::{WebEdge, WebEvent};
 use super::workshop::{Table, Workshop};
 
 /// netcode's own ceiling on connections per host.
-pub(crate) const MAX_CLIENTS: usize = 1024;
+const MAX_CLIENTS: usize = 1024;
 /// How often the host announces itself on the LAN.
 const BEACON_EVERY: Duration = Duration::from_secs(1);
 /// A refused client gets this long for its refusal to arrive before the connection closes.
 const KICK_GRACE: Duration = Duration::from_millis(300);
 /// A first connection that is not up after this long has failed.
-pub(crate) const CONNECT_WAIT: Duration = Duration::from_secs(6);
+const CONNECT_WAIT: Duration = Duration::from_secs(6);
 /// A connected host silent this long is gone (it sends keep-alives every 250 ms): reconnect
 /// instead of waiting out netcode's timeout.
 const SILENCE_LIMIT: Duration = Duration::from_secs(3);

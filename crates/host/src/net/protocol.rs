@@ -26,7 +26,7 @@ pub const DISCOVERY_PORT: u16 = 47_469;
 /// dozen bytes.
 pub const MAX_CLIENT_MESSAGE: usize = 1024;
 /// Views grow with the roster and the debrief; this bounds what a client will decode.
-pub(crate) const MAX_HOST_MESSAGE: usize = 512 * 1024;
+const MAX_HOST_MESSAGE: usize = 512 * 1024;
 /// Messages a client may send per second before the host drops it as a flood.
 pub(crate) const MAX_CLIENT_MESSAGES_PER_SEC: u32 = 60;
 /// How long netcode waits for a silent peer. A closed lid longer than this is a reconnect.
@@ -316,11 +316,11 @@ impl BrowserMsg {
 }
 
 /// A seat token as the page stores it: the rejoin secret in hex.
-pub(crate) fn token_text(secret: u64) -> String {
+fn token_text(secret: u64) -> String {
     format!("{secret:016x}")
 }
 
-pub(crate) fn parse_token(text: &str) -> Option<u64> {
+fn parse_token(text: &str) -> Option<u64> {
     (text.len() == 16)
         .then(|| u64::from_str_radix(text, 16).ok())
         .flatten()
@@ -380,7 +380,7 @@ pub fn page_lang(code: Option<&str>) -> Lang {
 /// To a browser: the same messages, as JSON, with refusals already in words.
 #[derive(Serialize)]
 #[serde(tag = "t", rename_all = "snake_case")]
-pub(crate) enum ToBrowser<'a> {
+enum ToBrowser<'a> {
     Welcome {
         seat: SeatId,
         session: &'a str,
@@ -478,7 +478,7 @@ impl Refusal {
 }
 
 /// A rule's refusal in both languages.
-pub(crate) fn rule_error_text(e: &RuleError) -> Text {
+fn rule_error_text(e: &RuleError) -> Text {
     use crate::words::text;
     match e {
         RuleError::NotFacilitator => text("rule.not_facilitator", &[]),

@@ -75,7 +75,7 @@ pub struct ServerTransport {
 /// loop that was 100 packets a second to every idle laptop (50,000 a second and a third of a
 /// core for a room of 500). A peer with messages queued or unacknowledged is still flushed every
 /// frame; the others hear acknowledgements ten times a second, before a sender's 150 ms resend.
-pub(crate) const ACK_INTERVAL: Duration = Duration::from_millis(100);
+const ACK_INTERVAL: Duration = Duration::from_millis(100);
 
 /// Whether a peer is due its packets now.
 fn due(busy: bool, last: Option<Duration>, now: Duration) -> bool {
@@ -194,7 +194,7 @@ impl ServerTransport {
         }
     }
 
-    pub(crate) fn disconnect_all(&mut self, server: &mut RenetServer) {
+    fn disconnect_all(&mut self, server: &mut RenetServer) {
         for client in self.netcode.clients_id() {
             let result = self.netcode.disconnect(client);
             self.bytes_sent += settle(result, &self.socket, server) as u64;

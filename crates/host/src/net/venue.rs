@@ -8,7 +8,7 @@ use std::net::{IpAddr, Ipv4Addr};
 
 /// One address of one adapter, as the system lists it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Adapter {
+struct Adapter {
     /// The system's name for it: `wlan0`, `enp3s0`, `en0`, `Wi-Fi`, `Ethernet 2`, `docker0`…
     pub name: String,
     pub ip: IpAddr,
@@ -80,7 +80,7 @@ fn lower_contains(name: &str, parts: &[&str]) -> bool {
 
 /// What an adapter is, from its name (Linux, macOS and Windows spell them differently) and its
 /// address.
-pub(crate) fn kind_of(name: &str, ip: Ipv4Addr, p2p: bool) -> Kind {
+fn kind_of(name: &str, ip: Ipv4Addr, p2p: bool) -> Kind {
     if ip.is_loopback() {
         return Kind::Loopback;
     }
@@ -170,7 +170,7 @@ pub(crate) fn kind_of(name: &str, ip: Ipv4Addr, p2p: bool) -> Kind {
 /// Orders what the laptop has: reachable kinds first (Wi-Fi before cable: the phones are on
 /// the Wi-Fi), a bridge last among its kind, a private address before a public one, then by
 /// name so the choice is stable.
-pub(crate) fn survey(adapters: &[Adapter]) -> Venue {
+fn survey(adapters: &[Adapter]) -> Venue {
     let mut addresses: Vec<Address> = adapters
         .iter()
         .filter_map(|a| match a.ip {

@@ -37,7 +37,7 @@ pub const WEB_THREAD: &str = "kantelspel-web";
 /// The web port sits two above the game port (the info port is one above).
 pub(crate) const WEB_PORT_OFFSET: u16 = 2;
 /// Open TCP connections the door holds at once; more are closed on arrival.
-pub(crate) const MAX_CONNECTIONS: usize = 4096;
+const MAX_CONNECTIONS: usize = 4096;
 /// Connections the system queues before the door accepts them: a room arriving at once (the
 /// default of 128 drops the rest, and a phone waits a second to try again).
 const LISTEN_BACKLOG: u32 = 1024;
@@ -63,7 +63,7 @@ pub const CODE_TRIES_PER_MINUTE: u32 = 5;
 const TRIES_KEPT: usize = 50_000;
 /// Open connections one device may hold (a phone needs one or two). Loopback is exempt: the
 /// benchmark's players and the facilitator's own projector page live there.
-pub(crate) const CONNECTIONS_PER_ADDRESS: usize = 32;
+const CONNECTIONS_PER_ADDRESS: usize = 32;
 /// Frames waiting for the host at once, all links together; a link whose frame does not fit
 /// is closed.
 const FRAMES_QUEUED: usize = 65_536;
@@ -928,7 +928,7 @@ pub(crate) fn join_url(web: SocketAddr) -> String {
 
 /// This laptop's address on the room's network: its Wi-Fi's or cable's, never a VPN's or a
 /// virtual machine's (see [`super::venue`]).
-pub(crate) fn lan_ip() -> Option<IpAddr> {
+fn lan_ip() -> Option<IpAddr> {
     super::venue::this_laptop()
         .chosen()
         .map(|a| IpAddr::V4(a.ip))

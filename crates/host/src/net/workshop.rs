@@ -405,7 +405,7 @@ pub struct Manifest {
     pub tables: Vec<String>,
 }
 
-pub(crate) const MANIFEST_VERSION: u32 = 1;
+const MANIFEST_VERSION: u32 = 1;
 pub(crate) const MANIFEST_EXTENSION: &str = "workshop";
 
 impl Manifest {

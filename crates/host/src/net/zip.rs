@@ -18,17 +18,17 @@ use std::sync::Arc;
 
 use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, Status};
 
-pub(crate) const ALONE: u8 = 0;
-pub(crate) const CONTINUES: u8 = 1;
+const ALONE: u8 = 0;
+const CONTINUES: u8 = 1;
 pub(crate) const STARTS: u8 = 2;
 
 /// Frames shorter than this go as text even to a page that inflates: deflate gains little on
 /// them, and inflating costs the page more than the bytes.
-pub(crate) const ZIP_FROM: usize = 160;
+const ZIP_FROM: usize = 160;
 
 /// A stream starts afresh after this many frames, so its state never grows stale and links
 /// that joined meanwhile can follow it from its start.
-pub(crate) const STREAM_FRAMES: u32 = 64;
+const STREAM_FRAMES: u32 = 64;
 
 /// `text` deflated on its own, behind its kind byte; `None` when that is not shorter.
 pub fn alone(text: &str) -> Option<Arc<[u8]>> {

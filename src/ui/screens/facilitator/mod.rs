@@ -72,7 +72,7 @@ pub fn draw(
 
 /// How long a resolution stays the projector's event: the outcome, who decided, the split and
 /// each meter's change, large, before the board comes back.
-pub(crate) const RESOLUTION_EVENT: Duration = Duration::from_secs(8);
+const RESOLUTION_EVENT: Duration = Duration::from_secs(8);
 
 /// When the table on the board last resolved a step.
 #[derive(Resource, Default, Debug)]
