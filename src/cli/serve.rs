@@ -11,15 +11,16 @@ use bevy::app::{AppExit, ScheduleRunnerPlugin};
 use bevy::prelude::*;
 
 use crate::net::code::JoinCode;
+use crate::net::desk::TableDesk;
 use crate::net::director::{Director, Pace};
 use crate::net::host::HostCore;
 use crate::net::plugin::{HostConfig, HostLink, HostPlugin, start_host};
 use crate::net::protocol::{DEFAULT_PORT, DISCOVERY_PORT};
 use crate::net::workshop::{self, MAX_TABLES, NewWorkshop, Workshop};
+use crate::rules::Lang;
 use crate::rules::bot::Strategy;
-use crate::rules::session::{Intent, Phase, Session};
-use crate::rules::view::ending_message;
-use crate::rules::{Lang, Text};
+use crate::rules::session::{Intent, Phase};
+use crate::rules::view::View;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct ServeArgs {
@@ -333,11 +334,8 @@ pub fn run(args: ServeArgs) -> i32 {
     println!("  data:      {}", places.data.display());
     match &archive {
         Some(dir) => {
-            let deck = &core(app.world().resource::<HostLink>(), 0)
-                .session()
-                .deck()
-                .id;
-            let n = crate::archive::Archive::at(dir).of_deck(deck).len();
+            let deck = app.world().resource::<HostLink>().desk(0).deck_id.clone();
+            let n = crate::archive::Archive::at(dir).of_deck(&deck).len();
             println!(
                 "  archive:   {} ({n} earlier session(s) of this deck; no names)",
                 dir.display()
@@ -402,7 +400,7 @@ fn reload_deck(
         Some(Ok(())) => println!(
             "deck reloaded from {}: {} cards; the lobby plays it",
             watch.path().display(),
-            core(&link, 0).session().deck().cards.len()
+            link.desk(0).cards.len()
         ),
         Some(Err(e)) => eprintln!("the changed deck does not check; the previous one stays:\n{e}"),
         None => {}
@@ -438,11 +436,6 @@ fn console(
 }
 
 const HELP: &str = "before the start: programmes (what the deck offers) | programme ID|deck [ROUNDS] | cards ID,ID,... [ROUNDS]\ncommands: start | pause | resume | next (close the phase) | skip | next-card ID | inject ID\n  decide N | override N | revoke | timer SECS | extend SECS | move SEAT ROLE | remove SEAT\n  bot ROLE | door (who waits) | admit N [ROLE] | away N | room open|closed | status | end | quit\n  with tables: table N (commands act on table N from then on) | tables (all at a glance)\n  @N COMMAND (once at table N) | @all COMMAND (at every table) | seat-to SEAT TABLE (in the lobby)";
-
-/// The host core of the console's table.
-fn core(link: &HostLink, t: usize) -> &HostCore {
-    &link.table_at(t).core
-}
 
 fn core_mut(link: &mut HostLink, t: usize) -> &mut HostCore {
     &mut link.table_at_mut(t).core
@@ -583,10 +576,7 @@ fn command(line: &str, link: &mut HostLink, table: &mut usize) -> Result<Option<
         "bot" => {
             let role = text(arg)?;
             Intent::AddSeat {
-                name: format!(
-                    "bot-{role}-{}",
-                    core(link, *table).session().seats.len() + 1
-                ),
+                name: format!("bot-{role}-{}", link.desk(*table).view.seats.len() + 1),
                 role: Some(role),
                 bot: true,
             }
@@ -602,9 +592,8 @@ fn command(line: &str, link: &mut HostLink, table: &mut usize) -> Result<Option<
 
 /// The deck's programmes, and what this table plays now.
 fn programmes(link: &HostLink, table: usize) -> String {
-    let s = core(link, table).session();
-    let deck = s.deck();
-    let mut out: Vec<String> = deck
+    let desk = link.desk(table);
+    let mut out: Vec<String> = desk
         .programmes
         .iter()
         .map(|p| {
@@ -621,28 +610,22 @@ fn programmes(link: &HostLink, table: usize) -> String {
     if out.is_empty() {
         out.push("  this deck offers no programmes: `cards ID,ID,...` picks cards".into());
     }
-    out.push(format!("  now: {}", programme_line(s)));
+    out.push(format!("  now: {}", programme_line(&desk)));
     out.join("\n")
 }
 
-/// What a session plays, in a line: its programme or pick, and its rounds.
-fn programme_line(s: &Session) -> String {
-    let what = match (&s.programme, s.programme_spec()) {
-        (None, _) => "the whole deck".to_string(),
-        (Some(_), Some(spec)) => format!("programme {} ({})", spec.id, spec.name.nl),
-        (Some(p), None) => {
-            let ids: Vec<&str> = p
-                .cards
-                .iter()
-                .map(|c| s.deck().cards[*c].id.as_str())
-                .collect();
-            format!("own pick: {}", ids.join(","))
-        }
+/// What a table plays, in a line: its programme or pick, and its rounds.
+fn programme_line(desk: &TableDesk) -> String {
+    let offer = |id: &String| desk.programmes.iter().find(|p| p.id == *id);
+    let what = match &desk.programme {
+        None => "the whole deck".to_string(),
+        Some(Some(p)) if let Some(o) = offer(p) => format!("programme {} ({})", o.id, o.name.nl),
+        Some(_) => format!("own pick: {}", desk.picked.join(",")),
     };
+    let rounds = desk.view.rounds;
     format!(
-        "{what}, {} rounds, about {} min",
-        s.rounds,
-        crate::rules::session::workshop_minutes(s.rounds)
+        "{what}, {rounds} rounds, about {} min",
+        crate::rules::session::workshop_minutes(rounds)
     )
 }
 
@@ -663,35 +646,37 @@ fn table_number(arg: Option<&str>, link: &HostLink) -> Result<usize, String> {
 
 /// Every table in a line: phase, round, people online, votes, meters.
 fn tables(link: &HostLink, table: usize) -> String {
-    link.workshop
-        .tables()
+    link.desks()
         .iter()
         .enumerate()
-        .map(|(i, t)| {
-            let s = t.core.session();
-            let meters: Vec<String> = s
-                .deck()
-                .meters
-                .iter()
-                .zip(&s.meters)
-                .map(|(m, v)| format!("{} {v}", m.id))
-                .collect();
-            let votes = s.current.as_ref().map_or(0, |c| c.votes.len());
+        .map(|(i, desk)| {
+            let v = &desk.view;
+            let votes = v.seats.iter().filter(|s| s.voted).count();
             format!(
                 "{} table {}: round {}/{} {:?}{} | {} online of {} seats, {votes} voted | {}",
                 if i == table { ">" } else { " " },
                 i + 1,
-                s.round,
-                s.rounds,
-                s.phase,
-                if s.paused { " (paused)" } else { "" },
-                t.core.connected_seats().len(),
-                s.seats.len(),
-                meters.join(", ")
+                v.round,
+                v.rounds,
+                v.phase,
+                if v.paused { " (paused)" } else { "" },
+                desk.online.len(),
+                v.seats.len(),
+                meters(v)
             )
         })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// The meters of a view in a line: `id value, ...`.
+fn meters(v: &View) -> String {
+    let m: Vec<String> = v
+        .meters
+        .iter()
+        .map(|m| format!("{} {}", m.id, m.value))
+        .collect();
+    m.join(", ")
 }
 
 /// Tells the console when someone arrives at the door.
@@ -755,13 +740,14 @@ fn announce_door(link: Res<HostLink>, mut seen: Local<Vec<u64>>) {
 
 /// Who waits at the door, numbered for `admit` and `away`.
 fn door(link: &HostLink, table: usize) -> String {
-    let state = if core(link, table).room_open() {
+    let desk = link.desk(table);
+    let state = if desk.room_open {
         "the room is open: newcomers come in after the start"
     } else {
         "the room is closed after the start: newcomers wait here"
     };
-    let waiting: Vec<String> = core(link, table)
-        .waiting()
+    let waiting: Vec<String> = desk
+        .waiting
         .iter()
         .enumerate()
         .map(|(i, w)| {
@@ -769,11 +755,7 @@ fn door(link: &HostLink, table: usize) -> String {
             let claims = w
                 .claims
                 .map(|s| {
-                    let seated = core(link, table)
-                        .session()
-                        .seats
-                        .get(&s)
-                        .map(|x| x.name.as_str());
+                    let seated = desk.seat_name(s);
                     let other = seated
                         .map(|n| crate::rules::session::written_otherwise(&w.name, n))
                         .unwrap_or_default();
@@ -804,39 +786,31 @@ fn door(link: &HostLink, table: usize) -> String {
 }
 
 fn status(link: &HostLink, table: usize) -> String {
-    let s = core(link, table).session();
-    let deck = s.deck();
-    let meters: Vec<String> = deck
-        .meters
-        .iter()
-        .zip(&s.meters)
-        .map(|(m, v)| format!("{} {v}", m.id))
-        .collect();
-    let card = s.current.as_ref().map_or(String::from("-"), |c| {
-        let card = &deck.cards[c.card];
+    let desk = link.desk(table);
+    let v = &desk.view;
+    let card = v.card.as_ref().map_or(String::from("-"), |c| {
         format!(
             "{} (step {}/{}, {} decides, {} voted)",
-            card.id,
+            c.id,
             c.step + 1,
-            card.steps.len(),
-            deck.roles[card.steps[c.step].role].id,
-            c.votes.len()
+            c.steps,
+            v.roles[c.deciding_role].id,
+            v.seats.iter().filter(|s| s.voted).count()
         )
     });
-    let connected = core(link, table).connected_seats();
-    let seats: Vec<String> = s
+    let seats: Vec<String> = v
         .seats
         .iter()
-        .map(|(id, seat)| {
-            let role = seat.role.map_or("-", |r| deck.roles[r].id.as_str());
+        .map(|seat| {
+            let role = seat.role.map_or("-", |r| v.roles[r].id.as_str());
             let state = if seat.bot {
                 "bot"
-            } else if connected.contains(id) {
+            } else if desk.online.contains(&seat.seat) {
                 "online"
             } else {
                 "offline"
             };
-            format!("#{id} {} ({role}, {state})", seat.name)
+            format!("#{} {} ({role}, {state})", seat.seat, seat.name)
         })
         .collect();
     let table = if link.workshop.len() > 1 {
@@ -846,11 +820,11 @@ fn status(link: &HostLink, table: usize) -> String {
     };
     format!(
         "{table}round {}/{} {:?} | {} | card {card}\n  plays: {}\n  seats: {}",
-        s.round,
-        s.rounds,
-        s.phase,
-        meters.join(", "),
-        programme_line(s),
+        v.round,
+        v.rounds,
+        v.phase,
+        meters(v),
+        programme_line(&desk),
         if seats.is_empty() {
             "none yet".to_string()
         } else {
@@ -860,25 +834,15 @@ fn status(link: &HostLink, table: usize) -> String {
 }
 
 /// The closing summary `serve` prints.
-pub fn summary(session: &Session) -> String {
-    let deck = session.deck();
-    let meters: Vec<String> = deck
-        .meters
-        .iter()
-        .zip(&session.meters)
-        .map(|(m, v)| format!("{} {v}", m.id))
-        .collect();
-    let ending = session
-        .ending
-        .as_ref()
-        .map_or(Text::default(), |e| ending_message(session, e));
+pub fn summary(v: &View) -> String {
+    let ending = v.ending.as_ref();
     format!(
         "session over: {} rounds played, {} decisions\n  final meters: {}\n  ending: {:?} — {}",
-        session.meter_history.len().saturating_sub(1),
-        session.decisions.len(),
-        meters.join(", "),
-        session.ending,
-        ending.get(Lang::En)
+        v.meter_history.len().saturating_sub(1),
+        v.decisions.len(),
+        meters(v),
+        ending.map(|e| &e.ending),
+        ending.map_or("", |e| e.message.get(Lang::En))
     )
 }
 
@@ -888,15 +852,14 @@ fn finish(
     mut exit: MessageWriter<AppExit>,
     mut told: Local<bool>,
 ) {
-    let ended = |t: &workshop::Table| t.core.session().phase == Phase::Ended;
-    if link.workshop.tables().iter().all(ended) && !*told {
+    let desks = link.desks();
+    if desks.iter().all(|d| d.view.phase == Phase::Ended) && !*told {
         *told = true;
-        let several = link.workshop.len() > 1;
-        for (i, t) in link.workshop.tables().iter().enumerate() {
-            if several {
+        for (i, d) in desks.iter().enumerate() {
+            if desks.len() > 1 {
                 println!("table {}:", i + 1);
             }
-            println!("{}", summary(t.core.session()));
+            println!("{}", summary(&d.view));
         }
         if mode.auto {
             exit.write(AppExit::Success);

@@ -357,10 +357,13 @@ fn lobby_programme(
                 {
                     actions.write(set(None));
                 }
-                for (id, name) in &desk.programmes {
-                    let chosen = desk.programme == Some(Some(id.clone()));
-                    if ui.selectable_label(chosen, tr.text(name)).clicked() {
-                        actions.write(set(Some(id.clone())));
+                for p in &desk.programmes {
+                    let chosen = desk
+                        .programme
+                        .as_ref()
+                        .is_some_and(|c| *c == Some(p.id.clone()));
+                    if ui.selectable_label(chosen, tr.text(&p.name)).clicked() {
+                        actions.write(set(Some(p.id.clone())));
                     }
                 }
             });

@@ -17,13 +17,15 @@ pub struct TableDesk {
     pub deck_id: String,
     /// Every card by its id and title, in the deck's order: what "play this card" offers.
     pub cards: Vec<(String, Text)>,
-    /// The deck's programmes by id and name.
-    pub programmes: Vec<(String, Text)>,
+    /// The deck's programmes.
+    pub programmes: Vec<Offer>,
     /// What the table plays: `None` the whole deck, `Some(None)` an own pick of cards,
     /// `Some(Some(id))` one of the deck's programmes.
     pub programme: Option<Option<String>>,
     /// The same in words, when the table does not play the whole deck.
     pub programme_text: Option<Text>,
+    /// The cards of the table's programme or own pick, by id (empty: the whole deck).
+    pub picked: Vec<String>,
     /// How many options the latest decision's step had: what an override may choose among.
     pub last_options: usize,
     /// Seats with a live link (bots are online by themselves).
@@ -31,6 +33,15 @@ pub struct TableDesk {
     pub room_open: bool,
     /// Who waits at the door after the start.
     pub waiting: Vec<Waiting>,
+}
+
+/// A programme the deck offers: a shorter workshop, chosen in the lobby.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Offer {
+    pub id: String,
+    pub name: Text,
+    pub description: Text,
+    pub rounds: u32,
 }
 
 impl TableDesk {
@@ -48,10 +59,18 @@ impl TableDesk {
             programmes: deck
                 .programmes
                 .iter()
-                .map(|p| (p.id.clone(), p.name.clone()))
+                .map(|p| Offer {
+                    id: p.id.clone(),
+                    name: p.name.clone(),
+                    description: p.description.clone(),
+                    rounds: p.rounds,
+                })
                 .collect(),
             programme: session.programme.as_ref().map(|p| p.id.clone()),
             programme_text: session.programme_text(),
+            picked: session.programme.as_ref().map_or_else(Vec::new, |p| {
+                p.cards.iter().map(|c| deck.cards[*c].id.clone()).collect()
+            }),
             last_options: session
                 .decisions
                 .last()
