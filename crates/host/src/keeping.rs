@@ -396,11 +396,8 @@ const RESUMABLE_LOOKED_AT: usize = 20;
 
 /// The newest sessions and workshops in `dir` that did not end, newest first. A workshop's
 /// tables are offered as the workshop, whole.
-pub fn unfinished_sessions(dir: &std::path::Path) -> Vec<Unfinished> {
-    let recover = |path: &std::path::Path| {
-        let text = crate::net::journal_file::read_text(path).ok()?;
-        crate::rules::journal::recover(&text).ok()
-    };
+pub fn unfinished_sessions(dir: &Path) -> Vec<Unfinished> {
+    let recover = |path: &Path| recover(path).ok();
     let mut at_tables = std::collections::HashSet::new();
     let mut found: Vec<Unfinished> = Vec::new();
     for path in files_ending_in(dir, workshop::MANIFEST_EXTENSION)

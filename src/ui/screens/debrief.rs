@@ -254,25 +254,29 @@ fn compare(ui: &mut egui::Ui, tr: &Tr, host: &HostLink) {
             let ui = &mut cols[t % cols.len()];
             theme::card_frame().show(ui, |ui| {
                 ui.set_width(ui.available_width());
-                ui.label(
-                    egui::RichText::new(format!("{table} {}", t + 1))
-                        .size(22.0)
-                        .strong()
-                        .color(series(t)),
-                );
-                ui.label(tr.f(
-                    "round.round_of",
-                    &[
-                        ("n", &crate::comparison::rounds_played(v)),
-                        ("of", &v.rounds),
-                    ],
-                ));
-                if let Some(e) = &v.ending {
-                    ui.label(egui::RichText::new(tx(tr, &e.message)).strong());
-                }
-                for m in &v.meters {
-                    ui.label(format!("{} {}", tx(tr, &m.label), m.value));
-                }
+                // Ragged right: a column justifies its labels, and egui spreads the letters of a
+                // short justified line apart.
+                ui.with_layout(egui::Layout::top_down(egui::Align::Min), |ui| {
+                    ui.label(
+                        egui::RichText::new(format!("{table} {}", t + 1))
+                            .size(22.0)
+                            .strong()
+                            .color(series(t)),
+                    );
+                    ui.label(tr.f(
+                        "round.round_of",
+                        &[
+                            ("n", &crate::comparison::rounds_played(v)),
+                            ("of", &v.rounds),
+                        ],
+                    ));
+                    if let Some(e) = &v.ending {
+                        ui.label(egui::RichText::new(tx(tr, &e.message)).strong());
+                    }
+                    for m in &v.meters {
+                        ui.label(format!("{} {}", tx(tr, &m.label), m.value));
+                    }
+                });
             });
         }
     });
