@@ -69,7 +69,7 @@ function sv(tag, attrs, ...kids) {
 
 // ------------------------------------------------------------------ connection
 
-// The host deflates frames for a page that can inflate them (src/net/zip.rs): a screen alone
+// The host deflates frames for a page that can inflate them (crates/host/src/net/zip.rs): a screen alone
 // (kind 0), or a role's differences as one stream (kind 2 starts one, kind 1 continues it, with
 // an index to notice a missed frame), a fraction of the bytes over the room's Wi-Fi. An older
 // browser gets them as text.
@@ -217,7 +217,7 @@ function newTimer(left) {
   S.timerLeft = left;
 }
 
-// The host's differences (src/net/patch.rs, `Change` and `CardPart`), applied as it applies them;
+// The host's differences (crates/host/src/net/patch.rs, `Change` and `CardPart`), applied as it applies them;
 // false for a difference this page does not know (`tests/web.rs` checks that it knows them all).
 function keepAndAdd(list, d) {
   return list.slice(0, d.keep).concat(d.add);

@@ -19,7 +19,7 @@ use crate::net::protocol::{DEFAULT_PORT, DISCOVERY_PORT};
 use crate::net::workshop::{self, MAX_TABLES, NewWorkshop, Workshop};
 use crate::rules::Lang;
 use crate::rules::bot::Strategy;
-use crate::rules::session::{Intent, Phase};
+use crate::rules::session::Intent;
 use crate::rules::view::View;
 
 #[derive(Debug, Clone, clap::Args)]
@@ -513,9 +513,10 @@ fn command(line: &str, link: &mut HostLink, table: &mut usize) -> Result<Option<
         }
         "admit" | "away" => {
             let n = num(arg)? as usize;
+            // Numbered as `door` numbers them: at the console's table, not the first one.
             let client = link
-                .core()
-                .waiting()
+                .desk(*table)
+                .waiting
                 .get(n.wrapping_sub(1))
                 .map(|w| w.client)
                 .ok_or("nobody waits under that number; type `door`")?;
@@ -852,17 +853,90 @@ fn finish(
     mut exit: MessageWriter<AppExit>,
     mut told: Local<bool>,
 ) {
+    // Asked every tick: the phase alone, a whole view only for the summary.
+    if *told || !link.workshop.all_ended() {
+        return;
+    }
+    *told = true;
     let desks = link.desks();
-    if desks.iter().all(|d| d.view.phase == Phase::Ended) && !*told {
-        *told = true;
-        for (i, d) in desks.iter().enumerate() {
-            if desks.len() > 1 {
-                println!("table {}:", i + 1);
-            }
-            println!("{}", summary(&d.view));
+    for (i, d) in desks.iter().enumerate() {
+        if desks.len() > 1 {
+            println!("table {}:", i + 1);
         }
-        if mode.auto {
-            exit.write(AppExit::Success);
-        }
+        println!("{}", summary(&d.view));
+    }
+    if mode.auto {
+        exit.write(AppExit::Success);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::net::host::{LinkKind, NewSession};
+    use crate::net::protocol::{self, ClientMsg, PROTOCOL_VERSION};
+
+    /// A host of `tables` tables on loopback, with no beacon and no page.
+    fn host(tables: usize) -> World {
+        let director = || Director::new(false, Pace::default(), Strategy::First);
+        let (workshop, code) = workshop::new_workshop(NewWorkshop {
+            session: NewSession {
+                seed: Some(3),
+                rounds: Some(3),
+                ..Default::default()
+            },
+            tables,
+            decks: &[],
+            director: &director,
+        })
+        .unwrap();
+        let mut world = World::new();
+        start_host(
+            &mut world,
+            workshop,
+            HostConfig {
+                bind: "127.0.0.1:0".parse().unwrap(),
+                code,
+                announce: None,
+                extra_public: Vec::new(),
+                web: None,
+            },
+        )
+        .unwrap();
+        world
+    }
+
+    #[test]
+    fn the_console_lets_in_whoever_waits_at_its_own_tables_door() {
+        let mut world = host(2);
+        let mut link = world.resource_mut::<HostLink>();
+        let mut table = 0;
+        let mut say = |line: &str, link: &mut HostLink| command(line, link, &mut table);
+        say("@2 bot wethouder", &mut link).unwrap();
+        say("@2 start", &mut link).unwrap();
+        // After the start the room is closed: a newcomer at table 2 waits at its door.
+        let t = Duration::ZERO;
+        assert!(link.workshop.connect_link(7, LinkKind::Udp, t));
+        let hello = protocol::encode(&ClientMsg::Hello {
+            version: PROTOCOL_VERSION,
+            name: "Noor".into(),
+            role: Some("raadslid".into()),
+            rejoin: None,
+            lang: Default::default(),
+            table: Some(2),
+        });
+        link.workshop.receive(7, &hello, t);
+        let door = say("@2 door", &mut link).unwrap().unwrap();
+        assert!(door.contains("1. \"Noor\""), "{door}");
+        let at_one = say("@1 admit 1", &mut link).unwrap().unwrap();
+        assert!(at_one.contains("nobody waits"), "{at_one}");
+        say("@2 admit 1 raadslid", &mut link).unwrap();
+        let seated = link.desk(1);
+        assert!(
+            seated.view.seats.iter().any(|s| s.name == "Noor"),
+            "{:?}",
+            seated.view.seats
+        );
+        assert!(seated.waiting.is_empty());
     }
 }

@@ -1,5 +1,6 @@
-//! The facilitator's desk: each table as the window and the projector draw it, made here where
-//! the sessions are. The window reads these views (and the host's countdown) and never a session.
+//! The facilitator's desk: each table as the window, the projector and the serve console show it,
+//! made here where the sessions are. They draw these views and the host's countdown; what the
+//! debrief compares and the export writes is the record view ([`HostCore::record`]).
 
 use std::sync::{Arc, Mutex, PoisonError};
 

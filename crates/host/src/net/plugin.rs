@@ -101,7 +101,8 @@ impl HostLink {
         self.announce.is_some()
     }
 
-    /// Table `t` (the last one if there are fewer) as the facilitator's window draws it.
+    /// Table `t` (the last one if there are fewer) as the facilitator's window and the serve
+    /// console show it.
     pub fn desk(&self, t: usize) -> std::sync::Arc<super::desk::TableDesk> {
         let t = t.min(self.workshop.len().saturating_sub(1));
         self.desks.of(t, &self.workshop.tables()[t].core)

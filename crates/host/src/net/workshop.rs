@@ -102,6 +102,13 @@ impl Workshop {
         self.manifest.as_deref()
     }
 
+    /// Whether every table's session has ended.
+    pub fn all_ended(&self) -> bool {
+        self.tables
+            .iter()
+            .all(|t| t.core.session().phase == crate::rules::Phase::Ended)
+    }
+
     /// Grows whenever anything at any table may have changed.
     pub fn changes(&self) -> u64 {
         self.tables.iter().map(|t| t.core.changes()).sum()

@@ -174,7 +174,8 @@ pub struct HostCore {
     /// ...and at once: the game moved, not just a vote or a connection.
     urgent: bool,
     last_broadcast: Option<Duration>,
-    /// Bumped whenever seats or connections change, for the shell's roster.
+    /// Bumped whenever seats, connections or the door change: with `changes`, what a screen
+    /// made of this core was made at.
     roster_version: u64,
     /// Bumped whenever the views need sending again: with `roster_version`, whether anything a
     /// screen shows may have changed.
