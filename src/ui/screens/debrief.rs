@@ -238,12 +238,7 @@ pub fn draw(
 /// The tables side by side: how each ended, each meter with a line per table, and the cards
 /// several tables decided, with each table's choice and vote split.
 fn compare(ui: &mut egui::Ui, tr: &Tr, host: &HostLink) {
-    let views: Vec<View> = host
-        .workshop
-        .tables()
-        .iter()
-        .map(|t| t.core.record())
-        .collect();
+    let views = host.records();
     let cmp = crate::comparison::Comparison::of(&views);
     let table = tr.t("common.table");
     ui.heading(tr.t("debrief.compare"));

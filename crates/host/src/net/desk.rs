@@ -1,6 +1,7 @@
 //! The facilitator's desk: each table as the window, the projector and the serve console show it,
 //! made here where the sessions are. They draw these views and the host's countdown; what the
-//! debrief compares and the export writes is the record view ([`HostCore::record`]).
+//! debrief compares and the export writes is the record view ([`HostCore::record`]), kept here
+//! too while no table changes.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -105,10 +106,15 @@ impl TableDesk {
 /// A desk and the [`HostCore::stamp`] it was made at.
 type Made = Option<((u64, u64), Arc<TableDesk>)>;
 
-/// Every table's desk, made again only for a table that changed since it was last asked for.
+/// Every table's record view and the tables' stamps they were made at.
+type Records = Option<(Vec<(u64, u64)>, Arc<Vec<View>>)>;
+
+/// Every table's desk, made again only for a table that changed since it was last asked for;
+/// and every table's record view, made again when any table changed.
 #[derive(Default)]
 pub(crate) struct Desks {
     made: Mutex<Vec<Made>>,
+    records: Mutex<Records>,
 }
 
 impl Desks {
@@ -127,6 +133,22 @@ impl Desks {
                 let desk = Arc::new(TableDesk::of(core));
                 made[t] = Some((stamp, desk.clone()));
                 desk
+            }
+        }
+    }
+
+    /// The record view of every table in `cores`, in order: what the debrief compares, each
+    /// drawn frame.
+    pub fn records<'a>(&self, cores: impl Iterator<Item = &'a HostCore>) -> Arc<Vec<View>> {
+        let cores: Vec<&HostCore> = cores.collect();
+        let stamps: Vec<(u64, u64)> = cores.iter().map(|c| c.stamp()).collect();
+        let mut records = self.records.lock().unwrap_or_else(PoisonError::into_inner);
+        match &*records {
+            Some((s, views)) if *s == stamps => views.clone(),
+            _ => {
+                let views = Arc::new(cores.iter().map(|c| c.record()).collect::<Vec<_>>());
+                *records = Some((stamps, views.clone()));
+                views
             }
         }
     }
@@ -192,6 +214,21 @@ mod tests {
         b.facilitate(&Intent::SetTimer { secs: 120 }).unwrap();
         assert_eq!(a.changes(), b.changes());
         assert_eq!(desks.of(0, &b).view.timer_secs, 120);
+    }
+
+    #[test]
+    fn the_records_are_made_again_when_any_table_changed() {
+        let desks = Desks::default();
+        let a = core(1);
+        let mut b = core(2);
+        let first = desks.records([&a, &b].into_iter());
+        assert_eq!(first.len(), 2);
+        assert!(Arc::ptr_eq(&first, &desks.records([&a, &b].into_iter())));
+        b.facilitate(&Intent::SetTimer { secs: 75 }).unwrap();
+        let second = desks.records([&a, &b].into_iter());
+        assert!(!Arc::ptr_eq(&first, &second));
+        assert_eq!(second[1].timer_secs, 75);
+        assert_eq!(desks.records([&a].into_iter()).len(), 1, "a table fewer");
     }
 
     #[test]

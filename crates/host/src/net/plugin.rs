@@ -113,6 +113,12 @@ impl HostLink {
         (0..self.workshop.len()).map(|t| self.desk(t)).collect()
     }
 
+    /// Every table's record view, in order: what the debrief compares.
+    pub fn records(&self) -> std::sync::Arc<Vec<crate::rules::view::View>> {
+        self.desks
+            .records(self.workshop.tables().iter().map(|t| &t.core))
+    }
+
     /// The first table: a session of one table's only one.
     pub fn core(&self) -> &HostCore {
         &self.table_at(0).core
