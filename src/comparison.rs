@@ -24,16 +24,17 @@ pub struct SameCard<'a> {
 /// The comparison of a workshop's tables.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Comparison<'a> {
-    pub tables: &'a [View],
+    pub tables: Vec<&'a View>,
     /// Cards (by title and step) that two tables or more decided, in the order the first table
     /// that met them did.
     pub same_cards: Vec<SameCard<'a>>,
 }
 
 impl<'a> Comparison<'a> {
-    pub fn of(tables: &'a [View]) -> Comparison<'a> {
+    pub fn of(tables: impl IntoIterator<Item = &'a View>) -> Comparison<'a> {
+        let tables: Vec<&'a View> = tables.into_iter().collect();
         let mut same_cards: Vec<SameCard<'a>> = Vec::new();
-        for view in tables {
+        for &view in &tables {
             for d in &view.decisions {
                 let known = same_cards
                     .iter()
@@ -43,7 +44,7 @@ impl<'a> Comparison<'a> {
                 }
                 let at: Vec<Option<&DecisionView>> = tables
                     .iter()
-                    .map(|v| {
+                    .map(|&v| {
                         v.decisions
                             .iter()
                             .find(|x| x.card_title.nl == d.card_title.nl && x.step == d.step)
@@ -155,8 +156,7 @@ fn esc(s: &str) -> String {
 
 /// The workshop's report: the tables compared, then each table's own report.
 pub fn html(name: &str, tables: &[(View, Meta)], lang: Lang) -> String {
-    let views: Vec<View> = tables.iter().map(|(v, _)| v.clone()).collect();
-    let cmp = Comparison::of(&views);
+    let cmp = Comparison::of(tables.iter().map(|(v, _)| v));
     let tx = |t: &Text| esc(t.get(lang));
     let table_word = say(lang, "common.table", &[]);
     let mut h = String::new();

@@ -89,9 +89,9 @@ pub(super) fn tables_grid(
     mut actions: Option<&mut MessageWriter<UiAction>>,
 ) {
     let desks = host.desks();
-    let views: Vec<crate::rules::view::View> = desks.iter().map(|d| d.view.clone()).collect();
+    let views: Vec<&crate::rules::view::View> = desks.iter().map(|d| &d.view).collect();
     // The meters every table's deck has, each at its place in each table's list.
-    let compared = crate::comparison::Comparison::of(&views);
+    let compared = crate::comparison::Comparison::of(views.iter().copied());
     let meters = compared.meters();
     let text = |s: String, size: f32| egui::RichText::new(s).size(size * big);
     egui::Grid::new("all-tables")
