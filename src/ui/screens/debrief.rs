@@ -239,7 +239,7 @@ pub fn draw(
 /// several tables decided, with each table's choice and vote split.
 fn compare(ui: &mut egui::Ui, tr: &Tr, host: &HostLink) {
     let views = host.records();
-    let cmp = crate::comparison::Comparison::of(views.iter());
+    let cmp = crate::comparison::Comparison::of(views.iter().map(|v| &**v));
     let table = tr.t("common.table");
     ui.heading(tr.t("debrief.compare"));
     ui.label(egui::RichText::new(tr.t("debrief.compare_hint")).color(theme::MUTED));

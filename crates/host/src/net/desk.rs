@@ -1,7 +1,7 @@
 //! The facilitator's desk: each table as the window, the projector and the serve console show it,
 //! made here where the sessions are. They draw these views and the host's countdown; what the
 //! debrief compares and the export writes is the record view ([`HostCore::record`]), kept here
-//! too while no table changes.
+//! too while its table does not change.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -103,54 +103,55 @@ impl TableDesk {
     }
 }
 
-/// A desk and the [`HostCore::stamp`] it was made at.
-type Made = Option<((u64, u64), Arc<TableDesk>)>;
+/// Something made of a table and the [`HostCore::stamp`] it was made at.
+type Made<T> = Option<((u64, u64), Arc<T>)>;
 
-/// Every table's record view and the tables' stamps they were made at.
-type Records = Option<(Vec<(u64, u64)>, Arc<Vec<View>>)>;
-
-/// Every table's desk, made again only for a table that changed since it was last asked for;
-/// and every table's record view, made again when any table changed.
+/// Every table's desk and record view, each made again only for a table that changed since it
+/// was last asked for.
 #[derive(Default)]
 pub(crate) struct Desks {
-    made: Mutex<Vec<Made>>,
-    records: Mutex<Records>,
+    made: Mutex<Vec<Made<TableDesk>>>,
+    records: Mutex<Vec<Made<View>>>,
+}
+
+/// What `made[t]` holds for `core`, made again by `make` when the table changed.
+fn kept<T>(
+    made: &Mutex<Vec<Made<T>>>,
+    t: usize,
+    core: &HostCore,
+    make: fn(&HostCore) -> T,
+) -> Arc<T> {
+    // A poisoned lock only means a panic elsewhere while something was made: the cache is
+    // still a cache.
+    let mut made = made.lock().unwrap_or_else(PoisonError::into_inner);
+    if made.len() <= t {
+        made.resize_with(t + 1, || None);
+    }
+    let stamp = core.stamp();
+    match &made[t] {
+        Some((s, it)) if *s == stamp => it.clone(),
+        _ => {
+            let it = Arc::new(make(core));
+            made[t] = Some((stamp, it.clone()));
+            it
+        }
+    }
 }
 
 impl Desks {
     /// Table `t`'s desk as `core` stands now.
     pub fn of(&self, t: usize, core: &HostCore) -> Arc<TableDesk> {
-        // A poisoned lock only means a panic elsewhere while a desk was made: the cache is
-        // still a cache.
-        let mut made = self.made.lock().unwrap_or_else(PoisonError::into_inner);
-        if made.len() <= t {
-            made.resize(t + 1, None);
-        }
-        let stamp = core.stamp();
-        match &made[t] {
-            Some((s, desk)) if *s == stamp => desk.clone(),
-            _ => {
-                let desk = Arc::new(TableDesk::of(core));
-                made[t] = Some((stamp, desk.clone()));
-                desk
-            }
-        }
+        kept(&self.made, t, core, TableDesk::of)
     }
 
     /// The record view of every table in `cores`, in order: what the debrief compares, each
     /// drawn frame.
-    pub fn records<'a>(&self, cores: impl Iterator<Item = &'a HostCore>) -> Arc<Vec<View>> {
-        let cores: Vec<&HostCore> = cores.collect();
-        let stamps: Vec<(u64, u64)> = cores.iter().map(|c| c.stamp()).collect();
-        let mut records = self.records.lock().unwrap_or_else(PoisonError::into_inner);
-        match &*records {
-            Some((s, views)) if *s == stamps => views.clone(),
-            _ => {
-                let views = Arc::new(cores.iter().map(|c| c.record()).collect::<Vec<_>>());
-                *records = Some((stamps, views.clone()));
-                views
-            }
-        }
+    pub fn records<'a>(&self, cores: impl IntoIterator<Item = &'a HostCore>) -> Vec<Arc<View>> {
+        cores
+            .into_iter()
+            .enumerate()
+            .map(|(t, core)| kept(&self.records, t, core, HostCore::record))
+            .collect()
     }
 }
 
@@ -217,18 +218,23 @@ mod tests {
     }
 
     #[test]
-    fn the_records_are_made_again_when_any_table_changed() {
+    fn a_record_is_made_again_only_when_its_table_changed() {
         let desks = Desks::default();
         let a = core(1);
         let mut b = core(2);
-        let first = desks.records([&a, &b].into_iter());
+        let first = desks.records([&a, &b]);
         assert_eq!(first.len(), 2);
-        assert!(Arc::ptr_eq(&first, &desks.records([&a, &b].into_iter())));
+        let again = desks.records([&a, &b]);
+        assert!(Arc::ptr_eq(&first[0], &again[0]) && Arc::ptr_eq(&first[1], &again[1]));
         b.facilitate(&Intent::SetTimer { secs: 75 }).unwrap();
-        let second = desks.records([&a, &b].into_iter());
-        assert!(!Arc::ptr_eq(&first, &second));
+        let second = desks.records([&a, &b]);
+        assert!(Arc::ptr_eq(&first[0], &second[0]), "table 1 did not change");
+        assert!(!Arc::ptr_eq(&first[1], &second[1]));
         assert_eq!(second[1].timer_secs, 75);
-        assert_eq!(desks.records([&a].into_iter()).len(), 1, "a table fewer");
+        // Another table in the same place, though made like the first one, is made again.
+        let c = core(1);
+        assert!(!Arc::ptr_eq(&first[0], &desks.records([&c, &b])[0]));
+        assert_eq!(desks.records([&a]).len(), 1, "a table fewer");
     }
 
     #[test]

@@ -91,7 +91,8 @@ pub struct HostLink {
     pub archive: Option<std::path::PathBuf>,
     /// Per table, what the archive last saw of it: (decisions, ended).
     archived: Vec<Option<(usize, bool)>>,
-    /// Each table as the window draws it, made again when the table changed.
+    /// Each table as the window draws it and as the debrief compares it, made again when the
+    /// table changed.
     desks: super::desk::Desks,
 }
 
@@ -114,7 +115,7 @@ impl HostLink {
     }
 
     /// Every table's record view, in order: what the debrief compares.
-    pub fn records(&self) -> std::sync::Arc<Vec<crate::rules::view::View>> {
+    pub fn records(&self) -> Vec<std::sync::Arc<crate::rules::view::View>> {
         self.desks
             .records(self.workshop.tables().iter().map(|t| &t.core))
     }
