@@ -89,9 +89,8 @@ pub(super) fn tables_grid(
     mut actions: Option<&mut MessageWriter<UiAction>>,
 ) {
     let desks = host.desks();
-    let views: Vec<&crate::rules::view::View> = desks.iter().map(|d| &d.view).collect();
     // The meters every table's deck has, each at its place in each table's list.
-    let compared = crate::comparison::Comparison::of(views.iter().copied());
+    let compared = crate::comparison::Comparison::of(desks.iter().map(|d| &d.view));
     let meters = compared.meters();
     let text = |s: String, size: f32| egui::RichText::new(s).size(size * big);
     egui::Grid::new("all-tables")
@@ -106,8 +105,8 @@ pub(super) fn tables_grid(
             }
             ui.label(text(tr.t("fac.at_the_table").into(), 16.0).color(theme::MUTED));
             ui.end_row();
-            for (i, view) in views.iter().enumerate() {
-                let desk = &desks[i];
+            for (i, desk) in desks.iter().enumerate() {
+                let view = &desk.view;
                 ui.label(
                     text(format!("{} {}", tr.t("common.table"), i + 1), 26.0)
                         .strong()
