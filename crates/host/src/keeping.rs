@@ -119,8 +119,8 @@ fn may_touch(file: &Path) -> Result<(), String> {
         let recent = std::fs::metadata(&j)
             .and_then(|m| m.modified())
             .is_ok_and(|t| t.elapsed().is_ok_and(|e| e < IN_USE));
-        let ended = recover(&j).is_ok_and(|r| r.session.phase == Phase::Ended);
-        if recent && !ended {
+        // Replayed only when it was written to lately: an older one is left alone either way.
+        if recent && !recover(&j).is_ok_and(|r| r.session.phase == Phase::Ended) {
             return Err(format!(
                 "{}: this session has not ended and was written to in the last {} minutes; a host may still be running it. End it first, or try again later",
                 j.display(),

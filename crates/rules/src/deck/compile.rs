@@ -194,15 +194,10 @@ pub(super) fn compile(
         cards,
         flags: ck.flags.clone(),
         programmes,
-        card_versions: file
-            .cards
-            .iter()
-            .map(|c| {
-                super::version::card_at(source, &c.id)
-                    .and_then(|at| super::version::card_version(source, at))
-                    .unwrap_or_default()
-            })
-            .collect(),
+        card_versions: super::version::card_versions(
+            source,
+            file.cards.iter().map(|c| c.id.as_str()),
+        ),
         version: super::version::deck_version(source),
     };
     check_reachability(&mut ck, &deck, &card_at);

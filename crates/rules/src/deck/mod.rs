@@ -224,10 +224,14 @@ impl Deck {
         self.programmes.iter().find(|p| p.id == id)
     }
 
-    /// Loads the embedded default deck. It is checked by the test suite, so a failure here is
-    /// a build defect, reported rather than hidden.
+    /// The embedded default deck. It is checked by the test suite, so a failure here is a build
+    /// defect, reported rather than hidden. Compiled once (screens ask for it as they draw); each
+    /// call has a copy of its own.
     pub fn default_deck() -> Result<Deck, DeckError> {
-        Deck::from_ron(DEFAULT_DECK_NAME, DEFAULT_DECK)
+        static COMPILED: std::sync::OnceLock<Result<Deck, DeckError>> = std::sync::OnceLock::new();
+        COMPILED
+            .get_or_init(|| Deck::from_ron(DEFAULT_DECK_NAME, DEFAULT_DECK))
+            .clone()
     }
 
     /// Parses and checks deck source text. `name` is used in error messages.

@@ -58,11 +58,10 @@ fn normalised(text: &str) -> String {
     out
 }
 
-/// The byte range of the parenthesised value around `at` (a card's id inside its `( … )`),
-/// skipping strings and comments.
-fn enclosing(source: &str, at: usize) -> Option<(usize, usize)> {
+/// Which bytes of `source` are code: not inside a string or a comment, so parentheses there do
+/// not count.
+fn code_mask(source: &str) -> Vec<bool> {
     let bytes = source.as_bytes();
-    // Where strings and comments are, so parentheses inside them do not count.
     let mut code = vec![true; bytes.len()];
     let mut i = 0;
     while i < bytes.len() {
@@ -95,6 +94,13 @@ fn enclosing(source: &str, at: usize) -> Option<(usize, usize)> {
         }
         i += 1;
     }
+    code
+}
+
+/// The byte range of the parenthesised value around `at` (a card's id inside its `( … )`),
+/// skipping strings and comments (`code`: [`code_mask`] of `source`).
+fn enclosing(source: &str, code: &[bool], at: usize) -> Option<(usize, usize)> {
+    let bytes = source.as_bytes();
     let mut depth = 0i32;
     let mut open = None;
     for j in (0..at.min(bytes.len())).rev() {
@@ -134,7 +140,23 @@ fn enclosing(source: &str, at: usize) -> Option<(usize, usize)> {
 /// The fingerprint of the card whose id stands at byte `at` of `source`, as 16 hex digits;
 /// `None` when the text around it cannot be made out.
 pub fn card_version(source: &str, at: usize) -> Option<String> {
-    let (start, end) = enclosing(source, at)?;
+    version_in(source, &code_mask(source), at)
+}
+
+/// Every card's fingerprint, by the cards' ids in order (empty where the text cannot be made
+/// out): the file's strings and comments are found once for all of them.
+pub(crate) fn card_versions<'a>(source: &str, ids: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let code = code_mask(source);
+    ids.map(|id| {
+        card_at(source, id)
+            .and_then(|at| version_in(source, &code, at))
+            .unwrap_or_default()
+    })
+    .collect()
+}
+
+fn version_in(source: &str, code: &[bool], at: usize) -> Option<String> {
+    let (start, end) = enclosing(source, code, at)?;
     let text = normalised(source.get(start..end)?);
     Some(format!("{:016x}", fnv(text.bytes())))
 }
