@@ -83,8 +83,8 @@ fn belongings(file: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// A workshop file's tables' journals: only plain names of journals beside it, so a doctored
-/// workshop file cannot point anywhere else.
+/// A workshop file's tables' journals that are there (a workshop file names only journals
+/// beside it: [`Manifest::read`]).
 fn tables_of(file: &Path) -> Vec<PathBuf> {
     if !workshop::is_manifest(file) {
         return Vec::new();
@@ -92,11 +92,8 @@ fn tables_of(file: &Path) -> Vec<PathBuf> {
     let Ok(m) = Manifest::read(file) else {
         return Vec::new();
     };
-    let dir = file.parent().unwrap_or(Path::new("."));
-    m.tables
-        .iter()
-        .filter(|t| Path::new(t.as_str()).file_name() == Some(std::ffi::OsStr::new(t.as_str())))
-        .map(|t| dir.join(t))
+    m.journals(file)
+        .into_iter()
         .filter(|j| j.exists() && ours(j))
         .collect()
 }

@@ -435,6 +435,18 @@ impl Manifest {
                 m.tables.len()
             ));
         }
+        // The program writes the plain names of journals beside the file: a doctored one
+        // cannot send a resume, a report or a forget anywhere else.
+        if let Some(t) = m
+            .tables
+            .iter()
+            .find(|t| Path::new(t.as_str()).file_name() != Some(std::ffi::OsStr::new(t.as_str())))
+        {
+            return Err(format!(
+                "{} names a table's journal \"{t}\" elsewhere than beside it",
+                path.display()
+            ));
+        }
         Ok(m)
     }
 
@@ -575,4 +587,35 @@ pub fn resume_workshop(
         code,
         notes,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_workshop_file_that_names_a_journal_elsewhere_is_refused() {
+        let dir = std::env::temp_dir().join(format!("kantelspel-manifest-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut m = Manifest {
+            version: MANIFEST_VERSION,
+            name: "Raadzaal".into(),
+            join_code: "ABC-DEF".into(),
+            created_unix: 1,
+            tables: vec!["t1.journal".into(), "t2.journal".into()],
+        };
+        let path = m.write(&dir).unwrap();
+        let read = Manifest::read(&path).unwrap();
+        assert_eq!(
+            read.journals(&path),
+            vec![dir.join("t1.journal"), dir.join("t2.journal")]
+        );
+        for elsewhere in ["../t1.journal", "/etc/t2.journal", "sub/t3.journal"] {
+            m.tables[1] = elsewhere.into();
+            let path = m.write(&dir).unwrap();
+            let refused = Manifest::read(&path).unwrap_err();
+            assert!(refused.contains(elsewhere), "{refused}");
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
