@@ -41,30 +41,77 @@ function tx(t) {
   if (!t) return '';
   return S.lang === 'en' && t.en && t.en.trim() ? t.en : t.nl;
 }
-function el(tag, attrs, ...kids) {
-  const e = document.createElement(tag);
-  for (const k in attrs || {}) {
-    const v = attrs[k];
-    if (v === null || v === undefined || v === false) continue;
-    if (k === 'class') e.className = v;
-    // Through the CSSOM: the page's policy forbids style attributes in markup.
-    else if (k === 'style') e.style.cssText = v;
-    // As a property, so a redraw that keeps this element can hand it the new handler.
-    else if (k.startsWith('on')) e[k] = v;
-    else e.setAttribute(k, v === true ? '' : v);
+// A piece of the screen as plain data: what `el` and `sv` return. The page's elements are made
+// from it only where it differs from what the screen shows (`patch`), so an update builds little
+// more than objects, and the browser lays out only what changed.
+class V {
+  constructor(tag, ns, attrs, kids) {
+    this.tag = tag;
+    this.ns = ns;
+    this.attrs = attrs || {};
+    this.kids = [];
+    this.dom = null;
+    addKids(this.kids, kids);
   }
-  for (const k of kids.flat()) {
+  append(...kids) { addKids(this.kids, kids); }
+}
+function addKids(into, kids) {
+  for (const k of kids) {
     if (k === null || k === undefined || k === false) continue;
-    e.append(k instanceof Node ? k : document.createTextNode(String(k)));
+    if (Array.isArray(k)) addKids(into, k);
+    else into.push(k instanceof V || k instanceof T ? k : new T(String(k)));
   }
+}
+class T {
+  constructor(data) { this.tag = null; this.data = data; this.dom = null; }
+}
+function el(tag, attrs, ...kids) { return new V(tag, null, attrs, kids); }
+const svgNS = 'http://www.w3.org/2000/svg';
+function sv(tag, attrs, ...kids) { return new V(tag, svgNS, attrs, kids); }
+
+// The element a piece stands for, made the first time it is shown.
+function make(v) {
+  if (v.tag === null) return (v.dom = document.createTextNode(v.data));
+  const e = (v.dom = v.ns ? document.createElementNS(v.ns, v.tag) : document.createElement(v.tag));
+  for (const k in v.attrs) setAttr(e, k, v.attrs[k], undefined);
+  for (const kid of v.kids) e.appendChild(make(kid));
   return e;
 }
-const svgNS = 'http://www.w3.org/2000/svg';
-function sv(tag, attrs, ...kids) {
-  const e = document.createElementNS(svgNS, tag);
-  for (const k in attrs) e.setAttribute(k, attrs[k]);
-  for (const k of kids) e.append(k instanceof Node ? k : document.createTextNode(String(k)));
-  return e;
+function setAttr(e, k, v, was) {
+  if (k === 'key') return;
+  // As a property, so a redraw that keeps this element can hand it the new handler.
+  if (k.startsWith('on')) { e[k] = v || null; return; }
+  if (v === was) return;
+  if (v === null || v === undefined || v === false) {
+    if (was === null || was === undefined || was === false) return;
+    if (k === 'style') e.style.cssText = '';
+    else e.removeAttribute(k);
+  } else if (k === 'style') e.style.cssText = v; // through the CSSOM: the page's policy forbids style attributes in markup
+  else e.setAttribute(k, v === true ? '' : v);
+}
+// Brings what `shown` made to look like `now`, touching only what differs; `now` takes over its
+// elements. An unchanged part of the screen keeps its elements (and the browser its layout of
+// them), so a tick of who has voted rewrites the list of voters and nothing else.
+function patch(parent, shown, now) {
+  if (now.tag === null) {
+    if (shown.tag !== null) { parent.replaceChild(make(now), shown.dom); return; }
+    now.dom = shown.dom;
+    if (shown.data !== now.data) now.dom.data = now.data;
+    return;
+  }
+  // A part with a `key` is only ever patched from a part with the same key.
+  if (shown.tag !== now.tag || shown.ns !== now.ns || shown.attrs.key !== now.attrs.key) { parent.replaceChild(make(now), shown.dom); return; }
+  const e = (now.dom = shown.dom);
+  for (const k in now.attrs) setAttr(e, k, now.attrs[k], shown.attrs[k]);
+  for (const k in shown.attrs) if (!(k in now.attrs)) setAttr(e, k, null, shown.attrs[k]);
+  patchKids(e, shown.kids, now.kids);
+}
+function patchKids(parent, shown, now) {
+  for (let i = 0; i < now.length; i++) {
+    if (i < shown.length) patch(parent, shown[i], now[i]);
+    else parent.appendChild(make(now[i]));
+  }
+  for (let i = now.length; i < shown.length; i++) shown[i].dom.remove();
 }
 
 // ------------------------------------------------------------------ connection
@@ -172,6 +219,7 @@ function receive(msg) {
     if (msg.fatal) {
       S.fatal = true;
       S.error = tx(msg.text);
+      S.missing = null;
       // A seat the host no longer honours: forget it, so the next try starts afresh. A seat
       // opened on another device is still ours: keep the token for a click on Meedoen.
       if (!msg.replaced) delete S.saved.token;
@@ -334,12 +382,14 @@ function send(msg) {
 
 function status() {
   const s = document.getElementById('status');
-  if (S.screen === 'join') { s.hidden = true; return; }
-  s.hidden = false;
+  if (S.screen === 'join') { if (!s.hidden) s.hidden = true; return; }
+  if (s.hidden) s.hidden = false;
   // What is true: playing, let in but waiting at the door, on the way in, or cut off.
   const state = S.open ? (S.view ? 'ok' : S.waiting ? 'door' : 'busy') : (S.view ? 'lost' : 'busy');
-  s.textContent = { ok: w('online'), door: w('at_door'), busy: w('connecting'), lost: w('offline') }[state];
-  s.className = 'status ' + state;
+  const text = { ok: w('online'), door: w('at_door'), busy: w('connecting'), lost: w('offline') }[state];
+  // Written only when it differs: the bar is laid out again on every write.
+  if (s.textContent !== text) s.textContent = text;
+  if (s.className !== 'status ' + state) s.className = 'status ' + state;
 }
 
 // ------------------------------------------------------------------ screens
@@ -380,48 +430,26 @@ function draw() {
     const pressed = String(b.dataset.lang === S.lang);
     if (b.getAttribute('aria-pressed') !== pressed) b.setAttribute('aria-pressed', pressed);
   }
-  if (S.screen === 'join' || !S.view) {
-    if (S.screen === 'join') { app.replaceChildren(joinForm()); return; }
-    if (S.waiting) { app.replaceChildren(el('div', { class: 'card mine', id: 'waiting' }, el('h1', {}, w('waiting_title')), el('p', {}, w('waiting_text')))); return; }
-    app.replaceChildren(el('h1', {}, 'Kantelspel'), el('p', { class: 'muted' }, w('connecting')), S.notice ? el('p', { class: 'notice error', id: 'notice' }, S.notice) : null);
-    return;
-  }
   const v = S.view;
   const parts = [];
-  if (!S.open) parts.push(el('p', { class: 'notice' }, w('lost')));
-  if (S.notice) parts.push(el('p', { class: 'notice error', id: 'notice' }, S.notice));
-  if (S.projector) parts.push(...projector(v));
-  else if (v.phase === 'Lobby') parts.push(...lobby(v));
-  else if (v.phase === 'Ended') parts.push(...header(v), ...debrief(v));
-  else parts.push(...header(v), ...round(v));
-  reconcile(app, parts.filter((p) => p));
+  if (S.screen === 'join') parts.push(joinForm());
+  else if (!v && S.waiting) parts.push(el('div', { class: 'card mine', id: 'waiting' }, el('h1', {}, w('waiting_title')), el('p', {}, w('waiting_text'))));
+  else if (!v) parts.push(el('h1', {}, 'Kantelspel'), el('p', { class: 'muted' }, w('connecting')), S.notice ? el('p', { class: 'notice error', id: 'notice' }, S.notice) : null);
+  else {
+    if (!S.open) parts.push(el('p', { class: 'notice' }, w('lost')));
+    if (S.notice) parts.push(el('p', { class: 'notice error', id: 'notice' }, S.notice));
+    if (S.projector) parts.push(...projector(v));
+    else if (v.phase === 'Lobby') parts.push(...lobby(v));
+    else if (v.phase === 'Ended') parts.push(...header(v), ...debrief(v));
+    else parts.push(...header(v), ...round(v));
+  }
+  const now = el('main', {}, parts);
+  // The first screen replaces what the page came with (the note for a browser without script).
+  if (!S.shown) app.replaceChildren();
+  patchKids(app, S.shown ? S.shown.kids : [], now.kids);
+  S.shown = now;
   notes();
   tick();
-}
-
-// Brings `parent`'s children to `kids` touching only what differs: an unchanged part of the
-// screen keeps its elements (and the browser its layout of them), so a tick of who has voted
-// redraws the list of voters and nothing else.
-const HANDLERS = ['onclick', 'onsubmit', 'onchange', 'oninput'];
-function reconcile(parent, kids) {
-  const old = Array.from(parent.childNodes);
-  kids.forEach((k, i) => {
-    const o = old[i];
-    if (!o) { parent.appendChild(k); return; }
-    if (o.isEqualNode(k)) { for (const h of HANDLERS) if (k[h]) o[h] = k[h]; return; }
-    if (o.nodeType === 1 && k.nodeType === 1 && o.tagName === k.tagName && sameAttributes(o, k)) {
-      for (const h of HANDLERS) o[h] = k[h] || null;
-      reconcile(o, Array.from(k.childNodes));
-      return;
-    }
-    parent.replaceChild(k, o);
-  });
-  for (let i = kids.length; i < old.length; i++) old[i].remove();
-}
-function sameAttributes(a, b) {
-  if (a.attributes.length !== b.attributes.length) return false;
-  for (const at of a.attributes) if (b.getAttribute(at.name) !== at.value) return false;
-  return true;
 }
 
 // An observer's note box: outside the page's redrawn part, so what is being typed stays.
@@ -448,12 +476,39 @@ function joinForm() {
   const name = el('input', { type: 'text', id: 'name', autocomplete: 'nickname', maxlength: '40', value: S.saved.name || '' });
   const code = el('input', { type: 'text', id: 'code', class: 'code', autocomplete: 'off', autocapitalize: 'characters', spellcheck: 'false', maxlength: '16', value: S.saved.code || '', inputmode: 'text' });
   const observer = el('input', { type: 'text', id: 'observer', autocomplete: 'nickname', maxlength: '40', value: S.saved.observer || '' });
-  const err = el('p', { class: 'error', id: 'error', role: 'alert' }, S.error || '');
+  // What the form itself found is kept as a key, so it is said again in the other language.
+  const err = el('p', { class: 'error', id: 'error', role: 'alert' }, S.error || (S.missing ? w(S.missing) : ''));
+  const chosen = S.saved.table && S.saved.table <= S.tables ? S.saved.table : 0;
   const table = el('select', { id: 'table' },
-    el('option', { value: '' }, w('table_any')),
-    ...Array.from({ length: S.tables }, (_, i) => el('option', { value: String(i + 1) }, w('table_n', { n: i + 1 }))));
-  table.value = S.saved.table && S.saved.table <= S.tables ? String(S.saved.table) : '';
-  const form = el('form', { class: 'join card', novalidate: true },
+    el('option', { value: '', selected: !chosen }, w('table_any')),
+    ...Array.from({ length: S.tables }, (_, i) => el('option', { value: String(i + 1), selected: chosen === i + 1 }, w('table_n', { n: i + 1 }))));
+  const submit = (e) => {
+    e.preventDefault();
+    const value = (id) => (document.getElementById(id) || {}).value || '';
+    const n = value('name').trim();
+    const c = value('code').trim();
+    const refuse = (why, id) => { S.error = null; S.missing = why; render(); document.getElementById(id).focus(); };
+    if (!S.projector && !n) { refuse('need_name', 'name'); return; }
+    if (!c) { refuse('need_code', 'code'); return; }
+    // Another name or code is another seat: the old token does not come along.
+    if (n !== S.saved.name || c.toUpperCase() !== (S.saved.code || '').toUpperCase()) delete S.saved.token;
+    if (!S.projector) S.saved.name = n;
+    else S.saved.observer = value('observer').trim() || null;
+    S.saved.code = c;
+    // Another table is another seat too.
+    const t = S.tables > 1 && value('table') ? Number(value('table')) : null;
+    if (t !== (S.saved.table || null)) delete S.saved.token;
+    S.saved.table = t;
+    save();
+    S.error = null;
+    S.missing = null;
+    S.notice = null;
+    S.screen = 'connecting';
+    render();
+    status();
+    connect();
+  };
+  return el('form', { class: 'join card', novalidate: true, onsubmit: submit },
     el('h1', {}, S.projector ? w('watch_title') : w('join_title')),
     el('p', { class: 'muted' }, S.projector ? w('watch_intro') : w('join_intro')),
     S.projector
@@ -464,30 +519,6 @@ function joinForm() {
     err,
     el('button', { class: 'big primary', id: 'join', type: 'submit' }, S.projector ? w('watch') : w('join')),
     S.projector ? null : el('p', { class: 'small' }, el('a', { href: '/projector', id: 'observe' }, w('observe'))));
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    const n = name.value.trim();
-    const c = code.value.trim();
-    if (!S.projector && !n) { err.textContent = w('need_name'); name.focus(); return; }
-    if (!c) { err.textContent = w('need_code'); code.focus(); return; }
-    // Another name or code is another seat: the old token does not come along.
-    if (n !== S.saved.name || c.toUpperCase() !== (S.saved.code || '').toUpperCase()) delete S.saved.token;
-    if (!S.projector) S.saved.name = n;
-    else S.saved.observer = observer.value.trim() || null;
-    S.saved.code = c;
-    // Another table is another seat too.
-    const t = S.tables > 1 && table.value ? Number(table.value) : null;
-    if (t !== (S.saved.table || null)) delete S.saved.token;
-    S.saved.table = t;
-    save();
-    S.error = null;
-    S.notice = null;
-    S.screen = 'connecting';
-    render();
-    status();
-    connect();
-  });
-  return form;
 }
 
 function myRole(v) {
@@ -592,7 +623,7 @@ function round(v) {
     out.push(el('h2', {}, w('earlier')));
     for (const d of card.earlier) out.push(decision(v, d, false));
   }
-  if (v.phase === 'Briefing' || v.phase === 'Deciding') out.push(...step(v, card, mine));
+  if (v.phase === 'Briefing' || v.phase === 'Deciding') out.push(step(v, card, mine));
   if (v.phase === 'Resolved' && v.last) out.push(decision(v, v.last, true));
   return out;
 }
@@ -635,7 +666,8 @@ function step(v, card, mine) {
   } else {
     out.push(el('p', { class: 'muted' }, w('others_decide', { role: tx(v.roles[deciding].name) })));
   }
-  return out;
+  // One part, so that the outcome takes its place in one step and not element by element.
+  return el('div', { key: 'step' }, out);
 }
 
 function decision(v, d, big) {
@@ -714,9 +746,7 @@ function chart(v) {
     const pts = hist.map((row, i) => `${x(i).toFixed(1)},${y(row[k]).toFixed(1)}`).join(' ');
     const color = SERIES[k % SERIES.length];
     svg.append(sv('polyline', { points: pts, fill: 'none', stroke: color, 'stroke-width': 3, 'stroke-linejoin': 'round' }));
-    const sw = el('i');
-    sw.style.background = color;
-    legend.append(el('span', {}, sw, `${tx(m.label)} ${m.value}`));
+    legend.append(el('span', {}, el('i', { style: `background:${color}` }), `${tx(m.label)} ${m.value}`));
   });
   return el('div', {}, svg, legend);
 }
@@ -741,7 +771,7 @@ function projector(v) {
   out.push(el('h1', {}, tx(card.title)));
   out.push(el('div', { class: 'card', id: 'briefing' }, el('p', { class: 'pre' }, tx(card.briefing))));
   for (const d of card.earlier) out.push(decision(v, d, false));
-  if (v.phase === 'Briefing' || v.phase === 'Deciding') out.push(...step(v, card, null));
+  if (v.phase === 'Briefing' || v.phase === 'Deciding') out.push(step(v, card, null));
   if (v.phase === 'Resolved' && v.last) out.push(decision(v, v.last, true));
   return out;
 }
@@ -751,11 +781,17 @@ function projector(v) {
 function tick() {
   const t = document.getElementById('timer');
   if (!t) return;
-  if (!S.view || S.view.phase !== 'Deciding' || S.timerLeft === null || S.timerLeft === undefined) { t.textContent = ''; return; }
-  const left = S.view.paused ? S.timerLeft : Math.max(0, S.timerLeft - Math.floor((Date.now() - S.timerAt) / 1000));
-  const clock = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`;
-  t.textContent = S.lang === 'en' ? `${clock} ${w('time_left')}` : `${w('time_left')} ${clock}`;
-  t.classList.toggle('low', left <= 15);
+  let text = '';
+  let left = null;
+  if (S.view && S.view.phase === 'Deciding' && S.timerLeft !== null && S.timerLeft !== undefined) {
+    left = S.view.paused ? S.timerLeft : Math.max(0, S.timerLeft - Math.floor((Date.now() - S.timerAt) / 1000));
+    const clock = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`;
+    text = S.lang === 'en' ? `${clock} ${w('time_left')}` : `${w('time_left')} ${clock}`;
+  }
+  // Written only when it differs: a redraw calls this too, and the clock sits in the sticky bar.
+  if (t.textContent !== text) t.textContent = text;
+  t.classList.toggle('low', left !== null && left <= 15);
+  if (left === null) return;
   // Read out at a minute and at ten seconds, not every second.
   for (const mark of [60, 10]) {
     if (left <= mark && S.lastLeft > mark && !S.view.paused) say(w('time_says', { n: mark }));
