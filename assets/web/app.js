@@ -412,9 +412,16 @@ function render() {
     if (again && again !== document.activeElement) again.focus({ preventScroll: true });
   }
   if (window.kantelspelMeasure && S.arrived) {
-    // For the browser test's timing: what applying and drawing cost, layout included.
+    // For the browser test's timing: what applying and drawing cost, layout included; then what
+    // the next frame's own work costs (style, layout, paint), from its start to the first task
+    // after it: what the browser put off until then is counted too.
     void document.body.offsetHeight;
-    window.kantelspelMeasure.push([performance.now() - S.arrived, performance.now() - S.applying]);
+    const row = [performance.now() - S.arrived, performance.now() - S.applying];
+    window.kantelspelMeasure.push(row);
+    requestAnimationFrame(() => {
+      const frame = performance.now();
+      setTimeout(() => row.push(performance.now() - frame), 0);
+    });
     S.arrived = 0;
   }
 }
@@ -558,13 +565,13 @@ function meters(v, last) {
     // The rules' `near_tipping` (crates/rules/src/view.rs): a tenth of the range in whole points.
     const tenth = Math.trunc(span / 10);
     const near = (m.end_below != null && m.value - m.end_below <= tenth) || (m.end_above != null && m.end_above - m.value <= tenth);
-    let delta = null;
-    if (last && v.phase === 'Resolved') {
-      const d = last.meters_after[i] - last.meters_before[i];
-      if (d) delta = el('span', { class: 'delta ' + (last.worse && last.worse[i] ? 'down' : 'up') }, (d > 0 ? '+' : '−') + Math.abs(d));
-    }
+    // The move of the last decision, if any: its parts are always there (empty when nothing
+    // moved), so a vote closing and the next step change their text and make no elements.
+    let d = 0;
+    if (last && v.phase === 'Resolved') d = last.meters_after[i] - last.meters_before[i];
+    const delta = el('span', { class: d ? 'delta ' + (last.worse && last.worse[i] ? 'down' : 'up') : 'delta' }, d ? (d > 0 ? '+' : '−') + Math.abs(d) : '');
     box.append(el('div', { class: 'meter' + (near ? ' near' : ''), title: near ? w('near') : null, 'data-meter': m.id },
-      el('div', { class: 'head' }, el('span', {}, (near ? '⚠ ' : '') + tx(m.label)), el('span', {}, el('b', {}, m.value), delta ? ' (' : null, delta, delta ? ')' : null)),
+      el('div', { class: 'head' }, el('span', {}, (near ? '⚠ ' : '') + tx(m.label)), el('span', {}, el('b', {}, m.value), d ? ' (' : '', delta, d ? ')' : '')),
       track));
   });
   return el('div', {}, box, el('p', { class: 'muted small zones-note' }, w('zones')));
