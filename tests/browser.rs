@@ -831,6 +831,27 @@ fn the_page_is_usable_by_everyone_in_every_state_and_by_keyboard_alone() {
     narrow.goto(&host.url());
     narrow.wait("#name", 20);
     check(&narrow, "join at 320 px", &mut found);
+    // An empty form says what is missing, on the field that misses it, and says it again when
+    // it is sent again: a new alert each time, or a screen reader hears it once.
+    narrow.click(&narrow.wait("#join", 5)).unwrap();
+    narrow.wait("#name[aria-invalid='true']", 5);
+    assert!(
+        narrow.text("#error").contains("Vul je naam in"),
+        "{}",
+        narrow.text("#error")
+    );
+    assert_eq!(narrow.js("return document.activeElement.id"), json!("name"));
+    narrow.js("document.getElementById('error').dataset.said = 'once'; return true;");
+    narrow.click(&narrow.wait("#join", 5)).unwrap();
+    let start = Instant::now();
+    while narrow.js("return document.getElementById('error').dataset.said || null") != json!(null) {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the same refusal again was not a new alert"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    check(&narrow, "join with an empty name", &mut found);
     narrow.type_into(&narrow.wait("#name", 5), "Wim");
     narrow.type_into(&narrow.wait("#code", 5), "NOPE99");
     narrow.click(&narrow.wait("#join", 5)).unwrap();
@@ -895,6 +916,32 @@ fn the_page_is_usable_by_everyone_in_every_state_and_by_keyboard_alone() {
     check(&laptop, "projector round with notes", &mut found);
     check(&zoomed, "projector round at 640 px", &mut found);
 
+    // Paused while deciding: the pill says so, and the clock stays a clock beside it.
+    host.with(|link: &mut HostLink| {
+        if link.core().session().phase == Phase::Briefing {
+            link.core_mut().facilitate(&Intent::Advance).unwrap();
+        }
+    });
+    let start = Instant::now();
+    while phone.text("#timer").is_empty() {
+        assert!(start.elapsed() < Duration::from_secs(10), "no clock");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    host.with(|link: &mut HostLink| link.core_mut().facilitate(&Intent::Pause).unwrap());
+    phone.wait(".pill.paused", 10);
+    assert_eq!(
+        phone.js("return document.querySelector('.pill.paused').textContent"),
+        json!("Gepauzeerd")
+    );
+    assert!(!phone.text("#timer").contains("Gepauzeerd"));
+    check(&phone, "paused", &mut found);
+    host.with(|link: &mut HostLink| link.core_mut().facilitate(&Intent::Resume).unwrap());
+    let start = Instant::now();
+    while phone.find(".pill.paused").is_some() {
+        assert!(start.elapsed() < Duration::from_secs(10), "still paused");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
     // A vote by keyboard: Tab from the card's title to the second option, Enter.
     phone.tab_to(".option[data-option='1']", 12);
     phone.keys("\u{E007}");
@@ -923,11 +970,23 @@ fn the_page_is_usable_by_everyone_in_every_state_and_by_keyboard_alone() {
     );
     check(&late, "waiting at the door", &mut found);
 
+    // A browser's translation puts its own elements in the page (Chrome wraps texts in `font`):
+    // the next update still shows what is true.
+    phone.js(
+        "const p = document.getElementById('phase'); const f = document.createElement('font'); \
+         f.textContent = p.textContent; p.replaceChildren(f); return true;",
+    );
+
     // The other raadslid votes: the outcome, told to the phone's screen reader.
     narrow
         .click(&narrow.wait(".option[data-option='1']", 10))
         .unwrap();
     phone.wait("#outcome", 10);
+    assert_eq!(
+        phone.text("#phase"),
+        "Uitkomst",
+        "a translated page went stale"
+    );
     phone.told("gesloten", "the outcome was not told");
     check(&phone, "outcome", &mut found);
     check(&narrow, "outcome at 320 px", &mut found);

@@ -235,7 +235,7 @@ fn the_page_is_small_and_needs_nothing_from_outside() {
         "the page: {} bytes, {sent} bytes gzipped",
         page::page_weight()
     );
-    for text in [page::INDEX_HTML, page::app_js(), page::STYLE_CSS] {
+    for text in [page::INDEX_HTML, page::app_js(), page::style_css()] {
         for outside in ["http://", "https://", "//cdn", "@import"] {
             let hits: Vec<&str> = text
                 .lines()

@@ -93,6 +93,8 @@ function setAttr(e, k, v, was) {
 // elements. An unchanged part of the screen keeps its elements (and the browser its layout of
 // them), so a tick of who has voted rewrites the list of voters and nothing else.
 function patch(parent, shown, now) {
+  // Something else changed the page (a browser's translation, an extension): start afresh.
+  if (shown.dom.parentNode !== parent) throw new Error('the page was changed from outside');
   if (now.tag === null) {
     if (shown.tag !== null) { parent.replaceChild(make(now), shown.dom); return; }
     now.dom = shown.dom;
@@ -453,7 +455,11 @@ function draw() {
   const now = el('main', {}, parts);
   // The first screen replaces what the page came with (the note for a browser without script).
   if (!S.shown) app.replaceChildren();
-  patchKids(app, S.shown ? S.shown.kids : [], now.kids);
+  try {
+    patchKids(app, S.shown ? S.shown.kids : [], now.kids);
+  } catch (e) {
+    app.replaceChildren(...now.kids.map(make));
+  }
   S.shown = now;
   notes();
   tick();
@@ -480,11 +486,14 @@ document.getElementById('notes').addEventListener('submit', (e) => {
 });
 
 function joinForm() {
-  const name = el('input', { type: 'text', id: 'name', autocomplete: 'nickname', maxlength: '40', value: S.saved.name || '' });
-  const code = el('input', { type: 'text', id: 'code', class: 'code', autocomplete: 'off', autocapitalize: 'characters', spellcheck: 'false', maxlength: '16', value: S.saved.code || '', inputmode: 'text' });
+  // The field the form found empty says so, and where the words are.
+  const faulty = (id) => (S.missing && { need_name: 'name', need_code: 'code' }[S.missing] === id ? { 'aria-invalid': 'true', 'aria-describedby': 'error' } : {});
+  const name = el('input', { type: 'text', id: 'name', autocomplete: 'nickname', maxlength: '40', value: S.saved.name || '', ...faulty('name') });
+  const code = el('input', { type: 'text', id: 'code', class: 'code', autocomplete: 'off', autocapitalize: 'characters', spellcheck: 'false', maxlength: '16', value: S.saved.code || '', inputmode: 'text', ...faulty('code') });
   const observer = el('input', { type: 'text', id: 'observer', autocomplete: 'nickname', maxlength: '40', value: S.saved.observer || '' });
   // What the form itself found is kept as a key, so it is said again in the other language.
-  const err = el('p', { class: 'error', id: 'error', role: 'alert' }, S.error || (S.missing ? w(S.missing) : ''));
+  // A new element for each refusal, so the same words said twice are announced twice.
+  const err = el('p', { class: 'error', id: 'error', role: 'alert', key: 'error' + (S.refusals || 0) }, S.error || (S.missing ? w(S.missing) : ''));
   const chosen = S.saved.table && S.saved.table <= S.tables ? S.saved.table : 0;
   const table = el('select', { id: 'table' },
     el('option', { value: '', selected: !chosen }, w('table_any')),
@@ -494,7 +503,7 @@ function joinForm() {
     const value = (id) => (document.getElementById(id) || {}).value || '';
     const n = value('name').trim();
     const c = value('code').trim();
-    const refuse = (why, id) => { S.error = null; S.missing = why; render(); document.getElementById(id).focus(); };
+    const refuse = (why, id) => { S.error = null; S.missing = why; S.refusals = (S.refusals || 0) + 1; render(); document.getElementById(id).focus(); };
     if (!S.projector && !n) { refuse('need_name', 'name'); return; }
     if (!c) { refuse('need_code', 'code'); return; }
     // Another name or code is another seat: the old token does not come along.
@@ -537,7 +546,8 @@ function roleName(v, r) {
 }
 
 function header(v) {
-  const timer = el('span', { class: 'timer', id: 'timer' });
+  // The clock's text is `tick`'s alone: keyed, so no other part is ever patched from it.
+  const timer = el('span', { class: 'timer', id: 'timer', key: 'timer' });
   const top = el('div', { class: 'top' },
     S.table ? el('span', { class: 'pill', id: 'my-table' }, w('table_n', { n: S.table })) : null,
     el('span', { class: 'round' }, w('round_of', { n: Math.min(v.round, v.rounds), of: v.rounds })),

@@ -691,7 +691,7 @@ fn page_files() -> &'static [PageFile; 3] {
         [
             file(page::INDEX_HTML, "text/html; charset=utf-8"),
             file(page::app_js(), "text/javascript; charset=utf-8"),
-            file(page::STYLE_CSS, "text/css; charset=utf-8"),
+            file(page::style_css(), "text/css; charset=utf-8"),
         ]
     })
 }
