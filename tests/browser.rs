@@ -305,6 +305,15 @@ const MY_TURN: &str = "const S = window.kantelspel; const v = S.view; if (!v || 
     if (v.phase !== 'Briefing' && v.phase !== 'Deciding') return null; \
     return v.card.options.length;";
 
+/// Waits up to `secs` for `done`, or fails saying `what`.
+fn until(secs: u64, what: &str, mut done: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !done() {
+        assert!(start.elapsed() < Duration::from_secs(secs), "{what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 /// A host with one table whose phases the test (as facilitator) moves on.
 fn paced_host(seed: u64, rounds: u32, name: &str) -> HostThread {
     HostThread::start(
@@ -843,23 +852,16 @@ fn the_page_is_usable_by_everyone_in_every_state_and_by_keyboard_alone() {
     assert_eq!(narrow.js("return document.activeElement.id"), json!("name"));
     narrow.js("document.getElementById('error').dataset.said = 'once'; return true;");
     narrow.click(&narrow.wait("#join", 5)).unwrap();
-    let start = Instant::now();
-    while narrow.js("return document.getElementById('error').dataset.said || null") != json!(null) {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "the same refusal again was not a new alert"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    until(10, "the same refusal again was not a new alert", || {
+        narrow.js("return document.getElementById('error').dataset.said || null") == json!(null)
+    });
     check(&narrow, "join with an empty name", &mut found);
     narrow.type_into(&narrow.wait("#name", 5), "Wim");
     narrow.type_into(&narrow.wait("#code", 5), "NOPE99");
     narrow.click(&narrow.wait("#join", 5)).unwrap();
-    let start = Instant::now();
-    while !narrow.text("#error").contains("code klopt niet") {
-        assert!(start.elapsed() < Duration::from_secs(15), "no refusal");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    until(15, "no refusal", || {
+        narrow.text("#error").contains("code klopt niet")
+    });
     check(&narrow, "wrong code", &mut found);
 
     // Joined by keyboard alone: Tab to the name, type, Tab to the code, type, Enter; a role by
@@ -901,16 +903,10 @@ fn the_page_is_usable_by_everyone_in_every_state_and_by_keyboard_alone() {
         link.core_mut().facilitate(&Intent::Start).unwrap();
     });
     phone.wait("#card-title", 10);
-    let start = Instant::now();
-    while phone.js("return document.activeElement && document.activeElement.id")
-        != json!("card-title")
-    {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "the new card did not take the focus"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    until(10, "the new card did not take the focus", || {
+        phone.js("return document.activeElement && document.activeElement.id")
+            == json!("card-title")
+    });
     phone.told("aan zet", "the turn was not told");
     check(&phone, "own turn", &mut found);
     check(&laptop, "projector round with notes", &mut found);
@@ -922,11 +918,7 @@ fn the_page_is_usable_by_everyone_in_every_state_and_by_keyboard_alone() {
             link.core_mut().facilitate(&Intent::Advance).unwrap();
         }
     });
-    let start = Instant::now();
-    while phone.text("#timer").is_empty() {
-        assert!(start.elapsed() < Duration::from_secs(10), "no clock");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    until(10, "no clock", || !phone.text("#timer").is_empty());
     host.with(|link: &mut HostLink| link.core_mut().facilitate(&Intent::Pause).unwrap());
     phone.wait(".pill.paused", 10);
     assert_eq!(
@@ -936,23 +928,14 @@ fn the_page_is_usable_by_everyone_in_every_state_and_by_keyboard_alone() {
     assert!(!phone.text("#timer").contains("Gepauzeerd"));
     check(&phone, "paused", &mut found);
     host.with(|link: &mut HostLink| link.core_mut().facilitate(&Intent::Resume).unwrap());
-    let start = Instant::now();
-    while phone.find(".pill.paused").is_some() {
-        assert!(start.elapsed() < Duration::from_secs(10), "still paused");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    until(10, "still paused", || phone.find(".pill.paused").is_none());
 
     // A vote by keyboard: Tab from the card's title to the second option, Enter.
     phone.tab_to(".option[data-option='1']", 12);
     phone.keys("\u{E007}");
-    let start = Instant::now();
-    while phone.js("return document.querySelector('.option.chosen') !== null") != json!(true) {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "the keyboard vote did not land"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    until(10, "the keyboard vote did not land", || {
+        phone.js("return document.querySelector('.option.chosen') !== null") == json!(true)
+    });
     check(&phone, "voted, waiting for the others", &mut found);
     check(&narrow, "someone else's vote is in, at 320 px", &mut found);
 
