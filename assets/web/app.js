@@ -458,6 +458,7 @@ function draw() {
   try {
     patchKids(app, S.shown ? S.shown.kids : [], now.kids);
   } catch (e) {
+    console.warn('drawn afresh:', e.message);
     app.replaceChildren(...now.kids.map(make));
   }
   S.shown = now;
