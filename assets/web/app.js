@@ -452,14 +452,15 @@ function draw() {
     else if (v.phase === 'Ended') parts.push(...header(v), ...debrief(v));
     else parts.push(...header(v), ...round(v));
   }
-  const now = el('main', {}, parts);
+  const now = [];
+  addKids(now, parts);
   // The first screen replaces what the page came with (the note for a browser without script).
   if (!S.shown) app.replaceChildren();
   try {
-    patchKids(app, S.shown ? S.shown.kids : [], now.kids);
+    patchKids(app, S.shown || [], now);
   } catch (e) {
     console.warn('drawn afresh:', e.message);
-    app.replaceChildren(...now.kids.map(make));
+    app.replaceChildren(...now.map(make));
   }
   S.shown = now;
   notes();
