@@ -991,7 +991,8 @@ fn the_page_is_usable_by_everyone_in_every_state_and_by_keyboard_alone() {
 /// What the page costs a slow phone: one browser, slowed four times by DevTools' CPU
 /// throttling, plays a session against native bots and times every update from its arrival to
 /// the screen laid out (applying the difference, drawing, layout), and the part after the frame
-/// was read (the rest is inflating). Reported, not asserted: these machines are shared.
+/// was read (the rest is inflating), also by kind (a new card, deciding opens, a vote closed, the
+/// debrief). Reported, not asserted: these machines are shared.
 #[test]
 fn a_slow_phone_times_applying_and_drawing_each_update() {
     if !browser_available() {
@@ -1079,6 +1080,33 @@ fn a_slow_phone_times_applying_and_drawing_each_update() {
         at(&total, 0.5),
         at(&total, 0.9),
     );
+    // By kind, from the phase each update brought: where a next gain would have to come from.
+    let mut kinds = Vec::new();
+    for (phase, name) in [
+        ("Briefing", "a new card"),
+        ("Deciding", "deciding opens"),
+        ("Resolved", "a vote closed"),
+        ("Ended", "the debrief"),
+    ] {
+        let mut v: Vec<f64> = rows
+            .iter()
+            .filter(|r| r[3] == phase)
+            .filter_map(|r| r[1].as_f64())
+            .collect();
+        v.sort_by(f64::total_cmp);
+        if !v.is_empty() {
+            kinds.push(format!("{name} {:.1} ms ({})", at(&v, 0.5), v.len()));
+        }
+    }
+    assert!(
+        rows.iter().all(|r| r[3].is_string()),
+        "each update says its phase: {m}"
+    );
+    assert!(
+        kinds.len() == 4,
+        "cards, steps, outcomes and the debrief were all timed: {kinds:?}"
+    );
+    eprintln!("by kind (median, count): {}", kinds.join(", "));
     drop(host);
 }
 

@@ -416,13 +416,14 @@ function render() {
   if (window.kantelspelMeasure && S.arrived) {
     // For the browser test's timing: what applying and drawing cost, layout included; then what
     // the next frame's own work costs (style, layout, paint), from its start to the first task
-    // after it: what the browser put off until then is counted too.
+    // after it: what the browser put off until then is counted too. The phase the update brought
+    // says what kind it was (a new card or step, a vote closed, the debrief).
     void document.body.offsetHeight;
-    const row = [performance.now() - S.arrived, performance.now() - S.applying];
+    const row = [performance.now() - S.arrived, performance.now() - S.applying, null, S.view ? S.view.phase : null];
     window.kantelspelMeasure.push(row);
     requestAnimationFrame(() => {
       const frame = performance.now();
-      setTimeout(() => row.push(performance.now() - frame), 0);
+      setTimeout(() => { row[2] = performance.now() - frame; }, 0);
     });
     S.arrived = 0;
   }
