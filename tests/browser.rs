@@ -1050,19 +1050,20 @@ fn a_slow_phone_times_applying_and_drawing_each_update() {
     phone.wait("#debrief-title", 20);
     let m = phone.js("return window.kantelspelMeasure");
     let rows = m.as_array().cloned().unwrap_or_default();
-    let pick = |k: usize| {
-        let mut v: Vec<f64> = rows.iter().filter_map(|r| r[k].as_f64()).collect();
+    let sorted = |times: &mut dyn Iterator<Item = f64>| {
+        let mut v: Vec<f64> = times.collect();
         v.sort_by(f64::total_cmp);
         v
     };
-    let (total, apply) = (pick(0), pick(1));
+    let total = sorted(&mut rows.iter().filter_map(|r| r[0].as_f64()));
+    let apply = sorted(&mut rows.iter().filter_map(|r| r[1].as_f64()));
     // With the frame that shows it: what the page did at once, and what the browser left for
     // the next frame (`render` in app.js).
-    let mut framed: Vec<f64> = rows
-        .iter()
-        .filter_map(|r| Some(r[1].as_f64()? + r[2].as_f64()?))
-        .collect();
-    framed.sort_by(f64::total_cmp);
+    let framed = sorted(
+        &mut rows
+            .iter()
+            .filter_map(|r| Some(r[1].as_f64()? + r[2].as_f64()?)),
+    );
     assert!(apply.len() >= 10, "the phone timed its updates: {m}");
     assert!(
         framed.len() + 2 >= apply.len(),
@@ -1088,12 +1089,12 @@ fn a_slow_phone_times_applying_and_drawing_each_update() {
         ("Resolved", "a vote closed"),
         ("Ended", "the debrief"),
     ] {
-        let mut v: Vec<f64> = rows
-            .iter()
-            .filter(|r| r[3] == phase)
-            .filter_map(|r| r[1].as_f64())
-            .collect();
-        v.sort_by(f64::total_cmp);
+        let v = sorted(
+            &mut rows
+                .iter()
+                .filter(|r| r[3] == phase)
+                .filter_map(|r| r[1].as_f64()),
+        );
         if !v.is_empty() {
             kinds.push(format!("{name} {:.1} ms ({})", at(&v, 0.5), v.len()));
         }
