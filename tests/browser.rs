@@ -434,6 +434,39 @@ impl Browser {
         }
     }
 
+    /// How fast this browser runs script just now, as Lighthouse's BenchmarkIndex counts it (the
+    /// mean of how many 10,000-character strings it builds and how many 100,000-number arrays it
+    /// copies per second, each divided by ten), after a run to warm up. DevTools calibrates its
+    /// phone presets with it: 1,000 is its mid-tier phone (a Pixel 5), 264 its low-tier one (a
+    /// Moto G4 Power), a desktop well over 1,000. It says what "4x" was on this machine today.
+    fn benchmark_index(&self) -> f64 {
+        let script = r#"
+          const run = (ms) => {
+            let start = Date.now(), n = 0;
+            while (Date.now() - start < ms) {
+              let s = '';
+              for (let j = 0; j < 10000; j++) s += 'a';
+              if (s.length === 1) throw new Error('kept so the loop is not optimised away');
+              n++;
+            }
+            const strings = n / 10 / ((Date.now() - start) / 1000);
+            const a = [], b = [];
+            for (let i = 0; i < 100000; i++) a[i] = b[i] = i;
+            start = Date.now(); n = 0;
+            // The clock read every tenth copy only: reading it costs as much as a copy.
+            while (n % 10 !== 0 || Date.now() - start < ms) {
+              const from = n % 2 ? b : a, to = n % 2 ? a : b;
+              for (let j = 0; j < from.length; j++) to[j] = from[j];
+              n++;
+            }
+            const copies = n / 10 / ((Date.now() - start) / 1000);
+            return (strings + copies) / 2;
+          };
+          run(250);
+          return (run(250) + run(250)) / 2;"#;
+        self.js(script).as_f64().unwrap_or(0.0)
+    }
+
     fn cdp(&self, cmd: &str, params: Value) {
         self.call(
             "POST",
@@ -1009,7 +1042,13 @@ fn a_slow_phone_times_applying_and_drawing_each_update() {
     let host = HostThread::start(core, Director::new(true, pace, Strategy::First));
     let phone = driver.browser(390, 844);
     phone.join(&host.url(), "Sanne", "raadslid");
+    let unthrottled = phone.benchmark_index();
     phone.cdp("Emulation.setCPUThrottlingRate", json!({"rate": 4}));
+    let throttled = phone.benchmark_index();
+    assert!(
+        throttled > 0.0 && throttled < unthrottled,
+        "4x slowdown slows the page's script: {unthrottled:.0} then {throttled:.0}"
+    );
     phone.js("window.kantelspelMeasure = []; return true;");
     let mut bots = [
         common::player_app(host.udp, code(), "Bo", "wethouder"),
@@ -1108,6 +1147,9 @@ fn a_slow_phone_times_applying_and_drawing_each_update() {
         "cards, steps, outcomes and the debrief were all timed: {kinds:?}"
     );
     eprintln!("by kind (median, count): {}", kinds.join(", "));
+    eprintln!(
+        "this machine's script speed (Lighthouse's BenchmarkIndex; DevTools' mid-tier phone 1000, low-tier 264): {unthrottled:.0} unthrottled, {throttled:.0} at 4x"
+    );
     drop(host);
 }
 
