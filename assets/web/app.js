@@ -466,6 +466,47 @@ function draw() {
   S.shown = now;
   notes();
   tick();
+  if (v && v.phase === 'Lobby' && !S.rehearsed && !S.projector) {
+    S.rehearsed = true;
+    (window.requestIdleCallback || setTimeout)(rehearse, { timeout: 2000 });
+  }
+}
+
+// A slow phone spends two to three times as long on its first card and its first outcome as on
+// a later one: the drawing code runs for the first time, the fonts are searched for ⚠ ✓ ★ −,
+// the outcome's parts are styled for the first time. In the lobby, where the page only waits,
+// it draws a sample step and its outcome once, out of sight and out of the reading order, and
+// drops it, so the first real ones cost what a later one does.
+function rehearse() {
+  const v = S.view;
+  if (!v || v.phase !== 'Lobby' || !v.meters.length || !v.roles.length) return;
+  const start = performance.now();
+  const words = { nl: '⚠ ✓ ★ − — · Kantelspel', en: '⚠ ✓ ★ − — · Kantelspel' };
+  const before = v.meters.map((m) => m.value);
+  const d = {
+    role: 0, by: 'Vote', round: 1, step: 0, option: 1, option_label: words, card_title: words, prompt: words,
+    outcome: words, chance_outcomes: [words], split: [1, 2, 0], abstained: 1, tied: true,
+    meters_before: before, meters_after: before.map((x, i) => x + (i % 2 ? 3 : -3)), worse: before.map((x, i) => i % 2 === 0),
+  };
+  const card = { id: '', title: words, briefing: words, prompt: words, options: [words, words, words], deciding_role: 0, step: 0, earlier: [d] };
+  const deciding = Object.assign({}, v, { phase: 'Deciding', round: 1, card, last: null, paused: false, news: [words] });
+  const resolved = Object.assign({}, deciding, { phase: 'Resolved', last: d });
+  const box = document.createElement('div');
+  box.className = 'rehearsal';
+  box.setAttribute('aria-hidden', 'true');
+  box.inert = true;
+  const first = [];
+  addKids(first, [...header(deciding), ...round(deciding)]);
+  for (const part of first) box.appendChild(make(part));
+  document.body.appendChild(box);
+  void box.offsetHeight;
+  const then = [];
+  addKids(then, [...header(resolved), ...round(resolved)]);
+  try { patchKids(box, first, then); } catch (e) { /* only a rehearsal */ }
+  void box.offsetHeight;
+  box.remove();
+  // What it cost, for the slow-phone test.
+  S.rehearsal = performance.now() - start;
 }
 
 // An observer's note box: outside the page's redrawn part, so what is being typed stays.
