@@ -575,6 +575,15 @@ fn a_player_joins_in_a_real_browser_votes_sees_the_outcome_and_keeps_the_seat_af
         phone.text("#phase").contains("Outcome"),
         "the language is kept"
     );
+    // Back in the middle of a round, the page still rehearses a step and its outcome once, out
+    // of sight (`rehearse` in app.js), and leaves nothing of it behind: one outcome, no sample.
+    until(10, "the reloaded page rehearsed a round", || {
+        phone.js("return window.kantelspel.rehearsal").is_number()
+    });
+    assert_eq!(
+        phone.js("return [document.querySelectorAll('.rehearsal').length, document.querySelectorAll('#outcome, #card-title').length]"),
+        json!([0, 2])
+    );
     let (seats, online) = host.with(|link: &mut HostLink| {
         (
             link.core().session().seats.len(),

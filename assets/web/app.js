@@ -466,7 +466,7 @@ function draw() {
   S.shown = now;
   notes();
   tick();
-  if (v && v.phase === 'Lobby' && !S.rehearsed && !S.projector) {
+  if (v && v.phase !== 'Ended' && !S.rehearsed && !S.projector) {
     S.rehearsed = true;
     (window.requestIdleCallback || setTimeout)(rehearse, { timeout: 2000 });
   }
@@ -474,12 +474,13 @@ function draw() {
 
 // A slow phone spends two to three times as long on its first card and its first outcome as on
 // a later one: the drawing code runs for the first time, the fonts are searched for ⚠ ✓ ★ −,
-// the outcome's parts are styled for the first time. In the lobby, where the page only waits,
-// it draws a sample step and its outcome once, out of sight and out of the reading order, and
-// drops it, so the first real ones cost what a later one does.
+// the outcome's parts are styled for the first time. At its first idle moment (in the lobby,
+// or after a reload in the middle of a round) the page draws a sample step and its outcome once,
+// out of sight and out of the reading order, and drops it, so the first real ones cost what a
+// later one does.
 function rehearse() {
   const v = S.view;
-  if (!v || v.phase !== 'Lobby' || !v.meters.length || !v.roles.length) return;
+  if (!v || v.phase === 'Ended' || !v.meters.length || !v.roles.length) return;
   const start = performance.now();
   const words = { nl: '⚠ ✓ ★ − — · Kantelspel', en: '⚠ ✓ ★ − — · Kantelspel' };
   const before = v.meters.map((m) => m.value);
