@@ -1183,6 +1183,60 @@ fn a_slow_phone_times_applying_and_drawing_each_update() {
     drop(host);
 }
 
+/// A case of several steps: when the next step opens, the outcome just read stays where it was
+/// (the same element, patched, not one made and laid out anew) as the newest earlier decision,
+/// and the next question comes below it.
+#[test]
+fn the_outcome_just_read_stays_in_place_when_the_next_step_opens() {
+    if !browser_available() {
+        return;
+    }
+    let driver = Driver::start();
+    let host = paced_host(6, 4, "steps");
+    let phone = driver.browser(390, 844);
+    phone.join(&host.url(), "Lot", "raadslid");
+    add_bots(&host, &["wethouder", "ambtenaar", "wijkteamprofessional"]);
+    let deck = kantelspel::rules::Deck::default_deck().unwrap();
+    let raadslid = deck.roles.iter().position(|r| r.id == "raadslid").unwrap();
+    let card = deck
+        .cards
+        .iter()
+        .find(|c| c.steps.len() > 1 && c.steps[0].role == raadslid)
+        .expect("a case of several steps that the raadslid opens")
+        .id
+        .clone();
+    host.with(move |link: &mut HostLink| {
+        link.core_mut()
+            .facilitate(&Intent::ChooseNext { card })
+            .unwrap();
+        link.core_mut().facilitate(&Intent::Start).unwrap();
+        if link.core().session().phase == Phase::Briefing {
+            link.core_mut().facilitate(&Intent::Advance).unwrap();
+        }
+    });
+    phone
+        .click(&phone.wait(".option[data-option='0']:not([disabled])", 10))
+        .unwrap();
+    phone.wait("#outcome", 10);
+    phone.js("document.getElementById('outcome').dataset.read = 'yes'; return true;");
+    host.with(|link: &mut HostLink| link.core_mut().facilitate(&Intent::Advance).unwrap());
+    // The next step's question, or (a bot decides it at once) that step's outcome already.
+    until(10, "the next step did not open", || {
+        phone.js("return document.querySelectorAll('#prompt, #outcome:not([data-read])').length")
+            == json!(1)
+    });
+    assert_eq!(
+        phone.js(
+            "const read = document.querySelector('[data-read]'); \
+             const next = document.querySelector('#prompt, #outcome'); \
+             return [!!read, read && read.id, read && read.classList.contains('outcome'), \
+                     !!read && !!(read.compareDocumentPosition(next) & Node.DOCUMENT_POSITION_FOLLOWING)];"
+        ),
+        json!([true, "", false, true]),
+        "the outcome became the newest earlier decision in place, above what came next"
+    );
+}
+
 /// A page that is left (another site, the back button) lets go of its link at once, so the
 /// host shows its seat offline within seconds and nobody else is told the name is in use; back
 /// on the page (from Chromium's back/forward cache, or loaded again) it takes its seat again.

@@ -108,12 +108,29 @@ function patch(parent, shown, now) {
   for (const k in shown.attrs) if (!(k in now.attrs)) setAttr(e, k, null, shown.attrs[k]);
   patchKids(e, shown.kids, now.kids);
 }
+// Parts are matched in order, but a part with a key only with the part of that key: what comes
+// new before it is put in before it, and it stays where it is (moved, the browser would lay it
+// out and shape its text afresh).
 function patchKids(parent, shown, now) {
-  for (let i = 0; i < now.length; i++) {
-    if (i < shown.length) patch(parent, shown[i], now[i]);
-    else parent.appendChild(make(now[i]));
+  const keyOf = (x) => (x.tag === null ? undefined : x.attrs.key);
+  let wanted = null;
+  for (const s of shown) if (keyOf(s) !== undefined) { wanted = new Set(now.map(keyOf).filter((k) => k !== undefined)); break; }
+  let j = 0;
+  for (const n of now) {
+    const k = keyOf(n);
+    const at = k !== undefined && wanted ? shown.findIndex((s, i) => i >= j && keyOf(s) === k) : -1;
+    if (at >= 0) {
+      for (; j < at; j++) shown[j].dom.remove();
+      patch(parent, shown[j++], n);
+    } else if (j < shown.length && !(wanted && wanted.has(keyOf(shown[j])))) {
+      patch(parent, shown[j++], n);
+    } else if (j < shown.length) {
+      parent.insertBefore(make(n), shown[j].dom);
+    } else {
+      parent.appendChild(make(n));
+    }
   }
-  for (let i = now.length; i < shown.length; i++) shown[i].dom.remove();
+  for (; j < shown.length; j++) shown[j].dom.remove();
 }
 
 // ------------------------------------------------------------------ connection
@@ -681,12 +698,13 @@ function round(v) {
   out.push(el('div', { class: 'card' + (own ? ' mine' : ''), id: 'briefing' },
     el('div', { class: 'label' }, own ? w('your_briefing', { role: roleName(v, mine) }) : w('general')),
     el('p', { class: 'pre' }, tx(card.briefing))));
-  if (card.earlier.length) {
-    out.push(el('h2', {}, w('earlier')));
-    for (const d of card.earlier) out.push(decision(v, d, false));
-  }
+  if (card.earlier.length) out.push(el('h2', {}, w('earlier')));
+  // The case's decisions as one keyed part: the outcome just shown stays where it is and becomes
+  // the newest earlier one when the next step opens, patched rather than made and shaped again.
+  const decided = card.earlier.map((d) => decision(v, d, false));
+  if (v.phase === 'Resolved' && v.last) decided.push(decision(v, v.last, true));
+  if (decided.length) out.push(el('div', { key: 'decided' }, decided));
   if (v.phase === 'Briefing' || v.phase === 'Deciding') out.push(step(v, card, mine));
-  if (v.phase === 'Resolved' && v.last) out.push(decision(v, v.last, true));
   return out;
 }
 
