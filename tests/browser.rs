@@ -1051,15 +1051,18 @@ fn a_slow_phone_times_applying_and_drawing_each_update() {
     let host = HostThread::start(core, Director::new(true, pace, Strategy::First));
     let phone = driver.browser(390, 844);
     // Slowed from the start, so that the lobby (where the page rehearses a round) is a slow
-    // phone's too.
+    // phone's too; the slowdown is measured on the game's page, after the join.
     let unthrottled = phone.benchmark_index();
     phone.cdp("Emulation.setCPUThrottlingRate", json!({"rate": 4}));
+    phone.join(&host.url(), "Sanne", "raadslid");
+    until(10, "the page did not rehearse a round in the lobby", || {
+        phone.js("return window.kantelspel.rehearsal").is_number()
+    });
     let throttled = phone.benchmark_index();
     assert!(
         throttled > 0.0 && throttled < unthrottled,
-        "4x slowdown slows the page's script: {unthrottled:.0} then {throttled:.0}"
+        "4x slowdown slows the game's page: {unthrottled:.0} then {throttled:.0}"
     );
-    phone.join(&host.url(), "Sanne", "raadslid");
     phone.js("window.kantelspelMeasure = []; return true;");
     let mut bots = [
         common::player_app(host.udp, code(), "Bo", "wethouder"),
@@ -1167,10 +1170,6 @@ fn a_slow_phone_times_applying_and_drawing_each_update() {
             .unwrap_or(f64::NAN)
     };
     let rehearsal = phone.js("return window.kantelspel.rehearsal").as_f64();
-    assert!(
-        rehearsal.is_some(),
-        "the page rehearsed a round in the lobby"
-    );
     eprintln!(
         "the first card {:.1} ms, the first outcome {:.1} ms; rehearsing a round in the lobby took {:.1} ms",
         first("Briefing"),
@@ -1201,8 +1200,12 @@ fn the_outcome_just_read_stays_in_place_when_the_next_step_opens() {
     let card = deck
         .cards
         .iter()
-        .find(|c| c.steps.len() > 1 && c.steps[0].role == raadslid)
-        .expect("a case of several steps that the raadslid opens")
+        .find(|c| {
+            c.steps.len() > 1
+                && c.steps[0].role == raadslid
+                && (c.steps[1].only_if.is_empty() || c.steps[1].only_if.contains(&(0, 0)))
+        })
+        .expect("a case that the raadslid opens and whose second step follows option 1")
         .id
         .clone();
     host.with(move |link: &mut HostLink| {

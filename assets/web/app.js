@@ -485,7 +485,9 @@ function draw() {
   tick();
   if (v && v.phase !== 'Ended' && !S.rehearsed && !S.projector) {
     S.rehearsed = true;
-    (window.requestIdleCallback || setTimeout)(rehearse, { timeout: 2000 });
+    // At an idle moment; a browser without requestIdleCallback (Safari) a second later.
+    if (window.requestIdleCallback) requestIdleCallback(rehearse, { timeout: 2000 });
+    else setTimeout(rehearse, 1000);
   }
 }
 
@@ -497,7 +499,8 @@ function draw() {
 // later one does.
 function rehearse() {
   const v = S.view;
-  if (!v || v.phase === 'Ended' || !v.meters.length || !v.roles.length) return;
+  // Nothing to rehearse with yet: the next screen asks again.
+  if (!v || v.phase === 'Ended' || !v.meters.length || !v.roles.length) { S.rehearsed = false; return; }
   const start = performance.now();
   const words = { nl: '⚠ ✓ ★ − — · Kantelspel', en: '⚠ ✓ ★ − — · Kantelspel' };
   const before = v.meters.map((m) => m.value);
@@ -507,22 +510,30 @@ function rehearse() {
     meters_before: before, meters_after: before.map((x, i) => x + (i % 2 ? 3 : -3)), worse: before.map((x, i) => i % 2 === 0),
   };
   const card = { id: '', title: words, briefing: words, prompt: words, options: [words, words, words], deciding_role: 0, step: 0, earlier: [d] };
-  const deciding = Object.assign({}, v, { phase: 'Deciding', round: 1, card, last: null, paused: false, news: [words] });
+  // This page's seat decides in the sample, with another who has not voted yet, so that the
+  // parts of one's own turn (the turn, the voters) are rehearsed too.
+  const seats = [{ seat: S.seat, name: 'Kantelspel', role: 0, voted: true, bot: false }, { seat: -1, name: 'Kantelspel', role: 0, voted: false, bot: true }];
+  const deciding = Object.assign({}, v, { phase: 'Deciding', round: 1, card, last: null, paused: false, news: [words], seats });
   const resolved = Object.assign({}, deciding, { phase: 'Resolved', last: d });
   const box = document.createElement('div');
   box.className = 'rehearsal';
   box.setAttribute('aria-hidden', 'true');
   box.inert = true;
-  const first = [];
-  addKids(first, [...header(deciding), ...round(deciding)]);
-  for (const part of first) box.appendChild(make(part));
-  document.body.appendChild(box);
-  void box.offsetHeight;
-  const then = [];
-  addKids(then, [...header(resolved), ...round(resolved)]);
-  try { patchKids(box, first, then); } catch (e) { /* only a rehearsal */ }
-  void box.offsetHeight;
-  box.remove();
+  try {
+    const first = [];
+    addKids(first, [...header(deciding), ...round(deciding)]);
+    for (const part of first) box.appendChild(make(part));
+    document.body.appendChild(box);
+    void box.offsetHeight;
+    const then = [];
+    addKids(then, [...header(resolved), ...round(resolved)]);
+    patchKids(box, first, then);
+    void box.offsetHeight;
+  } catch (e) {
+    // Only a rehearsal: the real screens are drawn as they always are.
+  } finally {
+    box.remove();
+  }
   // What it cost, for the slow-phone test.
   S.rehearsal = performance.now() - start;
 }
