@@ -502,7 +502,8 @@ function rehearse() {
   // Nothing to rehearse with yet: the next screen asks again.
   if (!v || v.phase === 'Ended' || !v.meters.length || !v.roles.length) { S.rehearsed = false; return; }
   const start = performance.now();
-  const words = { nl: '⚠ ✓ ★ − — · Kantelspel', en: '⚠ ✓ ★ − — · Kantelspel' };
+  // One text for both languages (`tx` falls back to the Dutch).
+  const words = { nl: '⚠ ✓ ★ − — · Kantelspel' };
   const before = v.meters.map((m) => m.value);
   const d = {
     role: 0, by: 'Vote', round: 1, step: 0, option: 1, option_label: words, card_title: words, prompt: words,
