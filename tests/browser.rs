@@ -569,6 +569,28 @@ fn a_player_joins_in_a_real_browser_votes_sees_the_outcome_and_keeps_the_seat_af
     }
     phone.refresh();
     phone.wait("#outcome", 20);
+    // The reload asked only for the page, and heard "still this one": the script and the style
+    // sheet, asked for by their tags, came from the browser's own cache without a word.
+    let (files, page) = {
+        let r = phone.js(
+            "const files = performance.getEntriesByType('resource') \
+               .filter((e) => /\\/(app\\.js|style\\.css)(\\?|$)/.test(e.name)).map((e) => e.transferSize); \
+             const page = performance.getEntriesByType('navigation')[0]; \
+             return [files, page.transferSize, page.encodedBodySize];",
+        );
+        (
+            r[0].clone(),
+            (r[1].as_f64().unwrap(), r[2].as_f64().unwrap()),
+        )
+    };
+    assert_eq!(files, json!([0, 0]), "the page's files came from the cache");
+    assert!(
+        page.0 > 0.0 && page.0 < 1000.0 && page.0 < page.1,
+        "the page was asked again and not sent: {page:?} (transferred, body)"
+    );
+    eprintln!(
+        "a reload in Chromium: the page asked again and not sent, its script and style sheet from the cache without asking"
+    );
     assert_eq!(phone.js("return window.kantelspel.seat"), seat);
     assert!(phone.text("#me").contains("Fatima"));
     assert!(

@@ -235,7 +235,7 @@ fn the_page_is_small_and_needs_nothing_from_outside() {
         "the page: {} bytes, {sent} bytes gzipped",
         page::page_weight()
     );
-    for text in [page::INDEX_HTML, page::app_js(), page::style_css()] {
+    for text in [page::index_html(), page::app_js(), page::style_css()] {
         for outside in ["http://", "https://", "//cdn", "@import"] {
             let hits: Vec<&str> = text
                 .lines()
@@ -1199,8 +1199,9 @@ fn a_burst_of_wrong_codes_from_many_devices_locks_out_only_the_guessers() {
     assert_eq!(session.seats.len(), 2, "Fenna and Gijs, no guesser");
 }
 
-/// The page's files go gzipped to a browser that asks for it, with a tag of their contents: a
-/// reload asks "still this one?" and costs a few hundred bytes.
+/// The page's files go gzipped to a browser that asks for it, with a tag of their contents. The
+/// page asks for its script and style sheet by their tags, and those a browser may keep for good:
+/// a reload asks only for the page ("still this one?") and costs a few hundred bytes.
 #[test]
 fn the_page_is_served_compressed_and_a_reload_costs_a_few_hundred_bytes() {
     let host = host(false);
@@ -1217,7 +1218,14 @@ fn the_page_is_served_compressed_and_a_reload_costs_a_few_hundred_bytes() {
         };
         let mut total_first = 0;
         let mut total_again = 0;
-        for path in ["/", "/app.js", "/style.css"] {
+        let (_, html) = get("/", "").await;
+        let html = String::from_utf8(html).unwrap();
+        let asked = |file: &str| -> String {
+            let at = html.find(&format!("\"/{file}?v=")).expect(file) + 1;
+            html[at..at + html[at..].find('"').unwrap()].to_string()
+        };
+        let (script, style) = (asked("app.js"), asked("style.css"));
+        for path in ["/", script.as_str(), style.as_str()] {
             let (head, plain) = get(path, "").await;
             assert!(head.starts_with("http/1.1 200"), "{head}");
             assert!(!head.contains("content-encoding"), "no gzip unasked");
@@ -1249,9 +1257,32 @@ fn the_page_is_served_compressed_and_a_reload_costs_a_few_hundred_bytes() {
             .await;
             assert!(again.starts_with("http/1.1 304"), "{again}");
             assert!(body.is_empty());
-            total_again += again.len();
+            assert!(again.contains(&format!("etag: {etag}")), "{again}");
+            if path == "/" {
+                // The page itself is asked again on every visit; its files by their tags are not.
+                assert!(again.contains("cache-control: no-cache"), "{again}");
+                total_again += again.len();
+            } else {
+                assert!(
+                    head.contains("cache-control: max-age=31536000, immutable"),
+                    "{path}: {head}"
+                );
+                let tag = etag.trim_matches('"');
+                assert!(
+                    path.ends_with(&format!("?v={tag}")),
+                    "{path} is asked by its tag"
+                );
+                // Asked without the tag (or with another), the file is asked for again each time.
+                for other in [
+                    &path[..path.find('?').unwrap()],
+                    &format!("{}x", &path[..path.len() - 1]),
+                ] {
+                    let (head, _) = get(other, "").await;
+                    assert!(head.contains("cache-control: no-cache"), "{other}: {head}");
+                }
+            }
         }
-        assert!(total_again < 2_000, "a reload: {total_again} bytes");
+        assert!(total_again < 500, "a reload: {total_again} bytes");
         assert!(total_first < 20_000, "the first load: {total_first} bytes");
         eprintln!("page: first load {total_first} bytes gzipped, reload {total_again} bytes");
     });

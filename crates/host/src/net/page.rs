@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use crate::rules::Lang;
 use crate::words;
 
-pub const INDEX_HTML: &str = include_str!("../../../../assets/web/index.html");
+const INDEX_HTML_SOURCE: &str = include_str!("../../../../assets/web/index.html");
 const APP_JS_SOURCE: &str = include_str!("../../../../assets/web/app.js");
 const STYLE_CSS_SOURCE: &str = include_str!("../../../../assets/web/style.css");
 
@@ -78,9 +78,36 @@ fn without_comments(css: &str) -> String {
     out
 }
 
+/// A tag of a file's contents: the first 8 bytes of its SHA-256, in hex.
+pub fn tag(text: &str) -> String {
+    use sha2::Digest;
+    let hash = sha2::Sha256::digest(text.as_bytes());
+    hash[..8].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The page as served: it asks for the script and the style sheet by their tags
+/// (`/app.js?v=…`), so a browser may keep them without asking again, and a host with other files
+/// names other addresses. A reload then asks only for the page itself.
+pub fn index_html() -> &'static str {
+    static HTML: OnceLock<String> = OnceLock::new();
+    HTML.get_or_init(|| {
+        INDEX_HTML_SOURCE
+            .replacen(
+                "href=\"/style.css\"",
+                &format!("href=\"/style.css?v={}\"", tag(style_css())),
+                1,
+            )
+            .replacen(
+                "src=\"/app.js\"",
+                &format!("src=\"/app.js?v={}\"", tag(app_js())),
+                1,
+            )
+    })
+}
+
 /// Everything a browser downloads to play.
 pub fn page_weight() -> usize {
-    INDEX_HTML.len() + app_js().len() + style_css().len()
+    index_html().len() + app_js().len() + style_css().len()
 }
 
 #[cfg(test)]
@@ -101,6 +128,13 @@ mod tests {
             STYLE_CSS_SOURCE.matches('{').count(),
             "no rule went with the comments"
         );
+        let html = index_html();
+        for (file, text) in [("style.css", css), ("app.js", app_js())] {
+            assert!(
+                html.contains(&format!("/{file}?v={}\"", tag(text))),
+                "the page asks for {file} by its tag"
+            );
+        }
         let js = app_js();
         assert!(js.contains("'use strict';"));
         assert!(js.contains("const WORDS = {"), "the words are in");

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
-use axum::extract::{ConnectInfo, State};
+use axum::extract::{ConnectInfo, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -610,15 +610,15 @@ fn router(door: Arc<Door>) -> Router {
         .route("/", get(front_page))
         .route(
             "/projector",
-            get(|h: HeaderMap| async move { page_file(0, &h) }),
+            get(|h: HeaderMap| async move { page_file(0, &h, None) }),
         )
         .route(
             "/app.js",
-            get(|h: HeaderMap| async move { page_file(1, &h) }),
+            get(|h: HeaderMap, RawQuery(q): RawQuery| async move { page_file(1, &h, q) }),
         )
         .route(
             "/style.css",
-            get(|h: HeaderMap| async move { page_file(2, &h) }),
+            get(|h: HeaderMap, RawQuery(q): RawQuery| async move { page_file(2, &h, q) }),
         )
         .route(
             "/join",
@@ -658,15 +658,17 @@ async fn front_page(
             *first = Some((Instant::now(), ip));
         }
     }
-    page_file(0, &h)
+    page_file(0, &h, None)
 }
 
-/// One of the page's files as served: its bytes, gzipped once, and a tag of its contents, so a
-/// reload costs a few hundred bytes (the browser asks "still this one?" and hears "yes").
+/// One of the page's files as served: its bytes, gzipped once, and a tag of its contents. The page
+/// asks for the script and the style sheet by their tags, which a browser keeps for good; the page
+/// itself it asks "still this one?" on a reload and hears "yes" in a few hundred bytes.
 struct PageFile {
     kind: &'static str,
     plain: Bytes,
     gzipped: Bytes,
+    tag: String,
     etag: HeaderValue,
 }
 
@@ -674,22 +676,21 @@ fn page_files() -> &'static [PageFile; 3] {
     static FILES: std::sync::OnceLock<[PageFile; 3]> = std::sync::OnceLock::new();
     FILES.get_or_init(|| {
         let file = |text: &'static str, kind: &'static str| {
-            use sha2::Digest;
             use std::io::Write;
             let mut z = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
             let gzipped = z.write_all(text.as_bytes()).and_then(|_| z.finish());
-            let hash = sha2::Sha256::digest(text.as_bytes());
-            let tag: String = hash[..8].iter().map(|b| format!("{b:02x}")).collect();
+            let tag = page::tag(text);
             PageFile {
                 kind,
                 plain: Bytes::from_static(text.as_bytes()),
                 gzipped: gzipped.map(Bytes::from).unwrap_or_default(),
                 etag: HeaderValue::from_str(&format!("\"{tag}\""))
                     .unwrap_or(HeaderValue::from_static("\"0\"")),
+                tag,
             }
         };
         [
-            file(page::INDEX_HTML, "text/html; charset=utf-8"),
+            file(page::index_html(), "text/html; charset=utf-8"),
             file(page::app_js(), "text/javascript; charset=utf-8"),
             file(page::style_css(), "text/css; charset=utf-8"),
         ]
@@ -701,8 +702,11 @@ pub fn page_weight_gzipped() -> usize {
     page_files().iter().map(|f| f.gzipped.len()).sum()
 }
 
-fn page_file(which: usize, asked: &HeaderMap) -> Response {
+/// `query` is what followed the `?`: `v=` and the file's tag, as the page asks, lets the browser
+/// keep the file for good (another tag, or none, and it asks each time).
+fn page_file(which: usize, asked: &HeaderMap, query: Option<String>) -> Response {
     let f = &page_files()[which];
+    let for_good = query.is_some_and(|q| q.strip_prefix("v=") == Some(f.tag.as_str()));
     let same = asked
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
@@ -724,6 +728,14 @@ fn page_file(which: usize, asked: &HeaderMap) -> Response {
     };
     headers(&mut r, f.kind);
     let h = r.headers_mut();
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(if for_good {
+            "max-age=31536000, immutable"
+        } else {
+            "no-cache"
+        }),
+    );
     h.insert(header::ETAG, f.etag.clone());
     h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
     if gzip && !same {
