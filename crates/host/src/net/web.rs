@@ -662,8 +662,9 @@ async fn front_page(
 }
 
 /// One of the page's files as served: its bytes, gzipped once, and a tag of its contents. The page
-/// asks for the script and the style sheet by their tags, which a browser keeps for good; the page
-/// itself it asks "still this one?" on a reload and hears "yes" in a few hundred bytes.
+/// asks for the script and the style sheet by their tags, which a browser may keep without asking
+/// (Chromium does; Firefox honours `immutable` only over https and may ask); the page itself it
+/// asks "still this one?" on a reload and hears "yes" in a few hundred bytes.
 struct PageFile {
     kind: &'static str,
     plain: Bytes,
@@ -702,8 +703,9 @@ pub fn page_weight_gzipped() -> usize {
     page_files().iter().map(|f| f.gzipped.len()).sum()
 }
 
-/// `query` is what followed the `?`: `v=` and the file's tag, as the page asks, lets the browser
-/// keep the file for good (another tag, or none, and it asks each time).
+/// `query` is what followed the `?`: exactly `v=` and the file's tag, as the page asks, lets the
+/// browser keep the file for a year (a host with another file has another tag, so another
+/// address); anything else, and it asks each time.
 fn page_file(which: usize, asked: &HeaderMap, query: Option<String>) -> Response {
     let f = &page_files()[which];
     let for_good = query.is_some_and(|q| q.strip_prefix("v=") == Some(f.tag.as_str()));
