@@ -1138,8 +1138,8 @@ fn a_slow_phone_times_applying_and_drawing_each_update() {
         }
         for (i, app) in bots.iter_mut().enumerate() {
             let mut link = app.world_mut().resource_mut::<ClientLink>();
-            if let Some((round, step, _)) = link.core.my_turn()
-                && thought
+            if thought
+                && let Some((round, step, _)) = link.core.my_turn()
                 && voted.insert((i, round, step))
             {
                 link.core.vote(0);
