@@ -2,8 +2,8 @@
 //! code, picks a role, reads its briefing, votes, sees the outcome, reloads and keeps its seat;
 //! two browsers with two native bots play a whole session to the same end; axe-core checks
 //! every state against WCAG 2.1 AA and the game is played by keyboard alone; a page that is
-//! left goes offline and comes back from the back/forward cache; a phone slowed four times
-//! times its updates.
+//! left goes offline and comes back from the back/forward cache; a phone slowed four times,
+//! and one slowed to DevTools' mid-tier phone, time their updates.
 //!
 //! Needs Debian's `chromium` and `chromium-driver` (`.ci/run` installs them). Without them the
 //! tests say so loudly and pass, unless `KANTELSPEL_REQUIRE_BROWSER` is set, as CI sets it.
@@ -298,6 +298,30 @@ impl Browser {
     }
 }
 
+/// Lighthouse's BenchmarkIndex as a function `run(ms)`, each of its two halves run for `ms`.
+const BENCHMARK: &str = r#"
+          const run = (ms) => {
+            let start = Date.now(), n = 0;
+            while (Date.now() - start < ms) {
+              let s = '';
+              for (let j = 0; j < 10000; j++) s += 'a';
+              if (s.length === 1) throw new Error('kept so the loop is not optimised away');
+              n++;
+            }
+            const strings = n / 10 / ((Date.now() - start) / 1000);
+            const a = [], b = [];
+            for (let i = 0; i < 100000; i++) a[i] = b[i] = i;
+            start = Date.now(); n = 0;
+            // The clock read every tenth copy only: reading it costs as much as a copy.
+            while (n % 10 !== 0 || Date.now() - start < ms) {
+              const from = n % 2 ? b : a, to = n % 2 ? a : b;
+              for (let j = 0; j < from.length; j++) to[j] = from[j];
+              n++;
+            }
+            const copies = n / 10 / ((Date.now() - start) / 1000);
+            return (strings + copies) / 2;
+          };"#;
+
 /// The script that says whether it is this page's turn to vote: the number of options, or null.
 const MY_TURN: &str = "const S = window.kantelspel; const v = S.view; if (!v || !v.card) return null; \
     const me = v.seats.find(s => s.seat === S.seat); \
@@ -440,31 +464,44 @@ impl Browser {
     /// phone presets with it: 1,000 is its mid-tier phone (a Pixel 5), 264 its low-tier one (a
     /// Moto G4 Power), a desktop well over 1,000. It says what "4x" was on this machine today.
     fn benchmark_index(&self) -> f64 {
-        let script = r#"
-          const run = (ms) => {
-            let start = Date.now(), n = 0;
-            while (Date.now() - start < ms) {
-              let s = '';
-              for (let j = 0; j < 10000; j++) s += 'a';
-              if (s.length === 1) throw new Error('kept so the loop is not optimised away');
-              n++;
+        self.benchmark("run(250); return (run(250) + run(250)) / 2;")
+    }
+
+    /// One run of the same (half a second), no warm-up: a step of the calibration.
+    fn benchmark_once(&self) -> f64 {
+        self.benchmark("return run(250);")
+    }
+
+    fn benchmark(&self, then: &str) -> f64 {
+        let script = format!("{BENCHMARK}\n{then}");
+        self.js(&script).as_f64().unwrap_or(0.0)
+    }
+
+    /// The CPU slowdown at which this page runs script as fast as a phone whose BenchmarkIndex
+    /// is `index`, found as DevTools finds its calibrated presets (its "Mid-tier mobile" is
+    /// 1,000): halving the range of rates until the index is within 10 points, at most eight
+    /// tries of half a second each. None when this machine (`unthrottled`) is no faster.
+    fn calibrate(&self, index: f64, unthrottled: f64) -> Option<f64> {
+        if unthrottled <= index {
+            return None;
+        }
+        let (mut lower, mut upper) = (1.0_f64, unthrottled / index * 1.5);
+        let mut rate = upper;
+        for _ in 0..8 {
+            // DevTools keeps a rate to the hundredth.
+            rate = ((lower + upper) / 2.0 * 100.0).round() / 100.0;
+            self.cdp("Emulation.setCPUThrottlingRate", json!({ "rate": rate }));
+            let score = self.benchmark_once();
+            if (score - index).abs() < 10.0 {
+                break;
             }
-            const strings = n / 10 / ((Date.now() - start) / 1000);
-            const a = [], b = [];
-            for (let i = 0; i < 100000; i++) a[i] = b[i] = i;
-            start = Date.now(); n = 0;
-            // The clock read every tenth copy only: reading it costs as much as a copy.
-            while (n % 10 !== 0 || Date.now() - start < ms) {
-              const from = n % 2 ? b : a, to = n % 2 ? a : b;
-              for (let j = 0; j < from.length; j++) to[j] = from[j];
-              n++;
+            if score < index {
+                upper = rate;
+            } else {
+                lower = rate;
             }
-            const copies = n / 10 / ((Date.now() - start) / 1000);
-            return (strings + copies) / 2;
-          };
-          run(250);
-          return (run(250) + run(250)) / 2;"#;
-        self.js(script).as_f64().unwrap_or(0.0)
+        }
+        Some(rate)
     }
 
     fn cdp(&self, cmd: &str, params: Value) {
@@ -1052,11 +1089,34 @@ fn the_page_is_usable_by_everyone_in_every_state_and_by_keyboard_alone() {
     assert!(found.is_empty(), "accessibility:\n{}", found.join("\n"));
 }
 
-/// What the page costs a slow phone: one browser, slowed four times by DevTools' CPU
-/// throttling, plays a session against native bots and times every update from its arrival to
-/// the screen laid out (applying the difference, drawing, layout), and the part after the frame
-/// was read (the rest is inflating), also by kind (a new card, deciding opens, a vote closed, the
-/// debrief). Reported, not asserted: these machines are shared.
+/// How much a phone's page is slowed: DevTools' fixed rate, or the rate at which this machine
+/// runs script as fast as a phone of that BenchmarkIndex (DevTools' calibrated presets).
+#[derive(Clone, Copy)]
+enum Slowdown {
+    Times(f64),
+    LikeA { phone: &'static str, index: f64 },
+}
+
+/// What one slowed phone timed over a session: the page's row for every update (`render` in
+/// app.js), its rehearsal, and the machine's script speed before and after the slowdown.
+struct Timed {
+    rows: Vec<Value>,
+    rehearsal: Option<f64>,
+    rate: f64,
+    unthrottled: f64,
+    throttled: f64,
+}
+
+/// What the page costs a slow phone: one browser, slowed by DevTools' CPU throttling, plays a
+/// session against native bots and times every update from its arrival to the screen laid out
+/// (applying the difference, drawing, layout), and the part after the frame was read (the rest
+/// is inflating), also by kind (a new card, deciding opens, a vote closed, the debrief).
+/// Reported, not asserted: these machines are shared.
+///
+/// Two sessions: slowed four times, as the issue asks, and slowed to DevTools' mid-tier phone
+/// (a Pixel 5, BenchmarkIndex 1,000), calibrated here as DevTools calibrates its presets. Four
+/// times this machine is a slower phone than four times a fast desktop (the test prints both
+/// indices), so the two figures say what a phone pays and what this machine's day adds.
 ///
 /// Played at a room's rhythm, shortened: every update comes at least `THINK` after the one before
 /// (the card is read, the step opens, the players think and vote, the outcome is read). An update
@@ -1068,9 +1128,47 @@ fn a_slow_phone_times_applying_and_drawing_each_update() {
     if !browser_available() {
         return;
     }
-    const THINK: Duration = Duration::from_millis(900);
     let driver = Driver::start();
-    let core = HostCore::new(session(8, 4), None, "slow".into());
+    let four = play_slowed(&driver, Slowdown::Times(4.0), 8);
+    report("a phone at 4x CPU slowdown", &four);
+    assert!(
+        four.throttled > 0.0 && four.throttled < four.unthrottled,
+        "4x slowdown slows the game's page: {:.0} then {:.0}",
+        four.unthrottled,
+        four.throttled
+    );
+    let mid = Slowdown::LikeA {
+        phone: "DevTools' mid-tier phone",
+        index: 1000.0,
+    };
+    let like = play_slowed(&driver, mid, 9);
+    if let Slowdown::LikeA { phone, index } = mid
+        && like.rate > 1.0
+    {
+        let label = format!(
+            "a phone slowed {:.2}x to {phone} (BenchmarkIndex {index:.0})",
+            like.rate
+        );
+        report(&label, &like);
+        // Calibrated within DevTools' own tolerance, and then some for a shared machine.
+        assert!(
+            (700.0..1300.0).contains(&like.throttled),
+            "calibrated to the mid-tier phone: {:.0} at {:.2}x",
+            like.throttled,
+            like.rate
+        );
+    } else {
+        eprintln!(
+            "this machine ({:.0}) is no faster than DevTools' mid-tier phone: not slowed to it",
+            like.unthrottled
+        );
+    }
+}
+
+/// One session on a phone slowed by `slowdown`, with three native bots, at a room's rhythm.
+fn play_slowed(driver: &Driver, slowdown: Slowdown, seed: u64) -> Timed {
+    const THINK: Duration = Duration::from_millis(900);
+    let core = HostCore::new(session(seed, 4), None, "slow".into());
     let pace = Pace {
         briefing: THINK,
         decide: Duration::from_secs(30),
@@ -1083,16 +1181,16 @@ fn a_slow_phone_times_applying_and_drawing_each_update() {
     // Slowed from the start, so that the lobby (where the page rehearses a round) is a slow
     // phone's too; the slowdown is measured on the game's page, after the join.
     let unthrottled = phone.benchmark_index();
-    phone.cdp("Emulation.setCPUThrottlingRate", json!({"rate": 4}));
+    let rate = match slowdown {
+        Slowdown::Times(rate) => rate,
+        Slowdown::LikeA { index, .. } => phone.calibrate(index, unthrottled).unwrap_or(1.0),
+    };
+    phone.cdp("Emulation.setCPUThrottlingRate", json!({"rate": rate}));
     phone.join(&host.url(), "Sanne", "raadslid");
     until(10, "the page did not rehearse a round in the lobby", || {
         phone.js("return window.kantelspel.rehearsal").is_number()
     });
     let throttled = phone.benchmark_index();
-    assert!(
-        throttled > 0.0 && throttled < unthrottled,
-        "4x slowdown slows the game's page: {unthrottled:.0} then {throttled:.0}"
-    );
     phone.js("window.kantelspelMeasure = []; return true;");
     let mut bots = [
         common::idle_app(host.udp, code(), "Bo", "wethouder"),
@@ -1153,7 +1251,18 @@ fn a_slow_phone_times_applying_and_drawing_each_update() {
     }
     phone.wait("#debrief-title", 20);
     let m = phone.js("return window.kantelspelMeasure");
-    let rows = m.as_array().cloned().unwrap_or_default();
+    Timed {
+        rows: m.as_array().cloned().unwrap_or_default(),
+        rehearsal: phone.js("return window.kantelspel.rehearsal").as_f64(),
+        rate,
+        unthrottled,
+        throttled,
+    }
+}
+
+/// Prints what a slowed phone timed, as `label`, and checks that it timed every kind of update.
+fn report(label: &str, timed: &Timed) {
+    let rows = &timed.rows;
     let sorted = |times: &mut dyn Iterator<Item = f64>| {
         let mut v: Vec<f64> = times.collect();
         v.sort_by(f64::total_cmp);
@@ -1168,14 +1277,17 @@ fn a_slow_phone_times_applying_and_drawing_each_update() {
             .iter()
             .filter_map(|r| Some(r[1].as_f64()? + r[2].as_f64()?)),
     );
-    assert!(apply.len() >= 10, "the phone timed its updates: {m}");
+    assert!(
+        apply.len() >= 10,
+        "{label}: the phone timed its updates: {rows:?}"
+    );
     assert!(
         framed.len() + 2 >= apply.len(),
-        "the phone timed the frames of its updates: {m}"
+        "{label}: the phone timed the frames of its updates: {rows:?}"
     );
     let at = |v: &[f64], q: f64| v[((v.len() - 1) as f64 * q).round() as usize];
     eprintln!(
-        "a phone at 4x CPU slowdown, {} updates: applying and drawing median {:.1} ms, p90 {:.1} ms, slowest {:.1} ms; with the frame that shows it median {:.1} ms, p90 {:.1} ms; from arrival (inflating included) median {:.1} ms, p90 {:.1} ms",
+        "{label}, {} updates: applying and drawing median {:.1} ms, p90 {:.1} ms, slowest {:.1} ms; with the frame that shows it median {:.1} ms, p90 {:.1} ms; from arrival (inflating included) median {:.1} ms, p90 {:.1} ms",
         apply.len(),
         at(&apply, 0.5),
         at(&apply, 0.9),
@@ -1205,13 +1317,13 @@ fn a_slow_phone_times_applying_and_drawing_each_update() {
     }
     assert!(
         rows.iter().all(|r| r[3].is_string()),
-        "each update says its phase: {m}"
+        "{label}: each update says its phase: {rows:?}"
     );
     assert!(
         kinds.len() == 4,
-        "cards, steps, outcomes and the debrief were all timed: {kinds:?}"
+        "{label}: cards, steps, outcomes and the debrief were all timed: {kinds:?}"
     );
-    eprintln!("by kind (median, count): {}", kinds.join(", "));
+    eprintln!("  by kind (median, count): {}", kinds.join(", "));
     // The first of a kind is the dearest (code, fonts and styles met for the first time): the
     // page rehearses a step and its outcome in the lobby so that the room does not wait on it.
     let first = |phase: &str| {
@@ -1220,17 +1332,16 @@ fn a_slow_phone_times_applying_and_drawing_each_update() {
             .and_then(|r| r[1].as_f64())
             .unwrap_or(f64::NAN)
     };
-    let rehearsal = phone.js("return window.kantelspel.rehearsal").as_f64();
     eprintln!(
-        "the first card {:.1} ms, the first outcome {:.1} ms; rehearsing a round in the lobby took {:.1} ms",
+        "  the first card {:.1} ms, the first outcome {:.1} ms; rehearsing a round in the lobby took {:.1} ms",
         first("Briefing"),
         first("Resolved"),
-        rehearsal.unwrap_or_default()
+        timed.rehearsal.unwrap_or_default()
     );
     eprintln!(
-        "this machine's script speed (Lighthouse's BenchmarkIndex; DevTools' mid-tier phone 1000, low-tier 264): {unthrottled:.0} unthrottled, {throttled:.0} at 4x"
+        "  this machine's script speed (Lighthouse's BenchmarkIndex; DevTools' mid-tier phone 1000, low-tier 264): {:.0} unthrottled, {:.0} at {:.2}x",
+        timed.unthrottled, timed.throttled, timed.rate
     );
-    drop(host);
 }
 
 /// A case of several steps: when the next step opens, the outcome just read stays where it was
