@@ -1094,8 +1094,11 @@ fn the_page_is_usable_by_everyone_in_every_state_and_by_keyboard_alone() {
 #[derive(Clone, Copy)]
 enum Slowdown {
     Times(f64),
-    LikeA { phone: &'static str, index: f64 },
+    LikeAPhone(f64),
 }
+
+/// DevTools' mid-tier phone (a Pixel 5), as Lighthouse's BenchmarkIndex counts it.
+const MID_TIER: f64 = 1000.0;
 
 /// What one slowed phone timed over a session: the page's row for every update (`render` in
 /// app.js), its rehearsal, and the machine's script speed before and after the slowdown.
@@ -1116,7 +1119,7 @@ struct Timed {
 /// Two sessions: slowed four times, as the issue asks, and slowed to DevTools' mid-tier phone
 /// (a Pixel 5, BenchmarkIndex 1,000), calibrated here as DevTools calibrates its presets. Four
 /// times this machine is a slower phone than four times a fast desktop (the test prints both
-/// indices), so the two figures say what a phone pays and what this machine's day adds.
+/// indices), so the second figure says what a named phone pays, whatever machine runs the test.
 ///
 /// Played at a room's rhythm, shortened: every update comes at least `THINK` after the one before
 /// (the card is read, the step opens, the players think and vote, the outcome is read). An update
@@ -1129,7 +1132,7 @@ fn a_slow_phone_times_applying_and_drawing_each_update() {
         return;
     }
     let driver = Driver::start();
-    let four = play_slowed(&driver, Slowdown::Times(4.0));
+    let four = play_slowed(&driver, Slowdown::Times(4.0)).expect("4x can always be played");
     report("a phone at 4x CPU slowdown", &four);
     assert!(
         four.throttled > 0.0 && four.throttled < four.unthrottled,
@@ -1137,36 +1140,30 @@ fn a_slow_phone_times_applying_and_drawing_each_update() {
         four.unthrottled,
         four.throttled
     );
-    let mid = Slowdown::LikeA {
-        phone: "DevTools' mid-tier phone",
-        index: 1000.0,
-    };
-    let like = play_slowed(&driver, mid);
-    if let Slowdown::LikeA { phone, index } = mid
-        && like.rate > 1.0
-    {
-        let label = format!(
-            "a phone slowed {:.2}x to {phone} (BenchmarkIndex {index:.0})",
-            like.rate
-        );
-        report(&label, &like);
-        // Calibrated within DevTools' own tolerance, and then some for a shared machine.
-        assert!(
-            (700.0..1300.0).contains(&like.throttled),
-            "calibrated to the mid-tier phone: {:.0} at {:.2}x",
-            like.throttled,
-            like.rate
-        );
-    } else {
-        eprintln!(
-            "this machine ({:.0}) is no faster than DevTools' mid-tier phone: not slowed to it",
-            like.unthrottled
-        );
+    match play_slowed(&driver, Slowdown::LikeAPhone(MID_TIER)) {
+        Some(like) => {
+            let label = format!(
+                "a phone slowed {:.2}x to DevTools' mid-tier phone (BenchmarkIndex {MID_TIER:.0})",
+                like.rate
+            );
+            report(&label, &like);
+            // Calibrated within DevTools' own tolerance, and then some for a shared machine.
+            assert!(
+                (MID_TIER * 0.7..MID_TIER * 1.3).contains(&like.throttled),
+                "calibrated to the mid-tier phone: {:.0} at {:.2}x",
+                like.throttled,
+                like.rate
+            );
+        }
+        None => {
+            eprintln!("this machine is no faster than DevTools' mid-tier phone: not slowed to it")
+        }
     }
 }
 
-/// One session on a phone slowed by `slowdown`, with three native bots, at a room's rhythm.
-fn play_slowed(driver: &Driver, slowdown: Slowdown) -> Timed {
+/// One session on a phone slowed by `slowdown`, with three native bots, at a room's rhythm; None
+/// when this machine is no faster than the phone it is to be slowed to.
+fn play_slowed(driver: &Driver, slowdown: Slowdown) -> Option<Timed> {
     const THINK: Duration = Duration::from_millis(900);
     let core = HostCore::new(session(8, 4), None, "slow".into());
     let pace = Pace {
@@ -1183,7 +1180,7 @@ fn play_slowed(driver: &Driver, slowdown: Slowdown) -> Timed {
     let unthrottled = phone.benchmark_index();
     let rate = match slowdown {
         Slowdown::Times(rate) => rate,
-        Slowdown::LikeA { index, .. } => phone.calibrate(index, unthrottled).unwrap_or(1.0),
+        Slowdown::LikeAPhone(index) => phone.calibrate(index, unthrottled)?,
     };
     phone.cdp("Emulation.setCPUThrottlingRate", json!({"rate": rate}));
     phone.join(&host.url(), "Sanne", "raadslid");
@@ -1251,13 +1248,13 @@ fn play_slowed(driver: &Driver, slowdown: Slowdown) -> Timed {
     }
     phone.wait("#debrief-title", 20);
     let m = phone.js("return window.kantelspelMeasure");
-    Timed {
+    Some(Timed {
         rows: m.as_array().cloned().unwrap_or_default(),
         rehearsal: phone.js("return window.kantelspel.rehearsal").as_f64(),
         rate,
         unthrottled,
         throttled,
-    }
+    })
 }
 
 /// Prints what a slowed phone timed, as `label`, and checks that it timed every kind of update.
