@@ -474,7 +474,12 @@ impl Browser {
 
     fn benchmark(&self, then: &str) -> f64 {
         let script = format!("{BENCHMARK}\n{then}");
-        self.js(&script).as_f64().unwrap_or(0.0)
+        let score = self.js(&script);
+        // A script that failed is not a slow machine.
+        match score.as_f64() {
+            Some(x) if x.is_finite() && x > 0.0 => x,
+            _ => panic!("the benchmark ran in the page: {score}"),
+        }
     }
 
     /// The CPU slowdown at which this page runs script as fast as a phone whose BenchmarkIndex
@@ -1147,12 +1152,15 @@ fn a_slow_phone_times_applying_and_drawing_each_update() {
                 like.rate
             );
             report(&label, &like);
-            // Calibrated within DevTools' own tolerance, and then some for a shared machine.
+            // Calibrated in half-second runs on a blank page and measured again after the
+            // join (954–1,127 seen): wide enough for a shared machine's moments, narrow enough
+            // to catch a calibration that came to nothing (unslowed, this machine is 2,300+).
             assert!(
-                (MID_TIER * 0.7..MID_TIER * 1.3).contains(&like.throttled),
-                "calibrated to the mid-tier phone: {:.0} at {:.2}x",
+                (MID_TIER * 0.5..MID_TIER * 1.5).contains(&like.throttled),
+                "calibrated to the mid-tier phone: {:.0} at {:.2}x ({:.0} unslowed)",
                 like.throttled,
-                like.rate
+                like.rate,
+                like.unthrottled
             );
         }
         None => {
